@@ -1,0 +1,39 @@
+# Third-party libraries, all from Debian 12 packages (see scripts/install-deps.sh).
+#
+# Each becomes an imported target named chartscan_dep::<name>, so stage CMakeLists link a stable
+# name and this file is the one place that knows how a library is found. OpenCV is found by hand
+# because Debian ships its CMake config only in the all-modules libopencv-dev package (about 250
+# packages with VTK and Qt); we install just the core, imgproc, imgcodecs and photo modules.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+function(chartscan_pkg name module)
+  pkg_check_modules(${name} REQUIRED IMPORTED_TARGET GLOBAL ${module})
+  add_library(chartscan_dep::${name} ALIAS PkgConfig::${name})
+endfunction()
+
+chartscan_pkg(tesseract tesseract)
+chartscan_pkg(leptonica lept)
+chartscan_pkg(poppler_glib poppler-glib)
+chartscan_pkg(sqlite3 sqlite3)
+chartscan_pkg(sodium libsodium)
+chartscan_pkg(tiff libtiff-4)
+
+find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
+add_library(chartscan_dep_opencv INTERFACE)
+add_library(chartscan_dep::opencv ALIAS chartscan_dep_opencv)
+target_include_directories(chartscan_dep_opencv SYSTEM INTERFACE ${OPENCV_INCLUDE_DIR})
+foreach(module core imgproc imgcodecs photo)
+  find_library(OPENCV_${module}_LIBRARY opencv_${module} REQUIRED)
+  target_link_libraries(chartscan_dep_opencv INTERFACE ${OPENCV_${module}_LIBRARY})
+endforeach()
+
+find_package(nlohmann_json 3.10 REQUIRED)
+find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
+add_library(chartscan_dep_cli11 INTERFACE)
+add_library(chartscan_dep::cli11 ALIAS chartscan_dep_cli11)
+target_include_directories(chartscan_dep_cli11 SYSTEM INTERFACE ${CLI11_INCLUDE_DIR})
+
+if(CHARTSCAN_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
