@@ -18,6 +18,8 @@ chartscan_pkg(poppler_glib poppler-glib)
 chartscan_pkg(sqlite3 sqlite3)
 chartscan_pkg(sodium libsodium)
 chartscan_pkg(tiff libtiff-4)
+chartscan_pkg(pangocairo pangocairo)
+chartscan_pkg(glib glib-2.0)
 
 find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
 add_library(chartscan_dep_opencv INTERFACE)

@@ -1,0 +1,198 @@
+// The chartscan store: a folder holding everything digitized, built to lose nothing.
+//
+//   <dir>/chartscan.db          SQLite (WAL, synchronous=FULL): batches, sources, pages, words,
+//                               documents, fields, failures, and an FTS5 index over page text
+//   <dir>/originals/ab/<sha256> the original files, content-addressed by SHA-256, written once
+//                               (atomically, then made read-only) and never modified
+//   <dir>/images/ab/<sha256>.<ext>  the cleaned page images kept for display
+//
+// Guarantees
+// - Originals are stored once whatever path or batch they come from; storing the same bytes again
+//   is a no-op that returns the same digest.
+// - A page (source, 1-based source page) is stored at most once: PutPage on an existing page
+//   replaces its row and index entry in one transaction, so re-ingest never duplicates.
+// - A page is searchable as soon as PutPage returns OK; its image file is durable before its row.
+// - Pages are read back in ingest order: sources in the order they were registered, then page
+//   number.
+//
+// Errors: SQLite codes are converted here. SQLITE_BUSY/LOCKED beyond the busy timeout -> kBusy;
+// I/O and full-disk -> kIoError; a damaged database -> kCorrupt; a missing row -> kNotFound. A
+// malformed search query -> kInvalidArgument with a message naming the problem (never SQLite's
+// text).
+//
+// Thread safety: a Store may be used from many threads at once. Writes are serialized on one
+// connection; reads use their own connections and never wait for a writer (WAL).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <chartscan/models/env.h>
+#include <chartscan/models/page.h>
+#include <chartscan/models/status.h>
+
+namespace chartscan::indexer {
+
+struct StoreOptions {
+  std::string dir = "chartscan-data";
+  bool read_only = false;  // open an existing store for reading only; never creates anything
+  int busy_timeout_ms = 10'000;
+
+  Status Validate() const;
+};
+
+enum class SourceState { kPending, kComplete, kFailed };
+std::string_view SourceStateName(SourceState s);  // "pending", "complete", "failed"
+
+struct SourceInfo {
+  std::int64_t source_id = 0;
+  std::string sha256;  // lowercase hex
+  std::string kind;    // "png", "tiff", "pdf"...
+  std::uint64_t size = 0;
+  int page_count = 0;
+  SourceState state = SourceState::kPending;
+  std::string error;   // set when kFailed
+  std::string path;    // the path given when first ingested
+};
+
+// A page as written by the pipeline.
+struct PageWrite {
+  std::int64_t batch_id = 0;
+  std::int64_t source_id = 0;
+  int source_page = 1;            // 1-based
+  std::int64_t document_id = 0;   // 0 = none (blank or failed page)
+  bool blank = false;
+  PageText text;
+  PageQuality quality;
+  std::string doc_type;           // empty = not classified
+  std::vector<Field> fields;
+  std::string error;              // non-empty: this page could not be processed (source kept)
+  // The cleaned image for display, already encoded; empty when there is none (failed page).
+  std::string image_bytes;
+  std::string image_format;       // "png" or "jpeg"
+  int image_width = 0;
+  int image_height = 0;
+};
+
+// A page as read back.
+struct StoredPage {
+  std::int64_t page_id = 0;
+  std::int64_t batch_id = 0;
+  std::int64_t source_id = 0;
+  std::string source_path;   // the path as given at ingest
+  std::string source_sha256;
+  int source_page = 1;
+  std::int64_t document_id = 0;
+  bool blank = false;
+  PageText text;             // words and lines included
+  PageQuality quality;
+  std::string doc_type;
+  std::vector<Field> fields;
+  std::string error;
+  std::string image_format;
+  int image_width = 0;
+  int image_height = 0;
+};
+
+struct PageImage {
+  std::string bytes;
+  std::string format;  // "png" or "jpeg"
+  int width = 0;
+  int height = 0;
+};
+
+struct SearchOptions {
+  int limit = 20;
+  int offset = 0;
+  std::string highlight_begin = "[";
+  std::string highlight_end = "]";
+  int snippet_tokens = 12;
+};
+
+struct SearchHit {
+  std::int64_t page_id = 0;
+  std::string source_path;
+  int source_page = 1;
+  std::int64_t document_id = 0;
+  std::string snippet;
+  double score = 0;  // higher is better
+};
+
+struct SearchResults {
+  std::int64_t total = 0;  // all matching pages, not just this slice
+  std::vector<SearchHit> hits;
+};
+
+struct StoreStats {
+  std::int64_t sources = 0;
+  std::int64_t failed_sources = 0;
+  std::int64_t failures = 0;       // file-level failures recorded (unreadable files)
+  std::int64_t pages = 0;
+  std::int64_t blank_pages = 0;
+  std::int64_t failed_pages = 0;
+  std::int64_t documents = 0;
+  double mean_confidence = 0;      // over non-blank OCR'd pages
+};
+
+struct FailureRecord {
+  std::int64_t batch_id = 0;
+  std::string path;
+  std::string sha256;   // empty if the file could not be read at all
+  std::string code;     // StatusCodeName
+  std::string message;
+  std::int64_t at_micros = 0;
+};
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options, Env* env = Env::Default());
+  virtual ~Store() = default;
+
+  static std::string Sha256Hex(std::string_view bytes);
+
+  // Batches: one per ingest run.
+  virtual Result<std::int64_t> BeginBatch(std::string_view name) = 0;
+  virtual Status FinishBatch(std::int64_t batch_id) = 0;
+
+  // Stores bytes under their SHA-256 unless already present; returns the hex digest.
+  virtual Result<std::string> PutOriginal(std::string_view bytes) = 0;
+  virtual Result<std::string> ReadOriginal(const std::string& sha256) const = 0;
+
+  // Registers a source by digest, or returns the existing one (its state tells whether it is
+  // complete). The path is recorded as seen in this batch either way.
+  virtual Result<SourceInfo> RegisterSource(std::int64_t batch_id, const std::string& path,
+                                            const std::string& sha256, std::string_view kind,
+                                            std::uint64_t size, int page_count) = 0;
+  // 1-based page numbers already stored for a source (to resume an interrupted source).
+  virtual Result<std::set<int>> StoredPages(std::int64_t source_id) const = 0;
+  virtual Status CompleteSource(std::int64_t source_id) = 0;
+  virtual Status FailSource(std::int64_t source_id, const Status& why) = 0;
+  // A file that could not be registered as a source (unreadable, too large to keep...).
+  virtual Status RecordFailure(std::int64_t batch_id, const std::string& path,
+                               const std::string& sha256, const Status& why) = 0;
+  virtual Result<std::vector<FailureRecord>> Failures(std::optional<std::int64_t> batch_id) const = 0;
+
+  virtual Result<std::int64_t> CreateDocument(std::int64_t batch_id, std::int64_t source_id) = 0;
+
+  // Writes the image file, then the page row, its words and its index entry in one transaction.
+  // Returns the page id.
+  virtual Result<std::int64_t> PutPage(const PageWrite& page) = 0;
+
+  // Full-text search over page text. Query syntax: words (all must match), "exact phrases",
+  // prefix*, OR, NOT, parentheses. Identifiers like E11.9 or 00482913 are matched as written.
+  virtual Result<SearchResults> Search(std::string_view query, const SearchOptions& options) const = 0;
+
+  // Calls fn for every page in ingest order; stops at and returns the first non-OK status.
+  virtual Status ForEachPage(const std::function<Status(const StoredPage&)>& fn) const = 0;
+  virtual Result<StoredPage> GetPage(std::int64_t page_id) const = 0;
+  virtual Result<PageImage> ReadPageImage(std::int64_t page_id) const = 0;
+  virtual Result<StoreStats> Stats(std::optional<std::int64_t> batch_id) const = 0;
+};
+
+}  // namespace chartscan::indexer

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything chartscan needs to build, run and test, from Debian 12 packages only.
+# Safe to run again. Uses sudo when not root.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git clang-format
+  # image cleanup (OpenCV modules only: libopencv-dev would pull ~250 packages)
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-photo-dev
+  # OCR
+  libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
+  # capture
+  libpoppler-glib-dev poppler-utils libtiff-dev qpdf
+  # store
+  libsqlite3-dev sqlite3 libsodium-dev
+  # libraries
+  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
+  # sample generator: real fonts rendered with Pango/Cairo
+  libcairo2-dev libpango1.0-dev fonts-liberation2 fonts-dejavu-core fonts-freefont-ttf
+)
+if ! dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | grep -qv "install ok installed" \
+   && [ "$(dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | wc -l)" = "${#packages[@]}" ]; then
+  echo "install-deps: all Debian packages present"
+else
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}"
+fi
