@@ -1,9 +1,4 @@
 // Env::Default(): std::filesystem for files, POSIX for the fsyncs that make writes durable.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -12,6 +7,10 @@
 #include <random>
 #include <string>
 #include <system_error>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chartscan/models/env.h>
 
@@ -57,8 +56,8 @@ class PosixEnv final : public Env {
       }
       if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
         ::close(fd);
-        return Status::TooLarge(path + ": " + std::to_string(st.st_size) + " bytes exceeds the limit of " +
-                                std::to_string(max_bytes));
+        return Status::TooLarge(path + ": " + std::to_string(st.st_size) +
+                                " bytes exceeds the limit of " + std::to_string(max_bytes));
       }
       data.reserve(static_cast<std::size_t>(st.st_size));
     }
@@ -75,7 +74,8 @@ class PosixEnv final : public Env {
       data.append(buf, static_cast<std::size_t>(n));
       if (data.size() > max_bytes) {
         ::close(fd);
-        return Status::TooLarge(path + ": exceeds the limit of " + std::to_string(max_bytes) + " bytes");
+        return Status::TooLarge(path + ": exceeds the limit of " + std::to_string(max_bytes) +
+                                " bytes");
       }
     }
     ::close(fd);

@@ -35,7 +35,8 @@ Result<std::string> MemEnv::ReadFile(const std::string& path, std::uint64_t max_
   std::lock_guard lock(state_->mu);
   auto it = state_->files.find(Normalize(path));
   if (it == state_->files.end()) {
-    if (state_->dirs.count(Normalize(path))) return Status::InvalidArgument(path + ": is a directory");
+    if (state_->dirs.count(Normalize(path)))
+      return Status::InvalidArgument(path + ": is a directory");
     return Status::NotFound(path);
   }
   if (it->second.first.size() > max_bytes) return Status::TooLarge(path + ": exceeds the limit");
@@ -76,7 +77,8 @@ Result<std::vector<FileInfo>> MemEnv::ListDir(const std::string& path) {
   for (const auto& [f, v] : state_->files) {
     if (Parent(f) == p) out.push_back({f, false, v.first.size(), v.second});
   }
-  std::sort(out.begin(), out.end(), [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
+  std::sort(out.begin(), out.end(),
+            [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
   return out;
 }
 

@@ -4,20 +4,34 @@ namespace chartscan {
 
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kInvalidArgument: return "invalid argument";
-    case StatusCode::kNotFound: return "not found";
-    case StatusCode::kCorrupt: return "corrupt";
-    case StatusCode::kUnsupported: return "unsupported";
-    case StatusCode::kEncrypted: return "encrypted";
-    case StatusCode::kTooLarge: return "too large";
-    case StatusCode::kIoError: return "i/o error";
-    case StatusCode::kBusy: return "busy";
-    case StatusCode::kUnavailable: return "unavailable";
-    case StatusCode::kDeadlineExceeded: return "deadline exceeded";
-    case StatusCode::kCancelled: return "cancelled";
-    case StatusCode::kAlreadyExists: return "already exists";
-    case StatusCode::kInternal: return "internal error";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidArgument:
+      return "invalid argument";
+    case StatusCode::kNotFound:
+      return "not found";
+    case StatusCode::kCorrupt:
+      return "corrupt";
+    case StatusCode::kUnsupported:
+      return "unsupported";
+    case StatusCode::kEncrypted:
+      return "encrypted";
+    case StatusCode::kTooLarge:
+      return "too large";
+    case StatusCode::kIoError:
+      return "i/o error";
+    case StatusCode::kBusy:
+      return "busy";
+    case StatusCode::kUnavailable:
+      return "unavailable";
+    case StatusCode::kDeadlineExceeded:
+      return "deadline exceeded";
+    case StatusCode::kCancelled:
+      return "cancelled";
+    case StatusCode::kAlreadyExists:
+      return "already exists";
+    case StatusCode::kInternal:
+      return "internal error";
   }
   return "unknown";
 }

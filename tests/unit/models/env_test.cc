@@ -1,8 +1,7 @@
-#include <gtest/gtest.h>
-
-#include <unistd.h>
-
 #include <filesystem>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chartscan/models/env.h>
 
@@ -16,7 +15,8 @@ class EnvContract : public ::testing::TestWithParam<bool> {
   void SetUp() override {
     if (GetParam()) {
       env_ = Env::Default();
-      root_ = (fs::temp_directory_path() / ("chartscan-env-" + std::to_string(::getpid()))).string();
+      root_ =
+          (fs::temp_directory_path() / ("chartscan-env-" + std::to_string(::getpid()))).string();
       fs::remove_all(root_);
     } else {
       mem_ = std::make_unique<MemEnv>();

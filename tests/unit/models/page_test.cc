@@ -7,7 +7,8 @@ namespace {
 
 TEST(PageText, JoinsWordsBySpaceAndLinesByNewline) {
   PageText t;
-  t.words = {{"Discharge", {}, 90, 0}, {"Summary", {}, 80, 0}, {"MRN:", {}, 70, 1}, {"0042", {}, 60, 1}};
+  t.words = {
+      {"Discharge", {}, 90, 0}, {"Summary", {}, 80, 0}, {"MRN:", {}, 70, 1}, {"0042", {}, 60, 1}};
   FinalizePageText(t);
   EXPECT_EQ(t.text, "Discharge Summary\nMRN: 0042");
   EXPECT_DOUBLE_EQ(t.mean_confidence, 75);

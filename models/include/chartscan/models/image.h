@@ -91,7 +91,9 @@ class Image {
   int width() const { return width_; }
   int height() const { return height_; }
   PixelFormat format() const { return format_; }
-  std::ptrdiff_t stride() const { return static_cast<std::ptrdiff_t>(width_) * BytesPerPixel(format_); }
+  std::ptrdiff_t stride() const {
+    return static_cast<std::ptrdiff_t>(width_) * BytesPerPixel(format_);
+  }
   bool empty() const { return pixels_.empty(); }
   std::size_t byte_size() const { return pixels_.size(); }
 

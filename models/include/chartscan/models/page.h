@@ -46,19 +46,19 @@ void FinalizePageText(PageText& text);
 
 // Per-page figures recorded so poor pages can be flagged for rescanning.
 struct PageQuality {
-  int orientation = 0;         // clockwise degrees the page was turned to make it upright
-  double skew = 0;             // degrees of skew corrected (positive = page was rotated clockwise)
+  int orientation = 0;  // clockwise degrees the page was turned to make it upright
+  double skew = 0;      // degrees of skew corrected (positive = page was rotated clockwise)
   double orientation_confidence = 0;  // 0-1
-  double contrast = 0;         // ink-to-paper contrast, 0-1 (1 = black on white)
-  double blur = 0;             // mean stroke edge width in pixels at 300 dpi; higher is blurrier
-  double noise = 0;            // speckles per square inch before cleanup
-  double ink_coverage = 0;     // fraction of the page area that is ink after cleanup
-  double background = 0;       // median paper grey level 0-255 before normalization
-  double dpi = 0;              // resolution of the cleaned image
-  double source_dpi = 0;       // resolution of the captured image (0 if unknown)
-  bool binarized = false;      // the OCR input was binarized (else normalized grey)
-  bool upsampled = false;      // the page was enlarged before OCR
-  double ocr_confidence = 0;   // mean word confidence 0-100
+  double contrast = 0;                // ink-to-paper contrast, 0-1 (1 = black on white)
+  double blur = 0;            // mean stroke edge width in pixels at 300 dpi; higher is blurrier
+  double noise = 0;           // speckles per square inch before cleanup
+  double ink_coverage = 0;    // fraction of the page area that is ink after cleanup
+  double background = 0;      // median paper grey level 0-255 before normalization
+  double dpi = 0;             // resolution of the cleaned image
+  double source_dpi = 0;      // resolution of the captured image (0 if unknown)
+  bool binarized = false;     // the OCR input was binarized (else normalized grey)
+  bool upsampled = false;     // the page was enlarged before OCR
+  double ocr_confidence = 0;  // mean word confidence 0-100
 };
 
 // A field extracted from a document, with the evidence it came from.

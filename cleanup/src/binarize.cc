@@ -1,0 +1,203 @@
+// Threshold choice, binarization, and removal of noise, scanner borders and punch holes.
+//
+// Threshold. On a background-normalized page the paper is ~255 everywhere, so one global threshold
+// suits the whole page (the local variation that adaptive methods such as Sauvola handle has been
+// divided away). It is Otsu's threshold over the pixels darker than the paper, which splits real
+// ink from the light marks around it (bleed-through, grey speckle, halo). Two guards:
+// - it never goes above kMaxThreshold: a mark lighter than that has under ~12% contrast and is
+//   bleed-through or dirt, not writing;
+// - when the darkest mode is itself faint (faded thermal paper, light copies) Otsu still lands
+//   between it and paper, so faint pages keep their text.
+//
+// Speckle. Connected components (8-connected) of the ink mask are classified by area, scaled to
+// the resolution: below kTinyArea they are always noise; up to kSmallArea they are kept only when
+// their centre lies within 0.05 inch of a character-sized component's box (the dot of an i, a
+// period, a decimal point); larger components are kept unless they are a scanner border (touching
+// the edge and either a strip over 2 inches long, a solid slab over 0.5 inch, or a frame around the
+// page) or a punch hole (a solid disc 0.15-0.45 inch across, within 1.1 inch of an edge).
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "steps.h"
+
+namespace chartscan::cleanup {
+namespace {
+
+constexpr double kMaxThreshold = 225;
+constexpr double kTinyArea = 4;    // px at 300 dpi
+constexpr double kSmallArea = 40;  // px at 300 dpi
+
+double Otsu(const std::array<double, 256>& hist, int lo, int hi) {
+  double total = 0, sum = 0;
+  for (int i = lo; i <= hi; ++i) {
+    total += hist[i];
+    sum += i * hist[i];
+  }
+  if (total <= 0) return (lo + hi) / 2.0;
+  double w0 = 0, sum0 = 0, best = -1, best_t = (lo + hi) / 2.0;
+  for (int t = lo; t < hi; ++t) {
+    w0 += hist[t];
+    sum0 += t * hist[t];
+    const double w1 = total - w0;
+    if (w0 <= 0 || w1 <= 0) continue;
+    const double m0 = sum0 / w0, m1 = (sum - sum0) / w1;
+    const double between = w0 * w1 * (m0 - m1) * (m0 - m1);
+    if (between > best) {
+      best = between;
+      best_t = t + 0.5;
+    }
+  }
+  return best_t;
+}
+
+}  // namespace
+
+InkStats ChooseThreshold(const cv::Mat& normalized) {
+  std::array<double, 256> hist{};
+  for (int y = 0; y < normalized.rows; ++y) {
+    const uchar* p = normalized.ptr<uchar>(y);
+    for (int x = 0; x < normalized.cols; ++x) hist[p[x]] += 1;
+  }
+  // Paper level: the brightest strong mode. Normalization puts it near 255, but clipped noise can
+  // spread it; take the median of the brightest 60% of pixels.
+  double total = 0;
+  for (double h : hist) total += h;
+  double acc = 0;
+  int paper = 255;
+  for (int i = 255; i >= 0; --i) {
+    acc += hist[i];
+    if (acc >= total * 0.3) {
+      paper = i;
+      break;
+    }
+  }
+  // Otsu over everything darker than the paper's lower shoulder.
+  const int hi = std::max(1, std::min(254, paper - 8));
+  InkStats s;
+  s.threshold = std::min(Otsu(hist, 0, hi), kMaxThreshold);
+  // Ink level: median of pixels below the threshold.
+  double ink_total = 0;
+  for (int i = 0; i < static_cast<int>(s.threshold); ++i) ink_total += hist[i];
+  double run = 0;
+  s.ink_level = s.threshold;
+  for (int i = 0; i < static_cast<int>(s.threshold); ++i) {
+    run += hist[i];
+    if (run >= ink_total / 2) {
+      s.ink_level = i;
+      break;
+    }
+  }
+  s.contrast = std::clamp((paper - s.ink_level) / 255.0, 0.0, 1.0);
+  return s;
+}
+
+InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi) {
+  InkMask out;
+  cv::threshold(normalized, out.binary, threshold, 255, cv::THRESH_BINARY_INV);
+  cv::Mat labels, cc, centroids;
+  const int n =
+      cv::connectedComponentsWithStats(out.binary, labels, cc, centroids, 8, CV_32S, cv::CCL_GRANA);
+  if (n <= 1) return out;
+
+  const double scale = (dpi / 300.0) * (dpi / 300.0);
+  const int tiny = std::max(1, static_cast<int>(kTinyArea * scale));
+  const int small = std::max(tiny + 1, static_cast<int>(kSmallArea * scale));
+  const int w = out.binary.cols, h = out.binary.rows;
+
+  enum : uchar { kDrop = 0, kKeep = 1, kUndecided = 2 };
+  std::vector<uchar> keep(static_cast<size_t>(n), kKeep);
+  keep.front() = kDrop;
+
+  // Grid of character-sized boxes, for the "next to text" test of small components.
+  const int cell = std::max(16, static_cast<int>(0.2 * dpi));
+  const int gw = w / cell + 1, gh = h / cell + 1;
+  std::vector<std::vector<int>> grid(static_cast<size_t>(gw) * gh);
+  auto box = [&](int i) {
+    return cv::Rect(cc.at<int>(i, cv::CC_STAT_LEFT), cc.at<int>(i, cv::CC_STAT_TOP),
+                    cc.at<int>(i, cv::CC_STAT_WIDTH), cc.at<int>(i, cv::CC_STAT_HEIGHT));
+  };
+
+  for (int i = 1; i < n; ++i) {
+    const int area = cc.at<int>(i, cv::CC_STAT_AREA);
+    const cv::Rect b = box(i);
+    if (area < tiny) {
+      keep[static_cast<size_t>(i)] = kDrop;
+      ++out.speckles_removed;
+      continue;
+    }
+    if (area < small) {
+      keep[static_cast<size_t>(i)] = kUndecided;
+      continue;
+    }
+    const bool touches = b.x == 0 || b.y == 0 || b.x + b.width >= w || b.y + b.height >= h;
+    // Scanner border: touches the edge and is a long strip, a big solid slab or a frame.
+    const bool strip = b.width > 2.0 * dpi || b.height > 2.0 * dpi;
+    const bool slab = b.width > 0.5 * dpi && b.height > 0.5 * dpi && area > 0.5 * b.area();
+    const bool frame = b.width > 0.8 * w && b.height > 0.8 * h;
+    // Punch hole: a solid disc 0.15-0.45 inch across within ~1 inch of an edge.
+    const double lo = 0.15 * dpi, hi = 0.45 * dpi, margin = 1.1 * dpi;
+    const double cx = centroids.at<double>(i, 0), cy = centroids.at<double>(i, 1);
+    const bool round = b.width >= lo && b.width <= hi && b.height >= lo && b.height <= hi &&
+                       std::abs(b.width - b.height) < 0.25 * std::max(b.width, b.height);
+    const double fill = area / (CV_PI / 4.0 * b.width * b.height);
+    const bool near_edge = cx < margin || cy < margin || cx > w - margin || cy > h - margin;
+    if ((touches && (strip || slab || frame)) ||
+        (round && fill > 0.8 && fill < 1.15 && near_edge)) {
+      keep[static_cast<size_t>(i)] = kDrop;
+      ++out.borders_removed;
+      continue;
+    }
+    for (int gy = b.y / cell; gy <= (b.y + b.height) / cell && gy < gh; ++gy) {
+      for (int gx = b.x / cell; gx <= (b.x + b.width) / cell && gx < gw; ++gx) {
+        grid[static_cast<size_t>(gy) * gw + gx].push_back(i);
+      }
+    }
+  }
+
+  // Small components stay when their centre is within `near` of a kept character's box.
+  const int near = std::max(2, static_cast<int>(0.05 * dpi));
+  for (int i = 1; i < n; ++i) {
+    if (keep[static_cast<size_t>(i)] != kUndecided) continue;
+    const int cx = static_cast<int>(centroids.at<double>(i, 0));
+    const int cy = static_cast<int>(centroids.at<double>(i, 1));
+    bool close = false;
+    for (int gy = std::max(0, (cy - near) / cell);
+         gy <= std::min(gh - 1, (cy + near) / cell) && !close; ++gy) {
+      for (int gx = std::max(0, (cx - near) / cell);
+           gx <= std::min(gw - 1, (cx + near) / cell) && !close; ++gx) {
+        for (int j : grid[static_cast<size_t>(gy) * gw + gx]) {
+          const cv::Rect b = box(j);
+          const int dx = std::max({b.x - cx, 0, cx - (b.x + b.width)});
+          const int dy = std::max({b.y - cy, 0, cy - (b.y + b.height)});
+          if (dx <= near && dy <= near) {
+            close = true;
+            break;
+          }
+        }
+      }
+    }
+    keep[static_cast<size_t>(i)] = close ? kKeep : kDrop;
+    out.speckles_removed += !close;
+  }
+
+  if (out.speckles_removed + out.borders_removed > 0) {
+    for (int y = 0; y < h; ++y) {
+      const int* l = labels.ptr<int>(y);
+      uchar* b = out.binary.ptr<uchar>(y);
+      for (int x = 0; x < w; ++x) {
+        if (b[x] && keep[static_cast<size_t>(l[x])] == kDrop) b[x] = 0;
+      }
+    }
+  }
+  out.components.reserve(static_cast<size_t>(n));
+  for (int i = 1; i < n; ++i) {
+    if (keep[static_cast<size_t>(i)] == kKeep)
+      out.components.push_back({box(i), cc.at<int>(i, cv::CC_STAT_AREA)});
+  }
+  return out;
+}
+
+}  // namespace chartscan::cleanup

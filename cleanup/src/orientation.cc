@@ -1,0 +1,125 @@
+// Page orientation: which way is up.
+//
+// Step 1, axis. Text lines give a sharp projection profile along their own direction only. The
+// skew search (skew.cc) is run on the page and on its transpose; the transpose wins when its best
+// profile is sharper by kAxisMargin, meaning the lines run vertically and the page was fed
+// sideways. Rotating the page 90 degrees clockwise makes the lines horizontal (and mirrors the skew
+// angle found on the transpose).
+//
+// Step 2, up or down. In Latin script far more letters rise above the x-height (b d f h k l t,
+// capitals, digits) than drop below the baseline (g j p q y, commas): about 5 to 1 in English
+// prose. On the deskewed, horizontal page, character-sized components are grouped into lines by
+// their vertical centres; in each line the median top and bottom of the components give the x-line
+// and the baseline, and components reaching clearly above or below are counted as ascenders and
+// descenders. Upside down, the counts swap. Evidence is the log ratio, weighted by how many such
+// components were seen, so a page with three words decides weakly and says so.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+#include "steps.h"
+
+namespace chartscan::cleanup {
+namespace {
+
+constexpr double kAxisMargin = 1.15;
+constexpr double kAnalysisDpi = 150;
+
+struct Comp {
+  int top, bottom, height;
+  double cy;
+};
+
+double Median(std::vector<int> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+double UprightEvidence(const cv::Mat& binary, double dpi) {
+  double d = dpi;
+  cv::Mat img = ReduceBinary(binary, dpi, kAnalysisDpi, &d);
+  cv::Mat labels, cc, centroids;
+  const int n =
+      cv::connectedComponentsWithStats(img, labels, cc, centroids, 8, CV_32S, cv::CCL_GRANA);
+  std::vector<Comp> comps;
+  for (int i = 1; i < n; ++i) {
+    const int w = cc.at<int>(i, cv::CC_STAT_WIDTH), h = cc.at<int>(i, cv::CC_STAT_HEIGHT);
+    if (h < 0.03 * d || h > 0.35 * d || w > 0.5 * d || cc.at<int>(i, cv::CC_STAT_AREA) < 6)
+      continue;
+    const int top = cc.at<int>(i, cv::CC_STAT_TOP);
+    comps.push_back({top, top + h, h, top + h / 2.0});
+  }
+  if (comps.size() < 10) return 0;
+  std::vector<int> heights;
+  for (const Comp& c : comps) heights.push_back(c.height);
+  const double median_h = Median(heights);
+  std::sort(comps.begin(), comps.end(), [](const Comp& a, const Comp& b) { return a.cy < b.cy; });
+
+  double ascenders = 0, descenders = 0;
+  size_t start = 0;
+  auto flush = [&](size_t end) {
+    if (end - start < 4) return;
+    std::vector<int> tops, bottoms;
+    for (size_t i = start; i < end; ++i) {
+      tops.push_back(comps[i].top);
+      bottoms.push_back(comps[i].bottom);
+    }
+    const double top_ref = Median(tops), bottom_ref = Median(bottoms);
+    const double xh = bottom_ref - top_ref;
+    if (xh < 2) return;
+    for (size_t i = start; i < end; ++i) {
+      if (comps[i].top < top_ref - 0.3 * xh) ascenders += 1;
+      if (comps[i].bottom > bottom_ref + 0.3 * xh) descenders += 1;
+    }
+  };
+  for (size_t i = 1; i <= comps.size(); ++i) {
+    if (i == comps.size() || comps[i].cy - comps[i - 1].cy > 0.35 * median_h) {
+      flush(i);
+      start = i;
+    }
+  }
+  const double total = ascenders + descenders;
+  const double log_ratio = std::log((ascenders + 2) / (descenders + 2));
+  return log_ratio * std::min(1.0, total / 40.0);
+}
+
+OrientationEstimate DetectOrientation(const cv::Mat& binary, double dpi, double max_skew) {
+  OrientationEstimate out;
+  double d = dpi;
+  cv::Mat reduced = ReduceBinary(binary, dpi, kAnalysisDpi, &d);
+  SkewEstimate h = EstimateSkew(reduced, d, max_skew);
+  SkewEstimate v = EstimateSkew(reduced.t(), d, max_skew);
+
+  cv::Mat horizontal;
+  double axis_ratio;
+  if (v.score > h.score * kAxisMargin) {
+    horizontal = RotateQuarter(reduced, 90);
+    out.degrees = 90;
+    out.skew = -v.angle;  // the transpose is the 90-degree turn mirrored, which reverses the slope
+    out.skew_confidence = v.confidence;
+    axis_ratio = v.score / std::max(h.score, 1e-9);
+  } else {
+    horizontal = reduced;
+    out.skew = h.angle;
+    out.skew_confidence = h.confidence;
+    axis_ratio = h.score > 0 ? h.score / std::max(v.score, 1e-9) : 1.0;
+  }
+  const double axis_confidence = std::clamp((axis_ratio - 1.0) / 0.5, 0.0, 1.0);
+
+  if (std::abs(out.skew) > 0.1) {
+    horizontal = RotateExpand(horizontal, -out.skew, 0, true);
+    cv::threshold(horizontal, horizontal, 127, 255, cv::THRESH_BINARY);
+  }
+  const double evidence = UprightEvidence(horizontal, d);
+  if (evidence < 0) out.degrees = (out.degrees + 180) % 360;
+  const double updown_confidence = std::clamp(std::abs(evidence) / std::log(3.0), 0.0, 1.0);
+  out.confidence = std::min(axis_confidence, updown_confidence);
+  return out;
+}
+
+}  // namespace chartscan::cleanup

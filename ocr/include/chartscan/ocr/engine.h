@@ -1,0 +1,68 @@
+// Text recognition with Tesseract (LSTM engine).
+//
+// An Engine wraps one Tesseract instance. Loading the language model costs a few hundred
+// milliseconds and some tens of megabytes, so the pipeline creates one Engine per worker thread and
+// reuses it for every page. Tesseract's own OpenMP threading is switched off for the process when
+// the first Engine is created: chartscan parallelizes across pages, and nested threads only add
+// contention on a machine whose cores are already busy.
+//
+// Input is an 8-bit grey image (already cleaned: upright, deskewed, background normalized) and its
+// resolution. Output is words with boxes (in the input image's pixels) and confidences 0-100,
+// grouped into lines and blocks, in reading order (see reading_order.h).
+//
+// Errors: Create fails with kUnavailable when the language data is missing (the message names the
+// languages and the folder searched). Recognize fails with kInvalidArgument for an empty or
+// non-grey image. A page that exceeds the deadline is not an error: what was recognized so far is
+// returned with `deadline_exceeded` set, so one pathological page cannot hold up a batch.
+//
+// Thread safety: an Engine is not thread-safe; use one per thread. Distinct Engines may run
+// concurrently.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <chartscan/models/image.h>
+#include <chartscan/models/page.h>
+#include <chartscan/models/status.h>
+
+namespace chartscan::ocr {
+
+struct OcrOptions {
+  std::string languages = "eng";  // Tesseract language codes joined by '+'
+  std::string tessdata_dir;       // empty: TESSDATA_PREFIX, else Tesseract's built-in default
+  int deadline_ms = 120'000;      // per page; 0 = none
+  // Try inverted (white on black) text lines, as Tesseract does by default. Off by default: the
+  // cleanup stage normalizes polarity and the extra pass costs ~10% of recognition time.
+  bool detect_inverted_text = false;
+
+  Status Validate() const;
+};
+
+struct Recognition {
+  PageText text;
+  bool deadline_exceeded = false;
+  double seconds = 0;
+};
+
+class Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> Create(const OcrOptions& options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Recognizes a whole page. `dpi` is the image's resolution (used by Tesseract's layout analysis
+  // for size thresholds); 0 lets Tesseract estimate it.
+  Result<Recognition> Recognize(const ImageView& page, double dpi);
+
+  // The languages actually loaded, e.g. "eng".
+  const std::string& languages() const;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace chartscan::ocr

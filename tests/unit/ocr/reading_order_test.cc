@@ -1,0 +1,96 @@
+#include <gtest/gtest.h>
+
+#include <chartscan/ocr/reading_order.h>
+
+namespace chartscan::ocr {
+namespace {
+
+// Builds lines of words from boxes: each inner vector is one Tesseract line of word boxes.
+struct Layout {
+  std::vector<LayoutLine> lines;
+  std::vector<LayoutWord> words;
+
+  void Line(int block, std::vector<Box> boxes) {
+    LayoutLine l;
+    l.block = block;
+    for (const Box& b : boxes) {
+      l.words.push_back(static_cast<int>(words.size()));
+      words.push_back({b});
+      l.box = l.box.United(b);
+    }
+    lines.push_back(l);
+  }
+};
+
+std::vector<std::vector<int>> WordOrder(const std::vector<LayoutLine>& lines) {
+  std::vector<std::vector<int>> out;
+  for (const auto& l : lines) out.push_back(l.words);
+  return out;
+}
+
+TEST(ReadingOrder, MergesFormLabelAndValueSplitIntoBlocksIntoOneRow) {
+  // Tesseract often returns "MRN:" and "00482913" as separate one-line blocks.
+  Layout l;
+  l.Line(0, {{100, 100, 80, 30}});   // MRN:
+  l.Line(1, {{400, 102, 160, 30}});  // 00482913
+  l.Line(0, {{100, 150, 80, 30}});   // DOB:
+  l.Line(1, {{400, 151, 160, 30}});  // 03/14/1952
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 2u);
+  EXPECT_EQ(WordOrder(ordered), (std::vector<std::vector<int>>{{0, 1}, {2, 3}}));
+}
+
+TEST(ReadingOrder, ReadsTwoColumnsOfProseDownTheLeftThenTheRight) {
+  Layout l;
+  for (int i = 0; i < 4; ++i) {
+    const int y = 200 + i * 50;
+    l.Line(0, {{100, y, 200, 30}, {320, y, 200, 30}, {540, y, 200, 30}, {760, y, 300, 30}});
+  }
+  for (int i = 0; i < 4; ++i) {
+    const int y = 200 + i * 50;
+    l.Line(1, {{1300, y, 200, 30}, {1520, y, 200, 30}, {1740, y, 200, 30}, {1960, y, 300, 30}});
+  }
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 8u);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(ordered[static_cast<size_t>(i)].words.front(), i * 4);
+  for (int i = 4; i < 8; ++i) EXPECT_EQ(ordered[static_cast<size_t>(i)].words.front(), i * 4);
+}
+
+TEST(ReadingOrder, ReadsTableColumnsSplitIntoBlocksRowByRow) {
+  // Three table columns, each returned by Tesseract as its own block.
+  Layout l;
+  const int ys[] = {500, 550, 600};
+  for (int c = 0; c < 3; ++c) {
+    for (int y : ys) l.Line(c, {{200 + c * 600, y + c, 150, 30}});
+  }
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 3u);
+  // Row 0 holds the first cell of each column: words 0, 3, 6.
+  EXPECT_EQ(ordered[0].words, (std::vector<int>{0, 3, 6}));
+  EXPECT_EQ(ordered[2].words, (std::vector<int>{2, 5, 8}));
+}
+
+TEST(ReadingOrder, KeepsHeaderAboveBodyAndFooterBelow) {
+  Layout l;
+  l.Line(2, {{1000, 3100, 300, 30}});  // Page 1 of 2, listed first by the engine
+  l.Line(0, {{900, 100, 600, 50}});    // title
+  l.Line(1, {{100, 300, 500, 30}, {620, 300, 500, 30}, {1140, 300, 500, 30}, {1660, 300, 500, 30}});
+  l.Line(1, {{100, 350, 500, 30}, {620, 350, 500, 30}, {1140, 350, 500, 30}, {1660, 350, 500, 30}});
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 4u);
+  EXPECT_EQ(ordered.front().words, (std::vector<int>{1}));
+  EXPECT_EQ(ordered.back().words, (std::vector<int>{0}));
+}
+
+TEST(ReadingOrder, DoesNotMergeConsecutiveLinesOfOneFragmentColumn) {
+  Layout l;
+  l.Line(0, {{100, 100, 300, 30}});
+  l.Line(0, {{100, 135, 300, 30}});  // 5 px apart, no vertical overlap
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  EXPECT_EQ(ordered.size(), 2u);
+}
+
+TEST(ReadingOrder, EmptyInputGivesNoLines) { EXPECT_TRUE(OrderLines({}, {}, 100).empty()); }
+
+}  // namespace
+}  // namespace chartscan::ocr
