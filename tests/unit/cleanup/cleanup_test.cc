@@ -1,0 +1,278 @@
+// Cleanup on pages drawn here: lines of text at 300 dpi, turned, skewed, dirtied. The accuracy gate
+// (tests/e2e) covers real fonts and the full degradation profiles; these tests pin each behaviour.
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <chartscan/cleanup/cleanup.h>
+
+namespace chartscan::cleanup {
+namespace {
+
+constexpr double kDpi = 300;
+
+const std::vector<std::string> kLines = {
+    "DISCHARGE SUMMARY  Patient: Harlow Quimby  MRN 00482913",
+    "Hospital course: the patient was admitted with dyspnea and",
+    "a productive cough. Chest film showed a right lower lobe",
+    "infiltrate. Treated with ceftriaxone and azithromycin; fever",
+    "resolved by day two. Glucose controlled on sliding scale.",
+    "Discharge diagnoses: J18.9 pneumonia, E11.9 type 2 diabetes.",
+    "Follow up with primary physician in one week. Bring all",
+    "medications to the appointment. Return for chest pain,",
+    "shortness of breath or high fever. Signed: Dr. P. Okafor",
+    "Diet: regular, carbohydrate controlled. Activity as tolerated.",
+    "Pending labs: blood cultures, final read by the laboratory.",
+    "Condition at discharge: stable, ambulating without help.",
+};
+
+// A letter-size page (2550x3300 at 300 dpi) of dark text on white.
+cv::Mat TextPage(int first_line = 0, int line_count = 12) {
+  cv::Mat page(3300, 2550, CV_8UC1, cv::Scalar(255));
+  for (int i = 0; i < line_count; ++i) {
+    const std::string& text = kLines[(first_line + i) % kLines.size()];
+    cv::putText(page, text, {150, 300 + i * 90}, cv::FONT_HERSHEY_SIMPLEX, 1.6, cv::Scalar(20), 3,
+                cv::LINE_AA);
+  }
+  return page;
+}
+
+// Rotates about the centre by `degrees` clockwise on screen, filling with white.
+cv::Mat Skew(const cv::Mat& page, double degrees) {
+  cv::Mat m = cv::getRotationMatrix2D({page.cols / 2.0f, page.rows / 2.0f}, -degrees, 1.0);
+  cv::Mat out;
+  cv::warpAffine(page, out, m, page.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(255));
+  return out;
+}
+
+// Turns the page so that cleanup must turn it `clockwise_fix` degrees clockwise to make it upright.
+cv::Mat Turn(const cv::Mat& page, int clockwise_fix) {
+  cv::Mat out;
+  if (clockwise_fix == 90) cv::rotate(page, out, cv::ROTATE_90_COUNTERCLOCKWISE);
+  if (clockwise_fix == 180) cv::rotate(page, out, cv::ROTATE_180);
+  if (clockwise_fix == 270) cv::rotate(page, out, cv::ROTATE_90_CLOCKWISE);
+  if (clockwise_fix == 0) out = page.clone();
+  return out;
+}
+
+// Grey, unevenly lit paper with Gaussian noise and salt-and-pepper speckle.
+cv::Mat Dirty(const cv::Mat& page, unsigned seed, double paper = 200, double noise_sigma = 12) {
+  std::mt19937 rng(seed);
+  cv::Mat out(page.size(), CV_8UC1);
+  std::normal_distribution<double> gauss(0, noise_sigma);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int y = 0; y < page.rows; ++y) {
+    for (int x = 0; x < page.cols; ++x) {
+      double light = paper - 40.0 * x / page.cols;  // shadow across the page
+      double ink = page.at<uchar>(y, x) / 255.0;    // 1 = paper
+      double v = 25 + (light - 25) * ink + gauss(rng);
+      double r = u(rng);
+      if (r < 0.004) v = 30;
+      if (r > 0.998) v = 255;
+      out.at<uchar>(y, x) = cv::saturate_cast<uchar>(v);
+    }
+  }
+  return out;
+}
+
+Result<CleanedPage> Clean(const cv::Mat& page, double dpi = kDpi, bool bilevel = false,
+                          const CleanupOptions& options = {}) {
+  ImageView view(page.data, page.cols, page.rows, PixelFormat::kGray8, page.step);
+  return CleanPage(view, Resolution{dpi, dpi}, bilevel, options);
+}
+
+TEST(CleanupOptions, RejectsNonsense) {
+  CleanupOptions o;
+  EXPECT_TRUE(o.Validate().ok());
+  o.max_skew = 60;
+  EXPECT_EQ(o.Validate().code(), StatusCode::kInvalidArgument);
+  o = {};
+  o.min_dpi = 500;  // above max_dpi
+  EXPECT_FALSE(o.Validate().ok());
+  o = {};
+  o.target_dpi = 0;
+  EXPECT_FALSE(o.Validate().ok());
+}
+
+TEST(CleanPage, InvalidOptionsAreAnErrorNotAThrow) {
+  CleanupOptions o;
+  o.max_skew = -1;
+  auto r = Clean(TextPage(), kDpi, false, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(CleanPage, CleanUprightPageIsLeftAlone) {
+  auto r = Clean(TextPage());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->blank);
+  EXPECT_EQ(r->quality.orientation, 0);
+  EXPECT_NEAR(r->quality.skew, 0, 0.05);
+  EXPECT_DOUBLE_EQ(r->dpi, kDpi);
+  EXPECT_EQ(r->image.width(), 2550);
+  EXPECT_EQ(r->image.height(), 3300);
+  EXPECT_GT(r->quality.ink_coverage, 0.005);
+  EXPECT_GT(r->quality.contrast, 0.6);
+}
+
+class SkewIsCorrected : public testing::TestWithParam<double> {};
+
+TEST_P(SkewIsCorrected, ToATenthOfADegree) {
+  const double skew = GetParam();
+  auto r = Clean(Skew(TextPage(), skew));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->quality.orientation, 0);
+  EXPECT_NEAR(r->quality.skew, skew, 0.1);
+}
+
+INSTANTIATE_TEST_SUITE_P(CleanPage, SkewIsCorrected,
+                         testing::Values(-14.5, -7.3, -1.5, -0.4, 0.6, 2.5, 9.1, 14.8));
+
+class OrientationIsCorrected : public testing::TestWithParam<int> {};
+
+TEST_P(OrientationIsCorrected, WithSmallSkew) {
+  const int turn = GetParam();
+  auto r = Clean(Turn(Skew(TextPage(), 1.2), turn));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->quality.orientation, turn);
+  EXPECT_NEAR(r->quality.skew, 1.2, 0.1);
+  // Upright again: a portrait page comes back portrait.
+  EXPECT_GT(r->image.height(), r->image.width());
+}
+
+INSTANTIATE_TEST_SUITE_P(CleanPage, OrientationIsCorrected, testing::Values(0, 90, 180, 270));
+
+TEST(CleanPage, ReadsThroughShadowGreyPaperAndSpeckle) {
+  auto r = Clean(Dirty(Skew(TextPage(), -1.5), 7));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->blank);
+  EXPECT_NEAR(r->quality.skew, -1.5, 0.1);
+  EXPECT_LT(r->quality.background, 215);  // it measured the grey paper...
+  // ...and handed OCR a white page: the cleaned background is pure paper almost everywhere.
+  const Image& img = r->image;
+  long white = 0;
+  for (int y = 0; y < img.height(); ++y) {
+    for (int x = 0; x < img.width(); ++x) white += img.view().row(y)[x] >= 250;
+  }
+  EXPECT_GT(white, 0.9 * img.width() * img.height());
+}
+
+TEST(CleanPage, NoisyOffWhitePageIsBlank) {
+  cv::Mat empty(3300, 2550, CV_8UC1, cv::Scalar(255));
+  auto r = Clean(Dirty(empty, 11, 225, 10));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->blank);
+}
+
+TEST(CleanPage, FaintBleedThroughAloneIsBlank) {
+  // The mirrored text of the back side, diffused by the paper, showing through at 12% density
+  // (typical for 75-90 g/m2 paper).
+  cv::Mat back;
+  cv::flip(TextPage(), back, 1);
+  cv::GaussianBlur(back, back, {0, 0}, 1.5);
+  cv::Mat page = 255 - (255 - back) * 0.12;
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->blank);
+}
+
+TEST(CleanPage, LonePageFooterIsNotBlank) {
+  cv::Mat page(3300, 2550, CV_8UC1, cv::Scalar(250));
+  cv::putText(page, "Page 2 of 2", {1100, 3100}, cv::FONT_HERSHEY_SIMPLEX, 1.2, cv::Scalar(30), 2,
+              cv::LINE_AA);
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->blank);
+}
+
+TEST(CleanPage, LoneSignatureIsNotBlank) {
+  cv::Mat page(3300, 2550, CV_8UC1, cv::Scalar(250));
+  std::vector<cv::Point> scribble;
+  for (int i = 0; i <= 200; ++i) {
+    double t = i / 200.0;
+    scribble.push_back({static_cast<int>(1500 + 600 * t),
+                        static_cast<int>(2800 + 60 * std::sin(t * 25) + 30 * std::sin(t * 7))});
+  }
+  cv::polylines(page, scribble, false, cv::Scalar(40), 4, cv::LINE_AA);
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->blank);
+}
+
+TEST(CleanPage, DarkScannerBorderAloneIsBlank) {
+  cv::Mat page(3300, 2550, CV_8UC1, cv::Scalar(245));
+  cv::rectangle(page, {0, 0}, {2549, 3299}, cv::Scalar(10), 60);  // black frame from the lid
+  cv::circle(page, {90, 800}, 40, cv::Scalar(15), cv::FILLED);    // punch holes
+  cv::circle(page, {90, 2500}, 40, cv::Scalar(15), cv::FILLED);
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->blank);
+}
+
+TEST(CleanPage, UpsamplesLowResolutionFax) {
+  cv::Mat page = TextPage();
+  cv::Mat fax;
+  cv::resize(page, fax, {}, 100.0 / 300, 100.0 / 300, cv::INTER_AREA);
+  cv::threshold(fax, fax, 160, 255, cv::THRESH_BINARY);
+  auto r = Clean(fax, 100, /*bilevel=*/true);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_DOUBLE_EQ(r->dpi, 300);
+  EXPECT_TRUE(r->quality.upsampled);
+  EXPECT_NEAR(r->image.width(), 2550, 3);
+  EXPECT_FALSE(r->blank);
+}
+
+TEST(CleanPage, AnisotropicFaxPixelsAreMadeSquare) {
+  cv::Mat page = TextPage();
+  cv::Mat fax;
+  cv::resize(page, fax, {}, 204.0 / 300, 98.0 / 300, cv::INTER_AREA);
+  ImageView view(fax.data, fax.cols, fax.rows, PixelFormat::kGray8, fax.step);
+  auto r = CleanPage(view, Resolution{204, 98}, false, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_NEAR(r->image.width(), 2550, 4);
+  EXPECT_NEAR(r->image.height(), 3300, 4);
+  EXPECT_EQ(r->quality.orientation, 0);
+}
+
+TEST(CleanPage, ColourScanIsAccepted) {
+  cv::Mat grey = TextPage();
+  cv::Mat rgb;
+  cv::cvtColor(grey, rgb, cv::COLOR_GRAY2RGB);
+  rgb.setTo(cv::Scalar(255, 244, 200), grey > 250);  // yellowed paper
+  ImageView view(rgb.data, rgb.cols, rgb.rows, PixelFormat::kRgb8, rgb.step);
+  auto r = CleanPage(view, Resolution{kDpi, kDpi}, false, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->image.format(), PixelFormat::kGray8);
+  EXPECT_FALSE(r->blank);
+}
+
+TEST(CleanPage, RotateCleanedPageUpdatesOrientation) {
+  auto r = Clean(TextPage());
+  ASSERT_TRUE(r.ok());
+  const int w = r->image.width(), h = r->image.height();
+  RotateCleanedPage(*r, 90);
+  EXPECT_EQ(r->quality.orientation, 90);
+  EXPECT_EQ(r->image.width(), h);
+  EXPECT_EQ(r->image.height(), w);
+  RotateCleanedPage(*r, 270);
+  EXPECT_EQ(r->quality.orientation, 0);
+}
+
+TEST(EncodeForDisplay, WritesPng) {
+  auto r = Clean(TextPage());
+  ASSERT_TRUE(r.ok());
+  auto enc = EncodeForDisplay(*r);
+  ASSERT_TRUE(enc.ok()) << enc.status().ToString();
+  EXPECT_EQ(enc->format, "png");
+  ASSERT_GT(enc->bytes.size(), 8u);
+  EXPECT_EQ(enc->bytes.substr(1, 3), "PNG");
+  EXPECT_EQ(enc->width, r->image.width());
+}
+
+}  // namespace
+}  // namespace chartscan::cleanup
