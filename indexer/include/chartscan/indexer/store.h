@@ -179,6 +179,9 @@ class Store {
   virtual Result<std::vector<FailureRecord>> Failures(std::optional<std::int64_t> batch_id) const = 0;
 
   virtual Result<std::int64_t> CreateDocument(std::int64_t batch_id, std::int64_t source_id) = 0;
+  // The first document that holds pages of this source, or a new one when there is none (so an
+  // interrupted source resumes into the same document).
+  virtual Result<std::int64_t> DocumentForSource(std::int64_t batch_id, std::int64_t source_id) = 0;
 
   // Writes the image file, then the page row, its words and its index entry in one transaction.
   // Returns the page id.

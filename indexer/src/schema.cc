@@ -1,0 +1,145 @@
+#include "schema.h"
+
+#include <iterator>
+#include <string>
+
+#include "sqlite_util.h"
+
+namespace chartscan::indexer {
+namespace {
+
+// Version 1. Ids are INTEGER PRIMARY KEYs that only grow (nothing is deleted), so ordering by id
+// is ordering by creation: that is what "ingest order" means for sources.
+//
+// Pages keep words, lines and quality figures as compact JSON, read back whole with the page;
+// fields get rows of their own so they can be queried. page_fts holds its own copy of page text
+// (rowid = pages.id) so the index can be replaced on its own and rebuilt from pages if needed.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE batches (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  started_micros INTEGER NOT NULL,
+  finished_micros INTEGER
+);
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  page_count INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'complete', 'failed')),
+  error TEXT NOT NULL DEFAULT '',
+  path TEXT NOT NULL,
+  batch_id INTEGER REFERENCES batches(id),
+  registered_micros INTEGER NOT NULL
+);
+CREATE TABLE source_paths (
+  batch_id INTEGER NOT NULL REFERENCES batches(id),
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  path TEXT NOT NULL,
+  PRIMARY KEY (batch_id, source_id, path)
+) WITHOUT ROWID;
+CREATE INDEX source_paths_by_source ON source_paths(source_id);
+CREATE TABLE documents (
+  id INTEGER PRIMARY KEY,
+  batch_id INTEGER REFERENCES batches(id),
+  source_id INTEGER REFERENCES sources(id)
+);
+CREATE INDEX documents_by_batch ON documents(batch_id);
+CREATE TABLE pages (
+  id INTEGER PRIMARY KEY,
+  batch_id INTEGER REFERENCES batches(id),
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  source_page INTEGER NOT NULL CHECK (source_page >= 1),
+  document_id INTEGER REFERENCES documents(id),
+  blank INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  origin INTEGER NOT NULL,
+  mean_confidence REAL NOT NULL,
+  word_count INTEGER NOT NULL,
+  words TEXT NOT NULL,
+  lines TEXT NOT NULL,
+  quality TEXT NOT NULL,
+  doc_type TEXT NOT NULL,
+  error TEXT NOT NULL,
+  image_sha256 TEXT NOT NULL,
+  image_format TEXT NOT NULL,
+  image_width INTEGER NOT NULL,
+  image_height INTEGER NOT NULL,
+  updated_micros INTEGER NOT NULL,
+  UNIQUE (source_id, source_page)
+);
+CREATE INDEX pages_by_batch ON pages(batch_id);
+CREATE INDEX pages_by_document ON pages(document_id);
+CREATE TABLE fields (
+  id INTEGER PRIMARY KEY,
+  page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  normalized TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  page_index INTEGER NOT NULL,
+  box_x INTEGER NOT NULL,
+  box_y INTEGER NOT NULL,
+  box_width INTEGER NOT NULL,
+  box_height INTEGER NOT NULL,
+  needs_review INTEGER NOT NULL
+);
+CREATE INDEX fields_by_page ON fields(page_id, seq);
+CREATE INDEX fields_by_name ON fields(name, normalized);
+CREATE TABLE failures (
+  id INTEGER PRIMARY KEY,
+  batch_id INTEGER REFERENCES batches(id),
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  at_micros INTEGER NOT NULL
+);
+CREATE INDEX failures_by_batch ON failures(batch_id);
+CREATE VIRTUAL TABLE page_fts USING fts5(text, tokenize = 'chartscan');
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1};
+
+}  // namespace
+
+int CurrentSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+
+Result<int> ReadSchemaVersion(sqlite3* db) {
+  Stmt stmt;
+  CHARTSCAN_RETURN_IF_ERROR(stmt.Prepare(db, "PRAGMA user_version", "read schema version"));
+  CHARTSCAN_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.Int(0) : 0;
+}
+
+Status Migrate(sqlite3* db) {
+  for (;;) {
+    // The version is read inside the write transaction so two processes opening a new store at
+    // once cannot both apply a migration.
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "begin migration"));
+    Result<int> version = ReadSchemaVersion(db);
+    Status s = version.status();
+    if (s.ok() && *version > CurrentSchemaVersion()) {
+      s = Status::Unsupported("store has schema version " + std::to_string(*version) +
+                              "; this chartscan handles up to " +
+                              std::to_string(CurrentSchemaVersion()));
+    }
+    if (s.ok() && *version == CurrentSchemaVersion()) {
+      return Exec(db, "COMMIT", "commit migration");
+    }
+    if (s.ok()) s = Exec(db, kMigrations[*version], "migrate schema");
+    if (s.ok()) {
+      std::string set = "PRAGMA user_version = " + std::to_string(*version + 1);
+      s = Exec(db, set.c_str(), "set schema version");
+    }
+    if (s.ok()) s = Exec(db, "COMMIT", "commit migration");
+    if (!s.ok()) {
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      return s;
+    }
+  }
+}
+
+}  // namespace chartscan::indexer

@@ -1,0 +1,846 @@
+// The SQLite-backed Store.
+//
+// Connections: one writer, opened at Open() and used under write_mu_, so writes are serialized
+// and every write is one BEGIN IMMEDIATE transaction; readers come from a small pool of read-only
+// (query_only) connections, one per call, so in WAL mode a read sees the last committed state and
+// never waits for the writer. Connections are opened NOMUTEX: each is used by one thread at a time.
+//
+// Files: the database always lives on the real filesystem (SQLite does its own I/O), while
+// originals and page images go through the Env, so tests may keep them in a MemEnv. An image is
+// written (durably, atomically) before the transaction that refers to it; a crash in between
+// leaves at most an unreferenced file, never a row pointing at nothing.
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <mutex>
+#include <type_traits>
+#include <utility>
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chartscan/indexer/store.h>
+
+#include "page_codec.h"
+#include "query.h"
+#include "schema.h"
+#include "sqlite_util.h"
+#include "tokenizer.h"
+
+namespace chartscan::indexer {
+
+Status StoreOptions::Validate() const {
+  if (dir.empty()) return Status::InvalidArgument("store directory is empty");
+  if (busy_timeout_ms < 0) {
+    return Status::InvalidArgument("busy_timeout_ms must not be negative, got " +
+                                   std::to_string(busy_timeout_ms));
+  }
+  return Status::Ok();
+}
+
+std::string_view SourceStateName(SourceState s) {
+  switch (s) {
+    case SourceState::kPending:
+      return "pending";
+    case SourceState::kComplete:
+      return "complete";
+    case SourceState::kFailed:
+      return "failed";
+  }
+  return "pending";
+}
+
+std::string Store::Sha256Hex(std::string_view bytes) {
+  static const int sodium_ready = sodium_init();  // thread-safe once; SHA-256 needs no CPU probe
+  (void)sodium_ready;
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(digest.size() * 2);
+  for (unsigned char b : digest) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0xf];
+  }
+  return out;
+}
+
+namespace {
+
+constexpr char kDbName[] = "chartscan.db";
+constexpr std::size_t kMaxIdleReaders = 8;
+
+bool IsSha256Hex(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+Status CheckSha256(std::string_view s) {
+  if (IsSha256Hex(s)) return Status::Ok();
+  return Status::InvalidArgument("not a lowercase hex SHA-256 digest: '" +
+                                 std::string(s.substr(0, 80)) + "'");
+}
+
+SourceState ParseState(std::string_view s) {
+  if (s == "complete") return SourceState::kComplete;
+  if (s == "failed") return SourceState::kFailed;
+  return SourceState::kPending;
+}
+
+std::string JoinPath(const std::string& a, std::string_view b) {
+  if (a.empty() || a.back() == '/') return a + std::string(b);
+  return a + "/" + std::string(b);
+}
+
+// fsync of a folder on the real filesystem, so entries made in it survive a crash.
+Status SyncDirectory(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(dir + ": cannot open folder to sync");
+  int rc = ::fsync(fd);
+  ::close(fd);
+  return rc == 0 ? Status::Ok() : Status::IoError(dir + ": fsync failed");
+}
+
+const Status& StatusOf(const Status& s) { return s; }
+template <typename T>
+const Status& StatusOf(const Result<T>& r) {
+  return r.status();
+}
+
+// Columns read by ReadPage, in order.
+constexpr char kPageSelect[] =
+    "SELECT p.id, p.batch_id, p.source_id, s.path, s.sha256, p.source_page, p.document_id, "
+    "p.blank, p.text, p.origin, p.mean_confidence, p.words, p.lines, p.quality, p.doc_type, "
+    "p.error, p.image_format, p.image_width, p.image_height "
+    "FROM pages p JOIN sources s ON s.id = p.source_id ";
+
+constexpr char kFieldSelect[] =
+    "SELECT name, value, normalized, confidence, page_index, box_x, box_y, box_width, box_height, "
+    "needs_review FROM fields WHERE page_id = ?1 ORDER BY seq";
+
+Result<StoredPage> ReadPage(const Stmt& row, Stmt& fields) {
+  StoredPage p;
+  p.page_id = row.Int64(0);
+  p.batch_id = row.Int64(1);
+  p.source_id = row.Int64(2);
+  p.source_path = row.Text(3);
+  p.source_sha256 = row.Text(4);
+  p.source_page = row.Int(5);
+  p.document_id = row.Int64(6);
+  p.blank = row.Int(7) != 0;
+  p.text.text = row.Text(8);
+  int origin = row.Int(9);
+  p.text.origin = origin >= 0 && origin <= 2 ? static_cast<TextOrigin>(origin) : TextOrigin::kNone;
+  p.text.mean_confidence = row.Double(10);
+  CHARTSCAN_ASSIGN_OR_RETURN(p.text.words, DecodeWords(row.Text(11)));
+  CHARTSCAN_ASSIGN_OR_RETURN(p.text.lines, DecodeLines(row.Text(12)));
+  CHARTSCAN_ASSIGN_OR_RETURN(p.quality, DecodeQuality(row.Text(13)));
+  p.doc_type = row.Text(14);
+  p.error = row.Text(15);
+  p.image_format = row.Text(16);
+  p.image_width = row.Int(17);
+  p.image_height = row.Int(18);
+
+  fields.Reset();
+  fields.Bind(1, p.page_id);
+  for (;;) {
+    CHARTSCAN_ASSIGN_OR_RETURN(bool more, fields.Step());
+    if (!more) break;
+    Field f;
+    f.name = fields.Text(0);
+    f.value = fields.Text(1);
+    f.normalized = fields.Text(2);
+    f.confidence = fields.Double(3);
+    f.page_index = fields.Int(4);
+    f.box = {fields.Int(5), fields.Int(6), fields.Int(7), fields.Int(8)};
+    f.needs_review = fields.Int(9) != 0;
+    p.fields.push_back(std::move(f));
+  }
+  return p;
+}
+
+class SqliteStore;
+
+// A pooled read connection, returned to the pool when the lease ends.
+class ReadLease {
+ public:
+  ReadLease(const SqliteStore* store, DbHandle db) : store_(store), db_(std::move(db)) {}
+  ReadLease(ReadLease&&) = default;
+  ReadLease& operator=(ReadLease&&) = delete;
+  ~ReadLease();
+  sqlite3* get() const { return db_.get(); }
+
+ private:
+  const SqliteStore* store_;
+  DbHandle db_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(StoreOptions options, Env* env)
+      : options_(std::move(options)), env_(env), db_path_(JoinPath(options_.dir, kDbName)) {}
+
+  Status Init();
+
+  Result<std::int64_t> BeginBatch(std::string_view name) override {
+    return Write([&](sqlite3* db) -> Result<std::int64_t> {
+      Stmt st;
+      CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
+          db, "INSERT INTO batches (name, started_micros) VALUES (?1, ?2)", "begin batch"));
+      st.Bind(1, name);
+      st.Bind(2, env_->NowMicros());
+      CHARTSCAN_RETURN_IF_ERROR(st.Run());
+      return sqlite3_last_insert_rowid(db);
+    });
+  }
+
+  Status FinishBatch(std::int64_t batch_id) override {
+    return Write([&](sqlite3* db) -> Status {
+      Stmt st;
+      CHARTSCAN_RETURN_IF_ERROR(
+          st.Prepare(db, "UPDATE batches SET finished_micros = ?2 WHERE id = ?1", "finish batch"));
+      st.Bind(1, batch_id);
+      st.Bind(2, env_->NowMicros());
+      CHARTSCAN_RETURN_IF_ERROR(st.Run());
+      if (sqlite3_changes(db) == 0) return NoSuch("batch", batch_id);
+      return Status::Ok();
+    });
+  }
+
+  Result<std::string> PutOriginal(std::string_view bytes) override {
+    CHARTSCAN_RETURN_IF_ERROR(CheckWritable());
+    std::string sha = Sha256Hex(bytes);
+    std::string path = OriginalPath(sha);
+    CHARTSCAN_RETURN_IF_ERROR(PutContentFile(path, bytes, /*read_only=*/true));
+    return sha;
+  }
+
+  Result<std::string> ReadOriginal(const std::string& sha256) const override {
+    CHARTSCAN_RETURN_IF_ERROR(CheckSha256(sha256));
+    CHARTSCAN_ASSIGN_OR_RETURN(std::string bytes, env_->ReadFile(OriginalPath(sha256)));
+    if (Sha256Hex(bytes) != sha256) {
+      return Status::Corrupt("original " + sha256 + " no longer matches its digest");
+    }
+    return bytes;
+  }
+
+  Result<SourceInfo> RegisterSource(std::int64_t batch_id, const std::string& path,
+                                    const std::string& sha256, std::string_view kind,
+                                    std::uint64_t size, int page_count) override {
+    CHARTSCAN_RETURN_IF_ERROR(CheckSha256(sha256));
+    if (page_count < 0) return Status::InvalidArgument("negative page count for " + path);
+    if (batch_id <= 0) return Status::InvalidArgument("no batch given for " + path);
+    return Write([&](sqlite3* db) -> Result<SourceInfo> {
+      CHARTSCAN_ASSIGN_OR_RETURN(std::optional<SourceInfo> found, FindSource(db, sha256));
+      if (!found) {
+        Stmt ins;
+        CHARTSCAN_RETURN_IF_ERROR(ins.Prepare(db,
+                                              "INSERT INTO sources (sha256, kind, size, "
+                                              "page_count, path, batch_id, registered_micros) "
+                                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                              "register source"));
+        ins.Bind(1, sha256);
+        ins.Bind(2, kind);
+        ins.Bind(3, static_cast<std::int64_t>(size));
+        ins.Bind(4, page_count);
+        ins.Bind(5, path);
+        ins.Bind(6, batch_id);
+        ins.Bind(7, env_->NowMicros());
+        CHARTSCAN_RETURN_IF_ERROR(ins.Run());
+        CHARTSCAN_ASSIGN_OR_RETURN(found, FindSource(db, sha256));
+        if (!found) return Status::Internal("registered source vanished: " + sha256);
+      }
+      Stmt seen;
+      CHARTSCAN_RETURN_IF_ERROR(seen.Prepare(
+          db, "INSERT OR IGNORE INTO source_paths (batch_id, source_id, path) VALUES (?1, ?2, ?3)",
+          "record source path"));
+      seen.Bind(1, batch_id);
+      seen.Bind(2, found->source_id);
+      seen.Bind(3, path);
+      CHARTSCAN_RETURN_IF_ERROR(seen.Run());
+      return *found;
+    });
+  }
+
+  Result<std::set<int>> StoredPages(std::int64_t source_id) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    sqlite3* db = lease.get();
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+    CHARTSCAN_ASSIGN_OR_RETURN(bool exists, RowExists(db, "sources", source_id));
+    if (!exists) return NoSuch("source", source_id);
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(
+        st.Prepare(db, "SELECT source_page FROM pages WHERE source_id = ?1", "list stored pages"));
+    st.Bind(1, source_id);
+    std::set<int> pages;
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
+      if (!more) break;
+      pages.insert(st.Int(0));
+    }
+    return pages;
+  }
+
+  Status CompleteSource(std::int64_t source_id) override {
+    return SetSourceState(source_id, SourceState::kComplete, "");
+  }
+
+  Status FailSource(std::int64_t source_id, const Status& why) override {
+    return SetSourceState(source_id, SourceState::kFailed, why.ToString());
+  }
+
+  Status RecordFailure(std::int64_t batch_id, const std::string& path, const std::string& sha256,
+                       const Status& why) override {
+    return Write([&](sqlite3* db) -> Status {
+      Stmt st;
+      CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db,
+                                           "INSERT INTO failures (batch_id, path, sha256, code, "
+                                           "message, at_micros) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                           "record failure"));
+      st.BindId(1, batch_id);
+      st.Bind(2, path);
+      st.Bind(3, sha256);
+      st.Bind(4, StatusCodeName(why.code()));
+      st.Bind(5, why.message());
+      st.Bind(6, env_->NowMicros());
+      return st.Run();
+    });
+  }
+
+  Result<std::vector<FailureRecord>> Failures(std::optional<std::int64_t> batch_id) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(st.Prepare(lease.get(),
+                                         "SELECT batch_id, path, sha256, code, message, at_micros "
+                                         "FROM failures WHERE ?1 IS NULL OR batch_id = ?1 "
+                                         "ORDER BY id",
+                                         "list failures"));
+    if (batch_id) st.Bind(1, *batch_id);
+    std::vector<FailureRecord> out;
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
+      if (!more) break;
+      out.push_back({st.Int64(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Int64(5)});
+    }
+    return out;
+  }
+
+  Result<std::int64_t> CreateDocument(std::int64_t batch_id, std::int64_t source_id) override {
+    return Write([&](sqlite3* db) { return InsertDocument(db, batch_id, source_id); });
+  }
+
+  Result<std::int64_t> DocumentForSource(std::int64_t batch_id, std::int64_t source_id) override {
+    return Write([&](sqlite3* db) -> Result<std::int64_t> {
+      Stmt st;
+      CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db,
+                                           "SELECT min(document_id) FROM pages WHERE "
+                                           "source_id = ?1 AND document_id IS NOT NULL",
+                                           "find document of source"));
+      st.Bind(1, source_id);
+      CHARTSCAN_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (row && !st.IsNull(0)) return st.Int64(0);
+      return InsertDocument(db, batch_id, source_id);
+    });
+  }
+
+  Result<std::int64_t> PutPage(const PageWrite& page) override {
+    CHARTSCAN_RETURN_IF_ERROR(CheckWritable());
+    if (page.source_id <= 0) return Status::InvalidArgument("page has no source");
+    if (page.source_page < 1) {
+      return Status::InvalidArgument("page number " + std::to_string(page.source_page) +
+                                     " of source " + std::to_string(page.source_id) +
+                                     " is not 1-based");
+    }
+    std::string image_sha;
+    if (!page.image_bytes.empty()) {
+      if (page.image_format != "png" && page.image_format != "jpeg") {
+        return Status::InvalidArgument("page image format must be png or jpeg, got '" +
+                                       page.image_format + "'");
+      }
+      image_sha = Sha256Hex(page.image_bytes);
+      CHARTSCAN_RETURN_IF_ERROR(PutContentFile(ImagePath(image_sha, page.image_format),
+                                               page.image_bytes, /*read_only=*/false));
+    }
+    // Encoding happens outside the write lock so concurrent writers only queue for SQLite work.
+    const std::string words = EncodeWords(page.text.words);
+    const std::string lines = EncodeLines(page.text.lines);
+    const std::string quality = EncodeQuality(page.quality);
+    return Write([&](sqlite3* db) -> Result<std::int64_t> {
+      Stmt up;
+      CHARTSCAN_RETURN_IF_ERROR(up.Prepare(
+          db,
+          "INSERT INTO pages (batch_id, source_id, source_page, document_id, blank, text, origin, "
+          "mean_confidence, word_count, words, lines, quality, doc_type, error, image_sha256, "
+          "image_format, image_width, image_height, updated_micros) VALUES (?1, ?2, ?3, ?4, ?5, "
+          "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+          "ON CONFLICT (source_id, source_page) DO UPDATE SET batch_id = excluded.batch_id, "
+          "document_id = excluded.document_id, blank = excluded.blank, text = excluded.text, "
+          "origin = excluded.origin, mean_confidence = excluded.mean_confidence, "
+          "word_count = excluded.word_count, words = excluded.words, lines = excluded.lines, "
+          "quality = excluded.quality, doc_type = excluded.doc_type, error = excluded.error, "
+          "image_sha256 = excluded.image_sha256, image_format = excluded.image_format, "
+          "image_width = excluded.image_width, image_height = excluded.image_height, "
+          "updated_micros = excluded.updated_micros RETURNING id",
+          "store page"));
+      up.BindId(1, page.batch_id);
+      up.Bind(2, page.source_id);
+      up.Bind(3, page.source_page);
+      up.BindId(4, page.document_id);
+      up.Bind(5, page.blank ? 1 : 0);
+      up.Bind(6, page.text.text);
+      up.Bind(7, static_cast<int>(page.text.origin));
+      up.Bind(8, page.text.mean_confidence);
+      up.Bind(9, static_cast<std::int64_t>(page.text.words.size()));
+      up.Bind(10, words);
+      up.Bind(11, lines);
+      up.Bind(12, quality);
+      up.Bind(13, page.doc_type);
+      up.Bind(14, page.error);
+      up.Bind(15, image_sha);
+      up.Bind(16, image_sha.empty() ? std::string() : page.image_format);
+      up.Bind(17, image_sha.empty() ? 0 : page.image_width);
+      up.Bind(18, image_sha.empty() ? 0 : page.image_height);
+      up.Bind(19, env_->NowMicros());
+      CHARTSCAN_ASSIGN_OR_RETURN(bool row, up.Step());
+      if (!row) return Status::Internal("page upsert returned no id");
+      const std::int64_t id = up.Int64(0);
+      CHARTSCAN_RETURN_IF_ERROR(up.Run());  // finish the statement before the next one
+
+      Stmt del;
+      CHARTSCAN_RETURN_IF_ERROR(
+          del.Prepare(db, "DELETE FROM fields WHERE page_id = ?1", "replace page fields"));
+      del.Bind(1, id);
+      CHARTSCAN_RETURN_IF_ERROR(del.Run());
+      if (!page.fields.empty()) {
+        Stmt ins;
+        CHARTSCAN_RETURN_IF_ERROR(ins.Prepare(
+            db,
+            "INSERT INTO fields (page_id, seq, name, value, normalized, confidence, page_index, "
+            "box_x, box_y, box_width, box_height, needs_review) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+            "?7, ?8, ?9, ?10, ?11, ?12)",
+            "store page fields"));
+        int seq = 0;
+        for (const Field& f : page.fields) {
+          ins.Reset();
+          ins.Bind(1, id);
+          ins.Bind(2, seq++);
+          ins.Bind(3, f.name);
+          ins.Bind(4, f.value);
+          ins.Bind(5, f.normalized);
+          ins.Bind(6, f.confidence);
+          ins.Bind(7, f.page_index);
+          ins.Bind(8, f.box.x);
+          ins.Bind(9, f.box.y);
+          ins.Bind(10, f.box.width);
+          ins.Bind(11, f.box.height);
+          ins.Bind(12, f.needs_review ? 1 : 0);
+          CHARTSCAN_RETURN_IF_ERROR(ins.Run());
+        }
+      }
+
+      Stmt unindex;
+      CHARTSCAN_RETURN_IF_ERROR(
+          unindex.Prepare(db, "DELETE FROM page_fts WHERE rowid = ?1", "replace page index"));
+      unindex.Bind(1, id);
+      CHARTSCAN_RETURN_IF_ERROR(unindex.Run());
+      if (!page.text.text.empty()) {
+        Stmt index;
+        CHARTSCAN_RETURN_IF_ERROR(
+            index.Prepare(db, "INSERT INTO page_fts (rowid, text) VALUES (?1, ?2)", "index page"));
+        index.Bind(1, id);
+        index.Bind(2, page.text.text);
+        CHARTSCAN_RETURN_IF_ERROR(index.Run());
+      }
+      return id;
+    });
+  }
+
+  Result<SearchResults> Search(std::string_view query,
+                               const SearchOptions& options) const override {
+    if (options.limit < 0 || options.offset < 0) {
+      return Status::InvalidArgument("search limit and offset must not be negative");
+    }
+    if (options.snippet_tokens < 1 || options.snippet_tokens > 64) {
+      return Status::InvalidArgument("snippet_tokens must be between 1 and 64");
+    }
+    CHARTSCAN_ASSIGN_OR_RETURN(std::string match, TranslateQuery(query));
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    sqlite3* db = lease.get();
+    // One read transaction, so the total and the slice describe the same snapshot.
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+
+    SearchResults results;
+    Stmt count;
+    CHARTSCAN_RETURN_IF_ERROR(QueryError(
+        count.Prepare(db, "SELECT count(*) FROM page_fts WHERE page_fts MATCH ?1", "search")));
+    count.Bind(1, match);
+    CHARTSCAN_ASSIGN_OR_RETURN(bool counted, QueryError(count.Step()));
+    results.total = counted ? count.Int64(0) : 0;
+    if (results.total == 0 || options.limit == 0) return results;
+
+    Stmt hits;
+    CHARTSCAN_RETURN_IF_ERROR(QueryError(hits.Prepare(
+        db,
+        "SELECT f.rowid, s.path, p.source_page, p.document_id, f.snip, f.rank FROM "
+        "(SELECT rowid, snippet(page_fts, 0, ?2, ?3, '…', ?4) AS snip, rank FROM page_fts "
+        "WHERE page_fts MATCH ?1 ORDER BY rank, rowid LIMIT ?5 OFFSET ?6) AS f "
+        "JOIN pages p ON p.id = f.rowid JOIN sources s ON s.id = p.source_id "
+        "ORDER BY f.rank, f.rowid",
+        "search")));
+    hits.Bind(1, match);
+    hits.Bind(2, options.highlight_begin);
+    hits.Bind(3, options.highlight_end);
+    hits.Bind(4, options.snippet_tokens);
+    hits.Bind(5, options.limit);
+    hits.Bind(6, options.offset);
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, QueryError(hits.Step()));
+      if (!more) break;
+      SearchHit h;
+      h.page_id = hits.Int64(0);
+      h.source_path = hits.Text(1);
+      h.source_page = hits.Int(2);
+      h.document_id = hits.Int64(3);
+      h.snippet = hits.Text(4);
+      h.score = -hits.Double(5);  // bm25 is lower-is-better
+      results.hits.push_back(std::move(h));
+    }
+    return results;
+  }
+
+  Status ForEachPage(const std::function<Status(const StoredPage&)>& fn) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    sqlite3* db = lease.get();
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+    Stmt rows;
+    Stmt fields;
+    CHARTSCAN_RETURN_IF_ERROR(
+        rows.Prepare(db, (std::string(kPageSelect) + "ORDER BY p.source_id, p.source_page").c_str(),
+                     "list pages"));
+    CHARTSCAN_RETURN_IF_ERROR(fields.Prepare(db, kFieldSelect, "read page fields"));
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, rows.Step());
+      if (!more) return Status::Ok();
+      CHARTSCAN_ASSIGN_OR_RETURN(StoredPage page, ReadPage(rows, fields));
+      CHARTSCAN_RETURN_IF_ERROR(fn(page));
+    }
+  }
+
+  Result<StoredPage> GetPage(std::int64_t page_id) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    sqlite3* db = lease.get();
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+    Stmt row;
+    Stmt fields;
+    CHARTSCAN_RETURN_IF_ERROR(
+        row.Prepare(db, (std::string(kPageSelect) + "WHERE p.id = ?1").c_str(), "read page"));
+    CHARTSCAN_RETURN_IF_ERROR(fields.Prepare(db, kFieldSelect, "read page fields"));
+    row.Bind(1, page_id);
+    CHARTSCAN_ASSIGN_OR_RETURN(bool found, row.Step());
+    if (!found) return NoSuch("page", page_id);
+    return ReadPage(row, fields);
+  }
+
+  Result<PageImage> ReadPageImage(std::int64_t page_id) const override {
+    std::string sha;
+    PageImage image;
+    {
+      CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+      Stmt st;
+      CHARTSCAN_RETURN_IF_ERROR(st.Prepare(lease.get(),
+                                           "SELECT image_sha256, image_format, image_width, "
+                                           "image_height FROM pages WHERE id = ?1",
+                                           "read page image"));
+      st.Bind(1, page_id);
+      CHARTSCAN_ASSIGN_OR_RETURN(bool found, st.Step());
+      if (!found) return NoSuch("page", page_id);
+      sha = st.Text(0);
+      image.format = st.Text(1);
+      image.width = st.Int(2);
+      image.height = st.Int(3);
+    }
+    if (sha.empty()) return Status::NotFound("page " + std::to_string(page_id) + " has no image");
+    CHARTSCAN_ASSIGN_OR_RETURN(image.bytes, env_->ReadFile(ImagePath(sha, image.format)));
+    return image;
+  }
+
+  Result<StoreStats> Stats(std::optional<std::int64_t> batch_id) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    sqlite3* db = lease.get();
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+    if (batch_id) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool exists, RowExists(db, "batches", *batch_id));
+      if (!exists) return NoSuch("batch", *batch_id);
+    }
+    // ?1 is NULL for the whole store. A batch's sources are those it saw, including ones that an
+    // earlier batch registered; its documents are those it created or put pages into.
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
+        db,
+        "SELECT "
+        "(SELECT count(*) FROM sources WHERE ?1 IS NULL OR id IN "
+        "  (SELECT source_id FROM source_paths WHERE batch_id = ?1)), "
+        "(SELECT count(*) FROM sources WHERE state = 'failed' AND (?1 IS NULL OR id IN "
+        "  (SELECT source_id FROM source_paths WHERE batch_id = ?1))), "
+        "(SELECT count(*) FROM failures WHERE ?1 IS NULL OR batch_id = ?1), "
+        "(SELECT count(*) FROM pages WHERE ?1 IS NULL OR batch_id = ?1), "
+        "(SELECT count(*) FROM pages WHERE blank != 0 AND (?1 IS NULL OR batch_id = ?1)), "
+        "(SELECT count(*) FROM pages WHERE error != '' AND (?1 IS NULL OR batch_id = ?1)), "
+        "(SELECT count(*) FROM documents WHERE ?1 IS NULL OR batch_id = ?1 OR id IN "
+        "  (SELECT document_id FROM pages WHERE batch_id = ?1)), "
+        "(SELECT avg(mean_confidence) FROM pages WHERE blank = 0 AND error = '' AND "
+        "  word_count > 0 AND (?1 IS NULL OR batch_id = ?1))",
+        "compute statistics"));
+    if (batch_id) st.Bind(1, *batch_id);
+    CHARTSCAN_ASSIGN_OR_RETURN(bool row, st.Step());
+    StoreStats stats;
+    if (!row) return stats;
+    stats.sources = st.Int64(0);
+    stats.failed_sources = st.Int64(1);
+    stats.failures = st.Int64(2);
+    stats.pages = st.Int64(3);
+    stats.blank_pages = st.Int64(4);
+    stats.failed_pages = st.Int64(5);
+    stats.documents = st.Int64(6);
+    stats.mean_confidence = st.IsNull(7) ? 0.0 : st.Double(7);
+    return stats;
+  }
+
+  // Returns a read connection to the pool (or closes it when the pool is full).
+  void Release(DbHandle db) const {
+    if (db == nullptr) return;
+    if (sqlite3_get_autocommit(db.get()) == 0) {
+      if (sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr) != SQLITE_OK) return;
+    }
+    std::lock_guard lock(pool_mu_);
+    if (idle_readers_.size() < kMaxIdleReaders) idle_readers_.push_back(std::move(db));
+  }
+
+ private:
+  static Status NoSuch(std::string_view what, std::int64_t id) {
+    return Status::NotFound("no " + std::string(what) + " with id " + std::to_string(id));
+  }
+
+  // A failure to parse or run a MATCH expression is the query's fault: report it in our words.
+  // Busy, I/O and corruption keep their own codes.
+  template <typename T>
+  static T QueryError(T r) {
+    const Status& s = StatusOf(r);
+    if (s.code() == StatusCode::kInternal) {
+      return Status::InvalidArgument("search query could not be understood");
+    }
+    return r;
+  }
+
+  std::string OriginalPath(const std::string& sha) const {
+    return JoinPath(options_.dir, "originals/" + sha.substr(0, 2) + "/" + sha);
+  }
+  std::string ImagePath(const std::string& sha, const std::string& format) const {
+    return JoinPath(options_.dir, "images/" + sha.substr(0, 2) + "/" + sha + "." + format);
+  }
+
+  // Writes content-addressed bytes unless a file of the same size is already there (same digest
+  // means same bytes); a differing size means a damaged file, which is replaced.
+  Status PutContentFile(const std::string& path, std::string_view bytes, bool read_only) {
+    Result<FileInfo> info = env_->Stat(path);
+    if (info.ok() && !info->is_directory && info->size == bytes.size()) return Status::Ok();
+    const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    const bool new_dir = !env_->Exists(dir.string());
+    CHARTSCAN_RETURN_IF_ERROR(env_->CreateDirs(dir.string()));
+    // WriteFileAtomic syncs the file's own folder; a folder just made (images/ab) must also be
+    // durable in its parents, or a crash could lose the file with it.
+    if (new_dir && env_ == Env::Default()) {
+      CHARTSCAN_RETURN_IF_ERROR(SyncDirectory(dir.parent_path().string()));
+      CHARTSCAN_RETURN_IF_ERROR(SyncDirectory(dir.parent_path().parent_path().string()));
+    }
+    CHARTSCAN_RETURN_IF_ERROR(env_->WriteFileAtomic(path, bytes));
+    // Env has no permission call; on the real filesystem make the original read-only directly.
+    if (read_only && env_ == Env::Default() && ::chmod(path.c_str(), 0444) != 0) {
+      return Status::IoError(path + ": could not make read-only");
+    }
+    return Status::Ok();
+  }
+
+  Status CheckWritable() const {
+    if (writer_ == nullptr) {
+      return Status::InvalidArgument("store at " + options_.dir + " was opened read-only");
+    }
+    return Status::Ok();
+  }
+
+  // Runs fn(db) in one write transaction on the writer connection; commits if it succeeds.
+  template <typename Fn>
+  std::invoke_result_t<Fn&, sqlite3*> Write(Fn&& fn) {
+    CHARTSCAN_RETURN_IF_ERROR(CheckWritable());
+    std::lock_guard lock(write_mu_);
+    sqlite3* db = writer_.get();
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "begin write"));
+    auto result = fn(db);
+    Status s = StatusOf(result);
+    if (s.ok()) s = Exec(db, "COMMIT", "commit write");
+    if (!s.ok()) {
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      return s;
+    }
+    return result;
+  }
+
+  Status SetSourceState(std::int64_t source_id, SourceState state, const std::string& error) {
+    return Write([&](sqlite3* db) -> Status {
+      Stmt st;
+      CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
+          db, "UPDATE sources SET state = ?2, error = ?3 WHERE id = ?1", "update source state"));
+      st.Bind(1, source_id);
+      st.Bind(2, SourceStateName(state));
+      st.Bind(3, error);
+      CHARTSCAN_RETURN_IF_ERROR(st.Run());
+      if (sqlite3_changes(db) == 0) return NoSuch("source", source_id);
+      return Status::Ok();
+    });
+  }
+
+  static Result<std::optional<SourceInfo>> FindSource(sqlite3* db, const std::string& sha256) {
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db,
+                                         "SELECT id, sha256, kind, size, page_count, state, error, "
+                                         "path FROM sources WHERE sha256 = ?1",
+                                         "find source"));
+    st.Bind(1, sha256);
+    CHARTSCAN_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::optional<SourceInfo>();
+    SourceInfo info;
+    info.source_id = st.Int64(0);
+    info.sha256 = st.Text(1);
+    info.kind = st.Text(2);
+    info.size = static_cast<std::uint64_t>(st.Int64(3));
+    info.page_count = st.Int(4);
+    info.state = ParseState(st.Text(5));
+    info.error = st.Text(6);
+    info.path = st.Text(7);
+    return std::optional<SourceInfo>(std::move(info));
+  }
+
+  Result<std::int64_t> InsertDocument(sqlite3* db, std::int64_t batch_id, std::int64_t source_id) {
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
+        db, "INSERT INTO documents (batch_id, source_id) VALUES (?1, ?2)", "create document"));
+    st.BindId(1, batch_id);
+    st.BindId(2, source_id);
+    CHARTSCAN_RETURN_IF_ERROR(st.Run());
+    return sqlite3_last_insert_rowid(db);
+  }
+
+  static Result<bool> RowExists(sqlite3* db, const char* table, std::int64_t id) {
+    Stmt st;
+    std::string sql = std::string("SELECT 1 FROM ") + table + " WHERE id = ?1";
+    CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db, sql.c_str(), "look up row"));
+    st.Bind(1, id);
+    return st.Step();
+  }
+
+  Result<DbHandle> OpenConnection(bool writer) const {
+    sqlite3* raw = nullptr;
+    int flags = SQLITE_OPEN_NOMUTEX |
+                (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
+    int rc = sqlite3_open_v2(db_path_.c_str(), &raw, flags, nullptr);
+    DbHandle db(raw);
+    if (rc != SQLITE_OK) return SqliteStatus(rc, db.get(), "open " + db_path_);
+    sqlite3_extended_result_codes(db.get(), 1);
+    sqlite3_busy_timeout(db.get(), options_.busy_timeout_ms);
+    CHARTSCAN_RETURN_IF_ERROR(RegisterTokenizer(db.get()));
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db.get(), "PRAGMA foreign_keys = ON", "open " + db_path_));
+    if (writer) {
+      Stmt wal;
+      CHARTSCAN_RETURN_IF_ERROR(
+          wal.Prepare(db.get(), "PRAGMA journal_mode = WAL", "open " + db_path_));
+      CHARTSCAN_ASSIGN_OR_RETURN(bool row, wal.Step());
+      if (!row || wal.Text(0) != "wal") {
+        return Status::IoError(db_path_ + ": could not switch to write-ahead logging");
+      }
+      CHARTSCAN_RETURN_IF_ERROR(Exec(db.get(), "PRAGMA synchronous = FULL", "open " + db_path_));
+      // Keep -wal and -shm after the last writer closes: a read-only open can then attach to them
+      // instead of having to create them, so it never adds files to the store. With a size limit
+      // set, SQLite empties the kept WAL on close (and bounds it while open), so the database file
+      // alone holds the data between runs.
+      CHARTSCAN_RETURN_IF_ERROR(
+          Exec(db.get(), "PRAGMA journal_size_limit = 67108864", "open " + db_path_));
+      int persist = 1;
+      sqlite3_file_control(db.get(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    } else {
+      CHARTSCAN_RETURN_IF_ERROR(Exec(db.get(), "PRAGMA query_only = ON", "open " + db_path_));
+    }
+    return db;
+  }
+
+  Result<ReadLease> AcquireReader() const {
+    {
+      std::lock_guard lock(pool_mu_);
+      if (!idle_readers_.empty()) {
+        DbHandle db = std::move(idle_readers_.back());
+        idle_readers_.pop_back();
+        return ReadLease(this, std::move(db));
+      }
+    }
+    CHARTSCAN_ASSIGN_OR_RETURN(DbHandle db, OpenConnection(/*writer=*/false));
+    return ReadLease(this, std::move(db));
+  }
+
+  const StoreOptions options_;
+  Env* const env_;
+  const std::string db_path_;
+
+  std::mutex write_mu_;
+  DbHandle writer_;  // null when read-only
+
+  mutable std::mutex pool_mu_;
+  mutable std::vector<DbHandle> idle_readers_;
+};
+
+ReadLease::~ReadLease() {
+  if (db_ != nullptr) store_->Release(std::move(db_));
+}
+
+Status SqliteStore::Init() {
+  Env* real = Env::Default();
+  if (options_.read_only) {
+    // Never create anything: not the folder, not an empty database.
+    if (!real->Exists(db_path_)) {
+      return Status::NotFound("no chartscan store in " + options_.dir);
+    }
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    CHARTSCAN_ASSIGN_OR_RETURN(int version, ReadSchemaVersion(lease.get()));
+    if (version == 0) return Status::NotFound(options_.dir + " holds no chartscan store");
+    if (version != CurrentSchemaVersion()) {
+      return Status::Unsupported(
+          options_.dir + " has schema version " + std::to_string(version) +
+          "; this chartscan reads version " + std::to_string(CurrentSchemaVersion()) +
+          (version < CurrentSchemaVersion() ? " (open it for writing once)" : ""));
+    }
+    return Status::Ok();
+  }
+  CHARTSCAN_RETURN_IF_ERROR(real->CreateDirs(options_.dir));
+  if (env_ != real) CHARTSCAN_RETURN_IF_ERROR(env_->CreateDirs(options_.dir));
+  CHARTSCAN_ASSIGN_OR_RETURN(writer_, OpenConnection(/*writer=*/true));
+  Status migrated = Migrate(writer_.get());
+  if (!migrated.ok()) {
+    writer_.reset();
+    return migrated.WithContext(db_path_);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, Env* env) {
+  CHARTSCAN_RETURN_IF_ERROR(options.Validate());
+  if (env == nullptr) return Status::InvalidArgument("no Env given to Store::Open");
+  auto store = std::make_unique<SqliteStore>(options, env);
+  CHARTSCAN_RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace chartscan::indexer

@@ -1,0 +1,36 @@
+// Helpers for indexer tests: a temporary store folder removed afterwards, and page fixtures.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <chartscan/indexer/store.h>
+
+namespace chartscan::indexer::testing {
+
+// A fresh folder under the test temp dir, deleted (with everything in it) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// Opens (creating) a store in dir; fails the test on error.
+std::unique_ptr<Store> OpenStore(const std::string& dir, Env* env = Env::Default());
+
+// A page whose text is `text`, one word per whitespace-separated token, on one line.
+PageWrite TextPage(std::int64_t batch, std::int64_t source, int page, const std::string& text);
+
+// Registers a source for made-up bytes `seed` and returns its id.
+std::int64_t AddSource(Store& store, std::int64_t batch, const std::string& path,
+                       const std::string& seed, int pages = 1);
+
+}  // namespace chartscan::indexer::testing
