@@ -13,6 +13,7 @@ function(chartscan_test name)
     set(ARG_LABELS unit)
   endif()
   gtest_discover_tests(${name}
+    TEST_PREFIX "${name}."
     PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
     ENVIRONMENT "CHARTSCAN_SOURCE_DIR=${PROJECT_SOURCE_DIR};CHARTSCAN_BINARY_DIR=${PROJECT_BINARY_DIR}"
     DISCOVERY_TIMEOUT 60)

@@ -1,0 +1,179 @@
+// chartscan ingest: digitize files and folders, with a progress display and a summary.
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <chartscan/indexer/store.h>
+#include <chartscan/pipeline/ingest.h>
+
+#include "commands.h"
+
+namespace chartscan::cli {
+namespace {
+
+std::atomic<bool> g_cancel{false};
+
+extern "C" void OnInterrupt(int) {
+  // First Ctrl-C: finish the pages in flight and stop. Second: the default action (terminate).
+  g_cancel.store(true);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+std::string Duration(double seconds) {
+  char buf[32];
+  const int s = static_cast<int>(seconds + 0.5);
+  if (s >= 3600) {
+    std::snprintf(buf, sizeof buf, "%dh%02dm", s / 3600, (s / 60) % 60);
+  } else if (s >= 60) {
+    std::snprintf(buf, sizeof buf, "%dm%02ds", s / 60, s % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1fs", seconds);
+  }
+  return buf;
+}
+
+// One updating line on a terminal; a plain line every few seconds otherwise (logs, CI).
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(bool enabled) : enabled_(enabled), tty_(::isatty(STDERR_FILENO) == 1) {}
+
+  void operator()(const pipeline::Progress& p) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double since = std::chrono::duration<double>(now - last_).count();
+    if (since < (tty_ ? 0.25 : 10.0) && p.pages_done < p.pages_known) return;
+    last_ = now;
+    const double rate = p.seconds > 0 ? p.pages_done * 60.0 / p.seconds : 0;
+    std::ostringstream line;
+    line << "  " << p.pages_done << "/" << p.pages_known << " pages";
+    if (p.files_known > 0) line << " (" << p.files_done << "/" << p.files_known << " files)";
+    char r[32];
+    std::snprintf(r, sizeof r, "  %.1f pages/min", rate);
+    line << r;
+    if (rate > 0 && p.pages_known > p.pages_done) {
+      line << "  ~" << Duration((p.pages_known - p.pages_done) * 60.0 / rate) << " left";
+    }
+    if (p.failures > 0) line << "  " << p.failures << " failed";
+    if (tty_) {
+      std::fprintf(stderr, "\r%-78s", line.str().c_str());
+      dirty_ = true;
+    } else {
+      std::fprintf(stderr, "%s\n", line.str().c_str());
+    }
+    std::fflush(stderr);
+  }
+
+  void Finish() {
+    if (dirty_) std::fprintf(stderr, "\r%-78s\r", "");
+  }
+
+ private:
+  bool enabled_;
+  bool tty_;
+  bool dirty_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+std::string Describe(const pipeline::FileProblem& p) {
+  std::string where = p.path.empty() ? "" : p.path;
+  if (p.page > 0) where += ": page " + std::to_string(p.page);
+  return where.empty() ? p.status.ToString() : where + ": " + p.status.ToString();
+}
+
+}  // namespace
+
+int RunIngest(const IngestArgs& args) {
+  const std::string dir = ResolveStoreDir(args.store);
+  indexer::StoreOptions store_options;
+  store_options.dir = dir;
+  auto store = indexer::Store::Open(store_options);
+  if (!store.ok()) {
+    std::cerr << "chartscan: cannot open the store: " << store.status().ToString() << "\n";
+    return kExitError;
+  }
+
+  pipeline::IngestOptions options;
+  options.workers = args.workers;
+  options.batch_name = args.batch;
+  if (Status s = options.Validate(); !s.ok()) {
+    std::cerr << "chartscan: " << s.ToString() << "\n";
+    return kExitError;
+  }
+
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
+  ProgressPrinter printer(!args.quiet && !args.json);
+  if (!args.quiet && !args.json) {
+    std::fprintf(stderr, "Digitizing into %s with %d workers...\n", dir.c_str(),
+                 options.EffectiveWorkers());
+  }
+  auto result = pipeline::Ingest(
+      **store, args.paths, options, [&](const pipeline::Progress& p) { printer(p); }, &g_cancel);
+  printer.Finish();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (!result.ok()) {
+    std::cerr << "chartscan: ingest stopped: " << result.status().ToString() << "\n";
+    return kExitError;
+  }
+  const pipeline::IngestSummary& s = *result;
+
+  if (args.json) {
+    nlohmann::json j = {{"batch_id", s.batch_id},
+                        {"store", dir},
+                        {"files", s.files},
+                        {"files_skipped", s.files_skipped},
+                        {"files_failed", s.files_failed},
+                        {"pages", s.pages},
+                        {"blank_pages", s.blank_pages},
+                        {"failed_pages", s.failed_pages},
+                        {"timed_out_pages", s.timed_out_pages},
+                        {"documents", s.documents},
+                        {"mean_confidence", s.mean_confidence},
+                        {"seconds", s.seconds},
+                        {"pages_per_minute", s.PagesPerMinute()},
+                        {"cancelled", g_cancel.load()}};
+    nlohmann::json problems = nlohmann::json::array();
+    for (const auto& p : s.problems) {
+      problems.push_back({{"path", p.path},
+                          {"page", p.page},
+                          {"code", std::string(StatusCodeName(p.status.code()))},
+                          {"message", p.status.message()}});
+    }
+    j["problems"] = problems;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::printf("%s batch %lld into %s\n", g_cancel.load() ? "Stopped" : "Digitized",
+                static_cast<long long>(s.batch_id), dir.c_str());
+    std::printf("  files       %d", s.files);
+    if (s.files_skipped) std::printf(" (%d already stored)", s.files_skipped);
+    if (s.files_failed) std::printf(" (%d could not be read)", s.files_failed);
+    std::printf("\n  pages       %d (%d blank pages dropped", s.pages, s.blank_pages);
+    if (s.failed_pages) std::printf(", %d failed", s.failed_pages);
+    if (s.timed_out_pages) std::printf(", %d stopped at the OCR time limit", s.timed_out_pages);
+    std::printf(")\n  documents   %d\n", s.documents);
+    std::printf("  confidence  %.1f (mean OCR word confidence, 0-100)\n", s.mean_confidence);
+    std::printf("  time        %s, %.1f pages/min\n", Duration(s.seconds).c_str(),
+                s.PagesPerMinute());
+    if (!s.problems.empty()) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "Problems (set aside; the rest of the batch was digitized):\n");
+      for (const auto& p : s.problems) std::fprintf(stderr, "  %s\n", Describe(p).c_str());
+    }
+    if (g_cancel.load()) {
+      std::printf("Run the same command again to finish the batch; nothing is done twice.\n");
+    }
+    std::printf("Search it:\n  chartscan search --store %s \"discharge summary\"\n", dir.c_str());
+    std::printf("  chartscan export --store %s --format jsonl > pages.jsonl\n", dir.c_str());
+  }
+  return s.ok() && !g_cancel.load() ? kExitOk : kExitSomeFailed;
+}
+
+}  // namespace chartscan::cli

@@ -1,0 +1,63 @@
+// chartscan: the command-line workstation.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  using namespace chartscan::cli;
+  CLI::App app{
+      "chartscan: digitize paper charts into clean, searchable records.\n"
+      "The store defaults to ./chartscan-data (override with --store or CHARTSCAN_STORE)."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "chartscan 0.1.0");
+
+  IngestArgs ingest;
+  CLI::App* ingest_cmd = app.add_subcommand(
+      "ingest", "Digitize files and folders (PNG, JPEG, TIFF incl. fax G4, PDF) into the store");
+  ingest_cmd->add_option("--store", ingest.store, "Store folder");
+  ingest_cmd
+      ->add_option("--workers", ingest.workers,
+                   "Pages processed in parallel (default: one per core)")
+      ->check(CLI::Range(0, 256));
+  ingest_cmd->add_option("--batch", ingest.batch, "A name for this batch");
+  ingest_cmd->add_flag("--json", ingest.json, "Print the summary as JSON");
+  ingest_cmd->add_flag("-q,--quiet", ingest.quiet, "No progress display");
+  ingest_cmd->add_option("paths", ingest.paths, "Files or folders (folders are walked recursively)")
+      ->required();
+
+  SearchArgs search;
+  CLI::App* search_cmd = app.add_subcommand("search", "Find pages by their text");
+  search_cmd->add_option("--store", search.store, "Store folder");
+  search_cmd->add_option("--limit", search.limit, "Hits to show")->check(CLI::Range(1, 10000));
+  search_cmd->add_option("--offset", search.offset, "Hits to skip (paging)")
+      ->check(CLI::NonNegativeNumber);
+  search_cmd->add_flag("--json", search.json, "Print hits as JSON");
+  search_cmd
+      ->add_option("query", search.query,
+                   "Words (all must match), \"exact phrases\", prefix*, OR, NOT, ( )")
+      ->required();
+
+  ExportArgs export_args;
+  CLI::App* export_cmd = app.add_subcommand("export", "Write every page's record, in ingest order");
+  export_cmd->add_option("--store", export_args.store, "Store folder");
+  export_cmd->add_option("--format", export_args.format, "Output format")
+      ->check(CLI::IsMember({"jsonl"}))
+      ->required();
+  export_cmd->add_option("-o,--output", export_args.output,
+                         "Output file (default: standard output)");
+  export_cmd->add_flag("--words", export_args.words,
+                       "Include each word with its box and confidence");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitError;
+  }
+  if (*ingest_cmd) return RunIngest(ingest);
+  if (*search_cmd) return RunSearch(search);
+  if (*export_cmd) return RunExport(export_args);
+  return kExitError;
+}

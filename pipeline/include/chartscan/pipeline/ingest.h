@@ -1,0 +1,92 @@
+// Ingest: digitize files and folders into a store.
+//
+// The pipeline wires the stages and owns the concurrency; the stages know nothing of each other.
+//
+//   reader thread   DiscoverFiles -> read file -> store original (SHA-256) -> open source
+//                   -> decode pages one at a time into a bounded queue
+//   N workers       cleanup -> (blank? skip OCR) -> OCR (one Tesseract engine per worker)
+//                   -> encode display image -> store page (one transaction)
+//
+// The queue holds at most `queue_depth` decoded pages, so memory stays flat however large the
+// batch or a single multi-page file is. Sources already complete in the store are skipped; a
+// source interrupted part-way resumes with the pages it is missing, so running the same ingest
+// again never duplicates anything.
+//
+// Failures never stop the batch. A file that cannot be read or opened is recorded as a failure
+// (with its original kept when it could be read) and reported; a page that cannot be decoded,
+// cleaned or recognized is stored with its error, and the other pages go on. Errors name files by
+// the path given and pages by number, never by content.
+//
+// Thread safety: Ingest may be called from one thread at a time per store. The progress callback
+// is called from pipeline threads, serialized (never concurrently with itself).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <chartscan/capture/source.h>
+#include <chartscan/cleanup/cleanup.h>
+#include <chartscan/indexer/store.h>
+#include <chartscan/ocr/engine.h>
+
+namespace chartscan::pipeline {
+
+struct IngestOptions {
+  int workers = 0;      // 0: one per hardware thread
+  int queue_depth = 0;  // decoded pages waiting for a worker; 0: two per worker
+  std::string batch_name;
+  capture::CaptureOptions capture;
+  cleanup::CleanupOptions cleanup;
+  ocr::OcrOptions ocr;
+
+  Status Validate() const;
+  int EffectiveWorkers() const;
+};
+
+struct FileProblem {
+  std::string path;
+  int page = 0;  // 1-based; 0 = the whole file
+  Status status;
+};
+
+struct IngestSummary {
+  std::int64_t batch_id = 0;
+  int files = 0;          // files considered
+  int files_skipped = 0;  // already complete in the store
+  int files_failed = 0;   // could not be read or opened
+  int pages = 0;          // pages processed in this run (blank ones included)
+  int blank_pages = 0;
+  int failed_pages = 0;
+  int timed_out_pages = 0;  // OCR stopped at the deadline (partial text kept)
+  int documents = 0;
+  double mean_confidence = 0;  // over non-blank pages recognized in this run
+  double seconds = 0;
+  std::vector<FileProblem> problems;
+
+  double PagesPerMinute() const { return seconds > 0 ? pages * 60.0 / seconds : 0; }
+  bool ok() const { return problems.empty(); }
+};
+
+struct Progress {
+  int files_known = 0;
+  int files_done = 0;
+  int pages_known = 0;  // pages counted in files opened so far
+  int pages_done = 0;
+  int failures = 0;
+  double seconds = 0;
+};
+
+using ProgressFn = std::function<void(const Progress&)>;
+
+// Digitizes `paths` (files or folders) into `store`. Returns an error Status only when the batch
+// cannot run at all (invalid options, language data missing, store unwritable); per-file and
+// per-page problems are in the summary. Setting *cancel stops reading new pages; pages in flight
+// are finished and stored, and the batch can be resumed by running the same ingest again.
+Result<IngestSummary> Ingest(indexer::Store& store, const std::vector<std::string>& paths,
+                             const IngestOptions& options, const ProgressFn& progress = {},
+                             const std::atomic<bool>* cancel = nullptr, Env* env = Env::Default());
+
+}  // namespace chartscan::pipeline

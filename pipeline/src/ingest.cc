@@ -1,0 +1,370 @@
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <chartscan/pipeline/ingest.h>
+
+#include "bounded_queue.h"
+
+namespace chartscan::pipeline {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Per-source bookkeeping shared by the workers that process its pages.
+struct SourceWork {
+  std::int64_t source_id = 0;
+  std::string path;
+  std::atomic<int> remaining{0};
+  std::mutex mu;                 // guards document_id
+  std::int64_t document_id = 0;  // created when the first non-blank page is stored
+  std::atomic<int> failed_pages{0};
+};
+
+struct PageJob {
+  std::shared_ptr<SourceWork> source;
+  int index = 0;  // 0-based
+  capture::CapturedPage page;
+  Status decode_error;
+};
+
+class Run {
+ public:
+  Run(indexer::Store& store, const IngestOptions& options, const ProgressFn& progress,
+      const std::atomic<bool>* cancel, Env* env)
+      : store_(store),
+        options_(options),
+        progress_fn_(progress),
+        cancel_(cancel),
+        env_(env),
+        queue_(static_cast<size_t>(options.queue_depth > 0 ? options.queue_depth
+                                                           : 2 * options.EffectiveWorkers())) {}
+
+  Result<IngestSummary> Execute(const std::vector<std::string>& paths);
+
+ private:
+  bool Cancelled() const { return cancel_ && cancel_->load(); }
+  void ReadSources(const std::vector<std::string>& files);
+  Status ReadOne(const std::string& path);
+  void Work(ocr::Engine& engine);
+  void ProcessPage(ocr::Engine& engine, PageJob& job);
+  void FinishPage(SourceWork& source);
+  void AddProblem(const std::string& path, int page, const Status& status);
+  void Report();
+
+  indexer::Store& store_;
+  const IngestOptions& options_;
+  const ProgressFn& progress_fn_;
+  const std::atomic<bool>* cancel_;
+  Env* env_;
+  BoundedQueue<PageJob> queue_;
+  Clock::time_point start_ = Clock::now();
+
+  std::mutex mu_;  // guards summary_, progress_, confidence_sum_, and serializes progress_fn_
+  IngestSummary summary_;
+  Progress progress_;
+  double confidence_sum_ = 0;
+  int confidence_pages_ = 0;
+  Status fatal_;  // a store failure that stops the batch
+};
+
+void Run::AddProblem(const std::string& path, int page, const Status& status) {
+  std::lock_guard lock(mu_);
+  summary_.problems.push_back({path, page, status});
+  ++progress_.failures;
+}
+
+void Run::Report() {
+  if (!progress_fn_) return;
+  std::lock_guard lock(mu_);
+  progress_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+  progress_fn_(progress_);
+}
+
+Status Run::ReadOne(const std::string& path) {
+  Result<std::string> bytes = env_->ReadFile(path, options_.capture.max_file_bytes);
+  if (!bytes.ok()) {
+    AddProblem(path, 0, bytes.status());
+    {
+      std::lock_guard lock(mu_);
+      ++summary_.files_failed;
+      ++progress_.files_done;
+    }
+    return store_.RecordFailure(summary_.batch_id, path, "", bytes.status());
+  }
+  const std::uint64_t size = bytes->size();
+  // The original is kept before anything else happens to it, even when it turns out unreadable,
+  // so a clerk can always see exactly what was fed in.
+  CHARTSCAN_ASSIGN_OR_RETURN(std::string sha, store_.PutOriginal(*bytes));
+  auto reader = capture::SourceReader::Open(std::move(bytes).value(), path, options_.capture);
+  if (!reader.ok()) {
+    AddProblem(path, 0, reader.status());
+    {
+      std::lock_guard lock(mu_);
+      ++summary_.files_failed;
+      ++progress_.files_done;
+    }
+    return store_.RecordFailure(summary_.batch_id, path, sha, reader.status());
+  }
+  capture::SourceReader& src = **reader;
+  const int pages = src.page_count();
+  CHARTSCAN_ASSIGN_OR_RETURN(
+      indexer::SourceInfo info,
+      store_.RegisterSource(summary_.batch_id, path, sha, capture::SourceKindName(src.kind()), size,
+                            pages));
+  if (info.state == indexer::SourceState::kComplete) {
+    std::lock_guard lock(mu_);
+    ++summary_.files_skipped;
+    ++progress_.files_done;
+    return Status::Ok();
+  }
+  CHARTSCAN_ASSIGN_OR_RETURN(std::set<int> stored, store_.StoredPages(info.source_id));
+
+  auto work = std::make_shared<SourceWork>();
+  work->source_id = info.source_id;
+  work->path = path;
+  std::vector<int> todo;
+  for (int i = 0; i < pages; ++i) {
+    if (!stored.count(i + 1)) todo.push_back(i);
+  }
+  {
+    std::lock_guard lock(mu_);
+    progress_.pages_known += static_cast<int>(todo.size());
+  }
+  if (todo.empty()) {
+    std::lock_guard lock(mu_);
+    ++progress_.files_done;
+    return store_.CompleteSource(info.source_id);
+  }
+  work->remaining = static_cast<int>(todo.size());
+  for (int i : todo) {
+    if (Cancelled()) break;
+    PageJob job;
+    job.source = work;
+    job.index = i;
+    Result<capture::CapturedPage> page = src.ReadPage(i);
+    if (page.ok()) {
+      job.page = std::move(page).value();
+    } else {
+      job.decode_error = page.status();
+    }
+    if (!queue_.Push(std::move(job))) break;
+  }
+  return Status::Ok();
+}
+
+void Run::ReadSources(const std::vector<std::string>& files) {
+  for (const std::string& path : files) {
+    if (Cancelled()) break;
+    {
+      std::lock_guard lock(mu_);
+      ++summary_.files;
+    }
+    Status s = ReadOne(path);
+    if (!s.ok()) {
+      // Only store failures come back here: the store cannot take more, so stop reading.
+      std::lock_guard lock(mu_);
+      fatal_ = s;
+      break;
+    }
+    Report();
+  }
+  queue_.Close();
+}
+
+void Run::FinishPage(SourceWork& source) {
+  if (source.remaining.fetch_sub(1) == 1) {
+    Status s = store_.CompleteSource(source.source_id);
+    std::lock_guard lock(mu_);
+    ++progress_.files_done;
+    if (!s.ok() && fatal_.ok()) fatal_ = s;
+  }
+}
+
+void Run::ProcessPage(ocr::Engine& engine, PageJob& job) {
+  SourceWork& source = *job.source;
+  indexer::PageWrite write;
+  write.batch_id = summary_.batch_id;
+  write.source_id = source.source_id;
+  write.source_page = job.index + 1;
+
+  Status problem = job.decode_error;
+  bool timed_out = false;
+  if (problem.ok()) {
+    const capture::CapturedPage& page = job.page;
+    const bool has_text_layer = page.text_layer.has_value();
+    cleanup::CleanupOptions clean_options = options_.cleanup;
+    if (has_text_layer) {
+      // The text layer's boxes are in the rendered page's pixels: keep its geometry.
+      clean_options.detect_orientation = false;
+      clean_options.deskew = false;
+    }
+    Result<cleanup::CleanedPage> cleaned =
+        cleanup::CleanPage(page.image.view(), page.resolution, page.bilevel, clean_options);
+    if (!cleaned.ok()) {
+      problem = cleaned.status();
+    } else {
+      write.quality = cleaned->quality;
+      if (has_text_layer) {
+        write.blank = false;
+        write.text = *page.text_layer;
+        const double sx = static_cast<double>(cleaned->image.width()) / page.image.width();
+        const double sy = static_cast<double>(cleaned->image.height()) / page.image.height();
+        auto scale = [&](Box& b) {
+          b = {static_cast<int>(b.x * sx), static_cast<int>(b.y * sy),
+               static_cast<int>(b.width * sx + 0.5), static_cast<int>(b.height * sy + 0.5)};
+        };
+        for (Word& w : write.text.words) scale(w.box);
+        for (TextLine& l : write.text.lines) scale(l.box);
+      } else if (cleaned->blank) {
+        write.blank = true;
+      } else {
+        Result<ocr::Recognition> rec = engine.Recognize(cleaned->image.view(), cleaned->dpi);
+        if (!rec.ok()) {
+          problem = rec.status();
+        } else {
+          write.text = std::move(rec->text);
+          timed_out = rec->deadline_exceeded;
+        }
+      }
+      write.quality.ocr_confidence = write.text.mean_confidence;
+      if (problem.ok()) {
+        Result<cleanup::EncodedImage> encoded = cleanup::EncodeForDisplay(*cleaned);
+        if (encoded.ok()) {
+          write.image_bytes = std::move(encoded->bytes);
+          write.image_format = encoded->format;
+          write.image_width = encoded->width;
+          write.image_height = encoded->height;
+        } else {
+          problem = encoded.status();
+        }
+      }
+    }
+  }
+
+  if (!problem.ok()) {
+    write.error = problem.ToString();
+    write.text = {};
+    AddProblem(source.path, job.index + 1, problem);
+  } else if (!write.blank) {
+    std::lock_guard lock(source.mu);
+    if (source.document_id == 0) {
+      Result<std::int64_t> doc = store_.DocumentForSource(summary_.batch_id, source.source_id);
+      if (doc.ok()) {
+        source.document_id = *doc;
+      } else {
+        std::lock_guard lock2(mu_);
+        if (fatal_.ok()) fatal_ = doc.status();
+      }
+    }
+    write.document_id = source.document_id;
+  }
+  job.page = {};  // free the decoded pixels before the (serialized) store write
+
+  Result<std::int64_t> stored = store_.PutPage(write);
+  {
+    std::lock_guard lock(mu_);
+    if (!stored.ok()) {
+      if (fatal_.ok()) fatal_ = stored.status();
+    } else {
+      ++summary_.pages;
+      ++progress_.pages_done;
+      if (!problem.ok()) {
+        ++summary_.failed_pages;
+      } else if (write.blank) {
+        ++summary_.blank_pages;
+      } else {
+        confidence_sum_ += write.text.mean_confidence;
+        ++confidence_pages_;
+      }
+      if (timed_out) ++summary_.timed_out_pages;
+    }
+  }
+  // A page that could not be stored leaves its source pending, so the next run retries it.
+  if (stored.ok()) FinishPage(source);
+  Report();
+}
+
+void Run::Work(ocr::Engine& engine) {
+  while (std::optional<PageJob> job = queue_.Pop()) {
+    {
+      std::lock_guard lock(mu_);
+      if (!fatal_.ok()) continue;  // drain without processing once the store has failed
+    }
+    ProcessPage(engine, *job);
+  }
+}
+
+Result<IngestSummary> Run::Execute(const std::vector<std::string>& paths) {
+  const int workers = options_.EffectiveWorkers();
+  std::vector<std::unique_ptr<ocr::Engine>> engines;
+  for (int i = 0; i < workers; ++i) {
+    CHARTSCAN_ASSIGN_OR_RETURN(std::unique_ptr<ocr::Engine> engine,
+                               ocr::Engine::Create(options_.ocr));
+    engines.push_back(std::move(engine));
+  }
+  // One worker per core already fills the machine; OpenCV's own threads would only contend.
+  cleanup::SetThreadsPerPage(workers >= static_cast<int>(std::thread::hardware_concurrency()) ? 1
+                                                                                              : 0);
+
+  std::string name = options_.batch_name;
+  if (name.empty()) name = "ingest";
+  CHARTSCAN_ASSIGN_OR_RETURN(summary_.batch_id, store_.BeginBatch(name));
+
+  std::vector<Status> discovery_problems;
+  std::vector<std::string> files = capture::DiscoverFiles(*env_, paths, &discovery_problems);
+  for (const Status& s : discovery_problems) {
+    summary_.problems.push_back({"", 0, s});
+    ++progress_.failures;
+  }
+  progress_.files_known = static_cast<int>(files.size());
+
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(workers));
+  for (int i = 0; i < workers; ++i) {
+    threads.emplace_back([this, engine = engines[static_cast<size_t>(i)].get()] { Work(*engine); });
+  }
+  ReadSources(files);
+  for (std::thread& t : threads) t.join();
+
+  CHARTSCAN_RETURN_IF_ERROR(fatal_);
+  CHARTSCAN_RETURN_IF_ERROR(store_.FinishBatch(summary_.batch_id));
+  CHARTSCAN_ASSIGN_OR_RETURN(indexer::StoreStats stats, store_.Stats(summary_.batch_id));
+  summary_.documents = static_cast<int>(stats.documents);
+  summary_.mean_confidence = confidence_pages_ ? confidence_sum_ / confidence_pages_ : 0;
+  summary_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+  std::stable_sort(summary_.problems.begin(), summary_.problems.end(),
+                   [](const FileProblem& a, const FileProblem& b) {
+                     return a.path != b.path ? a.path < b.path : a.page < b.page;
+                   });
+  return summary_;
+}
+
+}  // namespace
+
+Status IngestOptions::Validate() const {
+  if (workers < 0 || workers > 256) return Status::InvalidArgument("ingest: workers must be 0-256");
+  if (queue_depth < 0) return Status::InvalidArgument("ingest: queue depth must not be negative");
+  CHARTSCAN_RETURN_IF_ERROR(capture.Validate());
+  CHARTSCAN_RETURN_IF_ERROR(cleanup.Validate());
+  return ocr.Validate();
+}
+
+int IngestOptions::EffectiveWorkers() const {
+  if (workers > 0) return workers;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+Result<IngestSummary> Ingest(indexer::Store& store, const std::vector<std::string>& paths,
+                             const IngestOptions& options, const ProgressFn& progress,
+                             const std::atomic<bool>* cancel, Env* env) {
+  CHARTSCAN_RETURN_IF_ERROR(options.Validate());
+  if (paths.empty()) return Status::InvalidArgument("ingest: no files or folders given");
+  Run run(store, options, progress, cancel, env);
+  return run.Execute(paths);
+}
+
+}  // namespace chartscan::pipeline

@@ -1,0 +1,253 @@
+// Ingest end to end on a temporary store: real capture, cleanup, OCR and SQLite, small pages.
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <chartscan/pipeline/ingest.h>
+
+#include "fixtures.h"
+
+namespace chartscan::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Half a letter page at 300 dpi with a few lines of invented chart text.
+std::string TextPng(const std::vector<std::string>& lines, double skew = 0) {
+  cv::Mat page(1650, 2550, CV_8UC1, cv::Scalar(255));
+  for (size_t i = 0; i < lines.size(); ++i) {
+    cv::putText(page, lines[i], {150, 250 + static_cast<int>(i) * 110}, cv::FONT_HERSHEY_SIMPLEX,
+                2.0, cv::Scalar(20), 4, cv::LINE_AA);
+  }
+  if (skew != 0) {
+    cv::Mat m = cv::getRotationMatrix2D({1275, 825}, -skew, 1.0);
+    cv::warpAffine(page, page, m, page.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, 255);
+  }
+  std::vector<uchar> png;
+  cv::imencode(".png", page, png);
+  return {png.begin(), png.end()};
+}
+
+std::string BlankPng() {
+  cv::Mat page(1650, 2550, CV_8UC1, cv::Scalar(246));
+  cv::randn(page, 246, 6);
+  std::vector<uchar> png;
+  cv::imencode(".png", page, png);
+  return {png.begin(), png.end()};
+}
+
+class IngestTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+    root_ = fs::temp_directory_path() /
+            ("chartscan-pipeline-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "in");
+    indexer::StoreOptions so;
+    so.dir = (root_ / "store").string();
+    auto store = indexer::Store::Open(so);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    options_.workers = 2;
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(root_);
+  }
+
+  std::string Write(const std::string& name, const std::string& bytes) {
+    fs::path p = root_ / "in" / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << bytes;
+    return p.string();
+  }
+
+  std::vector<indexer::StoredPage> Pages() {
+    std::vector<indexer::StoredPage> out;
+    Status s = store_->ForEachPage([&](const indexer::StoredPage& p) {
+      out.push_back(p);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return out;
+  }
+
+  fs::path root_;
+  std::unique_ptr<indexer::Store> store_;
+  IngestOptions options_;
+};
+
+TEST_F(IngestTest, DigitizesAFolderAndMakesItSearchable) {
+  Write("a/discharge.png", TextPng({"DISCHARGE SUMMARY", "Ceftriaxone given daily"}));
+  Write("b/progress.png", TextPng({"PROGRESS NOTE", "Wound healing well"}, 2.0));
+  auto summary = Ingest(*store_, {(root_ / "in").string()}, options_);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_TRUE(summary->ok());
+  EXPECT_EQ(summary->files, 2);
+  EXPECT_EQ(summary->pages, 2);
+  EXPECT_EQ(summary->documents, 2);
+  EXPECT_GT(summary->mean_confidence, 70);
+
+  auto pages = Pages();
+  ASSERT_EQ(pages.size(), 2u);
+  EXPECT_NE(pages[0].source_path.find("discharge.png"), std::string::npos);  // name order
+  EXPECT_EQ(pages[0].source_page, 1);
+  EXPECT_NE(pages[0].text.text.find("Ceftriaxone"), std::string::npos) << pages[0].text.text;
+  EXPECT_NEAR(pages[1].quality.skew, 2.0, 0.1);
+  EXPECT_FALSE(pages[0].text.words.empty());
+  auto image = store_->ReadPageImage(pages[1].page_id);
+  ASSERT_TRUE(image.ok()) << image.status().ToString();
+  EXPECT_EQ(image->format, "png");
+
+  auto hits = store_->Search("wound", {});
+  ASSERT_TRUE(hits.ok()) << hits.status().ToString();
+  ASSERT_EQ(hits->total, 1);
+  EXPECT_EQ(hits->hits[0].page_id, pages[1].page_id);
+}
+
+TEST_F(IngestTest, SameIngestTwiceDuplicatesNothing) {
+  const std::string a = Write("a.png", TextPng({"LAB REPORT", "Potassium normal"}));
+  ASSERT_TRUE(Ingest(*store_, {a}, options_).ok());
+  auto again = Ingest(
+      *store_, {a, Write("copy-of-a.png", TextPng({"LAB REPORT", "Potassium normal"}))}, options_);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->files_skipped, 2);  // same bytes under another name are the same original
+  EXPECT_EQ(again->pages, 0);
+  EXPECT_EQ(Pages().size(), 1u);
+  auto hits = store_->Search("potassium", {});
+  ASSERT_TRUE(hits.ok());
+  EXPECT_EQ(hits->total, 1);
+}
+
+TEST_F(IngestTest, BlankPageIsKeptAsBlankWithoutText) {
+  const std::string p = Write("blank.png", BlankPng());
+  auto summary = Ingest(*store_, {p}, options_);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->blank_pages, 1);
+  auto pages = Pages();
+  ASSERT_EQ(pages.size(), 1u);
+  EXPECT_TRUE(pages[0].blank);
+  EXPECT_EQ(pages[0].text.text, "");
+  EXPECT_EQ(pages[0].document_id, 0);
+}
+
+TEST_F(IngestTest, BadFilesAreSetAsideAndTheRestOfTheBatchGoesOn) {
+  namespace fx = capture::fixtures;
+  std::vector<std::string> bad = {
+      Write("zero.png", ""),
+      Write("truncated.png", TextPng({"TRUNCATED"}).substr(0, 300)),
+      Write("notes.jpg", "Meeting notes, not an image at all.\n"),
+      Write("huge.png", fx::PngClaimingSize(200000, 200000)),
+      Write("broken.pdf", "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"),
+  };
+  const std::string plain = fx::MakePdf({{612, 792, 0, {}, fx::TextOps(72, 100, 12, {"x"}), ""}});
+  if (auto locked = fx::EncryptWithQpdf(plain)) bad.push_back(Write("locked.pdf", *locked));
+  const std::string good = Write("good.png", TextPng({"CONSENT FORM", "Signed today"}));
+
+  std::vector<std::string> paths = bad;
+  paths.push_back(good);
+  auto summary = Ingest(*store_, paths, options_);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_FALSE(summary->ok());
+  EXPECT_EQ(summary->files_failed, static_cast<int>(bad.size()));
+  EXPECT_EQ(summary->pages, 1);
+  ASSERT_EQ(summary->problems.size(), bad.size());
+  for (const FileProblem& p : summary->problems) {
+    EXPECT_NE(p.status.ToString().find(p.path), std::string::npos)
+        << "the error must name the file: " << p.status.ToString();
+    EXPECT_EQ(p.status.ToString().find('\n'), std::string::npos) << "one line";
+  }
+  auto failures = store_->Failures(summary->batch_id);
+  ASSERT_TRUE(failures.ok());
+  EXPECT_EQ(failures->size(), bad.size());
+  auto pages = Pages();
+  ASSERT_EQ(pages.size(), 1u);
+  EXPECT_NE(pages[0].text.text.find("CONSENT"), std::string::npos);
+}
+
+TEST_F(IngestTest, PdfTextLayerIsKeptInsteadOfOcr) {
+  namespace fx = capture::fixtures;
+  const std::string pdf =
+      fx::MakePdf({{612,
+                    792,
+                    0,
+                    {},
+                    fx::TextOps(72, 100, 11,
+                                {"OPERATIVE REPORT", "Procedure: laparoscopic cholecystectomy",
+                                 "Estimated blood loss minimal. No complications."}),
+                    ""}});
+  auto summary = Ingest(*store_, {Write("born-digital.pdf", pdf)}, options_);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  auto pages = Pages();
+  ASSERT_EQ(pages.size(), 1u);
+  EXPECT_EQ(pages[0].text.origin, TextOrigin::kTextLayer);
+  EXPECT_NE(pages[0].text.text.find("cholecystectomy"), std::string::npos) << pages[0].text.text;
+}
+
+TEST_F(IngestTest, MultiPageTiffPagesAreStoredInOrder) {
+  namespace fx = capture::fixtures;
+  // Three fax pages, each a black bar at a different height: page order must survive the pool.
+  std::vector<fx::TiffPageSpec> specs;
+  for (int i = 0; i < 3; ++i) {
+    auto spec = fx::FaxPage(1728, 1100, COMPRESSION_CCITTFAX4, 200, 200 + 300 * i, 1200, 30);
+    spec.x_resolution = 204;
+    spec.y_resolution = 98;
+    specs.push_back(std::move(spec));
+  }
+  auto summary = Ingest(*store_, {Write("fax.tif", fx::WriteTiff(specs))}, options_);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  auto pages = Pages();
+  ASSERT_EQ(pages.size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(pages[i].source_page, i + 1);
+  EXPECT_EQ(pages[0].quality.source_dpi, 204);
+}
+
+TEST_F(IngestTest, CancelledBatchResumesWithoutDuplicates) {
+  std::vector<std::string> files;
+  for (int i = 0; i < 5; ++i) {
+    files.push_back(Write("p" + std::to_string(i) + ".png",
+                          TextPng({"PROGRESS NOTE " + std::to_string(i), "Ambulating"})));
+  }
+  std::atomic<bool> cancel{false};
+  options_.workers = 1;
+  options_.queue_depth = 1;
+  auto first = Ingest(
+      *store_, {(root_ / "in").string()}, options_,
+      [&](const Progress& p) {
+        if (p.pages_done >= 1) cancel = true;
+      },
+      &cancel);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_LT(first->pages, 5);
+  auto second = Ingest(*store_, {(root_ / "in").string()}, options_);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(first->pages + second->pages, 5);
+  EXPECT_EQ(Pages().size(), 5u);
+}
+
+TEST_F(IngestTest, MissingPathIsReportedAndOthersGoOn) {
+  const std::string good = Write("good.png", TextPng({"RADIOLOGY REPORT"}));
+  auto summary = Ingest(*store_, {(root_ / "nowhere").string(), good}, options_);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_FALSE(summary->ok());
+  EXPECT_EQ(summary->pages, 1);
+}
+
+TEST(IngestOptions, RejectsNonsenseUpFront) {
+  IngestOptions o;
+  o.workers = -1;
+  EXPECT_FALSE(o.Validate().ok());
+  o = {};
+  o.cleanup.max_skew = 90;
+  EXPECT_FALSE(o.Validate().ok());
+}
+
+}  // namespace
+}  // namespace chartscan::pipeline
