@@ -1,0 +1,525 @@
+// chartscan-samplegen: writes synthetic chart pages with ground truth.
+//
+// Every page file gets a `<file>.truth.json` beside it (see chartscan/samples/truth.h). Nothing
+// here is real: people, facilities and records are invented from word lists, and the output is a
+// pure function of the seed and the options, byte for byte.
+//
+// A run is a list of items, each one file: a document (one page of it, or all of it with
+// --multipage in a multi-page format), a blank page, or the near-blank last page of a document (a
+// lone footer, signature or stamp). Each item draws from its own Rng stream (Fork(index)), so an
+// item does not change when others are added or removed.
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <glib-object.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <pango/pangocairo.h>
+
+#include <chartscan/samples/truth.h>
+
+#include "degrade.h"
+#include "document.h"
+#include "layout.h"
+#include "render.h"
+#include "rng.h"
+#include "writers.h"
+
+namespace chartscan::samples {
+namespace {
+
+const std::vector<std::string> kFormats = {"png", "tiff", "tiff-g4", "jpeg", "pdf", "pdf-text"};
+
+// Splits "a,b,c" into known names; false on an unknown one.
+bool SplitList(const std::string& list, const std::vector<std::string>& known,
+               std::vector<std::string>& out) {
+  std::size_t start = 0;
+  while (start < list.size()) {
+    std::size_t comma = std::min(list.find(',', start), list.size());
+    std::string name = list.substr(start, comma - start);
+    start = comma + 1;
+    if (name.empty()) continue;
+    if (std::find(known.begin(), known.end(), name) == known.end()) return false;
+    out.push_back(name);
+  }
+  return true;
+}
+
+enum class ItemKind { kDocument, kBlank, kNearBlank };
+
+struct Item {
+  ItemKind kind = ItemKind::kDocument;
+  std::string profile;  // degradation profile; "born-digital" for pdf-text
+  std::string format;   // one of kFormats; empty: the profile's usual format
+  std::string variant;  // tiff: gray8, gray16, rgb; empty: chosen
+  bool multipage = false;
+  int doc_type = -1;
+  NearBlankTail tail = NearBlankTail::kNone;
+};
+
+struct Options {
+  std::string out;
+  std::uint64_t seed = 1;
+  int count = 24;
+  std::vector<std::string> profiles;
+  int blank = -1;
+  int near_blank = -1;
+  std::vector<std::string> formats;
+  bool multipage = false;
+  std::string preset;
+  std::string preview;
+  int max_dpi = 0;
+  int jpeg_quality = 0;  // 0: chosen per page (lower for lowres)
+};
+
+std::string Ext(const std::string& format) {
+  if (format == "jpeg") return "jpg";
+  if (format == "tiff" || format == "tiff-g4") return "tif";
+  if (format == "pdf" || format == "pdf-text") return "pdf";
+  return "png";
+}
+
+bool MultiPageFormat(const std::string& format) {
+  return format == "tiff" || format == "tiff-g4" || format == "pdf" || format == "pdf-text";
+}
+
+// The format a profile is usually stored in, when the user did not pick one.
+std::string DefaultFormat(const std::string& profile, Rng& rng) {
+  if (profile == "fax") return "tiff-g4";
+  if (profile == "lowres") return "jpeg";
+  if (profile == "clean" && rng.Chance(0.3)) return "pdf-text";
+  switch (rng.Weighted({5, 2.5, 1, 1.5})) {
+    case 0:
+      return "png";
+    case 1:
+      return "tiff";
+    case 2:
+      return "jpeg";
+    default:
+      return "pdf";
+  }
+}
+
+std::vector<Item> PlanPreset(const std::string& preset) {
+  std::vector<Item> items;
+  if (preset == "accuracy") {
+    for (const std::string& p : ProfileNames()) {
+      if (p == "blank") continue;
+      // Fixed image formats: the gate measures OCR, not format handling.
+      std::string format = p == "fax" ? "tiff-g4" : p == "lowres" ? "jpeg" : "png";
+      for (int i = 0; i < 3; ++i) {
+        items.push_back({ItemKind::kDocument, p, format, "", false, -1, {}});
+      }
+    }
+    for (int i = 0; i < 3; ++i) {
+      items.push_back({ItemKind::kBlank, "blank", "png", "", false, -1, {}});
+    }
+    for (NearBlankTail t :
+         {NearBlankTail::kFooterOnly, NearBlankTail::kSignatureOnly, NearBlankTail::kStampOnly}) {
+      items.push_back({ItemKind::kNearBlank, "light", "png", "", false, -1, t});
+    }
+  } else if (preset == "sample") {
+    // Small enough to commit (< 1.5 MB): compressible formats, one of each kind of input.
+    using K = ItemKind;
+    items = {
+        {K::kDocument, "born-digital", "pdf-text", "", true, 0, {}},
+        {K::kDocument, "clean", "png", "", false, 1, {}},
+        {K::kDocument, "light", "jpeg", "", false, 2, {}},
+        {K::kDocument, "heavy", "jpeg", "", false, 3, {}},
+        {K::kDocument, "fax", "tiff-g4", "", true, 2, {}},
+        {K::kDocument, "faint", "jpeg", "", false, 4, {}},
+        {K::kDocument, "photocopy", "pdf", "", false, 7, {}},
+        {K::kDocument, "lowres", "jpeg", "", false, 6, {}},
+        {K::kDocument, "rotated", "jpeg", "", false, 1, {}},
+        {K::kBlank, "blank", "jpeg", "", false, -1, {}},
+        {K::kNearBlank, "clean", "tiff", "gray8", false, 0, NearBlankTail::kSignatureOnly},
+    };
+  }
+  return items;
+}
+
+std::vector<Item> Plan(const Options& o, Rng rng) {
+  if (!o.preset.empty()) return PlanPreset(o.preset);
+  std::vector<std::string> profiles = o.profiles;
+  if (profiles.empty()) {
+    for (const std::string& p : ProfileNames()) {
+      if (p != "blank") profiles.push_back(p);
+    }
+  }
+  std::vector<Item> items;
+  for (int i = 0; i < o.count; ++i) {
+    Item it;
+    it.profile = profiles[static_cast<std::size_t>(i) % profiles.size()];
+    if (!o.formats.empty()) it.format = o.formats[static_cast<std::size_t>(i) % o.formats.size()];
+    it.multipage = o.multipage;
+    if (it.profile == "blank") it.kind = ItemKind::kBlank;
+    items.push_back(it);
+  }
+  int blanks = o.blank >= 0 ? o.blank : o.count / 8;
+  int near = o.near_blank >= 0 ? o.near_blank : o.count / 8;
+  for (int i = 0; i < blanks; ++i) {
+    Item it{ItemKind::kBlank, "blank", "", "", false, -1, {}};
+    if (!o.formats.empty()) it.format = o.formats[static_cast<std::size_t>(i) % o.formats.size()];
+    items.push_back(it);
+  }
+  const NearBlankTail tails[] = {NearBlankTail::kFooterOnly, NearBlankTail::kSignatureOnly,
+                                 NearBlankTail::kStampOnly};
+  for (int i = 0; i < near; ++i) {
+    Item it{ItemKind::kNearBlank, "", "", "", false, -1, tails[i % 3]};
+    it.profile = rng.Pick({std::string("clean"), std::string("light"), std::string("lowres"),
+                           std::string("photocopy")});
+    if (!o.formats.empty()) it.format = o.formats[static_cast<std::size_t>(i) % o.formats.size()];
+    items.push_back(it);
+  }
+  rng.Shuffle(items);
+  return items;
+}
+
+// ---- Rendering one item -------------------------------------------------------------------
+
+struct PageOut {
+  cv::Mat image;  // stored pixels (grey; bilevel for fax)
+  int dpi_x = 300;
+  int dpi_y = 300;
+  TruthPage truth;
+};
+
+std::string FaxHeader(const Document& doc, int page, int pages, Rng& rng) {
+  char buf[160];
+  std::string date = FormatDate(doc.printed, DateStyle::kSlash);
+  std::snprintf(buf, sizeof buf, "%s %02d:%02d   FROM: %s   FAX %s   P.%03d/%03d", date.c_str(),
+                rng.Int(7, 18), rng.Int(0, 59), doc.facility.name.c_str(), doc.facility.fax.c_str(),
+                page, pages);
+  return buf;
+}
+
+class Generator {
+ public:
+  explicit Generator(Options o) : o_(std::move(o)), ctx_(NewLayoutContext()) {}
+  ~Generator() { g_object_unref(ctx_); }
+  Generator(const Generator&) = delete;
+  Generator& operator=(const Generator&) = delete;
+
+  Status Run() {
+    std::error_code ec;
+    std::filesystem::create_directories(o_.out, ec);
+    if (ec) return Status::IoError(o_.out + ": " + ec.message());
+    if (!o_.preview.empty()) std::filesystem::create_directories(o_.preview, ec);
+    Rng root(o_.seed);
+    std::vector<Item> items = Plan(o_, root.Fork("plan"));
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      CHARTSCAN_RETURN_IF_ERROR(MakeItem(static_cast<int>(i) + 1, items[i], root.Fork(i)));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  void Resolution(const std::string& profile, Rng& rng, int& dx, int& dy) const {
+    ProfileResolution(profile, rng, dx, dy);
+    if (o_.max_dpi > 0 && profile != "fax") {
+      dx = std::min(dx, o_.max_dpi);
+      dy = std::min(dy, o_.max_dpi);
+    }
+  }
+
+  Result<cv::Mat> BackInk(Rng rng, int dpi_x, int dpi_y) {
+    DocumentRequest req;
+    Document back = MakeDocument(rng, req, "BACK");
+    std::vector<PageLayout> pages = Compose(ctx_, back, rng.Fork("layout"));
+    return RenderInk(
+        pages[static_cast<std::size_t>(rng.Int(0, static_cast<int>(pages.size()) - 1))], dpi_x,
+        dpi_y);
+  }
+
+  Result<PageOut> ScanPage(const std::string& profile, const PageLayout* layout, Rng rng) {
+    PageOut out;
+    Resolution(profile, rng, out.dpi_x, out.dpi_y);
+    cv::Mat ink;
+    if (layout != nullptr) {
+      CHARTSCAN_ASSIGN_OR_RETURN(ink, RenderInk(*layout, out.dpi_x, out.dpi_y));
+    } else {
+      PageLayout empty;
+      ink = cv::Mat::zeros(static_cast<int>(std::lround(empty.height * out.dpi_y / 72.0)),
+                           static_cast<int>(std::lround(empty.width * out.dpi_x / 72.0)), CV_8UC1);
+    }
+    cv::Mat back;
+    if (profile == "heavy" || profile == "blank") {
+      CHARTSCAN_ASSIGN_OR_RETURN(back, BackInk(rng.Fork("back"), out.dpi_x, out.dpi_y));
+    }
+    CHARTSCAN_ASSIGN_OR_RETURN(Degraded d,
+                               Degrade(profile, ink, back, out.dpi_x, out.dpi_y, rng.Fork("scan")));
+    out.image = d.image;
+    if (layout != nullptr) {
+      FillTruth(*layout, out.dpi_x, out.dpi_y, out.truth);
+    } else {
+      out.truth.blank = true;
+      out.truth.dpi_x = out.dpi_x;
+      out.truth.dpi_y = out.dpi_y;
+      out.truth.width = ink.cols;
+      out.truth.height = ink.rows;
+    }
+    out.truth.orientation = d.orientation;
+    out.truth.skew = d.skew;
+    out.truth.page_to_image = d.page_to_image;
+    return out;
+  }
+
+  Status MakeItem(int index, Item item, Rng rng) {
+    Rng choose = rng.Fork("choose");
+    if (item.format.empty()) {
+      item.format = item.kind == ItemKind::kDocument ? DefaultFormat(item.profile, choose)
+                                                     : (choose.Chance(0.6) ? "png" : "tiff");
+    }
+    if (item.format == "pdf-text") {
+      // A born-digital PDF was never scanned; a blank page has no text to carry.
+      if (item.kind == ItemKind::kBlank) {
+        item.format = "pdf";
+      } else {
+        item.profile = "born-digital";
+      }
+    }
+    if (item.format == "tiff" && item.variant.empty()) {
+      item.variant = choose.Pick(
+          {std::string("gray8"), std::string("gray8"), std::string("gray16"), std::string("rgb")});
+    }
+    bool bilevel = item.profile == "fax" || item.format == "tiff-g4";
+    if (item.variant.empty()) {
+      item.variant = item.format == "pdf-text" ? "born-digital"
+                     : item.format == "pdf"    ? "scanned"
+                     : bilevel                 ? "bilevel"
+                                               : "gray8";
+    }
+
+    // Content.
+    std::vector<PageLayout> layouts;
+    std::vector<std::size_t> chosen;  // which layouts go into the file
+    Document doc;
+    if (item.kind != ItemKind::kBlank) {
+      DocumentRequest req;
+      req.type = item.doc_type;
+      req.tail = item.tail;
+      char id[16];
+      std::snprintf(id, sizeof id, "D%04d", index);
+      Rng doc_rng = rng.Fork("document");
+      doc = MakeDocument(doc_rng, req, id);
+      layouts = Compose(ctx_, doc, rng.Fork("layout"));
+      if (item.kind == ItemKind::kNearBlank) {
+        chosen = {layouts.size() - 1};
+      } else if (item.multipage && MultiPageFormat(item.format)) {
+        for (std::size_t k = 0; k < layouts.size(); ++k) chosen.push_back(k);
+      } else {
+        std::size_t pick = 0;
+        if (layouts.size() > 1 && choose.Chance(0.3)) {
+          pick = static_cast<std::size_t>(choose.Int(1, static_cast<int>(layouts.size()) - 1));
+        }
+        chosen = {pick};
+      }
+      if (item.profile == "fax") {
+        Rng fax = rng.Fork("fax");
+        for (std::size_t k : chosen) {
+          AddTopLine(
+              ctx_, layouts[k],
+              FaxHeader(doc, static_cast<int>(k) + 1, static_cast<int>(layouts.size()), fax));
+        }
+      }
+    }
+
+    std::string name;
+    {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%04d-", index);
+      name = buf;
+      std::string prof = item.profile == "born-digital" ? "born_digital" : item.profile;
+      if (item.kind == ItemKind::kBlank) {
+        name += "blank";
+      } else {
+        name += prof + "-" + std::string(DocTypeName(doc.type));
+        if (item.kind == ItemKind::kNearBlank) name += "-near_blank";
+      }
+      name += "." + Ext(item.format);
+    }
+    std::string path = (std::filesystem::path(o_.out) / name).string();
+
+    TruthFile truth;
+    truth.file = name;
+    truth.format = item.format;
+    truth.variant = item.variant;
+    truth.profile = item.profile;
+    truth.seed = o_.seed;
+    truth.text_layer = item.format == "pdf-text";
+
+    if (item.format == "pdf-text") {
+      PdfWriter pdf(CreationDate(doc));
+      for (std::size_t k : chosen) {
+        CHARTSCAN_RETURN_IF_ERROR(pdf.AddVectorPage(layouts[k]));
+        TruthPage tp;
+        FillTruth(layouts[k], 300, 300, tp);
+        tp.text_layer = true;
+        tp.source_page = static_cast<int>(truth.pages.size()) + 1;
+        tp.document_index = 0;
+        truth.pages.push_back(std::move(tp));
+      }
+      CHARTSCAN_ASSIGN_OR_RETURN(std::string bytes, pdf.Finish());
+      CHARTSCAN_RETURN_IF_ERROR(WriteBytes(path, bytes));
+      return WriteTruth(path, truth);
+    }
+
+    std::vector<PageOut> pages;
+    if (item.kind == ItemKind::kBlank) {
+      CHARTSCAN_ASSIGN_OR_RETURN(PageOut p, ScanPage("blank", nullptr, rng.Fork("page")));
+      pages.push_back(std::move(p));
+    } else {
+      for (std::size_t k : chosen) {
+        CHARTSCAN_ASSIGN_OR_RETURN(PageOut p,
+                                   ScanPage(item.profile, &layouts[k], rng.Fork(k + 100)));
+        p.truth.document_index = 0;
+        pages.push_back(std::move(p));
+      }
+    }
+    for (std::size_t k = 0; k < pages.size(); ++k) {
+      PageOut& p = pages[k];
+      if (item.format == "tiff-g4" && item.profile != "fax") {
+        // A grey scan saved as G4: Otsu's level, capped so a blank page's paper noise stays white.
+        cv::Mat otsu;
+        double level = cv::threshold(p.image, otsu, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+        cv::threshold(p.image, p.image, std::min(level, 160.0), 255, cv::THRESH_BINARY);
+      }
+      p.truth.source_page = static_cast<int>(k) + 1;
+      truth.pages.push_back(p.truth);
+      if (!o_.preview.empty()) WritePreview(name, static_cast<int>(k), p);
+    }
+    CHARTSCAN_RETURN_IF_ERROR(WritePages(path, item, pages, choose));
+    return WriteTruth(path, truth);
+  }
+
+  static std::string CreationDate(const Document& doc) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT09:30:00", doc.printed.year, doc.printed.month,
+                  doc.printed.day);
+    return buf;
+  }
+
+  Status WritePages(const std::string& path, const Item& item, const std::vector<PageOut>& pages,
+                    Rng& choose) {
+    const PageOut& first = pages.front();
+    if (item.format == "png") {
+      CHARTSCAN_ASSIGN_OR_RETURN(std::string bytes,
+                                 EncodePng(first.image, first.dpi_x, first.dpi_y));
+      return WriteBytes(path, bytes);
+    }
+    if (item.format == "jpeg") {
+      int q = item.profile == "lowres" ? choose.Int(55, 70) : choose.Int(70, 85);
+      if (o_.jpeg_quality > 0) q = o_.jpeg_quality;
+      CHARTSCAN_ASSIGN_OR_RETURN(std::string bytes,
+                                 EncodeJpeg(first.image, first.dpi_x, first.dpi_y, q));
+      return WriteBytes(path, bytes);
+    }
+    if (item.format == "pdf") {
+      PdfWriter pdf("2024-01-02T09:30:00");
+      int q = o_.jpeg_quality > 0 ? o_.jpeg_quality : choose.Int(60, 80);
+      for (const PageOut& p : pages) {
+        bool bilevel = item.profile == "fax";
+        CHARTSCAN_RETURN_IF_ERROR(pdf.AddImagePage(p.image, p.dpi_x, p.dpi_y, bilevel ? 0 : q));
+      }
+      CHARTSCAN_ASSIGN_OR_RETURN(std::string bytes, pdf.Finish());
+      return WriteBytes(path, bytes);
+    }
+    std::vector<TiffPage> tiff;
+    for (const PageOut& p : pages) {
+      TiffPage t{p.image, p.dpi_x, p.dpi_y};
+      if (item.variant == "gray16") {
+        p.image.convertTo(t.image, CV_16U, 257.0);
+      } else if (item.variant == "rgb") {
+        // Off-white paper shows its tint in colour; ink stays neutral.
+        cv::Mat f, b, g, r;
+        p.image.convertTo(f, CV_32F);
+        b = f * 0.93;
+        g = f * 0.975;
+        r = f * 1.0;
+        cv::Mat bgr;
+        cv::merge(std::vector<cv::Mat>{b, g, r}, bgr);
+        bgr.convertTo(t.image, CV_8UC3);
+      }
+      tiff.push_back(std::move(t));
+    }
+    return WriteTiff(path, tiff, item.format == "tiff-g4");
+  }
+
+  Status WriteTruth(const std::string& path, const TruthFile& truth) {
+    std::printf("%s (%zu page%s)\n", truth.file.c_str(), truth.pages.size(),
+                truth.pages.size() == 1 ? "" : "s");
+    return WriteBytes(path + std::string(kTruthSuffix), SerializeTruth(truth));
+  }
+
+  void WritePreview(const std::string& name, int page, const PageOut& p) {
+    cv::Mat small;
+    double s = 1100.0 / std::max(p.image.rows, p.image.cols * p.dpi_y / p.dpi_x);
+    cv::resize(p.image, small,
+               cv::Size(static_cast<int>(p.image.cols * s * p.dpi_y / p.dpi_x),
+                        static_cast<int>(p.image.rows * s)),
+               0, 0, cv::INTER_AREA);
+    cv::imwrite(
+        (std::filesystem::path(o_.preview) / (name + "-p" + std::to_string(page + 1) + ".png"))
+            .string(),
+        small);
+  }
+
+  Options o_;
+  PangoContext* ctx_;
+};
+
+}  // namespace
+}  // namespace chartscan::samples
+
+int main(int argc, char** argv) {
+  using chartscan::samples::Options;
+  Options o;
+  CLI::App app{
+      "chartscan-samplegen: synthetic medical chart pages with ground truth (all invented)"};
+  app.add_option("--out", o.out, "Output directory")->required();
+  app.add_option("--seed", o.seed, "Random seed; equal seeds give identical files");
+  app.add_option("--count", o.count, "Number of document files")->check(CLI::Range(0, 100000));
+  std::string profiles, formats;
+  app.add_option("--profiles", profiles,
+                 "Degradation profiles, comma separated: clean,light,heavy,fax,faint,photocopy,"
+                 "lowres,rotated,blank");
+  app.add_option("--blank", o.blank, "Blank pages (default count/8)");
+  app.add_option("--near-blank", o.near_blank, "Near-blank pages (default count/8)");
+  app.add_option("--formats", formats,
+                 "Comma separated: png,tiff,tiff-g4,jpeg,pdf,pdf-text (default: by profile)");
+  app.add_flag("--multipage", o.multipage, "Whole documents in one TIFF/PDF file");
+  app.add_option("--preset", o.preset, "accuracy: the accuracy gate batch; sample: the repo batch")
+      ->check(CLI::IsMember({"accuracy", "sample"}));
+  app.add_option("--preview", o.preview, "Also write downscaled PNG previews into this directory");
+  app.add_option("--max-dpi", o.max_dpi, "Cap the scan resolution of non-fax profiles");
+  app.add_option("--jpeg-quality", o.jpeg_quality, "JPEG quality for JPEG files and scanned PDFs")
+      ->check(CLI::Range(1, 100));
+  CLI11_PARSE(app, argc, argv);
+  // Comma lists are split here rather than by CLI11 (its splitter trips GCC 12's
+  // -Wnull-dereference under -O2).
+  if (!chartscan::samples::SplitList(profiles, chartscan::samples::ProfileNames(), o.profiles) ||
+      !chartscan::samples::SplitList(formats, chartscan::samples::kFormats, o.formats)) {
+    std::fprintf(stderr, "chartscan-samplegen: unknown profile or format (see --help)\n");
+    return 2;
+  }
+  // The committed batch must stay small (< 1.5 MB): lower resolution and JPEG quality.
+  if (o.preset == "sample") {
+    if (o.max_dpi == 0) o.max_dpi = 150;
+    if (o.jpeg_quality == 0) o.jpeg_quality = 35;
+  }
+  chartscan::samples::Generator gen(o);
+  chartscan::Status st = gen.Run();
+  if (!st.ok()) {
+    std::fprintf(stderr, "chartscan-samplegen: %s\n", st.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
