@@ -157,22 +157,32 @@ InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi) {
     }
   }
 
-  // Small components stay when their centre is within `near` of a kept character's box.
+  // Small components stay when their centre is within `near` of a kept character's box. A dash
+  // (a thin horizontal bar: list bullet, minus sign, "-" between words) may stand a word space or
+  // more from its neighbours, so it is looked for further along its line.
+  // Horizontally the reach is wider: in monospaced type a colon or period sits centred in a full
+  // character cell, up to ~0.08 inch from the letter before it.
   const int near = std::max(2, static_cast<int>(0.05 * dpi));
+  const int dot_reach = std::max(near, static_cast<int>(0.1 * dpi));
+  const int dash_reach = std::max(near, static_cast<int>(0.3 * dpi));
+  const int dash_max_height = std::max(2, static_cast<int>(0.025 * dpi));
   for (int i = 1; i < n; ++i) {
     if (keep[static_cast<size_t>(i)] != kUndecided) continue;
     const int cx = static_cast<int>(centroids.at<double>(i, 0));
     const int cy = static_cast<int>(centroids.at<double>(i, 1));
+    const cv::Rect self = box(i);
+    const bool dash = self.height <= dash_max_height && self.width >= 2.5 * self.height;
+    const int near_x = dash ? dash_reach : dot_reach;
     bool close = false;
     for (int gy = std::max(0, (cy - near) / cell);
          gy <= std::min(gh - 1, (cy + near) / cell) && !close; ++gy) {
-      for (int gx = std::max(0, (cx - near) / cell);
-           gx <= std::min(gw - 1, (cx + near) / cell) && !close; ++gx) {
+      for (int gx = std::max(0, (cx - near_x) / cell);
+           gx <= std::min(gw - 1, (cx + near_x) / cell) && !close; ++gx) {
         for (int j : grid[static_cast<size_t>(gy) * gw + gx]) {
           const cv::Rect b = box(j);
           const int dx = std::max({b.x - cx, 0, cx - (b.x + b.width)});
           const int dy = std::max({b.y - cy, 0, cy - (b.y + b.height)});
-          if (dx <= near && dy <= near) {
+          if (dx <= near_x && dy <= near) {
             close = true;
             break;
           }

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <mutex>
 #include <sstream>
+#include <string_view>
 
 #include <omp.h>
 #include <tesseract/baseapi.h>
@@ -134,7 +135,10 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
         lines.push_back(line);
       }
       std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_WORD));
-      if (!text || text[0] == '\0') continue;
+      // Tesseract reports table rules and box borders as "words" of spaces; they are not text and
+      // would only block the reading-order cuts.
+      if (!text || std::string_view(text.get()).find_first_not_of(" \t") == std::string_view::npos)
+        continue;
       RawWord w;
       w.text = text.get();
       int l, t, r, b;
@@ -148,7 +152,9 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
   }
   api.Clear();
 
-  std::vector<LayoutLine> ordered = OrderLines(lines, layout_words, page.width());
+  std::vector<LayoutLine> ordered = impl_->options.layout_reading_order
+                                        ? OrderLines(lines, layout_words, page.width())
+                                        : std::move(lines);
   PageText& text = out.text;
   text.origin = TextOrigin::kOcr;
   for (const LayoutLine& line : ordered) {

@@ -41,19 +41,19 @@ TEST(ReadingOrder, MergesFormLabelAndValueSplitIntoBlocksIntoOneRow) {
 }
 
 TEST(ReadingOrder, ReadsTwoColumnsOfProseDownTheLeftThenTheRight) {
+  // Both columns on the same baselines, as when one font and leading run through the page: the
+  // length of the lines (8 words) says prose, not form cells.
   Layout l;
-  for (int i = 0; i < 4; ++i) {
-    const int y = 200 + i * 50;
-    l.Line(0, {{100, y, 200, 30}, {320, y, 200, 30}, {540, y, 200, 30}, {760, y, 300, 30}});
-  }
-  for (int i = 0; i < 4; ++i) {
-    const int y = 200 + i * 50;
-    l.Line(1, {{1300, y, 200, 30}, {1520, y, 200, 30}, {1740, y, 200, 30}, {1960, y, 300, 30}});
-  }
+  auto prose_line = [&](int block, int x, int y) {
+    std::vector<Box> boxes;
+    for (int w = 0; w < 8; ++w) boxes.push_back({x + w * 120, y, 100, 30});
+    l.Line(block, boxes);
+  };
+  for (int i = 0; i < 4; ++i) prose_line(0, 100, 200 + i * 50);
+  for (int i = 0; i < 4; ++i) prose_line(1, 1300, 200 + i * 50);
   auto ordered = OrderLines(l.lines, l.words, 2550);
   ASSERT_EQ(ordered.size(), 8u);
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(ordered[static_cast<size_t>(i)].words.front(), i * 4);
-  for (int i = 4; i < 8; ++i) EXPECT_EQ(ordered[static_cast<size_t>(i)].words.front(), i * 4);
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(ordered[static_cast<size_t>(i)].words.front(), i * 8);
 }
 
 TEST(ReadingOrder, ReadsTableColumnsSplitIntoBlocksRowByRow) {

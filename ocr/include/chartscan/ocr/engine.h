@@ -35,6 +35,10 @@ struct OcrOptions {
   // Try inverted (white on black) text lines, as Tesseract does by default. Off by default: the
   // cleanup stage normalizes polarity and the extra pass costs ~10% of recognition time.
   bool detect_inverted_text = false;
+  // Reading order from the geometry of the lines (OrderLines: columns, then rows; form and table
+  // cells row by row). Off: Tesseract's block order, which flips between row and column order on
+  // forms with a one-pixel change of the image.
+  bool layout_reading_order = true;
 
   Status Validate() const;
 };

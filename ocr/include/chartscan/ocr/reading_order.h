@@ -5,13 +5,13 @@
 // label and value), which it then lists column by column. A clerk reads a form or a table row by
 // row: "MRN: 00482913" belongs on one line, and a lab result row is "Glucose 182 mg/dL 70-99 H".
 //
-// Method. Blocks are first classified: a block is a *column block* when it holds at least
-// kMinColumnLines lines of running text and is narrower than the page; everything else is a
-// *fragment*. Fragments whose lines share a baseline band (vertical overlap >= kRowOverlap of the
-// shorter line) are merged into rows, left to right. Column blocks keep Tesseract's internal line
-// order; blocks are then ordered top to bottom, with side-by-side column blocks that overlap
-// vertically ordered left to right (so a two-column page reads down the left column, then down the
-// right).
+// Method: recursive XY-cut over the line boxes. In each region the widest gutter that no line
+// crosses splits it into columns (read left, then right) and the widest gap between rows splits it
+// into bands (read top, then bottom). Columns go first, so a two-column page reads down the left
+// column and then down the right, unless the region is a grid: most of its lines have a neighbour
+// on the same baseline and they are short (form cells, table cells). Grids are cut into rows
+// first, and the cells of one row are merged into one line, left to right. Lines that overlap in
+// both directions (no cut possible) are read top to bottom, then left to right.
 #pragma once
 
 #include <vector>
