@@ -137,15 +137,16 @@ InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi) {
     const bool strip = b.width > 2.0 * dpi || b.height > 2.0 * dpi;
     const bool slab = b.width > 0.5 * dpi && b.height > 0.5 * dpi && area > 0.5 * b.area();
     const bool frame = b.width > 0.8 * w && b.height > 0.8 * h;
-    // Punch hole: a solid disc 0.15-0.45 inch across within ~1 inch of an edge.
+    // Punch hole: a solid disc 0.15-0.45 inch across within ~1 inch of an edge. "Solid" is strict
+    // (within 10% of a filled ellipse): a bold capital M or O in a letterhead near the top edge is
+    // as big and as square, but fills only 75-85% of its ellipse.
     const double lo = 0.15 * dpi, hi = 0.45 * dpi, margin = 1.1 * dpi;
     const double cx = centroids.at<double>(i, 0), cy = centroids.at<double>(i, 1);
     const bool round = b.width >= lo && b.width <= hi && b.height >= lo && b.height <= hi &&
                        std::abs(b.width - b.height) < 0.25 * std::max(b.width, b.height);
     const double fill = area / (CV_PI / 4.0 * b.width * b.height);
     const bool near_edge = cx < margin || cy < margin || cx > w - margin || cy > h - margin;
-    if ((touches && (strip || slab || frame)) ||
-        (round && fill > 0.8 && fill < 1.15 && near_edge)) {
+    if ((touches && (strip || slab || frame)) || (round && fill > 0.9 && fill < 1.1 && near_edge)) {
       keep[static_cast<size_t>(i)] = kDrop;
       ++out.borders_removed;
       continue;

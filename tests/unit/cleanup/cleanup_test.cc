@@ -214,6 +214,26 @@ TEST(CleanPage, DarkScannerBorderAloneIsBlank) {
   EXPECT_TRUE(r->blank);
 }
 
+TEST(CleanPage, BoldCapitalsNearTheTopEdgeAreNotPunchHoles) {
+  // Regression: a letterhead's bold "M" and "O", 0.2 inch tall and 0.8 inch from the top, were
+  // removed as punch holes ("aple Hollow Regional edical Center").
+  // Blurred bold capitals in an upsampled fax are near-solid blocks: 60x52 px with a notch (the
+  // gap between an M's legs), filling ~83% of their ellipse, where a punch hole fills ~100%.
+  cv::Mat page = TextPage(1, 6);
+  for (int i = 0; i < 5; ++i) {
+    const int x = 300 + i * 160;
+    cv::rectangle(page, cv::Rect(x, 190, 60, 52), cv::Scalar(0), cv::FILLED);
+    cv::rectangle(page, cv::Rect(x + 16, 203, 28, 39), cv::Scalar(255), cv::FILLED);
+  }
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  long dark = 0;
+  for (int y = 150; y < 290; ++y) {
+    for (int x = 300; x < 1100; ++x) dark += r->image.view().row(y)[x] < 128;
+  }
+  EXPECT_GT(dark, 5 * 1800) << "the letterhead capitals were erased";
+}
+
 TEST(CleanPage, UpsamplesLowResolutionFax) {
   cv::Mat page = TextPage();
   cv::Mat fax;
