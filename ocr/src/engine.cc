@@ -11,6 +11,7 @@
 // - OpenMP: Tesseract's LSTM uses `#pragma omp parallel for num_threads(N)`. max-active-levels 0
 //   makes every parallel region run on the calling thread; OMP_THREAD_LIMIT would do the same but
 //   is only read from the environment at program start.
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -62,6 +63,20 @@ Status OcrOptions::Validate() const {
   }
   return Status::Ok();
 }
+
+namespace {
+
+// Below this word confidence (0-100), a word without any letter or digit is taken for noise.
+constexpr float kNoiseMarkConfidence = 60;
+
+bool HasAlnum(std::string_view utf8) {
+  for (unsigned char c : utf8) {
+    if (c < 0x80 && std::isalnum(c)) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 struct Engine::Impl {
   OcrOptions options;
@@ -139,11 +154,15 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
       // would only block the reading-order cuts.
       if (!text || std::string_view(text.get()).find_first_not_of(" \t") == std::string_view::npos)
         continue;
+      // A lone mark without letters or digits read at low confidence is a speck, a rule end or a
+      // check-box corner ("©", "‘", "—", "|"), not text: drop it rather than index noise.
+      const float confidence = it->Confidence(tesseract::RIL_WORD);
+      if (confidence < kNoiseMarkConfidence && !HasAlnum(text.get())) continue;
       RawWord w;
       w.text = text.get();
       int l, t, r, b;
       if (it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b)) w.box = {l, t, r - l, b - t};
-      w.confidence = it->Confidence(tesseract::RIL_WORD);
+      w.confidence = confidence;
       w.line = static_cast<int>(lines.size()) - 1;
       lines.back().words.push_back(static_cast<int>(raw.size()));
       layout_words.push_back({w.box});

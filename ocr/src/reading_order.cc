@@ -6,6 +6,8 @@
 //   the shorter line, no horizontal overlap)...
 // - kGridMaxWords (6): ...and its lines are short (median words per line at most this). Prose set
 //   in two columns has aligned baselines too, but 8-12 words per line.
+// - kMaxWordGap (2.5 line heights): a wider gap inside a Tesseract line is a gutter, and the line
+//   is split there before ordering (a word space is ~0.3 line heights).
 // - kRowOverlap (0.5): tolerates baseline jitter and residual skew but keeps consecutive lines,
 //   whose overlap is ~0, apart.
 #include <algorithm>
@@ -19,6 +21,7 @@ namespace {
 constexpr double kGridAligned = 0.7;
 constexpr size_t kGridMaxWords = 6;
 constexpr double kRowOverlap = 0.5;
+constexpr double kMaxWordGap = 2.5;
 
 int VerticalOverlap(const Box& a, const Box& b) {
   return std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
@@ -76,9 +79,32 @@ bool GridLike(const std::vector<const LayoutLine*>& region) {
 std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
                                    const std::vector<LayoutWord>& words, int page_width) {
   (void)page_width;
-  std::vector<const LayoutLine*> all;
+  // Tesseract sometimes runs one text line across a gutter (a letterhead's name and the address
+  // block beside it, two form cells): split lines at gaps far wider than a word space first, and
+  // let the cuts below put the pieces in order.
+  std::vector<LayoutLine> pieces;
   for (const LayoutLine& l : lines) {
-    if (!l.words.empty() && l.box.width > 0 && l.box.height > 0) all.push_back(&l);
+    if (l.words.empty() || l.box.width <= 0 || l.box.height <= 0) continue;
+    std::vector<int> ws = l.words;
+    std::stable_sort(ws.begin(), ws.end(),
+                     [&](int a, int b) { return words[a].box.x < words[b].box.x; });
+    const int max_gap = static_cast<int>(kMaxWordGap * l.box.height);
+    LayoutLine piece;
+    piece.block = l.block;
+    for (int w : ws) {
+      if (!piece.words.empty() && words[w].box.x - piece.box.right() > max_gap) {
+        pieces.push_back(std::move(piece));
+        piece = LayoutLine{};
+        piece.block = l.block;
+      }
+      piece.words.push_back(w);
+      piece.box = piece.box.United(words[w].box);
+    }
+    if (!piece.words.empty()) pieces.push_back(std::move(piece));
+  }
+  std::vector<const LayoutLine*> all;
+  for (const LayoutLine& l : pieces) {
+    if (l.box.width > 0 && l.box.height > 0) all.push_back(&l);
   }
   std::vector<LayoutLine> out;
   int block = 0;
