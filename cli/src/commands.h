@@ -21,6 +21,7 @@ std::string ResolveStoreDir(const std::string& flag);
 Result<std::unique_ptr<indexer::Store>> OpenExistingStore(const std::string& flag);
 
 struct IngestArgs {
+  std::string program;  // how the user invoked chartscan, for the commands suggested at the end
   std::string store;
   std::vector<std::string> paths;
   int workers = 0;

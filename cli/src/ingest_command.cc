@@ -155,7 +155,8 @@ int RunIngest(const IngestArgs& args) {
     std::printf("  files       %d", s.files);
     if (s.files_skipped) std::printf(" (%d already stored)", s.files_skipped);
     if (s.files_failed) std::printf(" (%d could not be read)", s.files_failed);
-    std::printf("\n  pages       %d (%d blank pages dropped", s.pages, s.blank_pages);
+    std::printf("\n  pages       %d (%d blank %s dropped", s.pages, s.blank_pages,
+                s.blank_pages == 1 ? "page" : "pages");
     if (s.failed_pages) std::printf(", %d failed", s.failed_pages);
     if (s.timed_out_pages) std::printf(", %d stopped at the OCR time limit", s.timed_out_pages);
     std::printf(")\n  documents   %d\n", s.documents);
@@ -170,8 +171,9 @@ int RunIngest(const IngestArgs& args) {
     if (g_cancel.load()) {
       std::printf("Run the same command again to finish the batch; nothing is done twice.\n");
     }
-    std::printf("Search it:\n  chartscan search --store %s \"discharge summary\"\n", dir.c_str());
-    std::printf("  chartscan export --store %s --format jsonl > pages.jsonl\n", dir.c_str());
+    const char* me = args.program.empty() ? "chartscan" : args.program.c_str();
+    std::printf("Search it:\n  %s search --store %s \"discharge summary\"\n", me, dir.c_str());
+    std::printf("  %s export --store %s --format jsonl > pages.jsonl\n", me, dir.c_str());
   }
   return s.ok() && !g_cancel.load() ? kExitOk : kExitSomeFailed;
 }

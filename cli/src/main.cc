@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "chartscan 0.1.0");
 
   IngestArgs ingest;
+  ingest.program = argc > 0 ? argv[0] : "chartscan";
   CLI::App* ingest_cmd = app.add_subcommand(
       "ingest", "Digitize files and folders (PNG, JPEG, TIFF incl. fax G4, PDF) into the store");
   ingest_cmd->add_option("--store", ingest.store, "Store folder");
