@@ -32,10 +32,6 @@ namespace {
 namespace fs = std::filesystem;
 using chartscan::samples::TruthFile;
 
-struct Proc {
-  pid_t pid = -1;
-};
-
 // Starts argv with extra environment; stdout/stderr to `log`.
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& log,
             const std::vector<std::string>& env = {}) {

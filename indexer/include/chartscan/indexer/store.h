@@ -57,25 +57,25 @@ struct SourceInfo {
   std::uint64_t size = 0;
   int page_count = 0;
   SourceState state = SourceState::kPending;
-  std::string error;   // set when kFailed
-  std::string path;    // the path given when first ingested
+  std::string error;  // set when kFailed
+  std::string path;   // the path given when first ingested
 };
 
 // A page as written by the pipeline.
 struct PageWrite {
   std::int64_t batch_id = 0;
   std::int64_t source_id = 0;
-  int source_page = 1;            // 1-based
-  std::int64_t document_id = 0;   // 0 = none (blank or failed page)
+  int source_page = 1;           // 1-based
+  std::int64_t document_id = 0;  // 0 = none (blank or failed page)
   bool blank = false;
   PageText text;
   PageQuality quality;
-  std::string doc_type;           // empty = not classified
+  std::string doc_type;  // empty = not classified
   std::vector<Field> fields;
-  std::string error;              // non-empty: this page could not be processed (source kept)
+  std::string error;  // non-empty: this page could not be processed (source kept)
   // The cleaned image for display, already encoded; empty when there is none (failed page).
   std::string image_bytes;
-  std::string image_format;       // "png" or "jpeg"
+  std::string image_format;  // "png" or "jpeg"
   int image_width = 0;
   int image_height = 0;
 };
@@ -85,12 +85,12 @@ struct StoredPage {
   std::int64_t page_id = 0;
   std::int64_t batch_id = 0;
   std::int64_t source_id = 0;
-  std::string source_path;   // the path as given at ingest
+  std::string source_path;  // the path as given at ingest
   std::string source_sha256;
   int source_page = 1;
   std::int64_t document_id = 0;
   bool blank = false;
-  PageText text;             // words and lines included
+  PageText text;  // words and lines included
   PageQuality quality;
   std::string doc_type;
   std::vector<Field> fields;
@@ -132,26 +132,27 @@ struct SearchResults {
 struct StoreStats {
   std::int64_t sources = 0;
   std::int64_t failed_sources = 0;
-  std::int64_t failures = 0;       // file-level failures recorded (unreadable files)
+  std::int64_t failures = 0;  // file-level failures recorded (unreadable files)
   std::int64_t pages = 0;
   std::int64_t blank_pages = 0;
   std::int64_t failed_pages = 0;
   std::int64_t documents = 0;
-  double mean_confidence = 0;      // over non-blank OCR'd pages
+  double mean_confidence = 0;  // over non-blank OCR'd pages
 };
 
 struct FailureRecord {
   std::int64_t batch_id = 0;
   std::string path;
-  std::string sha256;   // empty if the file could not be read at all
-  std::string code;     // StatusCodeName
+  std::string sha256;  // empty if the file could not be read at all
+  std::string code;    // StatusCodeName
   std::string message;
   std::int64_t at_micros = 0;
 };
 
 class Store {
  public:
-  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options, Env* env = Env::Default());
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options,
+                                             Env* env = Env::Default());
   virtual ~Store() = default;
 
   static std::string Sha256Hex(std::string_view bytes);
@@ -176,7 +177,8 @@ class Store {
   // A file that could not be registered as a source (unreadable, too large to keep...).
   virtual Status RecordFailure(std::int64_t batch_id, const std::string& path,
                                const std::string& sha256, const Status& why) = 0;
-  virtual Result<std::vector<FailureRecord>> Failures(std::optional<std::int64_t> batch_id) const = 0;
+  virtual Result<std::vector<FailureRecord>> Failures(
+      std::optional<std::int64_t> batch_id) const = 0;
 
   virtual Result<std::int64_t> CreateDocument(std::int64_t batch_id, std::int64_t source_id) = 0;
   // The first document that holds pages of this source, or a new one when there is none (so an
@@ -189,7 +191,8 @@ class Store {
 
   // Full-text search over page text. Query syntax: words (all must match), "exact phrases",
   // prefix*, OR, NOT, parentheses. Identifiers like E11.9 or 00482913 are matched as written.
-  virtual Result<SearchResults> Search(std::string_view query, const SearchOptions& options) const = 0;
+  virtual Result<SearchResults> Search(std::string_view query,
+                                       const SearchOptions& options) const = 0;
 
   // Calls fn for every page in ingest order; stops at and returns the first non-OK status.
   virtual Status ForEachPage(const std::function<Status(const StoredPage&)>& fn) const = 0;
