@@ -70,6 +70,10 @@ struct Field {
   int page_index = 0;      // 0-based page within its document
   Box box;                 // evidence, in that page's cleaned-image coordinates
   bool needs_review = false;
+  // What the value means within its field, taken from the label it was found under: for a
+  // date_of_service "collected", "exam", "surgery", "administration"...; empty when the label
+  // gives no finer meaning or the field has no label.
+  std::string role;
 };
 
 }  // namespace chartscan

@@ -1,0 +1,125 @@
+// Diagnosis and procedure codes: structure rules, OCR repair and the code list they are checked
+// against.
+//
+// Structure:
+// - ICD-10-CM: a letter, a digit, a digit or letter, then optionally a dot and 1-4 more letters or
+//   digits (3-7 characters without the dot). A seventh character needs all six before it; a code
+//   shorter than six characters that takes a seventh is padded with the placeholder X ("T81.4XXA"),
+//   and once an X placeholder appears only X's may follow until the seventh character.
+// - CPT: five digits (Category I), or four digits and F (Category II), T (Category III) or U
+//   (proprietary laboratory analyses).
+// - HCPCS Level II: a letter A-V and four digits.
+//
+// CodeSet holds known codes with descriptions, per system. The library embeds a starter list
+// compiled by the project (extract/data/codes.csv, a few hundred codes common on discharge
+// summaries, H&Ps, lab, radiology and operative reports; descriptions in our own words). A
+// facility may import the full CMS ICD-10-CM order file or a CSV; an imported system is marked
+// complete, and from then on a code of that system must be in the set to be valid. A starter list
+// is incomplete: membership raises confidence but absence does not reject a well-formed code.
+//
+// OCR repair (RepairCode): a leading digit read for a letter (1->I, 0->O, 5->S, 8->B, 2->Z) and
+// letters read for digits in digit positions (O->0, I/l->1, S->5, B->8, Z->2) are corrected only
+// if the repaired code is structurally valid and, when the set has codes of that system, present
+// in the set.
+//
+// Thread safety: a CodeSet is safe for concurrent reads; mutation needs exclusive access.
+// Errors: loaders return Status naming the file and line, never the file's content.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <chartscan/models/env.h>
+#include <chartscan/models/status.h>
+
+namespace chartscan::extract {
+
+enum class CodeSystem : std::uint8_t { kIcd10Cm, kCpt, kHcpcs };
+
+std::string_view CodeSystemName(CodeSystem system);  // "ICD10CM", "CPT", "HCPCS"
+std::optional<CodeSystem> CodeSystemFromName(std::string_view name);
+
+// Canonical form: upper-case, ICD-10-CM with its dot after the third character ("E119" ->
+// "E11.9"). Returns the input upper-cased if it is not a code of that system.
+std::string CanonicalCode(std::string_view code, CodeSystem system);
+
+bool IsWellFormedIcd10Cm(std::string_view code);  // with or without the dot
+bool IsWellFormedCpt(std::string_view code);
+bool IsWellFormedHcpcs(std::string_view code);
+bool IsWellFormed(std::string_view code, CodeSystem system);
+
+struct CodeEntry {
+  std::string code;  // canonical
+  std::string description;
+  CodeSystem system = CodeSystem::kIcd10Cm;
+  bool billable = true;  // ICD-10-CM order file header flag; categories are not billable
+};
+
+class CodeSet {
+ public:
+  CodeSet() = default;
+
+  // The embedded starter list. Never fails (the list is checked by the tests).
+  static const CodeSet& BuiltIn();
+
+  // Adds or replaces one code; the code is canonicalized. kInvalidArgument if malformed.
+  Status Add(std::string_view code, std::string_view description, CodeSystem system,
+             bool billable = true);
+  const CodeEntry* Find(std::string_view code, CodeSystem system) const;
+  bool Contains(std::string_view code, CodeSystem system) const {
+    return Find(code, system) != nullptr;
+  }
+  std::size_t size() const { return entries_.size(); }
+  std::size_t Count(CodeSystem system) const;
+  // Entries ordered by system then code.
+  std::vector<const CodeEntry*> Entries() const;
+
+  // A system whose full list was imported: codes absent from the set are invalid.
+  bool IsComplete(CodeSystem system) const;
+  void SetComplete(CodeSystem system, bool complete);
+
+  // Adds every entry of other (other's entries win); completeness flags are or-ed.
+  void Merge(const CodeSet& other);
+
+  // Parses the CMS ICD-10-CM order file format: 5-character order number, space, 7-character
+  // code (no dot), space, header flag 0/1, space, 60-character short description, space, long
+  // description. Blank lines are skipped. Marks ICD-10-CM complete. source names the input in
+  // error messages.
+  Status ImportCmsOrderFile(std::string_view contents, std::string_view source);
+  // Parses CSV "code,description[,system]" (RFC 4180 quoting; an optional header line starting
+  // with "code"). Rows without a system are ICD-10-CM when the code is well formed as one, else
+  // CPT or HCPCS by shape. Does not change completeness unless mark_complete.
+  Status ImportCsv(std::string_view contents, std::string_view source, bool mark_complete = false);
+  // Reads a file and picks the parser by content (fixed-width order file vs CSV).
+  Status ImportFile(const std::string& path, Env& env = *Env::Default());
+
+  // Persistence: one CSV "code,description,system,billable" with a header and a "#complete"
+  // line; Save writes <dir>/codes.csv atomically, Load reads it back.
+  std::string ToCsv() const;
+  Status Save(const std::string& dir, Env& env = *Env::Default()) const;
+  static Result<CodeSet> Load(const std::string& dir, Env& env = *Env::Default());
+
+ private:
+  std::map<std::pair<CodeSystem, std::string>, CodeEntry> entries_;
+  bool complete_[3] = {false, false, false};
+};
+
+struct CodeCheck {
+  std::string code;  // canonical
+  bool well_formed = false;
+  bool known = false;  // present in the set
+  bool valid = false;  // well formed, and known if the set is complete for the system
+  bool repaired = false;
+  double confidence = 0;  // 0-1 validation factor
+};
+
+// Validates a code as printed, repairing OCR confusions as described above. nullopt if neither
+// the text nor any permitted repair is valid.
+std::optional<CodeCheck> CheckCode(std::string_view text, CodeSystem system, const CodeSet& set,
+                                   bool allow_repair = true);
+
+}  // namespace chartscan::extract

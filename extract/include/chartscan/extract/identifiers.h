@@ -1,0 +1,56 @@
+// Record numbers, provider numbers and personal names.
+//
+// MRN: numeric or alphanumeric as the facility prints it ("00322818", "E9612127", "46-76803").
+// Normalized to letters and digits only, upper-case, leading zeros kept.
+//
+// NPI: ten digits whose last is a Luhn check digit computed over "80840" followed by the first
+// nine (the NPI standard's card-issuer prefix).
+//
+// Names: "Last, First M." and "First M. Last" (any case, optional "Dr." before and credentials
+// such as MD or DO after) normalize to "FIRST LAST" upper-case: given name(s) and family name
+// with middle initials dropped, the same convention as the samples' truth files. The family name
+// is kept separately (the extractor reports it as a `patient_family_name` field).
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace chartscan::extract {
+
+struct ParsedIdentifier {
+  std::string normalized;
+  double confidence = 0;  // 0-1
+  bool repaired = false;  // OCR confusions were corrected
+  bool valid = true;      // NPI: the check digit matched
+};
+
+// An MRN: 4-20 letters, digits and dashes with at least 4 digits. Letters inside a run of digits
+// that OCR confuses for digits (O, I, l, S, B) are repaired.
+std::optional<ParsedIdentifier> ParseMrn(std::string_view text);
+
+// True for ten digits with a valid NPI check digit.
+bool IsValidNpi(std::string_view digits);
+// The NPI check digit for nine digits (as a character '0'-'9').
+char NpiCheckDigit(std::string_view nine_digits);
+// Ten digits (spaces/dashes ignored). Confusable letters are repaired only if the result passes
+// the check; a ten-digit number failing the check is returned with valid=false, low confidence.
+std::optional<ParsedIdentifier> ParseNpi(std::string_view text);
+
+struct ParsedName {
+  std::string normalized;  // "FIRST LAST"
+  std::string given;       // "FIRST" (given names without initials)
+  std::string family;      // "LAST"
+  double confidence = 0;   // 0-1
+  int tokens_used = 0;     // words consumed by ParseNameAt, including "Dr." and credentials
+};
+
+// A personal name starting at the first token; stops at a token that cannot be part of a name
+// (digits, a lower-case word, a credential ends it). Needs a given and a family name.
+std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens);
+std::optional<ParsedName> ParseName(std::string_view text);
+
+}  // namespace chartscan::extract

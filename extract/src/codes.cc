@@ -1,0 +1,488 @@
+// Code structure checks, OCR repair, and the CodeSet importers. Method: structure is checked
+// character class by character class (codes.h). Repair enumerates the few readings of each
+// confusable character (at most two substitutions) and keeps the first candidate that is well
+// formed and, when the set holds codes of that system, known. The CMS order file is parsed by
+// fixed columns; CSV by RFC 4180 rules.
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include <chartscan/extract/codes.h>
+
+#include "embedded_data.h"
+
+namespace chartscan::extract {
+namespace {
+
+constexpr double kKnownConfidence = 1.0;
+constexpr double kUnknownConfidence = 0.7;    // well formed, not in an incomplete list
+constexpr double kRepairedConfidence = 0.85;  // repaired and known
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool IsAlnum(char c) { return IsDigit(c) || IsUpper(c); }
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// ICD-10-CM without the dot, or empty if the dot is misplaced.
+std::string Undotted(std::string_view code) {
+  std::string u = Upper(code);
+  auto dot = u.find('.');
+  if (dot == std::string::npos) return u;
+  if (dot != 3 || u.find('.', dot + 1) != std::string::npos || u.size() == 4) return {};
+  u.erase(dot, 1);
+  return u;
+}
+
+// Letter, digit, letter or digit, then up to four letters or digits (no dot).
+bool LooseIcdShape(const std::string& u) {
+  if (u.size() < 3 || u.size() > 7) return false;
+  if (!IsUpper(u[0]) || !IsDigit(u[1]) || !IsAlnum(u[2])) return false;
+  for (std::size_t i = 3; i < u.size(); ++i) {
+    if (!IsAlnum(u[i])) return false;
+  }
+  return true;
+}
+
+int SystemIndex(CodeSystem s) { return static_cast<int>(s); }
+
+std::string StatusPrefix(std::string_view source, std::size_t line) {
+  return std::string(source) + ":" + std::to_string(line) + ": ";
+}
+
+// RFC 4180 fields of one record starting at pos; advances pos past the record's line break.
+// Returns false on an unterminated quote.
+bool ParseCsvRecord(std::string_view text, std::size_t& pos, std::vector<std::string>& fields,
+                    std::size_t& lines) {
+  fields.assign(1, std::string());
+  bool quoted = false;
+  while (pos < text.size()) {
+    char c = text[pos++];
+    if (quoted) {
+      if (c == '"') {
+        if (pos < text.size() && text[pos] == '"') {
+          fields.back().push_back('"');
+          ++pos;
+        } else {
+          quoted = false;
+        }
+      } else {
+        if (c == '\n') ++lines;
+        fields.back().push_back(c);
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else if (c == '\n') {
+      return true;
+    } else if (c != '\r') {
+      fields.back().push_back(c);
+    }
+  }
+  return !quoted;
+}
+
+std::string CsvQuote(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string TrimSpaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return std::string(s);
+}
+
+// Readings of a character OCR may have confused, for a position expecting a letter or a digit.
+std::string LetterReadings(char c) {
+  switch (c) {
+    case '1':
+    case 'l':
+      return "I";
+    case '0':
+      return "O";
+    case '5':
+      return "S";
+    case '8':
+      return "B";
+    case '2':
+      return "Z";
+    case '6':
+      return "G";
+    default:
+      return "";
+  }
+}
+std::string DigitReadings(char c) {
+  switch (c) {
+    case 'O':
+    case 'o':
+    case 'Q':
+    case 'D':
+      return "0";
+    case 'I':
+    case 'l':
+    case 'i':
+    case '|':
+      return "1";
+    case 'S':
+    case 's':
+      return "5";
+    case 'B':
+      return "8";
+    case 'Z':
+      return "2";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+std::string_view CodeSystemName(CodeSystem system) {
+  switch (system) {
+    case CodeSystem::kIcd10Cm:
+      return "ICD10CM";
+    case CodeSystem::kCpt:
+      return "CPT";
+    case CodeSystem::kHcpcs:
+      return "HCPCS";
+  }
+  return "";
+}
+
+std::optional<CodeSystem> CodeSystemFromName(std::string_view name) {
+  std::string u = Upper(name);
+  u.erase(std::remove(u.begin(), u.end(), '-'), u.end());
+  if (u == "ICD10CM" || u == "ICD10") return CodeSystem::kIcd10Cm;
+  if (u == "CPT") return CodeSystem::kCpt;
+  if (u == "HCPCS") return CodeSystem::kHcpcs;
+  return std::nullopt;
+}
+
+bool IsWellFormedIcd10Cm(std::string_view code) {
+  std::string u = Undotted(code);
+  if (!LooseIcdShape(u)) return false;
+  // Positions 4-6 hold digits or the placeholder X (F32.A-style exceptions are valid only when
+  // listed; see CheckCode); a code cannot end in a placeholder, which always makes room for what
+  // follows (T81.4XXA, S06.0X0A, J09.X2).
+  for (std::size_t i = 3; i < std::min<std::size_t>(u.size(), 6); ++i) {
+    if (!IsDigit(u[i]) && u[i] != 'X') return false;
+  }
+  return u.back() != 'X' || u.size() < 4;
+}
+
+bool IsWellFormedCpt(std::string_view code) {
+  if (code.size() != 5) return false;
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (!IsDigit(code[i])) return false;
+  }
+  const char last = code[4];
+  return IsDigit(last) || last == 'F' || last == 'T' || last == 'U';
+}
+
+bool IsWellFormedHcpcs(std::string_view code) {
+  if (code.size() != 5 || code[0] < 'A' || code[0] > 'V') return false;
+  for (std::size_t i = 1; i < 5; ++i) {
+    if (!IsDigit(code[i])) return false;
+  }
+  return true;
+}
+
+bool IsWellFormed(std::string_view code, CodeSystem system) {
+  switch (system) {
+    case CodeSystem::kIcd10Cm:
+      return IsWellFormedIcd10Cm(code);
+    case CodeSystem::kCpt:
+      return IsWellFormedCpt(Upper(code));
+    case CodeSystem::kHcpcs:
+      return IsWellFormedHcpcs(Upper(code));
+  }
+  return false;
+}
+
+std::string CanonicalCode(std::string_view code, CodeSystem system) {
+  if (system != CodeSystem::kIcd10Cm) return Upper(code);
+  std::string u = Undotted(code);
+  if (!LooseIcdShape(u)) return Upper(code);
+  if (u.size() > 3) u.insert(3, ".");
+  return u;
+}
+
+const CodeSet& CodeSet::BuiltIn() {
+  static const CodeSet* set = [] {
+    auto* s = new CodeSet();
+    Status st = s->ImportCsv(data::kCodesCsv, "built-in codes.csv");
+    if (!st.ok()) throw std::logic_error("embedded code list: " + st.ToString());
+    return s;
+  }();
+  return *set;
+}
+
+Status CodeSet::Add(std::string_view code, std::string_view description, CodeSystem system,
+                    bool billable) {
+  // Listed codes may be exceptions to the structure rules (F32.A) or non-billable headers that
+  // end in a placeholder, so the list only needs the loose shape.
+  const bool ok =
+      system == CodeSystem::kIcd10Cm ? LooseIcdShape(Undotted(code)) : IsWellFormed(code, system);
+  if (!ok) {
+    return Status::InvalidArgument("not a well-formed " + std::string(CodeSystemName(system)) +
+                                   " code");
+  }
+  CodeEntry e;
+  e.code = CanonicalCode(code, system);
+  e.description = std::string(description);
+  e.system = system;
+  e.billable = billable;
+  entries_[{system, e.code}] = std::move(e);
+  return Status::Ok();
+}
+
+const CodeEntry* CodeSet::Find(std::string_view code, CodeSystem system) const {
+  auto it = entries_.find({system, CanonicalCode(code, system)});
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+std::size_t CodeSet::Count(CodeSystem system) const {
+  std::size_t n = 0;
+  for (const auto& [key, e] : entries_) n += key.first == system;
+  return n;
+}
+
+std::vector<const CodeEntry*> CodeSet::Entries() const {
+  std::vector<const CodeEntry*> out;
+  out.reserve(entries_.size());
+  for (const auto& [key, e] : entries_) out.push_back(&e);
+  return out;
+}
+
+bool CodeSet::IsComplete(CodeSystem system) const { return complete_[SystemIndex(system)]; }
+void CodeSet::SetComplete(CodeSystem system, bool complete) {
+  complete_[SystemIndex(system)] = complete;
+}
+
+void CodeSet::Merge(const CodeSet& other) {
+  for (const auto& [key, e] : other.entries_) entries_[key] = e;
+  for (int i = 0; i < 3; ++i) complete_[i] = complete_[i] || other.complete_[i];
+}
+
+Status CodeSet::ImportCmsOrderFile(std::string_view contents, std::string_view source) {
+  std::size_t line_no = 0, pos = 0, added = 0;
+  while (pos < contents.size()) {
+    std::size_t end = contents.find('\n', pos);
+    if (end == std::string_view::npos) end = contents.size();
+    std::string_view line = contents.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(' ') == std::string_view::npos) continue;
+    // 5 order + space + 7 code + space + flag + space + at least a short description.
+    if (line.size() < 17 || line[5] != ' ' || line[13] != ' ' || line[15] != ' ') {
+      return Status::Corrupt(StatusPrefix(source, line_no) +
+                             "not in the ICD-10-CM order file layout");
+    }
+    for (std::size_t i = 0; i < 5; ++i) {
+      if (!IsDigit(line[i])) {
+        return Status::Corrupt(StatusPrefix(source, line_no) + "order number is not numeric");
+      }
+    }
+    std::string code = TrimSpaces(line.substr(6, 7));
+    char flag = line[14];
+    if (flag != '0' && flag != '1') {
+      return Status::Corrupt(StatusPrefix(source, line_no) + "header flag must be 0 or 1");
+    }
+    std::string short_desc =
+        TrimSpaces(line.substr(16, std::min<std::size_t>(60, line.size() - 16)));
+    std::string long_desc = line.size() > 77 ? TrimSpaces(line.substr(77)) : short_desc;
+    Status st =
+        Add(code, long_desc.empty() ? short_desc : long_desc, CodeSystem::kIcd10Cm, flag == '1');
+    if (!st.ok()) {
+      return Status::Corrupt(StatusPrefix(source, line_no) + "malformed ICD-10-CM code");
+    }
+    ++added;
+  }
+  if (added == 0) return Status::Corrupt(std::string(source) + ": no codes");
+  SetComplete(CodeSystem::kIcd10Cm, true);
+  return Status::Ok();
+}
+
+Status CodeSet::ImportCsv(std::string_view contents, std::string_view source, bool mark_complete) {
+  std::size_t pos = 0, line_no = 1;
+  std::vector<std::string> f;
+  bool complete_seen[3] = {false, false, false};
+  while (pos < contents.size()) {
+    const std::size_t record_line = line_no;
+    std::size_t extra_lines = 0;
+    if (!ParseCsvRecord(contents, pos, f, extra_lines)) {
+      return Status::Corrupt(StatusPrefix(source, record_line) + "unterminated quoted field");
+    }
+    line_no += 1 + extra_lines;
+    if (f.size() == 1 && TrimSpaces(f[0]).empty()) continue;  // blank line
+    std::string first = TrimSpaces(f[0]);
+    if (!first.empty() && first[0] == '#') {
+      // "#complete,ICD10CM" (written by ToCsv) or a comment.
+      if (first == "#complete" && f.size() >= 2) {
+        auto sys = CodeSystemFromName(TrimSpaces(f[1]));
+        if (!sys) return Status::Corrupt(StatusPrefix(source, record_line) + "unknown system");
+        complete_seen[SystemIndex(*sys)] = true;
+      }
+      continue;
+    }
+    if (record_line == 1 && Upper(first) == "CODE") continue;  // header
+    if (f.size() < 2 || f.size() > 4) {
+      return Status::Corrupt(StatusPrefix(source, record_line) +
+                             "expected code,description[,system[,billable]]");
+    }
+    std::optional<CodeSystem> system;
+    if (f.size() >= 3 && !TrimSpaces(f[2]).empty()) {
+      system = CodeSystemFromName(TrimSpaces(f[2]));
+      if (!system) return Status::Corrupt(StatusPrefix(source, record_line) + "unknown system");
+    } else {
+      std::string u = Upper(first);
+      if (IsWellFormedCpt(u)) {
+        system = CodeSystem::kCpt;
+      } else if (IsWellFormedIcd10Cm(u)) {
+        system = CodeSystem::kIcd10Cm;
+      } else if (IsWellFormedHcpcs(u)) {
+        system = CodeSystem::kHcpcs;
+      } else {
+        return Status::Corrupt(StatusPrefix(source, record_line) + "malformed code");
+      }
+    }
+    bool billable = true;
+    if (f.size() == 4) {
+      std::string b = TrimSpaces(f[3]);
+      if (b != "0" && b != "1" && !b.empty()) {
+        return Status::Corrupt(StatusPrefix(source, record_line) + "billable must be 0 or 1");
+      }
+      billable = b != "0";
+    }
+    if (!Add(first, TrimSpaces(f[1]), *system, billable).ok()) {
+      return Status::Corrupt(StatusPrefix(source, record_line) + "malformed " +
+                             std::string(CodeSystemName(*system)) + " code");
+    }
+  }
+  for (int i = 0; i < 3; ++i) {
+    if (complete_seen[i]) complete_[i] = true;
+  }
+  if (mark_complete) {
+    for (const auto& [key, e] : entries_) complete_[SystemIndex(key.first)] = true;
+  }
+  return Status::Ok();
+}
+
+Status CodeSet::ImportFile(const std::string& path, Env& env) {
+  CHARTSCAN_ASSIGN_OR_RETURN(std::string contents, env.ReadFile(path));
+  // The order file starts with a 5-digit order number and a space; a CSV never does.
+  const bool order_file = contents.size() > 16 && IsDigit(contents[0]) && IsDigit(contents[4]) &&
+                          contents[5] == ' ' && contents[13] == ' ';
+  return order_file ? ImportCmsOrderFile(contents, path) : ImportCsv(contents, path);
+}
+
+std::string CodeSet::ToCsv() const {
+  std::string out = "code,description,system,billable\n";
+  for (int i = 0; i < 3; ++i) {
+    if (complete_[i]) {
+      out += "#complete," + std::string(CodeSystemName(static_cast<CodeSystem>(i))) + "\n";
+    }
+  }
+  for (const auto& [key, e] : entries_) {
+    out += CsvQuote(e.code) + "," + CsvQuote(e.description) + "," +
+           std::string(CodeSystemName(e.system)) + "," + (e.billable ? "1" : "0") + "\n";
+  }
+  return out;
+}
+
+Status CodeSet::Save(const std::string& dir, Env& env) const {
+  CHARTSCAN_RETURN_IF_ERROR(env.CreateDirs(dir));
+  return env.WriteFileAtomic(dir + "/codes.csv", ToCsv());
+}
+
+Result<CodeSet> CodeSet::Load(const std::string& dir, Env& env) {
+  const std::string path = dir + "/codes.csv";
+  CHARTSCAN_ASSIGN_OR_RETURN(std::string contents, env.ReadFile(path));
+  CodeSet set;
+  CHARTSCAN_RETURN_IF_ERROR(set.ImportCsv(contents, path));
+  return set;
+}
+
+std::optional<CodeCheck> CheckCode(std::string_view text, CodeSystem system, const CodeSet& set,
+                                   bool allow_repair) {
+  auto evaluate = [&](std::string_view candidate, bool repaired) -> std::optional<CodeCheck> {
+    // An ICD-10-CM code must start with an upper-case letter as printed; "l10" is a misread.
+    if (!repaired && system == CodeSystem::kIcd10Cm && !candidate.empty() &&
+        !IsUpper(candidate[0])) {
+      return std::nullopt;
+    }
+    CodeCheck c;
+    c.code = CanonicalCode(candidate, system);
+    c.known = set.Contains(c.code, system);
+    c.well_formed = IsWellFormed(candidate, system);
+    if (!c.well_formed && !c.known) return std::nullopt;
+    c.repaired = repaired;
+    if (repaired && set.Count(system) > 0 && !c.known) return std::nullopt;
+    if (set.IsComplete(system) && !c.known) return std::nullopt;
+    c.valid = true;
+    c.confidence = repaired ? kRepairedConfidence : c.known ? kKnownConfidence : kUnknownConfidence;
+    return c;
+  };
+  std::string raw(text);
+  if (system != CodeSystem::kIcd10Cm) raw = Upper(raw);
+  if (auto c = evaluate(raw, false)) return c;
+  if (!allow_repair || raw.size() > 8) return std::nullopt;
+
+  // Readings per position: what the character could have been.
+  std::vector<std::string> readings(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const char ch = raw[i];
+    std::string alt;
+    if (ch == '.') {
+      readings[i] = ".";
+      continue;
+    }
+    const bool want_letter =
+        (system == CodeSystem::kIcd10Cm && i == 0) || (system == CodeSystem::kHcpcs && i == 0);
+    const bool want_digit = system == CodeSystem::kCpt ? i < 4
+                            : system == CodeSystem::kHcpcs
+                                ? i > 0
+                                : i == 1 || (i >= 2 && ch != '.');  // ICD: digits mostly
+    if (want_letter) {
+      alt = LetterReadings(ch);
+    } else if (want_digit) {
+      alt = DigitReadings(ch);
+    }
+    readings[i] = std::string(1, ch) + alt;
+  }
+  // Up to two substitutions, positions in order.
+  const std::size_t n = raw.size();
+  for (std::size_t a = 0; a < n; ++a) {
+    for (std::size_t ka = 1; ka < readings[a].size(); ++ka) {
+      std::string c1 = raw;
+      c1[a] = readings[a][ka];
+      if (auto c = evaluate(c1, true)) return c;
+      for (std::size_t b = a + 1; b < n; ++b) {
+        for (std::size_t kb = 1; kb < readings[b].size(); ++kb) {
+          std::string c2 = c1;
+          c2[b] = readings[b][kb];
+          if (auto c = evaluate(c2, true)) return c;
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace chartscan::extract

@@ -1,0 +1,283 @@
+// MRN, NPI and name parsing. Method: MRNs and NPIs are read character by character after the
+// printed separators are dropped; letters that OCR confuses for digits are mapped back only inside
+// the digit run (an MRN's letter prefix is kept), and an NPI repair must pass the Luhn check.
+// Names are read token by token: an optional honorific, then capitalized words and initials, then
+// optional credentials; a comma after the first word(s) marks the "Last, First" order.
+#include <array>
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include <chartscan/extract/identifiers.h>
+
+namespace chartscan::extract {
+namespace {
+
+constexpr double kRepairedConfidence = 0.8;
+constexpr double kFailedCheckConfidence = 0.35;
+
+bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+char Upper(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
+
+std::string UpperString(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = Upper(c);
+  return out;
+}
+
+char DigitFor(char c) {
+  switch (c) {
+    case 'O':
+    case 'o':
+    case 'Q':
+      return '0';
+    case 'I':
+    case 'l':
+    case '|':
+      return '1';
+    case 'S':
+      return '5';
+    case 'B':
+      return '8';
+    default:
+      return 0;
+  }
+}
+
+std::string_view TrimPunct(std::string_view s) {
+  while (!s.empty() && (s.front() == '(' || s.front() == '#' || s.front() == ':')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ';' || s.back() == ')' ||
+                        s.back() == ':')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+bool IsCredential(std::string_view t) {
+  static constexpr std::array<std::string_view, 22> kCredentials = {
+      "MD",   "DO",  "RN",   "NP",  "PA", "PA-C", "DDS",  "DMD", "PHD", "MBBS", "FACS",
+      "CRNA", "CNM", "APRN", "DPM", "OD", "FNP",  "ARNP", "LPN", "MLS", "DNP",  "FACP"};
+  std::string u;
+  for (char c : t) {
+    if (c == '.' || c == ',') continue;
+    if (c == '(') break;  // MLS(ASCP)
+    u.push_back(Upper(c));
+  }
+  for (std::string_view k : kCredentials) {
+    if (u == k) return true;
+  }
+  return false;
+}
+
+bool IsHonorific(std::string_view t) {
+  std::string u;
+  for (char c : t) {
+    if (c != '.') u.push_back(Upper(c));
+  }
+  return u == "DR" || u == "MR" || u == "MRS" || u == "MS" || u == "MISS";
+}
+
+bool IsParticle(std::string_view t) {
+  return t == "de" || t == "del" || t == "la" || t == "van" || t == "von" || t == "da" ||
+         t == "di" || t == "le" || t == "du" || t == "der";
+}
+
+// A name word without its trailing comma or period: letters with inner ' or -.
+bool IsNameWord(std::string_view w) {
+  if (w.empty() || !IsAlpha(w.front()) || !std::isupper(static_cast<unsigned char>(w.front()))) {
+    return false;
+  }
+  for (char c : w) {
+    if (!IsAlpha(c) && c != '\'' && c != '-') return false;
+  }
+  return IsAlpha(w.back());
+}
+
+}  // namespace
+
+std::optional<ParsedIdentifier> ParseMrn(std::string_view text) {
+  text = TrimPunct(text);
+  std::string out;
+  bool repaired = false;
+  int digits = 0;
+  bool seen_digit = false;
+  int prefix_letters = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '-' || c == ' ') continue;
+    if (IsDigit(c)) {
+      seen_digit = true;
+      ++digits;
+      out.push_back(c);
+    } else if (IsAlpha(c) || c == '|') {
+      // Inside the digit run a confusable letter is a misread digit; elsewhere it is real.
+      const bool next_digit = i + 1 < text.size() && IsDigit(text[i + 1]);
+      if (seen_digit && DigitFor(c) != 0 && (next_digit || i + 1 == text.size())) {
+        out.push_back(DigitFor(c));
+        repaired = true;
+        ++digits;
+      } else if (!seen_digit) {
+        ++prefix_letters;
+        out.push_back(Upper(c));
+      } else {
+        out.push_back(Upper(c));
+      }
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (out.size() < 4 || out.size() > 20 || digits < 4 || prefix_letters > 3) return std::nullopt;
+  ParsedIdentifier p;
+  p.normalized = out;
+  p.repaired = repaired;
+  p.confidence = repaired ? kRepairedConfidence : 1.0;
+  return p;
+}
+
+char NpiCheckDigit(std::string_view nine) {
+  std::string s = "80840" + std::string(nine);
+  int sum = 0;
+  bool dbl = true;  // the rightmost digit of the payload is doubled (check digit excluded)
+  for (auto it = s.rbegin(); it != s.rend(); ++it) {
+    int d = *it - '0';
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return static_cast<char>('0' + (10 - sum % 10) % 10);
+}
+
+bool IsValidNpi(std::string_view d) {
+  if (d.size() != 10) return false;
+  for (char c : d) {
+    if (!IsDigit(c)) return false;
+  }
+  return NpiCheckDigit(d.substr(0, 9)) == d[9];
+}
+
+std::optional<ParsedIdentifier> ParseNpi(std::string_view text) {
+  text = TrimPunct(text);
+  std::string digits;
+  bool repaired = false;
+  for (char c : text) {
+    if (c == '-' || c == ' ') continue;
+    if (IsDigit(c)) {
+      digits.push_back(c);
+    } else if (DigitFor(c) != 0) {
+      digits.push_back(DigitFor(c));
+      repaired = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digits.size() != 10) return std::nullopt;
+  ParsedIdentifier p;
+  p.normalized = digits;
+  p.repaired = repaired;
+  p.valid = IsValidNpi(digits);
+  if (!p.valid) {
+    if (repaired) return std::nullopt;  // a repair must produce a valid number
+    p.confidence = kFailedCheckConfidence;
+  } else {
+    p.confidence = repaired ? kRepairedConfidence : 1.0;
+  }
+  return p;
+}
+
+std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) {
+  std::size_t i = 0;
+  if (i < tokens.size() && IsHonorific(tokens[i])) ++i;
+  struct Part {
+    std::string word;
+    bool initial = false;
+    bool comma = false;
+  };
+  std::vector<Part> parts;
+  bool credentials = false;
+  for (; i < tokens.size(); ++i) {
+    std::string_view t = tokens[i];
+    if (!parts.empty() && IsCredential(t) && !(t.size() == 1)) {
+      credentials = true;
+      ++i;
+      while (i < tokens.size() && IsCredential(tokens[i])) ++i;
+      break;
+    }
+    bool comma = !t.empty() && t.back() == ',';
+    std::string_view w = t;
+    while (!w.empty() && (w.back() == ',' || w.back() == '.')) w.remove_suffix(1);
+    if (IsParticle(w) && i + 1 < tokens.size()) {
+      parts.push_back({std::string(w), false, comma});
+      continue;
+    }
+    if (!IsNameWord(w)) break;
+    if (parts.size() >= 5) return std::nullopt;  // too long for a name: a sentence
+    parts.push_back({UpperString(w), w.size() == 1, comma});
+    if (comma && parts.size() >= 2 && i + 1 < tokens.size() && IsCredential(tokens[i + 1])) {
+      continue;  // "Robert Cruz, MD"
+    }
+  }
+  // Drop a particle left dangling at the end.
+  while (!parts.empty() && IsParticle(parts.back().word)) parts.pop_back();
+  if (parts.empty()) return std::nullopt;
+  std::vector<std::string> given, family;
+  std::size_t comma_at = parts.size();
+  for (std::size_t k = 0; k + 1 < parts.size(); ++k) {
+    if (parts[k].comma) {
+      comma_at = k;
+      break;
+    }
+  }
+  if (comma_at < parts.size()) {  // Last, First M.
+    for (std::size_t k = 0; k <= comma_at; ++k) family.push_back(parts[k].word);
+    for (std::size_t k = comma_at + 1; k < parts.size(); ++k) {
+      if (!parts[k].initial) given.push_back(parts[k].word);
+    }
+  } else {  // First M. Last
+    std::size_t last = parts.size() - 1;
+    if (parts[last].initial) return std::nullopt;
+    // A family name may carry particles ("van Dyke").
+    std::size_t fam_begin = last;
+    while (fam_begin > 1 && IsParticle(parts[fam_begin - 1].word)) --fam_begin;
+    for (std::size_t k = fam_begin; k <= last; ++k) family.push_back(parts[k].word);
+    for (std::size_t k = 0; k < fam_begin; ++k) {
+      if (!parts[k].initial) given.push_back(parts[k].word);
+    }
+  }
+  if (given.empty() || family.empty()) return std::nullopt;
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const std::string& w : v) s += (s.empty() ? "" : " ") + UpperString(w);
+    return s;
+  };
+  ParsedName n;
+  n.given = join(given);
+  n.family = join(family);
+  n.normalized = n.given + " " + n.family;
+  n.tokens_used = static_cast<int>(i);
+  n.confidence = parts.size() <= 3 ? 0.95 : 0.85;
+  if (credentials) n.confidence = std::min(1.0, n.confidence + 0.03);
+  return n;
+}
+
+std::optional<ParsedName> ParseName(std::string_view text) {
+  std::vector<std::string_view> tokens;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    std::size_t j = i;
+    while (j < text.size() && text[j] != ' ') ++j;
+    if (j > i) tokens.push_back(text.substr(i, j - i));
+    i = j;
+  }
+  auto n = ParseNameAt(tokens);
+  if (!n || n->tokens_used != static_cast<int>(tokens.size())) return std::nullopt;
+  return n;
+}
+
+}  // namespace chartscan::extract

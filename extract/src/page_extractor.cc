@@ -1,0 +1,674 @@
+// Field extraction from one page. Method:
+// 1. Words are grouped into lines, left to right (text_util.h).
+// 2. Labels: at each word, the longest label whose key (lower-case letters, digits and '#') equals
+//    the key of the next 1-5 words, exactly or within one edit for labels of kFuzzyMinLetters or
+//    more letters. A label without a colon must start with a capital (so prose such as "the
+//    patient is" is not a label).
+// 3. Values: a label's value is parsed by its field's type from the words after it, up to the next
+//    label. When no words follow, the labels with nothing after them are looked up BELOW: on the
+//    nearest following line within kBelowMaxGap line heights that overlaps them horizontally. That
+//    line is cut into cells at gaps wider than kCellGap word heights; cells go to the label whose
+//    column they start in; with no usable gaps the values are parsed in label order, each type
+//    consuming what it recognizes.
+// 4. Facility: among the first kFacilityLines lines, the first whose last words are a facility
+//    keyword ("Medical Center") and which holds only name-like words.
+// 5. Codes: every word not used by a label or value is tried as an ICD-10-CM, CPT and HCPCS code;
+//    context (keywords before it, parentheses, a following " - description", or presence in the
+//    code list) decides, and negative context (a state abbreviation before a ZIP code, "$" or a
+//    decimal amount, a unit after a lab value, an identifier label) vetoes a CPT/HCPCS reading.
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include <chartscan/extract/extractor.h>
+#include <chartscan/extract/identifiers.h>
+
+#include "text_util.h"
+
+namespace chartscan::extract {
+namespace {
+
+using internal::LabelKey;
+using internal::Line;
+using internal::Token;
+
+constexpr int kFuzzyMinLetters = 5;
+constexpr int kMaxLabelWords = 5;
+constexpr double kFuzzyLabelQuality = 0.85;
+constexpr double kNoColonLabelQuality = 0.95;
+constexpr double kBelowQuality = 0.95;
+constexpr double kBelowMaxGap = 1.6;  // line heights between a label row and its values
+constexpr double kCellGap = 1.5;      // word heights: a wider gap separates form cells
+constexpr int kFacilityLines = 10;
+constexpr double kFacilityQuality = 0.9;
+constexpr double kCodeWithoutContext = 0.75;  // known code, no keyword or pattern around it
+constexpr int kContextWords = 3;
+
+struct CompiledLabel {
+  std::string key;
+  int letters = 0;
+  const FieldRule* field = nullptr;
+  std::string role;
+};
+
+struct LabelHit {
+  std::size_t begin = 0, end = 0;  // token range
+  const CompiledLabel* label = nullptr;
+  double quality = 1;
+  bool colon = false;
+};
+
+struct Parsed {
+  std::string normalized;
+  std::string extra;  // patient family name
+  double confidence = 0;
+  std::size_t used = 0;  // tokens
+  bool valid = true;
+};
+
+bool StartsUpper(std::string_view s) {
+  for (char c : s) {
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      return std::isupper(static_cast<unsigned char>(c)) != 0;
+    }
+  }
+  return false;
+}
+
+bool HasDigit(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+std::string Join(const std::vector<Token>& t, std::size_t b, std::size_t e) {
+  std::string s;
+  for (std::size_t i = b; i < e; ++i) s += (i == b ? "" : " ") + t[i].text;
+  return s;
+}
+
+class PageExtractor {
+ public:
+  PageExtractor(const ExtractOptions& o, const CivilDate& reference, const PageText& page,
+                int page_index)
+      : options_(o),
+        rules_(o.field_rules ? *o.field_rules : FieldRules::BuiltIn()),
+        codes_(o.codes ? *o.codes : CodeSet::BuiltIn()),
+        reference_(reference),
+        page_index_(page_index),
+        lines_(internal::TokenizePage(page)) {
+    for (const FieldRule& f : rules_.fields()) {
+      for (const LabelRule& l : f.labels) {
+        CompiledLabel c{LabelKey(l.text), internal::LetterCount(l.text), &f, l.role};
+        if (c.key.empty()) continue;
+        max_key_ = std::max(max_key_, c.key.size());
+        labels_.push_back(std::move(c));
+      }
+      if (f.type == ValueType::kIcd10 || f.type == ValueType::kCpt || f.type == ValueType::kHcpcs) {
+        for (const std::string& k : f.keywords) code_context_[f.type].insert(LabelKey(k));
+      }
+    }
+    for (const CompiledLabel& c : labels_) exact_.emplace(c.key, &c);
+    used_.resize(lines_.size());
+    hits_.resize(lines_.size());
+    for (std::size_t i = 0; i < lines_.size(); ++i) used_[i].assign(lines_[i].tokens.size(), false);
+  }
+
+  std::vector<Field> Run() {
+    for (std::size_t i = 0; i < lines_.size(); ++i) FindLabels(i);
+    for (std::size_t i = 0; i < lines_.size(); ++i) ValuesRight(i);
+    for (std::size_t i = 0; i < lines_.size(); ++i) ValuesBelow(i);
+    Facility();
+    Codes();
+    std::stable_sort(out_.begin(), out_.end(), [](const Field& a, const Field& b) {
+      return a.box.y != b.box.y ? a.box.y < b.box.y : a.box.x < b.box.x;
+    });
+    return std::move(out_);
+  }
+
+ private:
+  // ---- Labels ------------------------------------------------------------------------------
+  void FindLabels(std::size_t li) {
+    const std::vector<Token>& t = lines_[li].tokens;
+    std::size_t i = 0;
+    while (i < t.size()) {
+      LabelHit best;
+      std::size_t best_len = 0;
+      if (std::isalpha(static_cast<unsigned char>(t[i].text[0]))) {
+        std::string key;
+        for (std::size_t k = 1; k <= kMaxLabelWords && i + k <= t.size(); ++k) {
+          key += LabelKey(t[i + k - 1].text);
+          if (key.size() > max_key_ + 1) break;
+          const bool colon = t[i + k - 1].text.back() == ':';
+          if (!colon && !StartsUpper(t[i].text)) continue;
+          const CompiledLabel* match = nullptr;
+          double quality = 0;
+          auto it = exact_.find(key);
+          if (it != exact_.end()) {
+            match = it->second;
+            quality = 1;
+          } else if (internal::LetterCount(key) >= kFuzzyMinLetters) {
+            for (const CompiledLabel& c : labels_) {
+              if (c.letters < kFuzzyMinLetters) continue;
+              if (internal::BoundedEditDistance(key, c.key, 1) <= 1) {
+                match = &c;
+                quality = kFuzzyLabelQuality;
+                break;
+              }
+            }
+          }
+          if (match &&
+              (key.size() > best_len || (key.size() == best_len && quality > best.quality))) {
+            best = {i, i + k, match, quality * (colon ? 1.0 : kNoColonLabelQuality), colon};
+            best_len = key.size();
+          }
+        }
+      }
+      if (best.label) {
+        hits_[li].push_back(best);
+        i = best.end;
+      } else {
+        ++i;
+      }
+    }
+  }
+
+  bool IsLabelStart(std::size_t li, std::size_t ti) const {
+    for (const LabelHit& h : hits_[li]) {
+      if (h.begin == ti) return true;
+    }
+    return false;
+  }
+
+  // ---- Values ------------------------------------------------------------------------------
+  std::optional<Parsed> ParseValue(const FieldRule& f, const std::vector<Token>& t, std::size_t b,
+                                   std::size_t e) const {
+    if (b >= e) return std::nullopt;
+    std::vector<std::string_view> words;
+    for (std::size_t i = b; i < e; ++i) words.push_back(t[i].text);
+    Parsed p;
+    switch (f.type) {
+      case ValueType::kDate: {
+        DateParseOptions o;
+        o.reference = reference_;
+        o.birth_date = f.birth_date;
+        auto d = ParseDateAt(words, o);
+        if (!d) return std::nullopt;
+        p.normalized = d->date.Iso();
+        p.confidence = d->confidence;
+        p.used = static_cast<std::size_t>(d->tokens_used);
+        return p;
+      }
+      case ValueType::kName: {
+        auto n = ParseNameAt(words);
+        if (!n) return std::nullopt;
+        p.normalized = n->normalized;
+        p.extra = n->family;
+        p.confidence = n->confidence;
+        p.used = static_cast<std::size_t>(n->tokens_used);
+        return p;
+      }
+      case ValueType::kIdentifier: {
+        auto m = ParseMrn(words[0]);
+        if (!m) return std::nullopt;
+        p.normalized = m->normalized;
+        p.confidence = m->confidence;
+        p.used = 1;
+        return p;
+      }
+      case ValueType::kNpi: {
+        auto n = ParseNpi(words[0]);
+        if (!n) return std::nullopt;
+        p.normalized = n->normalized;
+        p.confidence = n->confidence;
+        p.valid = n->valid;
+        p.used = 1;
+        return p;
+      }
+      case ValueType::kSex: {
+        std::string w = internal::Lower(words[0]);
+        if (w != "m" && w != "f" && w != "male" && w != "female" && w != "u" && w != "x") {
+          return std::nullopt;
+        }
+        p.normalized = std::string(1, static_cast<char>(std::toupper(w[0])));
+        p.confidence = 1;
+        p.used = 1;
+        return p;
+      }
+      case ValueType::kText:
+        if (IsLabelStartText(words[0])) return std::nullopt;
+        p.normalized = std::string(words[0]);
+        p.confidence = 0.9;
+        p.used = 1;
+        return p;
+      default:
+        return std::nullopt;
+    }
+  }
+
+  bool IsLabelStartText(std::string_view w) const { return exact_.count(LabelKey(w)) > 0; }
+
+  void Emit(const LabelHit& h, std::size_t li, std::size_t b, const Parsed& p, double placement) {
+    const std::vector<Token>& t = lines_[li].tokens;
+    const std::size_t e = b + p.used;
+    for (std::size_t i = b; i < e; ++i) used_[li][i] = true;
+    const FieldRule& f = *h.label->field;
+    if (!f.output) return;
+    double ocr = 0;
+    Box box;
+    for (std::size_t i = b; i < e; ++i) {
+      ocr += t[i].confidence;
+      box = box.United(t[i].box);
+    }
+    ocr /= 100.0 * static_cast<double>(e - b);
+    Field field;
+    field.name = f.name;
+    field.value = Join(t, b, e);
+    // Drop the trailing comma/period that belongs to the sentence, not the value.
+    while (!field.value.empty() && (field.value.back() == ',' || field.value.back() == ';')) {
+      field.value.pop_back();
+    }
+    field.normalized = p.normalized;
+    field.confidence = std::clamp(ocr * h.quality * p.confidence * placement, 0.0, 1.0);
+    field.page_index = page_index_;
+    field.box = box;
+    field.role = h.label->role;
+    field.needs_review = field.confidence < options_.review_threshold || !p.valid;
+    out_.push_back(field);
+    if (f.name == "patient_name" && !p.extra.empty()) {
+      Field fam = field;
+      fam.name = "patient_family_name";
+      fam.normalized = p.extra;
+      out_.push_back(std::move(fam));
+    }
+  }
+
+  void ValuesRight(std::size_t li) {
+    const std::vector<LabelHit>& hs = hits_[li];
+    const std::vector<Token>& t = lines_[li].tokens;
+    for (std::size_t k = 0; k < hs.size(); ++k) {
+      const std::size_t b = hs[k].end;
+      const std::size_t e = k + 1 < hs.size() ? hs[k + 1].begin : t.size();
+      if (b >= e) continue;  // nothing to the right: maybe below
+      if (auto p = ParseValue(*hs[k].label->field, t, b, e)) Emit(hs[k], li, b, *p, 1.0);
+    }
+  }
+
+  void ValuesBelow(std::size_t li) {
+    const std::vector<LabelHit>& hs = hits_[li];
+    const std::vector<Token>& t = lines_[li].tokens;
+    // Runs of labels with nothing after them.
+    std::size_t k = 0;
+    while (k < hs.size()) {
+      auto empty = [&](std::size_t j) {
+        const std::size_t e = j + 1 < hs.size() ? hs[j + 1].begin : t.size();
+        return hs[j].end >= e;
+      };
+      if (!empty(k)) {
+        ++k;
+        continue;
+      }
+      std::size_t r = k;
+      while (r + 1 < hs.size() && empty(r + 1)) ++r;
+      BelowGroup(li, k, r + 1);
+      k = r + 1;
+    }
+  }
+
+  void BelowGroup(std::size_t li, std::size_t gb, std::size_t ge) {
+    const Line& label_line = lines_[li];
+    const std::vector<LabelHit>& hs = hits_[li];
+    const int x0 = label_line.tokens[hs[gb].begin].box.x;
+    const int x1 = ge < hs.size() ? label_line.tokens[hs[ge].begin].box.x : 1 << 30;
+    const int lh = std::max(1, label_line.box.height);
+    // The nearest line below that overlaps the group.
+    std::size_t vi = lines_.size();
+    for (std::size_t j = li + 1; j < lines_.size() && j <= li + 4; ++j) {
+      const Box& b = lines_[j].box;
+      const int gap = b.y - label_line.box.bottom();
+      if (b.y < label_line.box.y + lh / 2) continue;
+      if (gap > kBelowMaxGap * std::max(lh, b.height)) continue;
+      if (b.right() < x0 || b.x > x1) continue;
+      vi = j;
+      break;
+    }
+    if (vi == lines_.size()) return;
+    const Line& vl = lines_[vi];
+    const int tol = lh;
+    std::vector<std::size_t> idx;
+    for (std::size_t i = 0; i < vl.tokens.size(); ++i) {
+      const Box& b = vl.tokens[i].box;
+      if (b.right() > x0 - tol && b.x < x1 - tol && !used_[vi][i]) idx.push_back(i);
+    }
+    if (idx.empty() || IsLabelStart(vi, idx.front())) return;
+    // Stop at a label inside the value line (a run-in pair to the right).
+    for (std::size_t n = 0; n < idx.size(); ++n) {
+      if (IsLabelStart(vi, idx[n])) {
+        idx.resize(n);
+        break;
+      }
+    }
+    // Cells at wide gaps.
+    std::vector<std::pair<std::size_t, std::size_t>> cells;  // positions in idx
+    std::size_t start = 0;
+    for (std::size_t n = 1; n <= idx.size(); ++n) {
+      if (n == idx.size()) {
+        cells.emplace_back(start, n);
+        break;
+      }
+      const Box& a = vl.tokens[idx[n - 1]].box;
+      const Box& b = vl.tokens[idx[n]].box;
+      const int h = std::max({1, a.height, b.height});
+      if (b.x - a.right() > kCellGap * h || idx[n] != idx[n - 1] + 1) {
+        cells.emplace_back(start, n);
+        start = n;
+      }
+    }
+    const std::size_t labels = ge - gb;
+    if (cells.size() > 1) {
+      // Each cell belongs to the label whose column it starts in.
+      std::vector<std::vector<std::size_t>> per_label(labels);
+      for (const auto& [cb, ce] : cells) {
+        const int cx = vl.tokens[idx[cb]].box.x;
+        std::size_t owner = 0;
+        for (std::size_t k = 0; k < labels; ++k) {
+          if (label_line.tokens[hs[gb + k].begin].box.x - tol <= cx) owner = k;
+        }
+        if (per_label[owner].empty()) per_label[owner] = {idx[cb], idx[ce - 1] + 1};
+      }
+      for (std::size_t k = 0; k < labels; ++k) {
+        if (per_label[k].empty()) continue;
+        const LabelHit& h = hs[gb + k];
+        if (auto p = ParseValue(*h.label->field, vl.tokens, per_label[k][0], per_label[k][1])) {
+          EmitBelow(h, vi, per_label[k][0], *p);
+        }
+      }
+      return;
+    }
+    // One run of words: parse in label order.
+    std::size_t pos = idx.front();
+    const std::size_t end = idx.back() + 1;
+    for (std::size_t k = gb; k < ge && pos < end; ++k) {
+      auto p = ParseValue(*hs[k].label->field, vl.tokens, pos, end);
+      if (!p) break;
+      EmitBelow(hs[k], vi, pos, *p);
+      pos += p->used;
+    }
+  }
+
+  void EmitBelow(const LabelHit& h, std::size_t vi, std::size_t b, const Parsed& p) {
+    LabelHit below = h;
+    below.quality = h.colon ? h.quality : h.quality / kNoColonLabelQuality;  // forms drop colons
+    Emit(below, vi, b, p, kBelowQuality);
+  }
+
+  // ---- Facility ----------------------------------------------------------------------------
+  void Facility() {
+    const FieldRule* rule = nullptr;
+    for (const FieldRule& f : rules_.fields()) {
+      if (f.type == ValueType::kFacility && f.output) rule = &f;
+    }
+    if (!rule) return;
+    for (std::size_t li = 0; li < lines_.size() && li < kFacilityLines; ++li) {
+      const std::vector<Token>& t = lines_[li].tokens;
+      if (t.size() < 2 || t.size() > 8 || !hits_[li].empty()) continue;
+      bool namey = true;
+      for (const Token& tok : t) {
+        if (HasDigit(tok.text) || !StartsUpper(tok.text)) namey = false;
+      }
+      if (!namey) continue;
+      const std::string text = internal::Lower(Join(t, 0, t.size()));
+      bool match = false;
+      for (const std::string& k : rule->keywords) {
+        const std::string lk = internal::Lower(k);
+        if (text.size() > lk.size() && text.compare(text.size() - lk.size(), lk.size(), lk) == 0 &&
+            text[text.size() - lk.size() - 1] == ' ') {
+          match = true;
+        }
+      }
+      if (!match) continue;
+      Field f;
+      f.name = rule->name;
+      f.value = Join(t, 0, t.size());
+      f.normalized = f.value;
+      double ocr = 0;
+      for (const Token& tok : t) {
+        ocr += tok.confidence;
+        f.box = f.box.United(tok.box);
+      }
+      f.confidence = ocr / (100.0 * static_cast<double>(t.size())) * kFacilityQuality;
+      f.page_index = page_index_;
+      f.needs_review = f.confidence < options_.review_threshold;
+      out_.push_back(std::move(f));
+      return;
+    }
+  }
+
+  // ---- Codes -------------------------------------------------------------------------------
+  bool ContextBefore(const std::vector<Token>& t, std::size_t i, ValueType type) const {
+    auto it = code_context_.find(type);
+    if (it == code_context_.end()) return false;
+    const std::set<std::string>& keys = it->second;
+    for (std::size_t j = 1; j <= kContextWords && j <= i; ++j) {
+      if (keys.count(LabelKey(t[i - j].text))) return true;
+      if (j + 1 <= i && keys.count(LabelKey(t[i - j - 1].text + t[i - j].text))) return true;
+    }
+    return false;
+  }
+
+  static bool IsStateAbbreviation(std::string_view w) {
+    while (!w.empty() && (w.back() == ',' || w.back() == '.')) w.remove_suffix(1);
+    static const std::set<std::string, std::less<>> kStates = {
+        "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL",
+        "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE",
+        "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD",
+        "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI"};
+    return kStates.count(w) > 0;
+  }
+
+  static bool IsUnit(std::string_view w) {
+    std::string l = internal::Lower(w);
+    while (!l.empty() && (l.back() == ',' || l.back() == '.' || l.back() == ';')) l.pop_back();
+    static const std::set<std::string, std::less<>> kUnits = {"mg",
+                                                              "mcg",
+                                                              "g",
+                                                              "kg",
+                                                              "lb",
+                                                              "lbs",
+                                                              "ml",
+                                                              "l",
+                                                              "dl",
+                                                              "mg/dl",
+                                                              "g/dl",
+                                                              "mmol/l",
+                                                              "meq/l",
+                                                              "meq",
+                                                              "u/l",
+                                                              "iu/l",
+                                                              "k/ul",
+                                                              "m/ul",
+                                                              "/ul",
+                                                              "x10^3/ul",
+                                                              "ng/ml",
+                                                              "pg/ml",
+                                                              "uiu/ml",
+                                                              "miu/ml",
+                                                              "%",
+                                                              "fl",
+                                                              "pg",
+                                                              "sec",
+                                                              "units",
+                                                              "unit",
+                                                              "cells/ul",
+                                                              "mm",
+                                                              "cm",
+                                                              "mmhg",
+                                                              "bpm",
+                                                              "copies/ml",
+                                                              "ng/dl",
+                                                              "ug/dl",
+                                                              "mosm/kg",
+                                                              "umol/l",
+                                                              "nmol/l",
+                                                              "ml/min",
+                                                              "ml/min/1.73m2"};
+    return kUnits.count(l) > 0;
+  }
+
+  bool CptVetoed(const std::vector<Token>& t, std::size_t i, std::string_view raw) const {
+    if (raw.find('$') != std::string_view::npos) return true;
+    // An amount or decimal lab value: digits on both sides of a point.
+    const auto dot = raw.find('.');
+    if (dot != std::string_view::npos && dot + 1 < raw.size() &&
+        std::isdigit(static_cast<unsigned char>(raw[dot + 1]))) {
+      return true;
+    }
+    if (raw.find('-') != std::string_view::npos) return true;  // ZIP+4, phone, ranges
+    if (i > 0) {
+      const std::string& prev = t[i - 1].text;
+      if (IsStateAbbreviation(prev) || prev == "$") return true;
+      const std::string pk = LabelKey(prev);
+      static const std::set<std::string, std::less<>> kIdLabels = {
+          "zip",   "zipcode",   "mrn",   "mr#",  "account", "acct", "account#",
+          "acct#", "accession", "phone", "tel",  "fax",     "ext",  "id",
+          "#",     "npi",       "ssn",   "room", "po",      "box",  "suite"};
+      if (kIdLabels.count(pk)) return true;
+      if (!prev.empty() && prev.back() == ')' && HasDigit(prev)) return true;  // (970) 555...
+    }
+    if (i + 1 < t.size() && IsUnit(t[i + 1].text)) return true;
+    return false;
+  }
+
+  void EmitCode(std::string_view name, const Token& tok, const std::string& raw, const CodeCheck& c,
+                double quality) {
+    for (const Field& f : out_) {
+      if (f.name == name && f.normalized == c.code) return;  // once per page
+    }
+    Field f;
+    f.name = std::string(name);
+    f.value = raw;
+    f.normalized = c.code;
+    f.confidence = std::clamp(tok.confidence / 100.0 * c.confidence * quality, 0.0, 1.0);
+    f.page_index = page_index_;
+    f.box = tok.box;
+    f.needs_review = f.confidence < options_.review_threshold;
+    out_.push_back(std::move(f));
+  }
+
+  void Codes() {
+    const FieldRule* icd = nullptr;
+    const FieldRule* cpt = nullptr;
+    const FieldRule* hcpcs = nullptr;
+    for (const FieldRule& f : rules_.fields()) {
+      if (!f.output) continue;
+      if (f.type == ValueType::kIcd10) icd = &f;
+      if (f.type == ValueType::kCpt) cpt = &f;
+      if (f.type == ValueType::kHcpcs) hcpcs = &f;
+    }
+    for (std::size_t li = 0; li < lines_.size(); ++li) {
+      const std::vector<Token>& t = lines_[li].tokens;
+      std::vector<bool> in_label(t.size(), false);
+      for (const LabelHit& h : hits_[li]) {
+        for (std::size_t i = h.begin; i < h.end; ++i) in_label[i] = true;
+      }
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        if (used_[li][i] || in_label[i]) continue;
+        std::string_view raw = t[i].text;
+        const bool open_paren = !raw.empty() && (raw.front() == '(' || raw.front() == '[');
+        while (!raw.empty() && (raw.front() == '(' || raw.front() == '[')) raw.remove_prefix(1);
+        const bool close_paren = !raw.empty() && (raw.back() == ')' || raw.back() == ']' ||
+                                                  raw.find(')') != std::string_view::npos);
+        while (!raw.empty() && (raw.back() == ')' || raw.back() == ']' || raw.back() == ',' ||
+                                raw.back() == ';' || raw.back() == ':' || raw.back() == '.')) {
+          raw.remove_suffix(1);
+        }
+        if (raw.size() < 3 || raw.size() > 8) continue;
+        const std::string code(raw);
+        const bool dash_after = i + 1 < t.size() && (t[i + 1].text == "-" || t[i + 1].text == "--");
+        const bool parens = open_paren && close_paren;
+        // ICD-10-CM.
+        if (icd) {
+          const bool ctx = ContextBefore(t, i, ValueType::kIcd10) || parens || dash_after;
+          auto c = CheckCode(code, CodeSystem::kIcd10Cm, codes_, ctx);
+          const bool dotted = code.find('.') != std::string::npos;
+          if (c && ((dotted && (c->known || ctx)) || (!dotted && ctx && c->known))) {
+            EmitCode(icd->name, t[i], code, *c, ctx ? 1.0 : kCodeWithoutContext);
+            continue;
+          }
+        }
+        if (code.size() != 5) continue;
+        // CPT and HCPCS.
+        const bool cpt_ctx = ContextBefore(t, i, ValueType::kCpt) ||
+                             (parens && i > 0 && LabelKey(t[i - 1].text) == "cpt");
+        const bool vetoed = CptVetoed(t, i, t[i].text);
+        if (cpt && !(vetoed && !cpt_ctx)) {
+          auto c = CheckCode(code, CodeSystem::kCpt, codes_, cpt_ctx);
+          if (c && (cpt_ctx || (c->known && !vetoed))) {
+            EmitCode(cpt->name, t[i], code, *c, cpt_ctx ? 1.0 : kCodeWithoutContext);
+            continue;
+          }
+        }
+        if (hcpcs) {
+          const bool ctx = ContextBefore(t, i, ValueType::kHcpcs) || cpt_ctx;
+          auto c = CheckCode(code, CodeSystem::kHcpcs, codes_, ctx);
+          if (c && (ctx || (c->known && !vetoed))) {
+            EmitCode(hcpcs->name, t[i], code, *c, ctx ? 1.0 : kCodeWithoutContext);
+          }
+        }
+      }
+    }
+  }
+
+  const ExtractOptions& options_;
+  const FieldRules& rules_;
+  const CodeSet& codes_;
+  CivilDate reference_;
+  int page_index_;
+  std::vector<Line> lines_;
+  std::vector<CompiledLabel> labels_;
+  std::unordered_multimap<std::string, const CompiledLabel*> exact_;
+  std::size_t max_key_ = 0;
+  std::map<ValueType, std::set<std::string>> code_context_;
+  std::vector<std::vector<bool>> used_;
+  std::vector<std::vector<LabelHit>> hits_;
+  std::vector<Field> out_;
+};
+
+}  // namespace
+
+Status ExtractOptions::Validate() const {
+  if (!reference_date.empty() && !ParseIsoDate(reference_date)) {
+    return Status::InvalidArgument("reference_date must be YYYY-MM-DD");
+  }
+  if (!(review_threshold >= 0 && review_threshold <= 1)) {
+    return Status::InvalidArgument("review_threshold must be in [0, 1]");
+  }
+  return Status::Ok();
+}
+
+Result<Extractor> Extractor::Create(const ExtractOptions& options) {
+  CHARTSCAN_RETURN_IF_ERROR(options.Validate());
+  Extractor e(options);
+  e.reference_ = options.reference_date.empty() ? CivilDateFromMicros(Env::Default()->NowMicros())
+                                                : *ParseIsoDate(options.reference_date);
+  return e;
+}
+
+std::vector<Field> Extractor::ExtractPage(const PageText& page, int page_index) const {
+  return PageExtractor(options_, reference_, page, page_index).Run();
+}
+
+DocumentType Extractor::ClassifyPage(const PageText& page) const {
+  return extract::ClassifyPage(
+      page, options_.doc_type_rules ? *options_.doc_type_rules : DocTypeRules::BuiltIn(),
+      options_.review_threshold);
+}
+
+DocumentType Extractor::ClassifyDocument(std::span<const PageText> pages) const {
+  return extract::ClassifyDocument(
+      pages, options_.doc_type_rules ? *options_.doc_type_rules : DocTypeRules::BuiltIn(),
+      options_.review_threshold);
+}
+
+}  // namespace chartscan::extract
