@@ -39,8 +39,10 @@ constexpr int kMaxLabelWords = 5;
 constexpr double kFuzzyLabelQuality = 0.85;
 constexpr double kNoColonLabelQuality = 0.95;
 constexpr double kBelowQuality = 0.95;
+constexpr double kWrapQuality = 0.9;  // value continued on the next line
 constexpr double kBelowMaxGap = 1.6;  // line heights between a label row and its values
-constexpr double kCellGap = 1.5;      // word heights: a wider gap separates form cells
+constexpr double kCellGap = 1.5;  // word heights: a wider gap separates form cells...
+constexpr double kCellGapToMedian = 2.5;  // ...if also this much wider than the median gap
 constexpr int kFacilityLines = 10;
 constexpr double kFacilityQuality = 0.9;
 constexpr double kCodeWithoutContext = 0.75;  // known code, no keyword or pattern around it
@@ -58,6 +60,8 @@ struct LabelHit {
   const CompiledLabel* label = nullptr;
   double quality = 1;
   bool colon = false;
+  bool tail_only = false;  // the first words of a label that ends on the next line
+  bool done = false;       // a value was found
 };
 
 struct Parsed {
@@ -112,13 +116,17 @@ class PageExtractor {
     for (const CompiledLabel& c : labels_) exact_.emplace(c.key, &c);
     used_.resize(lines_.size());
     hits_.resize(lines_.size());
+    skip_.assign(lines_.size(), 0);
     for (std::size_t i = 0; i < lines_.size(); ++i) used_[i].assign(lines_[i].tokens.size(), false);
+    cont_.assign(lines_.size(), false);
+    for (std::size_t i = 0; i + 1 < lines_.size(); ++i) cont_[i] = Continues(i);
   }
 
   std::vector<Field> Run() {
     for (std::size_t i = 0; i < lines_.size(); ++i) FindLabels(i);
     for (std::size_t i = 0; i < lines_.size(); ++i) ValuesRight(i);
     for (std::size_t i = 0; i < lines_.size(); ++i) ValuesBelow(i);
+    for (std::size_t i = 0; i < lines_.size(); ++i) ValuesWrapped(i);
     Facility();
     Codes();
     std::stable_sort(out_.begin(), out_.end(), [](const Field& a, const Field& b) {
@@ -128,49 +136,103 @@ class PageExtractor {
   }
 
  private:
+  struct Ref {
+    std::size_t line = 0, token = 0;
+  };
+
+  // Line li+1 carries on line li's text (a run-in header wrapped by the layout): it starts at
+  // the left edge of line li, right below it.
+  bool Continues(std::size_t li) const {
+    const Line& a = lines_[li];
+    const Line& b = lines_[li + 1];
+    if (a.tokens.empty() || b.tokens.empty()) return false;
+    const int h = std::max({1, a.box.height, b.box.height});
+    const int gap = b.box.y - a.box.bottom();
+    return b.box.y > a.box.y + h / 2 && gap < h && std::abs(b.box.x - a.box.x) < 2 * h;
+  }
+
   // ---- Labels ------------------------------------------------------------------------------
+  const CompiledLabel* MatchKey(const std::string& key, double& quality) const {
+    auto it = exact_.find(key);
+    if (it != exact_.end()) {
+      quality = 1;
+      return it->second;
+    }
+    if (internal::LetterCount(key) < kFuzzyMinLetters) return nullptr;
+    for (const CompiledLabel& c : labels_) {
+      // The first letter must agree: an extra word before a label is not a misread.
+      if (c.letters < kFuzzyMinLetters || c.key[0] != key[0]) continue;
+      if (internal::BoundedEditDistance(key, c.key, 1) <= 1) {
+        quality = kFuzzyLabelQuality;
+        return &c;
+      }
+    }
+    return nullptr;
+  }
+
   void FindLabels(std::size_t li) {
     const std::vector<Token>& t = lines_[li].tokens;
-    std::size_t i = 0;
+    std::size_t i = skip_[li];
     while (i < t.size()) {
       LabelHit best;
-      std::size_t best_len = 0;
+      std::size_t best_len = 0, best_next = 0;  // best_next: tokens taken from the next line
+      bool best_exact = false;
       if (std::isalpha(static_cast<unsigned char>(t[i].text[0]))) {
         std::string key;
-        for (std::size_t k = 1; k <= kMaxLabelWords && i + k <= t.size(); ++k) {
-          key += LabelKey(t[i + k - 1].text);
-          if (key.size() > max_key_ + 1) break;
-          const bool colon = t[i + k - 1].text.back() == ':';
-          if (!colon && !StartsUpper(t[i].text)) continue;
-          const CompiledLabel* match = nullptr;
-          double quality = 0;
-          auto it = exact_.find(key);
-          if (it != exact_.end()) {
-            match = it->second;
-            quality = 1;
-          } else if (internal::LetterCount(key) >= kFuzzyMinLetters) {
-            for (const CompiledLabel& c : labels_) {
-              if (c.letters < kFuzzyMinLetters) continue;
-              if (internal::BoundedEditDistance(key, c.key, 1) <= 1) {
-                match = &c;
-                quality = kFuzzyLabelQuality;
-                break;
-              }
-            }
+        for (std::size_t k = 1; k <= kMaxLabelWords; ++k) {
+          // Words of this line, then (for a label wrapped at the line end) of the next one.
+          const Token* tok = nullptr;
+          std::size_t next = 0;
+          if (i + k <= t.size()) {
+            tok = &t[i + k - 1];
+          } else if (cont_[li] && i + k - t.size() <= 2 &&
+                     i + k - t.size() <= lines_[li + 1].tokens.size()) {
+            next = i + k - t.size();
+            tok = &lines_[li + 1].tokens[next - 1];
+          } else {
+            break;
           }
+          key += LabelKey(tok->text);
+          if (key.size() > max_key_ + 1) break;
+          // A colon ends a label: "Provider: NPI:" is two labels, not "Provider NPI".
+          const bool colon_inside = k > 1 && (i + k - 1 <= t.size() ? t[i + k - 2].text.back() == ':'
+                                                                     : false);
+          if (colon_inside) break;
+          const bool colon = tok->text.back() == ':';
+          if (!colon && !StartsUpper(t[i].text)) continue;
+          double quality = 0;
+          const CompiledLabel* match = MatchKey(key, quality);
+          // A fuzzy match never extends a label already found (that would swallow the value's
+          // first word: "Surgeon: M" is not a misread "Surgeon"), nor crosses a line end.
+          if (match && quality < 1 && (best_exact || next > 0)) match = nullptr;
           if (match &&
               (key.size() > best_len || (key.size() == best_len && quality > best.quality))) {
-            best = {i, i + k, match, quality * (colon ? 1.0 : kNoColonLabelQuality), colon};
+            best = {i, std::min(i + k, t.size()), match, quality * (colon ? 1.0 : kNoColonLabelQuality),
+                    colon};
             best_len = key.size();
+            best_next = next;
+            best_exact = quality == 1;
           }
         }
       }
-      if (best.label) {
-        hits_[li].push_back(best);
-        i = best.end;
-      } else {
+      if (!best.label) {
         ++i;
+        continue;
       }
+      if (best_next > 0) {
+        // The label ends on the next line: its value starts there.
+        LabelHit tail = best;
+        tail.tail_only = true;
+        hits_[li].push_back(tail);
+        LabelHit head = best;
+        head.begin = 0;
+        head.end = best_next;
+        hits_[li + 1].insert(hits_[li + 1].begin(), head);
+        skip_[li + 1] = best_next;
+        break;
+      }
+      hits_[li].push_back(best);
+      i = best.end;
     }
   }
 
@@ -181,12 +243,19 @@ class PageExtractor {
     return false;
   }
 
+  // First label token at or after ti on line li, or the line's size.
+  std::size_t NextLabel(std::size_t li, std::size_t ti) const {
+    for (const LabelHit& h : hits_[li]) {
+      if (h.begin >= ti) return h.begin;
+    }
+    return lines_[li].tokens.size();
+  }
+
   // ---- Values ------------------------------------------------------------------------------
-  std::optional<Parsed> ParseValue(const FieldRule& f, const std::vector<Token>& t, std::size_t b,
-                                   std::size_t e) const {
-    if (b >= e) return std::nullopt;
+  std::optional<Parsed> ParseValue(const FieldRule& f, const std::vector<Token>& t) const {
+    if (t.empty()) return std::nullopt;
     std::vector<std::string_view> words;
-    for (std::size_t i = b; i < e; ++i) words.push_back(t[i].text);
+    for (const Token& tok : t) words.push_back(tok.text);
     Parsed p;
     switch (f.type) {
       case ValueType::kDate: {
@@ -237,7 +306,7 @@ class PageExtractor {
         return p;
       }
       case ValueType::kText:
-        if (IsLabelStartText(words[0])) return std::nullopt;
+        if (exact_.count(LabelKey(words[0]))) return std::nullopt;
         p.normalized = std::string(words[0]);
         p.confidence = 0.9;
         p.used = 1;
@@ -247,28 +316,51 @@ class PageExtractor {
     }
   }
 
-  bool IsLabelStartText(std::string_view w) const { return exact_.count(LabelKey(w)) > 0; }
+  // Parses the words at refs as the hit's field and emits the value. True if a value was found.
+  bool TryValue(LabelHit& h, const std::vector<Ref>& refs, double placement) {
+    // A word hyphenated at the line end ("18-" / "May-2022") is read as one word.
+    std::vector<Token> toks;
+    std::vector<std::size_t> last_ref;  // per word: index of its last ref
+    for (std::size_t n = 0; n < refs.size(); ++n) {
+      const Token& t = lines_[refs[n].line].tokens[refs[n].token];
+      if (n > 0 && refs[n].line != refs[n - 1].line && !toks.empty() &&
+          toks.back().text.size() > 1 && toks.back().text.back() == '-') {
+        toks.back().text += t.text;
+        toks.back().box = toks.back().box.United(t.box);
+        last_ref.back() = n;
+        continue;
+      }
+      toks.push_back(t);
+      last_ref.push_back(n);
+    }
+    auto p = ParseValue(*h.label->field, toks);
+    if (!p) return false;
+    h.done = true;
+    const std::size_t n_refs = p->used == 0 ? 0 : last_ref[p->used - 1] + 1;
+    Emit(h, std::vector<Ref>(refs.begin(), refs.begin() + static_cast<long>(n_refs)), *p,
+         placement);
+    return true;
+  }
 
-  void Emit(const LabelHit& h, std::size_t li, std::size_t b, const Parsed& p, double placement) {
-    const std::vector<Token>& t = lines_[li].tokens;
-    const std::size_t e = b + p.used;
-    for (std::size_t i = b; i < e; ++i) used_[li][i] = true;
+  void Emit(const LabelHit& h, const std::vector<Ref>& refs, const Parsed& p, double placement) {
+    for (const Ref& r : refs) used_[r.line][r.token] = true;
     const FieldRule& f = *h.label->field;
-    if (!f.output) return;
+    if (!f.output || refs.empty()) return;
     double ocr = 0;
     Box box;
-    for (std::size_t i = b; i < e; ++i) {
-      ocr += t[i].confidence;
-      box = box.United(t[i].box);
+    std::string value;
+    for (const Ref& r : refs) {
+      const Token& t = lines_[r.line].tokens[r.token];
+      ocr += t.confidence;
+      box = box.United(t.box);
+      value += (value.empty() ? "" : " ") + t.text;
     }
-    ocr /= 100.0 * static_cast<double>(e - b);
+    ocr /= 100.0 * static_cast<double>(refs.size());
     Field field;
     field.name = f.name;
-    field.value = Join(t, b, e);
-    // Drop the trailing comma/period that belongs to the sentence, not the value.
-    while (!field.value.empty() && (field.value.back() == ',' || field.value.back() == ';')) {
-      field.value.pop_back();
-    }
+    // Drop the trailing comma/semicolon that belongs to the sentence, not the value.
+    while (!value.empty() && (value.back() == ',' || value.back() == ';')) value.pop_back();
+    field.value = value;
     field.normalized = p.normalized;
     field.confidence = std::clamp(ocr * h.quality * p.confidence * placement, 0.0, 1.0);
     field.page_index = page_index_;
@@ -284,27 +376,50 @@ class PageExtractor {
     }
   }
 
-  void ValuesRight(std::size_t li) {
-    const std::vector<LabelHit>& hs = hits_[li];
-    const std::vector<Token>& t = lines_[li].tokens;
-    for (std::size_t k = 0; k < hs.size(); ++k) {
-      const std::size_t b = hs[k].end;
-      const std::size_t e = k + 1 < hs.size() ? hs[k + 1].begin : t.size();
-      if (b >= e) continue;  // nothing to the right: maybe below
-      if (auto p = ParseValue(*hs[k].label->field, t, b, e)) Emit(hs[k], li, b, *p, 1.0);
+  // Words after the hit up to the next label; through a wrapped continuation line when the
+  // value runs to the end of the line.
+  std::vector<Ref> RightSpan(std::size_t li, std::size_t k, bool through_wrap) const {
+    const LabelHit& h = hits_[li][k];
+    std::vector<Ref> refs;
+    const std::size_t e = NextLabel(li, h.end);
+    for (std::size_t i = h.end; i < e; ++i) refs.push_back({li, i});
+    if (through_wrap && e == lines_[li].tokens.size() && cont_[li]) {
+      const std::size_t e2 = NextLabel(li + 1, skip_[li + 1]);
+      for (std::size_t i = skip_[li + 1]; i < e2; ++i) {
+        if (used_[li + 1][i]) break;
+        refs.push_back({li + 1, i});
+      }
     }
+    return refs;
+  }
+
+  void ValuesRight(std::size_t li) {
+    for (std::size_t k = 0; k < hits_[li].size(); ++k) {
+      LabelHit& h = hits_[li][k];
+      if (h.tail_only || h.end >= NextLabel(li, h.end)) continue;  // nothing right: maybe below
+      if (!TryValue(h, RightSpan(li, k, false), 1.0)) {
+        // A value broken by the line end ("Ordering Physician: Cynthia" / "Phillips, DO").
+        TryValue(h, RightSpan(li, k, true), kWrapQuality);
+      }
+    }
+  }
+
+  void ValuesWrapped(std::size_t li) {
+    // A label at the very end of a line whose value starts the next line.
+    if (hits_[li].empty() || !cont_[li]) return;
+    LabelHit& h = hits_[li].back();
+    if (h.tail_only || h.done || h.end != lines_[li].tokens.size()) return;
+    TryValue(h, RightSpan(li, hits_[li].size() - 1, true), kWrapQuality);
   }
 
   void ValuesBelow(std::size_t li) {
     const std::vector<LabelHit>& hs = hits_[li];
-    const std::vector<Token>& t = lines_[li].tokens;
     // Runs of labels with nothing after them.
     std::size_t k = 0;
+    auto empty = [&](std::size_t j) {
+      return !hs[j].tail_only && hs[j].end >= NextLabel(li, hs[j].end);
+    };
     while (k < hs.size()) {
-      auto empty = [&](std::size_t j) {
-        const std::size_t e = j + 1 < hs.size() ? hs[j + 1].begin : t.size();
-        return hs[j].end >= e;
-      };
       if (!empty(k)) {
         ++k;
         continue;
@@ -318,7 +433,7 @@ class PageExtractor {
 
   void BelowGroup(std::size_t li, std::size_t gb, std::size_t ge) {
     const Line& label_line = lines_[li];
-    const std::vector<LabelHit>& hs = hits_[li];
+    std::vector<LabelHit>& hs = hits_[li];
     const int x0 = label_line.tokens[hs[gb].begin].box.x;
     const int x1 = ge < hs.size() ? label_line.tokens[hs[ge].begin].box.x : 1 << 30;
     const int lh = std::max(1, label_line.box.height);
@@ -337,7 +452,7 @@ class PageExtractor {
     const Line& vl = lines_[vi];
     const int tol = lh;
     std::vector<std::size_t> idx;
-    for (std::size_t i = 0; i < vl.tokens.size(); ++i) {
+    for (std::size_t i = skip_[vi]; i < vl.tokens.size(); ++i) {
       const Box& b = vl.tokens[i].box;
       if (b.right() > x0 - tol && b.x < x1 - tol && !used_[vi][i]) idx.push_back(i);
     }
@@ -349,7 +464,18 @@ class PageExtractor {
         break;
       }
     }
-    // Cells at wide gaps.
+    // Cells at gaps wider than both kCellGap word heights and kCellGapToMedian times the line's
+    // median word gap (so evenly spaced words are never cut into cells).
+    std::vector<int> gaps;
+    for (std::size_t n = 1; n < idx.size(); ++n) {
+      gaps.push_back(vl.tokens[idx[n]].box.x - vl.tokens[idx[n - 1]].box.right());
+    }
+    int median_gap = 0;
+    if (!gaps.empty()) {
+      std::vector<int> g = gaps;
+      std::nth_element(g.begin(), g.begin() + static_cast<long>(g.size() / 2), g.end());
+      median_gap = g[g.size() / 2];
+    }
     std::vector<std::pair<std::size_t, std::size_t>> cells;  // positions in idx
     std::size_t start = 0;
     for (std::size_t n = 1; n <= idx.size(); ++n) {
@@ -360,7 +486,9 @@ class PageExtractor {
       const Box& a = vl.tokens[idx[n - 1]].box;
       const Box& b = vl.tokens[idx[n]].box;
       const int h = std::max({1, a.height, b.height});
-      if (b.x - a.right() > kCellGap * h || idx[n] != idx[n - 1] + 1) {
+      const double gap = b.x - a.right();
+      if ((gap > kCellGap * h && gap > kCellGapToMedian * median_gap) ||
+          idx[n] != idx[n - 1] + 1) {
         cells.emplace_back(start, n);
         start = n;
       }
@@ -368,39 +496,42 @@ class PageExtractor {
     const std::size_t labels = ge - gb;
     if (cells.size() > 1) {
       // Each cell belongs to the label whose column it starts in.
-      std::vector<std::vector<std::size_t>> per_label(labels);
+      std::vector<std::vector<Ref>> per_label(labels);
       for (const auto& [cb, ce] : cells) {
         const int cx = vl.tokens[idx[cb]].box.x;
         std::size_t owner = 0;
         for (std::size_t k = 0; k < labels; ++k) {
           if (label_line.tokens[hs[gb + k].begin].box.x - tol <= cx) owner = k;
         }
-        if (per_label[owner].empty()) per_label[owner] = {idx[cb], idx[ce - 1] + 1};
+        if (!per_label[owner].empty()) continue;
+        for (std::size_t n = cb; n < ce; ++n) per_label[owner].push_back({vi, idx[n]});
       }
       for (std::size_t k = 0; k < labels; ++k) {
-        if (per_label[k].empty()) continue;
-        const LabelHit& h = hs[gb + k];
-        if (auto p = ParseValue(*h.label->field, vl.tokens, per_label[k][0], per_label[k][1])) {
-          EmitBelow(h, vi, per_label[k][0], *p);
-        }
+        if (!per_label[k].empty()) TryBelow(hs[gb + k], per_label[k]);
       }
       return;
     }
-    // One run of words: parse in label order.
-    std::size_t pos = idx.front();
-    const std::size_t end = idx.back() + 1;
-    for (std::size_t k = gb; k < ge && pos < end; ++k) {
-      auto p = ParseValue(*hs[k].label->field, vl.tokens, pos, end);
-      if (!p) break;
-      EmitBelow(hs[k], vi, pos, *p);
-      pos += p->used;
+    // One run of words: parse in label order, each type taking what it recognizes.
+    std::vector<Ref> rest;
+    for (std::size_t n : idx) rest.push_back({vi, n});
+    for (std::size_t k = gb; k < ge && !rest.empty(); ++k) {
+      if (!TryBelow(hs[k], rest)) break;
+      rest.erase(rest.begin(), rest.begin() + static_cast<long>(CountUsed(rest)));
     }
   }
 
-  void EmitBelow(const LabelHit& h, std::size_t vi, std::size_t b, const Parsed& p) {
+  std::size_t CountUsed(const std::vector<Ref>& refs) const {
+    std::size_t n = 0;
+    for (const Ref& r : refs) n += used_[r.line][r.token];
+    return n;
+  }
+
+  bool TryBelow(LabelHit& h, const std::vector<Ref>& refs) {
     LabelHit below = h;
     below.quality = h.colon ? h.quality : h.quality / kNoColonLabelQuality;  // forms drop colons
-    Emit(below, vi, b, p, kBelowQuality);
+    const bool ok = TryValue(below, refs, kBelowQuality);
+    h.done = h.done || ok;
+    return ok;
   }
 
   // ---- Facility ----------------------------------------------------------------------------
@@ -632,6 +763,8 @@ class PageExtractor {
   std::map<ValueType, std::set<std::string>> code_context_;
   std::vector<std::vector<bool>> used_;
   std::vector<std::vector<LabelHit>> hits_;
+  std::vector<std::size_t> skip_;  // leading words of a line that end a label from the line above
+  std::vector<bool> cont_;         // line i+1 continues line i
   std::vector<Field> out_;
 };
 
