@@ -243,6 +243,17 @@ class PageExtractor {
     return false;
   }
 
+  // No letters or digits between the label and the next one ("NPI #" read as "NPI" and "#").
+  bool NothingRight(std::size_t li, const LabelHit& h) const {
+    const std::vector<Token>& t = lines_[li].tokens;
+    for (std::size_t i = h.end; i < NextLabel(li, h.end); ++i) {
+      for (char c : t[i].text) {
+        if (std::isalnum(static_cast<unsigned char>(c))) return false;
+      }
+    }
+    return true;
+  }
+
   // First label token at or after ti on line li, or the line's size.
   std::size_t NextLabel(std::size_t li, std::size_t ti) const {
     for (const LabelHit& h : hits_[li]) {
@@ -396,7 +407,7 @@ class PageExtractor {
   void ValuesRight(std::size_t li) {
     for (std::size_t k = 0; k < hits_[li].size(); ++k) {
       LabelHit& h = hits_[li][k];
-      if (h.tail_only || h.end >= NextLabel(li, h.end)) continue;  // nothing right: maybe below
+      if (h.tail_only || NothingRight(li, h)) continue;  // maybe below
       if (!TryValue(h, RightSpan(li, k, false), 1.0)) {
         // A value broken by the line end ("Ordering Physician: Cynthia" / "Phillips, DO").
         TryValue(h, RightSpan(li, k, true), kWrapQuality);
@@ -417,7 +428,7 @@ class PageExtractor {
     // Runs of labels with nothing after them.
     std::size_t k = 0;
     auto empty = [&](std::size_t j) {
-      return !hs[j].tail_only && hs[j].end >= NextLabel(li, hs[j].end);
+      return !hs[j].tail_only && NothingRight(li, hs[j]);
     };
     while (k < hs.size()) {
       if (!empty(k)) {
@@ -493,31 +504,74 @@ class PageExtractor {
         start = n;
       }
     }
-    const std::size_t labels = ge - gb;
+    // The group's labels; a label that is two labels run together ("Provider NPI" over a name
+    // and a number) is split when its value does not fit it whole.
+    std::vector<LabelHit> group(hs.begin() + static_cast<long>(gb),
+                                hs.begin() + static_cast<long>(ge));
+    if (cells.size() > group.size()) {
+      for (std::size_t k = 0; k < group.size() && cells.size() > group.size(); ++k) {
+        if (auto parts = SplitHit(li, group[k])) {
+          group[k] = parts->second;
+          group.insert(group.begin() + static_cast<long>(k), parts->first);
+        }
+      }
+    }
     if (cells.size() > 1) {
       // Each cell belongs to the label whose column it starts in.
-      std::vector<std::vector<Ref>> per_label(labels);
+      std::vector<std::vector<Ref>> per_label(group.size());
       for (const auto& [cb, ce] : cells) {
         const int cx = vl.tokens[idx[cb]].box.x;
         std::size_t owner = 0;
-        for (std::size_t k = 0; k < labels; ++k) {
-          if (label_line.tokens[hs[gb + k].begin].box.x - tol <= cx) owner = k;
+        for (std::size_t k = 0; k < group.size(); ++k) {
+          if (label_line.tokens[group[k].begin].box.x - tol <= cx) owner = k;
         }
         if (!per_label[owner].empty()) continue;
         for (std::size_t n = cb; n < ce; ++n) per_label[owner].push_back({vi, idx[n]});
       }
-      for (std::size_t k = 0; k < labels; ++k) {
-        if (!per_label[k].empty()) TryBelow(hs[gb + k], per_label[k]);
+      for (std::size_t k = 0; k < group.size(); ++k) {
+        if (!per_label[k].empty()) TryBelow(group[k], per_label[k]);
       }
-      return;
+    } else {
+      // One run of words: parse in label order, each type taking what it recognizes.
+      std::vector<Ref> rest;
+      for (std::size_t n : idx) rest.push_back({vi, n});
+      for (std::size_t k = 0; k < group.size() && !rest.empty(); ++k) {
+        if (!TryBelow(group[k], rest)) {
+          auto parts = SplitHit(li, group[k]);
+          if (!parts) break;
+          group[k] = parts->second;
+          group.insert(group.begin() + static_cast<long>(k), parts->first);
+          if (!TryBelow(group[k], rest)) break;
+        }
+        rest.erase(rest.begin(), rest.begin() + static_cast<long>(CountUsed(rest)));
+      }
     }
-    // One run of words: parse in label order, each type taking what it recognizes.
-    std::vector<Ref> rest;
-    for (std::size_t n : idx) rest.push_back({vi, n});
-    for (std::size_t k = gb; k < ge && !rest.empty(); ++k) {
-      if (!TryBelow(hs[k], rest)) break;
-      rest.erase(rest.begin(), rest.begin() + static_cast<long>(CountUsed(rest)));
+    for (const LabelHit& g : group) {
+      if (!g.done) continue;
+      for (std::size_t k = gb; k < ge; ++k) {
+        if (hs[k].begin <= g.begin && g.end <= hs[k].end) hs[k].done = true;
+      }
     }
+  }
+
+  // A multi-word label that is exactly two labels ("Provider" + "NPI"), as two hits.
+  std::optional<std::pair<LabelHit, LabelHit>> SplitHit(std::size_t li, const LabelHit& h) const {
+    const std::vector<Token>& t = lines_[li].tokens;
+    for (std::size_t j = h.begin + 1; j < h.end && h.end <= t.size(); ++j) {
+      std::string k1, k2;
+      for (std::size_t i = h.begin; i < j; ++i) k1 += LabelKey(t[i].text);
+      for (std::size_t i = j; i < h.end; ++i) k2 += LabelKey(t[i].text);
+      auto a = exact_.find(k1);
+      auto b = exact_.find(k2);
+      if (a == exact_.end() || b == exact_.end()) continue;
+      LabelHit first = h, second = h;
+      first.end = j;
+      first.label = a->second;
+      second.begin = j;
+      second.label = b->second;
+      return std::make_pair(first, second);
+    }
+    return std::nullopt;
   }
 
   std::size_t CountUsed(const std::vector<Ref>& refs) const {
