@@ -16,6 +16,7 @@ constexpr double kLargeLineRatio = 1.2;  // a title line is this much taller tha
 constexpr int kMaxKeywordCount = 3;
 constexpr double kMinEvidence = 1.0;  // below this best score the page is "other"
 constexpr double kFirstPageWeight = 2.0;
+constexpr std::size_t kMinLayoutLines = 8;
 
 // Lower-case words of letters, digits and a few symbols, joined by single spaces, with spaces
 // around the text so phrase search can require word boundaries.
@@ -24,7 +25,7 @@ std::string Normalize(std::string_view s) {
   bool space = true;
   for (char c : s) {
     unsigned char u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '&' || c == '/' || c == '-' || c == ':') {
+    if (std::isalnum(u) || c == '&' || c == '/' || c == '-') {
       out.push_back(static_cast<char>(std::tolower(u)));
       space = false;
     } else if (!space) {
@@ -104,8 +105,11 @@ std::map<std::string, double> ScoreDocumentType(const PageText& page, const DocT
   std::vector<LineText> top(texts.begin(),
                             texts.begin() + std::min<std::size_t>(texts.size(), kTitleSearchLines));
   const std::string text = Normalize(all);
+  // A share of a handful of lines (a lone "Page 2 of 2") says nothing about layout.
   const double numeric_share =
-      lines.empty() ? 0 : static_cast<double>(numeric_lines) / static_cast<double>(lines.size());
+      lines.size() < kMinLayoutLines
+          ? 0
+          : static_cast<double>(numeric_lines) / static_cast<double>(lines.size());
 
   std::map<std::string, double> scores;
   for (const DocTypeRule& r : rules.types()) {

@@ -354,10 +354,10 @@ Status CodeSet::ImportCsv(std::string_view contents, std::string_view source, bo
       std::string u = Upper(first);
       if (IsWellFormedCpt(u)) {
         system = CodeSystem::kCpt;
-      } else if (IsWellFormedIcd10Cm(u)) {
-        system = CodeSystem::kIcd10Cm;
-      } else if (IsWellFormedHcpcs(u)) {
+      } else if (IsWellFormedHcpcs(u)) {  // letter + 4 digits without a dot
         system = CodeSystem::kHcpcs;
+      } else if (LooseIcdShape(Undotted(u))) {
+        system = CodeSystem::kIcd10Cm;
       } else {
         return Status::Corrupt(StatusPrefix(source, record_line) + "malformed code");
       }

@@ -39,9 +39,9 @@ constexpr int kMaxLabelWords = 5;
 constexpr double kFuzzyLabelQuality = 0.85;
 constexpr double kNoColonLabelQuality = 0.95;
 constexpr double kBelowQuality = 0.95;
-constexpr double kWrapQuality = 0.9;  // value continued on the next line
-constexpr double kBelowMaxGap = 1.6;  // line heights between a label row and its values
-constexpr double kCellGap = 1.5;  // word heights: a wider gap separates form cells...
+constexpr double kWrapQuality = 0.9;      // value continued on the next line
+constexpr double kBelowMaxGap = 1.6;      // line heights between a label row and its values
+constexpr double kCellGap = 1.5;          // word heights: a wider gap separates form cells...
 constexpr double kCellGapToMedian = 2.5;  // ...if also this much wider than the median gap
 constexpr int kFacilityLines = 10;
 constexpr double kFacilityQuality = 0.9;
@@ -195,20 +195,22 @@ class PageExtractor {
           key += LabelKey(tok->text);
           if (key.size() > max_key_ + 1) break;
           // A colon ends a label: "Provider: NPI:" is two labels, not "Provider NPI".
-          const bool colon_inside = k > 1 && (i + k - 1 <= t.size() ? t[i + k - 2].text.back() == ':'
-                                                                     : false);
+          const bool colon_inside =
+              k > 1 && (i + k - 1 <= t.size() ? t[i + k - 2].text.back() == ':' : false);
           if (colon_inside) break;
           const bool colon = tok->text.back() == ':';
           if (!colon && !StartsUpper(t[i].text)) continue;
           double quality = 0;
           const CompiledLabel* match = MatchKey(key, quality);
-          // A fuzzy match never extends a label already found (that would swallow the value's
-          // first word: "Surgeon: M" is not a misread "Surgeon"), nor crosses a line end.
-          if (match && quality < 1 && (best_exact || next > 0)) match = nullptr;
+          // A fuzzy match never re-reads an exact label with the value's first word added
+          // ("Surgeon: M" is not a misread "Surgeon"), nor crosses a line end.
+          if (match && quality < 1 && (next > 0 || (best_exact && match->key.size() <= best_len))) {
+            match = nullptr;
+          }
           if (match &&
               (key.size() > best_len || (key.size() == best_len && quality > best.quality))) {
-            best = {i, std::min(i + k, t.size()), match, quality * (colon ? 1.0 : kNoColonLabelQuality),
-                    colon};
+            best = {i, std::min(i + k, t.size()), match,
+                    quality * (colon ? 1.0 : kNoColonLabelQuality), colon};
             best_len = key.size();
             best_next = next;
             best_exact = quality == 1;
@@ -427,9 +429,7 @@ class PageExtractor {
     const std::vector<LabelHit>& hs = hits_[li];
     // Runs of labels with nothing after them.
     std::size_t k = 0;
-    auto empty = [&](std::size_t j) {
-      return !hs[j].tail_only && NothingRight(li, hs[j]);
-    };
+    auto empty = [&](std::size_t j) { return !hs[j].tail_only && NothingRight(li, hs[j]); };
     while (k < hs.size()) {
       if (!empty(k)) {
         ++k;
@@ -498,8 +498,7 @@ class PageExtractor {
       const Box& b = vl.tokens[idx[n]].box;
       const int h = std::max({1, a.height, b.height});
       const double gap = b.x - a.right();
-      if ((gap > kCellGap * h && gap > kCellGapToMedian * median_gap) ||
-          idx[n] != idx[n - 1] + 1) {
+      if ((gap > kCellGap * h && gap > kCellGapToMedian * median_gap) || idx[n] != idx[n - 1] + 1) {
         cells.emplace_back(start, n);
         start = n;
       }

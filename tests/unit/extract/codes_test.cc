@@ -1,1 +1,181 @@
 #include <gtest/gtest.h>
+
+#include <chartscan/extract/codes.h>
+
+namespace chartscan::extract {
+namespace {
+
+TEST(Icd10, StructureRules) {
+  for (const char* ok : {"E11.9", "I10", "S72.001A", "T81.4XXA", "W19.XXXA", "S06.0X0A", "J09.X2",
+                         "Z87.891", "E119", "C4A.0"}) {
+    EXPECT_TRUE(IsWellFormedIcd10Cm(ok)) << ok;
+  }
+  for (const char* bad : {"E1.9", "11.9", "E11.", "E11.91234", "T81.4A", "T81.4XX", "E11..9", "E1",
+                          "EE1.9", "E11-9"}) {
+    EXPECT_FALSE(IsWellFormedIcd10Cm(bad)) << bad;
+  }
+  EXPECT_EQ(CanonicalCode("e119", CodeSystem::kIcd10Cm), "E11.9");
+  EXPECT_EQ(CanonicalCode("S72001A", CodeSystem::kIcd10Cm), "S72.001A");
+}
+
+TEST(Icd10, RepairsLeadingOneReadForI) {
+  auto c = CheckCode("110", CodeSystem::kIcd10Cm, CodeSet::BuiltIn());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->code, "I10");
+  EXPECT_TRUE(c->repaired);
+  EXPECT_LT(c->confidence, 1.0);
+  auto o = CheckCode("080", CodeSystem::kIcd10Cm, CodeSet::BuiltIn());
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->code, "O80");
+  auto s = CheckCode("572.001A", CodeSystem::kIcd10Cm, CodeSet::BuiltIn());
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->code, "S72.001A");
+  auto digit = CheckCode("E11.S", CodeSystem::kIcd10Cm, CodeSet::BuiltIn());
+  EXPECT_FALSE(digit) << "E11.5 is well formed but not listed";
+  auto listed = CheckCode("N18.3O", CodeSystem::kIcd10Cm, CodeSet::BuiltIn());
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->code, "N18.30");
+}
+
+TEST(Icd10, RepairIsOnlyAcceptedForListedCodes) {
+  // I99.9 is a real code but not in the starter list; a repaired reading must be listed.
+  EXPECT_FALSE(CheckCode("199.9", CodeSystem::kIcd10Cm, CodeSet::BuiltIn()));
+  // Unrepaired, a well-formed unlisted code is accepted at lower confidence.
+  auto c = CheckCode("I99.9", CodeSystem::kIcd10Cm, CodeSet::BuiltIn());
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->known);
+  EXPECT_LT(c->confidence, 1.0);
+  EXPECT_FALSE(CheckCode("110", CodeSystem::kIcd10Cm, CodeSet::BuiltIn(), false));
+}
+
+TEST(Icd10, CompleteListRejectsUnknownCodes) {
+  CodeSet set;
+  ASSERT_TRUE(set.Add("E11.9", "diabetes", CodeSystem::kIcd10Cm).ok());
+  set.SetComplete(CodeSystem::kIcd10Cm, true);
+  EXPECT_TRUE(CheckCode("E11.9", CodeSystem::kIcd10Cm, set));
+  EXPECT_FALSE(CheckCode("E11.8", CodeSystem::kIcd10Cm, set));
+}
+
+TEST(Cpt, StructureByCategory) {
+  for (const char* ok : {"99213", "3074F", "0042T", "0001U", "00790"}) {
+    EXPECT_TRUE(IsWellFormedCpt(ok)) << ok;
+  }
+  for (const char* bad : {"9921", "992133", "3074X", "A1234", "99.13"}) {
+    EXPECT_FALSE(IsWellFormedCpt(bad)) << bad;
+  }
+}
+
+TEST(Hcpcs, LetterAThroughVAndFourDigits) {
+  EXPECT_TRUE(IsWellFormedHcpcs("J1100"));
+  EXPECT_TRUE(IsWellFormedHcpcs("A0427"));
+  EXPECT_FALSE(IsWellFormedHcpcs("W1234"));
+  EXPECT_FALSE(IsWellFormedHcpcs("J110"));
+}
+
+TEST(CodeSet, BuiltInListHoldsCommonCodesWithDescriptions) {
+  const CodeSet& s = CodeSet::BuiltIn();
+  EXPECT_GE(s.Count(CodeSystem::kIcd10Cm), 200u);
+  EXPECT_GE(s.Count(CodeSystem::kCpt), 100u);
+  EXPECT_GE(s.Count(CodeSystem::kHcpcs), 20u);
+  for (const auto& [code, system] :
+       std::vector<std::pair<const char*, CodeSystem>>{{"E11.9", CodeSystem::kIcd10Cm},
+                                                       {"S72.001A", CodeSystem::kIcd10Cm},
+                                                       {"99223", CodeSystem::kCpt},
+                                                       {"3074F", CodeSystem::kCpt},
+                                                       {"J1100", CodeSystem::kHcpcs}}) {
+    const CodeEntry* e = s.Find(code, system);
+    ASSERT_NE(e, nullptr) << code;
+    EXPECT_FALSE(e->description.empty()) << code;
+  }
+  EXPECT_FALSE(s.IsComplete(CodeSystem::kIcd10Cm));
+}
+
+std::string OrderLine(int order, const std::string& code, int header, const std::string& short_d,
+                      const std::string& long_d) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%05d %-7s %d %-60s %s\n", order, code.c_str(), header,
+                short_d.c_str(), long_d.c_str());
+  return buf;
+}
+
+TEST(CodeSet, ImportsTheCmsOrderFileFormat) {
+  const std::string file = OrderLine(1, "A00", 0, "Cholera", "Cholera") +
+                           OrderLine(2, "A000", 1, "Cholera due to Vibrio cholerae 01, biovar chol",
+                                     "Cholera due to Vibrio cholerae 01, biovar cholerae") +
+                           "\n" +
+                           OrderLine(3, "S72001A", 1, "Fx unsp part of neck of r femur",
+                                     "Fracture of unspecified part of neck of right femur");
+  CodeSet set;
+  ASSERT_TRUE(set.ImportCmsOrderFile(file, "order.txt").ok());
+  EXPECT_EQ(set.size(), 3u);
+  EXPECT_TRUE(set.IsComplete(CodeSystem::kIcd10Cm));
+  const CodeEntry* header = set.Find("A00", CodeSystem::kIcd10Cm);
+  ASSERT_NE(header, nullptr);
+  EXPECT_FALSE(header->billable);
+  const CodeEntry* a000 = set.Find("A00.0", CodeSystem::kIcd10Cm);
+  ASSERT_NE(a000, nullptr);
+  EXPECT_EQ(a000->description, "Cholera due to Vibrio cholerae 01, biovar cholerae");
+  EXPECT_TRUE(set.Contains("S72.001A", CodeSystem::kIcd10Cm));
+}
+
+TEST(CodeSet, ImportErrorsNameTheFileAndLine) {
+  CodeSet set;
+  const std::string file = OrderLine(1, "A00", 0, "Cholera", "Cholera") + "garbage line here\n";
+  Status st = set.ImportCmsOrderFile(file, "icd10cm_order.txt");
+  EXPECT_EQ(st.code(), StatusCode::kCorrupt);
+  EXPECT_NE(st.message().find("icd10cm_order.txt:2"), std::string::npos) << st.message();
+
+  Status csv = set.ImportCsv("code,description\nE11.9,ok\nNOTACODE,bad\n", "codes.csv");
+  EXPECT_EQ(csv.code(), StatusCode::kCorrupt);
+  EXPECT_NE(csv.message().find("codes.csv:3"), std::string::npos) << csv.message();
+  Status quote = set.ImportCsv("E11.9,\"unterminated\n", "q.csv");
+  EXPECT_NE(quote.message().find("q.csv:1"), std::string::npos) << quote.message();
+}
+
+TEST(CodeSet, CsvImportInfersTheSystemAndHandlesQuotes) {
+  CodeSet set;
+  ASSERT_TRUE(set.ImportCsv("E11.9,\"Diabetes, type 2\"\n99213,Office visit\nJ1100,Dexamethasone\n"
+                            "4010F,ACE inhibitor,CPT\n",
+                            "x.csv")
+                  .ok());
+  EXPECT_EQ(set.Find("E11.9", CodeSystem::kIcd10Cm)->description, "Diabetes, type 2");
+  EXPECT_TRUE(set.Contains("99213", CodeSystem::kCpt));
+  EXPECT_TRUE(set.Contains("J1100", CodeSystem::kHcpcs));
+  EXPECT_TRUE(set.Contains("4010F", CodeSystem::kCpt));
+}
+
+TEST(CodeSet, SaveAndLoadRoundTrip) {
+  MemEnv env;
+  CodeSet set;
+  ASSERT_TRUE(set.ImportCmsOrderFile(OrderLine(1, "A000", 1, "Cholera", "Cholera, \"classic\""),
+                                     "order.txt")
+                  .ok());
+  ASSERT_TRUE(set.Add("99213", "Office visit", CodeSystem::kCpt).ok());
+  ASSERT_TRUE(set.Save("/codes", env).ok());
+  auto loaded = CodeSet::Load("/codes", env);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->size(), 2u);
+  EXPECT_TRUE(loaded->IsComplete(CodeSystem::kIcd10Cm));
+  EXPECT_FALSE(loaded->IsComplete(CodeSystem::kCpt));
+  EXPECT_EQ(loaded->Find("A00.0", CodeSystem::kIcd10Cm)->description, "Cholera, \"classic\"");
+  EXPECT_EQ(loaded->ToCsv(), set.ToCsv());
+}
+
+TEST(CodeSet, ImportFileDetectsTheFormatAndReportsMissingFiles) {
+  MemEnv env;
+  ASSERT_TRUE(env.CreateDirs("/in").ok());
+  ASSERT_TRUE(env.WriteFileAtomic("/in/order.txt",
+                                  OrderLine(1, "I10", 1, "Hypertension", "Essential hypertension"))
+                  .ok());
+  ASSERT_TRUE(
+      env.WriteFileAtomic("/in/list.csv", "code,description,system\n99223,Admit,CPT\n").ok());
+  CodeSet set;
+  ASSERT_TRUE(set.ImportFile("/in/order.txt", env).ok());
+  ASSERT_TRUE(set.ImportFile("/in/list.csv", env).ok());
+  EXPECT_TRUE(set.Contains("I10", CodeSystem::kIcd10Cm));
+  EXPECT_TRUE(set.Contains("99223", CodeSystem::kCpt));
+  EXPECT_FALSE(set.ImportFile("/in/missing.csv", env).ok());
+}
+
+}  // namespace
+}  // namespace chartscan::extract

@@ -1,1 +1,100 @@
 #include <gtest/gtest.h>
+
+#include <chartscan/extract/dates.h>
+
+namespace chartscan::extract {
+namespace {
+
+DateParseOptions Ref(bool birth = false) {
+  DateParseOptions o;
+  o.reference = {2025, 6, 30};
+  o.birth_date = birth;
+  return o;
+}
+
+TEST(Dates, ParsesEveryCommonUsForm) {
+  for (const char* text : {"03/14/1952", "3/14/1952", "1952-03-14", "14-Mar-1952", "14 Mar 1952",
+                           "March 14, 1952", "Mar 14 1952", "Mar. 14, 1952", "03-14-1952",
+                           "03.14.1952", "14 March 1952", "(03/14/1952),"}) {
+    auto d = ParseDate(text, Ref());
+    ASSERT_TRUE(d.has_value()) << text;
+    EXPECT_EQ(d->date.Iso(), "1952-03-14") << text;
+    EXPECT_EQ(d->confidence, 1.0) << text;
+    EXPECT_FALSE(d->repaired) << text;
+  }
+}
+
+TEST(Dates, TwoDigitYearOfBirthIsNeverInTheFuture) {
+  auto dob = ParseDate("3/14/52", Ref(true));
+  ASSERT_TRUE(dob);
+  EXPECT_EQ(dob->date.Iso(), "1952-03-14");
+  // 07/01/25 would be the day after the reference: a birth date cannot be, so 1925.
+  auto late = ParseDate("07/01/25", Ref(true));
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->date.Iso(), "1925-07-01");
+  auto recent = ParseDate("06/29/25", Ref(true));
+  ASSERT_TRUE(recent);
+  EXPECT_EQ(recent->date.Iso(), "2025-06-29");
+}
+
+TEST(Dates, TwoDigitServiceYearFallsNearTheReference) {
+  auto d = ParseDate("3/14/24", Ref());
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->date.Iso(), "2024-03-14");
+  auto old = ParseDate("3/14/52", Ref());
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->date.Iso(), "1952-03-14");
+}
+
+TEST(Dates, RejectsImpossibleDates) {
+  for (const char* text : {"02/30/2020", "13/01/2020", "2021-02-29", "00/10/2020", "31-Apr-2020",
+                           "04/31/2020", "1/1/1700", "hello"}) {
+    EXPECT_FALSE(ParseDate(text, Ref()).has_value()) << text;
+  }
+  EXPECT_TRUE(ParseDate("02/29/2024", Ref()).has_value());
+}
+
+TEST(Dates, RepairsOcrConfusionsOnlyWhenTheResultIsValid) {
+  auto d = ParseDate("O3/l4/I952", Ref());
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->date.Iso(), "1952-03-14");
+  EXPECT_TRUE(d->repaired);
+  EXPECT_LT(d->confidence, 1.0);
+  auto s = ParseDate("12/2S/2019", Ref());
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->date.Iso(), "2019-12-25");
+  // "4O" repairs to 40, not a day: no date.
+  EXPECT_FALSE(ParseDate("03/4O/1952", Ref()).has_value());
+  DateParseOptions strict = Ref();
+  strict.allow_ocr_repair = false;
+  EXPECT_FALSE(ParseDate("O3/14/1952", strict).has_value());
+}
+
+TEST(Dates, BirthDateAfterTheReferenceHasLowConfidence) {
+  auto d = ParseDate("01/01/2030", Ref(true));
+  ASSERT_TRUE(d);
+  EXPECT_LT(d->confidence, 0.5);
+}
+
+TEST(Dates, ParseDateAtReportsTheWordsItUsed) {
+  std::vector<std::string_view> words = {"September", "25,", "2024", "Dr.", "Evelyn"};
+  auto d = ParseDateAt(words, Ref());
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->tokens_used, 3);
+  EXPECT_EQ(d->date.Iso(), "2024-09-25");
+  std::vector<std::string_view> one = {"18-Nov-1969", "Sex:"};
+  auto e = ParseDateAt(one, Ref());
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->tokens_used, 1);
+}
+
+TEST(Dates, IsoHelpers) {
+  EXPECT_EQ(ParseIsoDate("2024-02-29")->Iso(), "2024-02-29");
+  EXPECT_FALSE(ParseIsoDate("2023-02-29"));
+  EXPECT_FALSE(ParseIsoDate("2024-2-29"));
+  EXPECT_EQ(CivilDateFromMicros(0).Iso(), "1970-01-01");
+  EXPECT_EQ(CivilDateFromMicros(1'700'000'000'000'000LL).Iso(), "2023-11-14");
+}
+
+}  // namespace
+}  // namespace chartscan::extract

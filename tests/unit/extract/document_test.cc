@@ -1,1 +1,125 @@
+// Per-document merge and page identities.
 #include <gtest/gtest.h>
+
+#include <chartscan/extract/extractor.h>
+
+#include "page_builder.h"
+
+namespace chartscan::extract {
+namespace {
+
+using testing::PageBuilder;
+
+Extractor Make() {
+  ExtractOptions o;
+  o.reference_date = "2025-06-30";
+  auto e = Extractor::Create(o);
+  EXPECT_TRUE(e.ok());
+  return std::move(e).value();
+}
+
+PageText Header(const std::string& name, const std::string& mrn, const std::string& dob,
+                const std::string& body = "") {
+  PageBuilder b;
+  b.Text(100, "Patient: " + name + "   MRN: " + mrn + "   DOB: " + dob);
+  if (!body.empty()) b.Text(140, body);
+  return b.Build();
+}
+
+TEST(Document, AgreeingPagesGiveOneValueWithHigherConfidence) {
+  std::vector<PageText> pages = {Header("Hall, Debra", "46-76803", "10/25/1955"),
+                                 Header("Debra Hall", "4676803", "10/25/1955")};
+  DocumentFields doc = Make().ExtractDocument(pages);
+  ASSERT_NE(doc.Find("mrn"), nullptr);
+  EXPECT_EQ(doc.Find("mrn")->normalized, "4676803");
+  EXPECT_FALSE(doc.Find("mrn")->needs_review);
+  EXPECT_EQ(doc.Find("patient_name")->normalized, "DEBRA HALL");
+  int mrns = 0;
+  for (const Field& f : doc.fields) mrns += f.name == "mrn";
+  EXPECT_EQ(mrns, 1);
+  auto single = Make().ExtractPage(pages[0]);
+  double page_conf = 0;
+  for (const Field& f : single) {
+    if (f.name == "mrn") page_conf = f.confidence;
+  }
+  EXPECT_GT(doc.Find("mrn")->confidence, page_conf);
+  ASSERT_EQ(doc.pages.size(), 2u);
+  EXPECT_FALSE(doc.pages[1].disagrees);
+}
+
+TEST(Document, ConflictingMrnsNeedReviewInsteadOfAGuess) {
+  std::vector<PageText> pages = {Header("Hall, Debra", "4676803", "10/25/1955"),
+                                 Header("Hall, Debra", "9912345", "10/25/1955")};
+  DocumentFields doc = Make().ExtractDocument(pages);
+  ASSERT_NE(doc.Find("mrn"), nullptr);
+  EXPECT_TRUE(doc.Find("mrn")->needs_review);
+  EXPECT_TRUE(doc.needs_review);
+  EXPECT_FALSE(doc.Find("dob")->needs_review);
+}
+
+TEST(Document, PageIdentityFlagsAMisfiledPage) {
+  std::vector<PageText> pages = {Header("Hall, Debra", "4676803", "10/25/1955"),
+                                 Header("Hall, Debra", "4676803", "10/25/1955"),
+                                 Header("Price, David", "E9612127", "01/23/1954")};
+  DocumentFields doc = Make().ExtractDocument(pages);
+  ASSERT_EQ(doc.pages.size(), 3u);
+  EXPECT_EQ(doc.Find("patient_name")->normalized, "DEBRA HALL");
+  EXPECT_FALSE(doc.pages[0].disagrees);
+  EXPECT_TRUE(doc.pages[2].disagrees);
+  EXPECT_EQ(doc.pages[2].mrn, "E9612127");
+  EXPECT_EQ(doc.pages[2].patient_name, "DAVID PRICE");
+  EXPECT_TRUE(doc.Find("patient_name")->needs_review);
+}
+
+TEST(Document, CodesAreDistinctInOrderOfFirstAppearance) {
+  std::vector<PageText> pages = {
+      Header("Hall, Debra", "4676803", "10/25/1955", "Dx: hypertension (I10), GERD (K21.9)"),
+      Header("Hall, Debra", "4676803", "10/25/1955", "Dx: anemia (D64.9), again (I10) CPT 99232")};
+  DocumentFields doc = Make().ExtractDocument(pages);
+  std::vector<std::string> icd;
+  for (const Field& f : doc.fields) {
+    if (f.name == "icd10") icd.push_back(f.normalized);
+  }
+  EXPECT_EQ(icd, (std::vector<std::string>{"I10", "K21.9", "D64.9"}));
+  ASSERT_NE(doc.Find("cpt"), nullptr);
+  EXPECT_EQ(doc.Find("cpt")->page_index, 1);
+}
+
+TEST(Document, LowConfidenceFieldNeedsReview) {
+  PageText page = PageBuilder().Text(100, "MRN: 00995923", 100, 35).Build();
+  DocumentFields doc = Make().ExtractDocument(std::vector<PageText>{page});
+  ASSERT_NE(doc.Find("mrn"), nullptr);
+  EXPECT_TRUE(doc.Find("mrn")->needs_review);
+}
+
+TEST(Document, MergeKeepsTheEvidenceOfTheChosenValue) {
+  std::vector<std::vector<Field>> per_page(2);
+  Field a;
+  a.name = "dob";
+  a.normalized = "1955-10-25";
+  a.confidence = 0.7;
+  a.page_index = 0;
+  a.box = {1, 2, 3, 4};
+  Field b = a;
+  b.confidence = 0.9;
+  b.page_index = 1;
+  b.box = {5, 6, 7, 8};
+  per_page[0].push_back(a);
+  per_page[1].push_back(b);
+  DocumentFields doc = Make().MergeDocument(per_page);
+  ASSERT_NE(doc.Find("dob"), nullptr);
+  EXPECT_EQ(doc.Find("dob")->page_index, 1);
+  EXPECT_EQ(doc.Find("dob")->box, (Box{5, 6, 7, 8}));
+}
+
+TEST(Document, ConvenienceFunctionValidatesOptions) {
+  ExtractOptions bad;
+  bad.review_threshold = -1;
+  EXPECT_FALSE(ExtractDocument(std::vector<PageText>{}, bad).ok());
+  auto ok = ExtractDocument(std::vector<PageText>{});
+  ASSERT_TRUE(ok.ok());
+  EXPECT_TRUE(ok->fields.empty());
+}
+
+}  // namespace
+}  // namespace chartscan::extract

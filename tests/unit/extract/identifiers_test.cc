@@ -1,1 +1,85 @@
 #include <gtest/gtest.h>
+
+#include <chartscan/extract/identifiers.h>
+
+namespace chartscan::extract {
+namespace {
+
+TEST(Mrn, KeepsLeadingZerosAndNormalizesToLettersAndDigits) {
+  EXPECT_EQ(ParseMrn("00322818")->normalized, "00322818");
+  EXPECT_EQ(ParseMrn("e9612127")->normalized, "E9612127");
+  EXPECT_EQ(ParseMrn("46-76803")->normalized, "4676803");
+  EXPECT_EQ(ParseMrn("MR1234567.")->normalized, "MR1234567");
+}
+
+TEST(Mrn, RepairsConfusableLettersInsideTheDigits) {
+  auto m = ParseMrn("0032O818");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->normalized, "00320818");
+  EXPECT_TRUE(m->repaired);
+  EXPECT_LT(m->confidence, 1.0);
+}
+
+TEST(Mrn, RejectsWordsAndShortNumbers) {
+  EXPECT_FALSE(ParseMrn("123"));
+  EXPECT_FALSE(ParseMrn("Smith"));
+  EXPECT_FALSE(ParseMrn("10/25/1955"));
+}
+
+TEST(Npi, CheckDigitUsesTheCardIssuerPrefix) {
+  // The NPI standard's worked example: 123456789 has check digit 3.
+  EXPECT_EQ(NpiCheckDigit("123456789"), '3');
+  EXPECT_TRUE(IsValidNpi("1234567893"));
+  EXPECT_FALSE(IsValidNpi("1234567890"));
+  EXPECT_FALSE(IsValidNpi("123456789"));
+}
+
+TEST(Npi, FailedCheckIsKeptWithLowConfidence) {
+  auto n = ParseNpi("1234567890");
+  ASSERT_TRUE(n);
+  EXPECT_FALSE(n->valid);
+  EXPECT_LT(n->confidence, 0.5);
+}
+
+TEST(Npi, RepairIsAcceptedOnlyWhenTheCheckPasses) {
+  auto r = ParseNpi("l234567893");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->normalized, "1234567893");
+  EXPECT_TRUE(r->repaired);
+  EXPECT_FALSE(ParseNpi("l234567890"));
+}
+
+TEST(Names, LastCommaFirstAndFirstLastNormalizeAlike) {
+  for (const char* text : {"Ramirez, Matthew L", "RAMIREZ, MATTHEW L", "Matthew L. Ramirez",
+                           "MATTHEW RAMIREZ", "Ramirez, Matthew"}) {
+    auto n = ParseName(text);
+    ASSERT_TRUE(n) << text;
+    EXPECT_EQ(n->normalized, "MATTHEW RAMIREZ") << text;
+    EXPECT_EQ(n->family, "RAMIREZ") << text;
+  }
+}
+
+TEST(Names, DropsHonorificsAndCredentials) {
+  EXPECT_EQ(ParseName("Dr. Wei H. Abernathy, DO")->normalized, "WEI ABERNATHY");
+  EXPECT_EQ(ParseName("HADDAD, BARBARA DO")->normalized, "BARBARA HADDAD");
+  EXPECT_EQ(ParseName("Robert Cruz, MD")->normalized, "ROBERT CRUZ");
+  EXPECT_EQ(ParseName("Kathleen O'Brien")->family, "O'BRIEN");
+}
+
+TEST(Names, StopsAtTheFirstWordThatCannotBeAName) {
+  std::vector<std::string_view> words = {"Dr.", "Barbara", "Haddad", "on", "20-May-2019"};
+  auto n = ParseNameAt(words);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->tokens_used, 3);
+  EXPECT_EQ(n->normalized, "BARBARA HADDAD");
+}
+
+TEST(Names, RejectsSingleWordsAndProse) {
+  EXPECT_FALSE(ParseName("Signature"));
+  EXPECT_FALSE(ParseName("is a 49-year-old man"));
+  std::vector<std::string_view> prose = {"tolerated", "the", "procedure"};
+  EXPECT_FALSE(ParseNameAt(prose));
+}
+
+}  // namespace
+}  // namespace chartscan::extract

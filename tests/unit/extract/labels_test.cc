@@ -1,1 +1,287 @@
+// Page-level extraction: labels, values right of and below them, codes in context.
+#include <algorithm>
+
 #include <gtest/gtest.h>
+
+#include <chartscan/extract/extractor.h>
+
+#include "page_builder.h"
+
+namespace chartscan::extract {
+namespace {
+
+using testing::PageBuilder;
+
+std::vector<Field> Extract(const PageText& page, const ExtractOptions& o = {}) {
+  ExtractOptions options = o;
+  if (options.reference_date.empty()) options.reference_date = "2025-06-30";
+  auto e = Extractor::Create(options);
+  EXPECT_TRUE(e.ok()) << e.status().ToString();
+  return e->ExtractPage(page, 0);
+}
+
+const Field* Find(const std::vector<Field>& fields, const std::string& name) {
+  auto it =
+      std::find_if(fields.begin(), fields.end(), [&](const Field& f) { return f.name == name; });
+  return it == fields.end() ? nullptr : &*it;
+}
+
+std::vector<std::string> All(const std::vector<Field>& fields, const std::string& name) {
+  std::vector<std::string> out;
+  for (const Field& f : fields) {
+    if (f.name == name) out.push_back(f.normalized);
+  }
+  return out;
+}
+
+TEST(Labels, ValueRightOfLabelOnSameLine) {
+  PageText page = PageBuilder()
+                      .Text(100, "Patient Name: Ramirez, Matthew L   MRN: 002638083")
+                      .Text(140, "DOB: 11/18/1969   Admit Date: 05/15/2019")
+                      .Build();
+  auto fields = Extract(page);
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "MATTHEW RAMIREZ");
+  EXPECT_EQ(Find(fields, "patient_family_name")->normalized, "RAMIREZ");
+  EXPECT_EQ(Find(fields, "mrn")->normalized, "002638083");
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1969-11-18");
+  EXPECT_EQ(Find(fields, "admission_date")->normalized, "2019-05-15");
+  for (const Field& f : fields) {
+    EXPECT_GT(f.confidence, 0.8) << f.name;
+    EXPECT_FALSE(f.needs_review) << f.name;
+  }
+}
+
+TEST(Labels, ValueBelowLabelOnForm) {
+  // Small labels above values, columns separated by wide gaps.
+  PageText page =
+      PageBuilder()
+          .Line(100, {{"Patient", 100}, {"MRN", 900}, {"DOB", 1400}})
+          .Line(140, {{"Diane", 100}, {"Brown", 220}, {"00995923", 900}, {"05/20/1973", 1400}})
+          .Line(200, {{"Date", 100}, {"of", 190}, {"Procedure", 240}, {"Surgeon", 900}})
+          .Line(240, {{"09/25/2024", 100}, {"Dr.", 900}, {"Evelyn", 980}, {"Morris", 1120}})
+          .Build();
+  auto fields = Extract(page);
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "DIANE BROWN");
+  EXPECT_EQ(Find(fields, "mrn")->normalized, "00995923");
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1973-05-20");
+  ASSERT_NE(Find(fields, "date_of_service"), nullptr);
+  EXPECT_EQ(Find(fields, "date_of_service")->normalized, "2024-09-25");
+  EXPECT_EQ(Find(fields, "date_of_service")->role, "surgery");
+  EXPECT_EQ(Find(fields, "provider")->normalized, "EVELYN MORRIS");
+}
+
+TEST(Labels, EvidenceBoxIsTheUnionOfTheValueWords) {
+  PageText page =
+      PageBuilder().Line(100, {{"Patient:", 100}, {"Diane", 300}, {"Brown", 420}}).Build();
+  auto fields = Extract(page);
+  const Field* f = Find(fields, "patient_name");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->box.x, 300);
+  EXPECT_EQ(f->box.right(), 420 + 5 * PageBuilder::kCharWidth);
+  EXPECT_EQ(f->box.y, 100);
+  EXPECT_EQ(f->value, "Diane Brown");
+}
+
+TEST(Labels, ToleratesOneWrongCharacterInLongLabelsOnly) {
+  auto fuzzy = Extract(PageBuilder().Text(100, "Patlent Name: Diane Brown").Build());
+  ASSERT_NE(Find(fuzzy, "patient_name"), nullptr);
+  EXPECT_LT(Find(fuzzy, "patient_name")->confidence, 0.9) << "a fuzzy label lowers confidence";
+  auto birth = Extract(PageBuilder().Text(100, "Date of Blrth: 05/20/1973").Build());
+  ASSERT_NE(Find(birth, "dob"), nullptr);
+  EXPECT_EQ(Find(birth, "dob")->normalized, "1973-05-20");
+  // "MRM" is one letter off "MRN" but too short to trust.
+  EXPECT_EQ(Find(Extract(PageBuilder().Text(100, "MRM: 00995923").Build()), "mrn"), nullptr);
+}
+
+TEST(Labels, LabelsIgnoreCaseAndPunctuation) {
+  auto fields = Extract(PageBuilder().Text(100, "med rec #: 00123456   d.o.b.: 1/2/1960").Build());
+  ASSERT_NE(Find(fields, "mrn"), nullptr);
+  EXPECT_EQ(Find(fields, "mrn")->normalized, "00123456");
+  ASSERT_NE(Find(fields, "dob"), nullptr);
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1960-01-02");
+  auto glued = Extract(PageBuilder().Text(100, "MRN:00123456").Build());
+  ASSERT_NE(Find(glued, "mrn"), nullptr);
+  EXPECT_EQ(Find(glued, "mrn")->normalized, "00123456");
+}
+
+TEST(Labels, ProseIsNotALabel) {
+  auto fields =
+      Extract(PageBuilder()
+                  .Text(100, "The patient is a 49-year-old man seen by the physician today.")
+                  .Text(140, "Physician Signature")
+                  .Build());
+  EXPECT_EQ(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "provider"), nullptr);
+}
+
+TEST(Labels, DateRoleComesFromTheLabelNotThePosition) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "Printed 01/02/2024 10:15")
+                            .Text(140, "Comparison: Prior study dated 11/18/2022.")
+                            .Text(180, "Collected: 03/04/2023   Exam Date: 03/05/2023")
+                            .Build());
+  std::vector<std::string> dos = All(fields, "date_of_service");
+  ASSERT_EQ(dos.size(), 2u);
+  EXPECT_EQ(dos[0], "2023-03-04");
+  EXPECT_EQ(Find(fields, "date_of_service")->role, "collected");
+  EXPECT_EQ(dos[1], "2023-03-05");
+  EXPECT_EQ(Find(fields, "dob"), nullptr);
+}
+
+TEST(Labels, ValueWrappedToTheNextLine) {
+  auto fields =
+      Extract(PageBuilder()
+                  .Text(100, "Sex: M   Collection Date: 12-Sep-2024   Ordering Physician: Cynthia")
+                  .Text(140, "Phillips, DO   NPI: 1234567893   Admission")
+                  .Text(180, "Date: 18-")
+                  .Text(220, "May-2022")
+                  .Build());
+  ASSERT_NE(Find(fields, "provider"), nullptr);
+  EXPECT_EQ(Find(fields, "provider")->normalized, "CYNTHIA PHILLIPS");
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1234567893");
+  ASSERT_NE(Find(fields, "admission_date"), nullptr);
+  EXPECT_EQ(Find(fields, "admission_date")->normalized, "2022-05-18");
+}
+
+TEST(Labels, NpiFailingItsCheckDigitNeedsReview) {
+  auto bad_fields = Extract(PageBuilder().Text(100, "NPI: 1234567890").Build());
+  const Field* f = Find(bad_fields, "provider_npi");
+  ASSERT_NE(f, nullptr);
+  EXPECT_TRUE(f->needs_review);
+  auto ok_fields = Extract(PageBuilder().Text(100, "NPI: 1234567893").Build());
+  const Field* ok = Find(ok_fields, "provider_npi");
+  ASSERT_NE(ok, nullptr);
+  EXPECT_FALSE(ok->needs_review);
+  EXPECT_GT(ok->confidence, f->confidence);
+}
+
+TEST(Labels, LowOcrConfidenceLowersFieldConfidence) {
+  PageText page = PageBuilder().Text(100, "MRN: 00995923", 100, 40).Build();
+  auto fields = Extract(page);
+  const Field* f = Find(fields, "mrn");
+  ASSERT_NE(f, nullptr);
+  EXPECT_LT(f->confidence, 0.6);
+  EXPECT_TRUE(f->needs_review);
+}
+
+TEST(Labels, FacilityRulesExtendTheVocabulary) {
+  FieldRules rules = FieldRules::BuiltIn();
+  ASSERT_TRUE(rules
+                  .Extend(R"({"version": 1, "fields": [
+                    {"name": "mrn", "labels": ["Hosp No"]},
+                    {"name": "bed", "type": "text", "labels": ["Bed Nbr"]}]})",
+                          "facility.json")
+                  .ok());
+  ExtractOptions o;
+  o.field_rules = &rules;
+  auto fields = Extract(PageBuilder().Text(100, "Hosp No: A123456   Bed Nbr: 4W-12").Build(), o);
+  ASSERT_NE(Find(fields, "mrn"), nullptr);
+  EXPECT_EQ(Find(fields, "mrn")->normalized, "A123456");
+  ASSERT_NE(Find(fields, "bed"), nullptr);
+  EXPECT_EQ(Find(fields, "bed")->normalized, "4W-12");
+}
+
+TEST(Labels, BadRulesFileIsAnErrorNamingTheFile) {
+  FieldRules rules = FieldRules::BuiltIn();
+  Status st = rules.Extend("{\"fields\": [", "/etc/chartscan/facility.json");
+  EXPECT_EQ(st.code(), StatusCode::kCorrupt);
+  EXPECT_NE(st.message().find("/etc/chartscan/facility.json"), std::string::npos);
+  Status type = rules.Extend(R"({"fields": [{"name": "x", "type": "colour"}]})", "f.json");
+  EXPECT_EQ(type.code(), StatusCode::kCorrupt);
+  MemEnv env;
+  EXPECT_FALSE(FieldRules::Load("/missing.json", env).ok());
+  EXPECT_EQ(FieldRules::BuiltIn().Find("mrn")->type, ValueType::kIdentifier);
+}
+
+TEST(Facility, TopLineEndingInAFacilityWord) {
+  auto fields = Extract(PageBuilder()
+                            .Text(60, "12/02/2023 14:05 FROM: Old Mill Medical Center FAX 555-0101")
+                            .Text(100, "Old Mill Medical Center")
+                            .Text(140, "Department of Radiology")
+                            .Build());
+  ASSERT_NE(Find(fields, "facility"), nullptr);
+  EXPECT_EQ(Find(fields, "facility")->normalized, "Old Mill Medical Center");
+}
+
+TEST(Icd10, CodesInParenthesesAndAfterKeywords) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "1. Hypertension (I10) - continue home medications.")
+                            .Text(140, "2. Fracture of right femur, ICD-10 S72.001A")
+                            .Text(180, "3. E11.9 - Type 2 diabetes mellitus")
+                            .Text(220, "4. Hypertension again (I10)")
+                            .Build());
+  EXPECT_EQ(All(fields, "icd10"), (std::vector<std::string>{"I10", "S72.001A", "E11.9"}));
+}
+
+TEST(Icd10, RepairsLeadingOneReadForIInContextOnly) {
+  auto fields = Extract(PageBuilder().Text(100, "Essential hypertension (110)").Build());
+  ASSERT_EQ(All(fields, "icd10"), std::vector<std::string>{"I10"});
+  EXPECT_LT(Find(fields, "icd10")->confidence, 0.9);
+  auto vitals = Extract(PageBuilder().Text(100, "HR 110 and BP 130/70").Build());
+  EXPECT_TRUE(All(vitals, "icd10").empty());
+}
+
+TEST(Icd10, WordsThatLookLikeCodesAreNotCodes) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "Vitamin B12 level and A1c were drawn; Room E4136144.")
+                            .Text(140, "Accession: L32-878848")
+                            .Build());
+  EXPECT_TRUE(All(fields, "icd10").empty());
+  EXPECT_TRUE(All(fields, "hcpcs").empty());
+}
+
+TEST(Cpt, ZipCodeAfterStateIsNotACptCode) {
+  // 99213 is a listed CPT code, but after a state abbreviation it is a ZIP code.
+  auto fields = Extract(PageBuilder().Text(100, "5292 Walnut Ave., Westbury, NY 99213").Build());
+  EXPECT_TRUE(All(fields, "cpt").empty());
+}
+
+TEST(Cpt, AmountsLabValuesAndPhoneNumbersAreNotCptCodes) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "Balance due $99213 or 99213.00 dollars")
+                            .Text(140, "Glucose 99213 mg/dL")
+                            .Text(180, "Phone (970) 99213 ext 99214")
+                            .Text(220, "Account # 99215")
+                            .Build());
+  EXPECT_TRUE(All(fields, "cpt").empty());
+}
+
+TEST(Cpt, LabelOrParenthesisPatternOrCodeListMakesACode) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "Initial hospital care, high complexity (CPT 99223)")
+                            .Text(140, "Billing: CPT 12345 - unlisted in our starter list")
+                            .Text(180, "Procedure code: 3074F")
+                            .Text(220, "Venipuncture 36415 performed")
+                            .Build());
+  EXPECT_EQ(All(fields, "cpt"), (std::vector<std::string>{"99223", "12345", "3074F", "36415"}));
+  // Without a label, a listed code is still taken, at lower confidence.
+  double labelled = 0, bare = 0;
+  for (const Field& f : fields) {
+    if (f.normalized == "99223") labelled = f.confidence;
+    if (f.normalized == "36415") bare = f.confidence;
+  }
+  EXPECT_GT(labelled, bare);
+  auto unlisted = Extract(PageBuilder().Text(100, "Order number 12345 shipped").Build());
+  EXPECT_TRUE(All(unlisted, "cpt").empty());
+}
+
+TEST(Hcpcs, LevelTwoCodesWithContext) {
+  auto fields = Extract(PageBuilder().Text(100, "HCPCS J1100 dexamethasone 4 mg given").Build());
+  EXPECT_EQ(All(fields, "hcpcs"), std::vector<std::string>{"J1100"});
+}
+
+TEST(ExtractOptions, ValidateRejectsBadValues) {
+  ExtractOptions o;
+  o.reference_date = "2025-13-01";
+  EXPECT_FALSE(o.Validate().ok());
+  EXPECT_FALSE(Extractor::Create(o).ok());
+  o.reference_date = "";
+  o.review_threshold = 1.5;
+  EXPECT_FALSE(o.Validate().ok());
+  EXPECT_TRUE(ExtractOptions().Validate().ok());
+}
+
+}  // namespace
+}  // namespace chartscan::extract

@@ -48,18 +48,35 @@ const std::vector<std::string> kScored = {"patient_name",
                                           "icd10",
                                           "cpt"};
 
-// Gates, from measurements on this batch (see the printed table) with margin.
-const std::map<std::string, double> kMinRecall = {
-    {"patient_name", 0.95},  {"mrn", 0.95},           {"dob", 0.95},     {"date_of_service", 0.9},
-    {"admission_date", 0.9}, {"discharge_date", 0.9}, {"provider", 0.9}, {"provider_npi", 0.95},
-    {"facility", 0.9},       {"icd10", 0.95},         {"cpt", 0.95}};
-const std::map<std::string, double> kMinPrecision = {
-    {"patient_name", 0.95},  {"mrn", 0.95},           {"dob", 0.95},     {"date_of_service", 0.9},
-    {"admission_date", 0.9}, {"discharge_date", 0.9}, {"provider", 0.9}, {"provider_npi", 0.95},
-    {"facility", 0.9},       {"icd10", 0.95},         {"cpt", 0.95}};
-constexpr double kMinDocTypeAccuracyPerDocument = 0.95;
-constexpr double kMinDocTypeAccuracyPerPage = 0.85;
-constexpr double kMinDocumentFieldAccuracy = 0.95;  // merged identity fields per document
+// Gates. Measured on kSeed (125 pages, 96 documents): every field 1.000 precision and recall;
+// type accuracy 0.960 per page, 1.000 per document; merged identity 1.000. On held-out seeds 1-5
+// the fields measured 1.000 and page type accuracy 0.90-0.975. Limits leave a margin for
+// generator changes while still failing on a lost label form or parser.
+const std::map<std::string, double> kMinRecall = {{"patient_name", 0.98},
+                                                  {"mrn", 0.98},
+                                                  {"dob", 0.98},
+                                                  {"date_of_service", 0.95},
+                                                  {"admission_date", 0.95},
+                                                  {"discharge_date", 0.95},
+                                                  {"provider", 0.95},
+                                                  {"provider_npi", 0.95},
+                                                  {"facility", 0.95},
+                                                  {"icd10", 0.97},
+                                                  {"cpt", 0.97}};
+const std::map<std::string, double> kMinPrecision = {{"patient_name", 0.98},
+                                                     {"mrn", 0.98},
+                                                     {"dob", 0.98},
+                                                     {"date_of_service", 0.95},
+                                                     {"admission_date", 0.95},
+                                                     {"discharge_date", 0.95},
+                                                     {"provider", 0.95},
+                                                     {"provider_npi", 0.98},
+                                                     {"facility", 0.95},
+                                                     {"icd10", 0.98},
+                                                     {"cpt", 0.98}};
+constexpr double kMinDocTypeAccuracyPerDocument = 0.97;
+constexpr double kMinDocTypeAccuracyPerPage = 0.9;
+constexpr double kMinDocumentFieldAccuracy = 0.98;  // merged identity fields per document
 
 PageText PageFromTruth(const samples::TruthPage& tp) {
   PageText page;
@@ -107,8 +124,8 @@ TEST(TruthAccuracy, FieldsAndDocumentTypesOnGeneratedPages) {
   // CHARTSCAN_EXTRACT_SEED=N measures another batch (the gate's limits hold for kSeed).
   const char* seed_env = std::getenv("CHARTSCAN_EXTRACT_SEED");
   const std::string seed = seed_env ? seed_env : std::to_string(kSeed);
-  ASSERT_EQ(Shell(std::string(CHARTSCAN_SAMPLEGEN) + " --out " + work.string() + " --seed " +
-                  seed + " --count " + std::to_string(kDocuments) +
+  ASSERT_EQ(Shell(std::string(CHARTSCAN_SAMPLEGEN) + " --out " + work.string() + " --seed " + seed +
+                  " --count " + std::to_string(kDocuments) +
                   " --formats pdf-text --multipage --blank 0 --near-blank 0 > " +
                   (work / "samplegen.log").string() + " 2>&1"),
             0)

@@ -2,10 +2,12 @@
 // against.
 //
 // Structure:
-// - ICD-10-CM: a letter, a digit, a digit or letter, then optionally a dot and 1-4 more letters or
-//   digits (3-7 characters without the dot). A seventh character needs all six before it; a code
-//   shorter than six characters that takes a seventh is padded with the placeholder X ("T81.4XXA"),
-//   and once an X placeholder appears only X's may follow until the seventh character.
+// - ICD-10-CM: a letter, a digit, a digit or letter, then optionally a dot (always after the third
+//   character) and 1-4 more characters (3-7 without the dot). Positions 4-6 hold digits or the
+//   placeholder X; a seventh character (A, D, S, fracture letters, obstetric digits) needs all six
+//   before it, so a short code that takes one is padded with X ("T81.4XXA", not "T81.4A"); a code
+//   never ends in a placeholder ("T81.4XX" is incomplete). Listed exceptions (F32.A) are valid
+//   because they are in the CodeSet, not by structure.
 // - CPT: five digits (Category I), or four digits and F (Category II), T (Category III) or U
 //   (proprietary laboratory analyses).
 // - HCPCS Level II: a letter A-V and four digits.
@@ -90,9 +92,11 @@ class CodeSet {
   // description. Blank lines are skipped. Marks ICD-10-CM complete. source names the input in
   // error messages.
   Status ImportCmsOrderFile(std::string_view contents, std::string_view source);
-  // Parses CSV "code,description[,system]" (RFC 4180 quoting; an optional header line starting
-  // with "code"). Rows without a system are ICD-10-CM when the code is well formed as one, else
-  // CPT or HCPCS by shape. Does not change completeness unless mark_complete.
+  // Parses CSV "code,description[,system[,billable]]" (RFC 4180 quoting; an optional header line
+  // starting with "code"; lines starting with '#' are comments). A row without a system is read by
+  // shape: five digits or four digits and F/T/U are CPT, a letter and four digits without a dot
+  // HCPCS (write ICD-10-CM codes of that shape with their dot, "J11.00"), anything else of ICD
+  // shape ICD-10-CM. Does not change completeness unless mark_complete.
   Status ImportCsv(std::string_view contents, std::string_view source, bool mark_complete = false);
   // Reads a file and picks the parser by content (fixed-width order file vs CSV).
   Status ImportFile(const std::string& path, Env& env = *Env::Default());
