@@ -152,7 +152,7 @@ TEST(Store, ReingestDoesNotDuplicatePages) {
 
   std::int64_t batch2 = store->BeginBatch("again").value();
   PageWrite redo = TextPage(batch2, source, 1, "new text about bronchitis");
-  redo.fields.push_back({"mrn", "123", "123", 0.9, 0, {1, 2, 3, 4}, false});
+  redo.fields.push_back({"mrn", "123", "123", 0.9, 0, {1, 2, 3, 4}, false, ""});
   auto second = store->PutPage(redo);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_EQ(*second, *first) << "a re-ingested page keeps its id";
@@ -247,8 +247,8 @@ TEST(Store, WordsAndQualityRoundTrip) {
   w.quality = {90,   -1.25, 0.875,  0.6180339887498949, 1.5, 12.0, 0.0731, 233.5, 300.0, 200.0,
                true, true,  59.7875};
   w.doc_type = "lab_report";
-  w.fields = {{"mrn", "0048-2913", "00482913", 0.93, 0, {5, 6, 7, 8}, false},
-              {"dob", "3/14/56", "1956-03-14", 0.41, 0, {9, 10, 11, 12}, true}};
+  w.fields = {{"mrn", "0048-2913", "00482913", 0.93, 0, {5, 6, 7, 8}, false, ""},
+              {"dob", "3/14/56", "1956-03-14", 0.41, 0, {9, 10, 11, 12}, true, ""}};
   w.image_bytes = std::string("\x89PNG\r\n\x1a\n fake image \0 with nul", 30);
   w.image_format = "png";
   w.image_width = 2550;
