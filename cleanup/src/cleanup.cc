@@ -163,6 +163,10 @@ Result<CleanedPage> Clean(const ImageView& page, Resolution resolution, bool bil
     if (use_binary) cv::threshold(page_image, page_image, 127, 255, cv::THRESH_BINARY);
     q.skew = orient.skew;
   }
+  if (options.remove_rules && !out.blank) {
+    cv::Mat for_ocr = page_image.clone();
+    if (RemoveRules(for_ocr, dpi) > 0) out.ocr_image = ToImage(for_ocr);
+  }
   out.image = ToImage(page_image);
   out.dpi = dpi;
   return out;
@@ -200,8 +204,10 @@ void SetThreadsPerPage(int threads) { cv::setNumThreads(threads > 0 ? threads : 
 void RotateCleanedPage(CleanedPage& page, int clockwise_degrees) {
   const int d = ((clockwise_degrees % 360) + 360) % 360;
   if (d == 0 || page.image.empty()) return;
-  cv::Mat rotated = RotateQuarter(WrapView(page.image.view()), d);
-  page.image = ToImage(rotated);
+  page.image = ToImage(RotateQuarter(WrapView(page.image.view()), d));
+  if (!page.ocr_image.empty()) {
+    page.ocr_image = ToImage(RotateQuarter(WrapView(page.ocr_image.view()), d));
+  }
   page.quality.orientation = (page.quality.orientation + d) % 360;
 }
 

@@ -93,4 +93,10 @@ double EstimateBlur(const cv::Mat& normalized, const cv::Mat& binary, double dpi
 cv::Mat RotateExpand(const cv::Mat& img, double degrees, int fill, bool binary);
 cv::Mat RotateQuarter(const cv::Mat& img, int clockwise_degrees);
 
+// --- rules.cc
+// Erases long thin horizontal and vertical rules (table and form borders, underlines, signature
+// lines) from an upright, deskewed grey page (255 = paper), keeping the strokes of characters they
+// cross. Returns the number of ink pixels found on rules (0: page unchanged).
+int RemoveRules(cv::Mat& page, double dpi);
+
 }  // namespace chartscan::cleanup

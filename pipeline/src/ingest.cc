@@ -40,14 +40,14 @@ constexpr double kDoubtfulReading = 70;       // mean word confidence, 0-100
 constexpr double kClearlyBetter = 10;         // confidence points the flipped reading must gain
 
 Result<ocr::Recognition> RecognizeUpright(ocr::Engine& engine, cleanup::CleanedPage& page) {
-  CHARTSCAN_ASSIGN_OR_RETURN(ocr::Recognition first, engine.Recognize(page.image.view(), page.dpi));
+  CHARTSCAN_ASSIGN_OR_RETURN(ocr::Recognition first, engine.Recognize(page.ocr_view(), page.dpi));
   if (first.deadline_exceeded ||
       (page.quality.orientation_confidence >= kDoubtfulOrientation &&
        (first.text.words.empty() || first.text.mean_confidence >= kDoubtfulReading))) {
     return first;
   }
   cleanup::RotateCleanedPage(page, 180);
-  Result<ocr::Recognition> flipped = engine.Recognize(page.image.view(), page.dpi);
+  Result<ocr::Recognition> flipped = engine.Recognize(page.ocr_view(), page.dpi);
   if (flipped.ok() && !flipped->deadline_exceeded &&
       flipped->text.mean_confidence >= first.text.mean_confidence + kClearlyBetter) {
     flipped->seconds += first.seconds;

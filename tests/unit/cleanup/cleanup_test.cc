@@ -1,5 +1,6 @@
 // Cleanup on pages drawn here: lines of text at 300 dpi, turned, skewed, dirtied. The accuracy gate
 // (tests/e2e) covers real fonts and the full degradation profiles; these tests pin each behaviour.
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
@@ -281,6 +282,106 @@ TEST(CleanPage, RotateCleanedPageUpdatesOrientation) {
   EXPECT_EQ(r->image.height(), w);
   RotateCleanedPage(*r, 270);
   EXPECT_EQ(r->quality.orientation, 0);
+}
+
+// A ruled table: a grid of 3 columns and 8 rows with a word in every cell; dashed horizontal
+// rules stand for a worn toner cartridge or a fax.
+cv::Mat RuledTable(int rule_thickness, bool dashed = false) {
+  cv::Mat page(3300, 2550, CV_8UC1, cv::Scalar(255));
+  const int left = 200, top = 400, row = 90, widths[] = {900, 500, 600};
+  auto hline = [&](int y, int x0, int x1) {
+    for (int x = x0; x < x1; x += dashed ? 30 : x1 - x0) {
+      const int end = dashed ? std::min(x + 24, x1) : x1;
+      cv::rectangle(page, {x, y}, {end, y + rule_thickness - 1}, cv::Scalar(0), cv::FILLED);
+    }
+  };
+  int x = left;
+  for (int c = 0; c <= 3; ++c) {
+    cv::rectangle(page, {x, top}, {x + rule_thickness - 1, top + 8 * row}, cv::Scalar(0),
+                  cv::FILLED);
+    if (c < 3) x += widths[c];
+  }
+  for (int r = 0; r <= 8; ++r) hline(top + r * row, left, x + rule_thickness);
+  const char* words[] = {"Sodium", "140", "mmol/L"};
+  for (int r = 0; r < 8; ++r) {
+    int cx = left + 20;
+    for (int c = 0; c < 3; ++c) {
+      cv::putText(page, words[c], {cx, top + r * row + 62}, cv::FONT_HERSHEY_SIMPLEX, 1.6,
+                  cv::Scalar(20), 3, cv::LINE_AA);
+      cx += widths[c];
+    }
+  }
+  return page;
+}
+
+cv::Mat Mat(const Image& image) {
+  const ImageView v = image.view();
+  return cv::Mat(v.height(), v.width(), CV_8UC1, const_cast<std::uint8_t*>(v.data()), v.stride());
+}
+
+// Ink pixels (darker than mid grey) inside a rectangle.
+int InkIn(const cv::Mat& m, cv::Rect r) {
+  cv::Mat ink;
+  cv::threshold(m(r), ink, 128, 255, cv::THRESH_BINARY_INV);
+  return cv::countNonZero(ink);
+}
+
+TEST(RuleRemoval, TableRulesAreErasedForOcrButKeptForDisplay) {
+  for (bool dashed : {false, true}) {
+    SCOPED_TRACE(dashed ? "dashed rules" : "solid rules");
+    auto r = Clean(RuledTable(3, dashed));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_FALSE(r->ocr_image.empty()) << "rules were found";
+    EXPECT_EQ(r->quality.orientation, 0);
+    EXPECT_NEAR(r->quality.skew, 0, 0.05);
+    const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
+    // A stretch of the top rule between cells and a stretch of a vertical rule between rows.
+    const cv::Rect top_rule(700, 392, 300, 18), column_rule(1092, 420, 18, 40);
+    EXPECT_GT(InkIn(display, top_rule), 300);
+    EXPECT_LT(InkIn(ocr, top_rule), 10);
+    EXPECT_GT(InkIn(display, column_rule), 60);
+    EXPECT_LT(InkIn(ocr, column_rule), 5);
+    // The words in the cells are untouched.
+    const cv::Rect word(210, 420, 260, 60);
+    EXPECT_NEAR(InkIn(ocr, word), InkIn(display, word), InkIn(display, word) * 0.02);
+  }
+}
+
+TEST(RuleRemoval, ThickBarsAndRunningTextAreNotRules) {
+  cv::Mat page = TextPage();
+  // A redaction bar: solid, 0.15 inch high.
+  cv::rectangle(page, {300, 1500}, {1500, 1545}, cv::Scalar(0), cv::FILLED);
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  if (r->ocr_image.empty()) return;  // nothing taken for a rule: the OCR reads the page as is
+  const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
+  cv::Mat diff;
+  cv::absdiff(display, ocr, diff);
+  EXPECT_LT(cv::countNonZero(diff > 64), 200) << "text or the bar was erased as a rule";
+}
+
+TEST(RuleRemoval, CharacterCrossedByARuleKeepsItsStroke) {
+  cv::Mat page = TextPage(0, 3);
+  // A vertical stroke 1 inch tall crossing a horizontal rule: an "l" whose middle a form border
+  // runs through. The stroke's pixels on the rule must survive.
+  cv::rectangle(page, {150, 1000}, {2350, 1002}, cv::Scalar(0), cv::FILLED);
+  cv::rectangle(page, {1200, 960}, {1205, 1040}, cv::Scalar(0), cv::FILLED);
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->ocr_image.empty());
+  const cv::Mat ocr = Mat(r->ocr_image);
+  EXPECT_GT(InkIn(ocr, {1195, 995, 16, 12}), 12) << "the crossing stroke was cut";
+  EXPECT_LT(InkIn(ocr, {600, 995, 300, 12}), 10) << "the rule beside it was kept";
+}
+
+TEST(RuleRemoval, RotatingTheCleanedPageRotatesTheOcrImageToo) {
+  auto r = Clean(RuledTable(3));
+  ASSERT_TRUE(r.ok());
+  ASSERT_FALSE(r->ocr_image.empty());
+  RotateCleanedPage(*r, 90);
+  EXPECT_EQ(r->ocr_image.width(), r->image.width());
+  EXPECT_EQ(r->ocr_image.height(), r->image.height());
+  EXPECT_EQ(r->ocr_view().data(), r->ocr_image.view().data());
 }
 
 TEST(EncodeForDisplay, WritesPng) {

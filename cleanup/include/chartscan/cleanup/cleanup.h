@@ -11,7 +11,9 @@
 //      borders and punch holes, and suppress faint bleed-through,
 //   4. find the text direction (0/90/180/270) and the skew (projection profiles, +-max_skew),
 //   5. rotate, then build the OCR image: either the binarized page or the normalized grey page with
-//      everything that is not ink set to paper white (keeps anti-aliased strokes on blurred pages),
+//      everything that is not ink set to paper white (keeps anti-aliased strokes on blurred pages);
+//      table and form rules are erased from a copy the recognizer reads (rules.cc), the display
+//      image keeps them,
 //   6. decide blank: no text line, signature, stamp or mark survives cleanup.
 //
 // Errors: kInvalidArgument for an empty image or invalid options; kInternal if OpenCV throws
@@ -41,13 +43,18 @@ struct CleanupOptions {
   bool detect_orientation = true;
   bool deskew = true;
   BinarizeMode binarize = BinarizeMode::kAuto;
+  bool remove_rules = true;  // erase ruling lines from the OCR image
 
   Status Validate() const;
 };
 
 struct CleanedPage {
-  Image image;     // kGray8, upright and deskewed: the OCR input, also kept for display
-  double dpi = 0;  // resolution of `image`
+  Image image;      // kGray8, upright and deskewed: kept for display, and the OCR input unless...
+  Image ocr_image;  // ...this is set: `image` with table and form rules erased (same size)
+  double dpi = 0;   // resolution of both images
+
+  // What the recognizer should read.
+  ImageView ocr_view() const { return ocr_image.empty() ? image.view() : ocr_image.view(); }
   bool blank = false;
   PageQuality quality;
 };
