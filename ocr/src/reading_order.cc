@@ -4,8 +4,9 @@
 // - kGridAligned (0.7): a region is a grid (form cells, table) when at least this share of its
 //   lines has a partner beside it on the same baseline band (vertical overlap >= kRowOverlap of
 //   the shorter line, no horizontal overlap)...
-// - kGridMaxWords (6): ...and its lines are short (median words per line at most this). Prose set
-//   in two columns has aligned baselines too, but 8-12 words per line.
+// - kGridMaxWords (4): ...and its lines are short (median words per line at most this). Prose set
+//   in two columns has aligned baselines too, with 5-12 words per line (6-7 in narrow columns of
+//   11 pt text); table and form cells hold 1-3 words, a label with its value up to 4.
 // - kMaxWordGap (2.5 line heights): a wider gap inside a Tesseract line is a gutter, and the line
 //   is split there before ordering (a word space is ~0.3 line heights).
 // - kRowOverlap (0.5): tolerates baseline jitter and residual skew but keeps consecutive lines,
@@ -19,7 +20,7 @@ namespace chartscan::ocr {
 namespace {
 
 constexpr double kGridAligned = 0.7;
-constexpr size_t kGridMaxWords = 6;
+constexpr size_t kGridMaxWords = 4;
 constexpr double kRowOverlap = 0.5;
 constexpr double kMaxWordGap = 2.5;
 
