@@ -93,7 +93,7 @@ Result<CleanedPage> Clean(const ImageView& page, Resolution resolution, bool bil
 
   // 3. Threshold, ink mask, noise, borders, punch holes.
   InkStats ink = ChooseThreshold(normalized);
-  InkMask mask = ExtractInk(normalized, ink.threshold, dpi);
+  InkMask mask = ExtractInk(normalized, ink.threshold, dpi, !bilevel);
   const double square_inches = (normalized.cols / dpi) * (normalized.rows / dpi);
   q.noise = mask.speckles_removed / std::max(square_inches, 1e-6);
   // Impulse noise (salt and pepper from worn scanners and fax lines, toner specks) also sits on
@@ -103,7 +103,7 @@ Result<CleanedPage> Clean(const ImageView& page, Resolution resolution, bool bil
   if (q.noise > kImpulseNoise) {
     cv::medianBlur(normalized, normalized, 3);
     ink = ChooseThreshold(normalized);
-    mask = ExtractInk(normalized, ink.threshold, dpi);
+    mask = ExtractInk(normalized, ink.threshold, dpi, !bilevel);
   }
   q.contrast = ink.contrast * paper / 255.0;
   q.blur = EstimateBlur(normalized, mask.binary, dpi);

@@ -42,7 +42,8 @@ struct InkMask {
 // too small to be a dot or a stroke, unless they sit next to text: the dot of an i, a period),
 // dark scanner borders (large components touching the edge) and punch holes (round solid blobs
 // near an edge).
-InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi);
+// `local` adds Sauvola's local threshold to the global one (grey sources; see binarize.cc).
+InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi, bool local);
 
 // --- skew.cc
 struct SkewEstimate {
