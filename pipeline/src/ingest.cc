@@ -94,7 +94,8 @@ class Run {
   Progress progress_;
   double confidence_sum_ = 0;
   int confidence_pages_ = 0;
-  Status fatal_;  // a store failure that stops the batch
+  Status fatal_;                                   // a store failure that stops the batch
+  const extract::Extractor* extractor_ = nullptr;  // set by Execute; immutable, shared by workers
 };
 
 void Run::AddProblem(const std::string& path, int page, const Status& status) {
@@ -255,6 +256,12 @@ void Run::ProcessPage(ocr::Engine& engine, PageJob& job) {
           timed_out = rec->deadline_exceeded;
         }
       }
+      if (problem.ok() && !write.blank && !write.text.words.empty()) {
+        // One document per source file for now, so the page's index in its file is its index in
+        // its document.
+        write.fields = extractor_->ExtractPage(write.text, job.index);
+        write.doc_type = extractor_->ClassifyPage(write.text).name;
+      }
       write.quality = cleaned->quality;  // after OCR, which may have turned the page over
       write.quality.ocr_confidence = write.text.mean_confidence;
       if (problem.ok()) {
@@ -326,6 +333,9 @@ void Run::Work(ocr::Engine& engine) {
 
 Result<IngestSummary> Run::Execute(const std::vector<std::string>& paths) {
   const int workers = options_.EffectiveWorkers();
+  CHARTSCAN_ASSIGN_OR_RETURN(extract::Extractor extractor,
+                             extract::Extractor::Create(options_.extract));
+  extractor_ = &extractor;
   std::vector<std::unique_ptr<ocr::Engine>> engines;
   for (int i = 0; i < workers; ++i) {
     CHARTSCAN_ASSIGN_OR_RETURN(std::unique_ptr<ocr::Engine> engine,
@@ -376,6 +386,7 @@ Status IngestOptions::Validate() const {
   if (queue_depth < 0) return Status::InvalidArgument("ingest: queue depth must not be negative");
   CHARTSCAN_RETURN_IF_ERROR(capture.Validate());
   CHARTSCAN_RETURN_IF_ERROR(cleanup.Validate());
+  CHARTSCAN_RETURN_IF_ERROR(extract.Validate());
   return ocr.Validate();
 }
 

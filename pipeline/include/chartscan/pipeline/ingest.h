@@ -29,6 +29,7 @@
 
 #include <chartscan/capture/source.h>
 #include <chartscan/cleanup/cleanup.h>
+#include <chartscan/extract/extractor.h>
 #include <chartscan/indexer/store.h>
 #include <chartscan/ocr/engine.h>
 
@@ -41,6 +42,7 @@ struct IngestOptions {
   capture::CaptureOptions capture;
   cleanup::CleanupOptions cleanup;
   ocr::OcrOptions ocr;
+  extract::ExtractOptions extract;  // fields and document type of every recognized page
 
   Status Validate() const;
   int EffectiveWorkers() const;
