@@ -1,6 +1,6 @@
 // Ingest end to end on a temporary store: real capture, cleanup, OCR and SQLite, small pages.
 #include <filesystem>
-#include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -110,6 +110,24 @@ TEST_F(IngestTest, DigitizesAFolderAndMakesItSearchable) {
   ASSERT_TRUE(hits.ok()) << hits.status().ToString();
   ASSERT_EQ(hits->total, 1);
   EXPECT_EQ(hits->hits[0].page_id, pages[1].page_id);
+}
+
+TEST_F(IngestTest, RecognizedPagesCarryExtractedFieldsAndDocumentType) {
+  Write("note.png", TextPng({"PROGRESS NOTE", "MRN: 00482913", "DOB: 03/14/1952",
+                             "Assessment: type 2 diabetes E11.9"}));
+  auto summary = Ingest(*store_, {(root_ / "in").string()}, options_);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  const auto pages = Pages();
+  ASSERT_EQ(pages.size(), 1u);
+  std::map<std::string, std::string> found;
+  for (const Field& f : pages[0].fields) {
+    found[f.name] = f.normalized;
+    EXPECT_FALSE(f.box.empty()) << f.name << " has no evidence box";
+  }
+  EXPECT_EQ(found["mrn"], "00482913");
+  EXPECT_EQ(found["dob"], "1952-03-14");
+  EXPECT_EQ(found["icd10"], "E11.9");
+  EXPECT_EQ(pages[0].doc_type, "progress_note");
 }
 
 TEST_F(IngestTest, SameIngestTwiceDuplicatesNothing) {
