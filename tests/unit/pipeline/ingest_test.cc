@@ -1,5 +1,6 @@
 // Ingest end to end on a temporary store: real capture, cleanup, OCR and SQLite, small pages.
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
