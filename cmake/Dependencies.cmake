@@ -20,6 +20,10 @@ chartscan_pkg(sodium libsodium)
 chartscan_pkg(tiff libtiff-4)
 chartscan_pkg(pangocairo pangocairo)
 chartscan_pkg(glib glib-2.0)
+# ZXing-cpp 1.4 (barcode reading and, in the sample generator, writing). ZX_USE_UTF8 makes
+# Result::text() return UTF-8 std::string, the API later releases keep.
+chartscan_pkg(zxing zxing)
+set_property(TARGET PkgConfig::zxing APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS ZX_USE_UTF8)
 
 find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
 add_library(chartscan_dep_opencv INTERFACE)

@@ -21,6 +21,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
   # sample generator: real fonts rendered with Pango/Cairo
   libcairo2-dev libpango1.0-dev fonts-liberation2 fonts-dejavu-core fonts-freefont-ttf
+  # barcodes: separator sheets and patient labels (reader in barcode/, writer in the generator)
+  libzxing-dev
 )
 if ! dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | grep -qv "install ok installed" \
    && [ "$(dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | wc -l)" = "${#packages[@]}" ]; then

@@ -1,0 +1,128 @@
+// Reading symbols with ZXing-cpp.
+//
+// ZXing binarizes internally (a local-average threshold for 2D codes, a per-row histogram valley
+// for linear ones), which copes with clean and lightly degraded scans. Grey paper, uneven light and
+// speckle defeat it on some pages, so when the first pass reads nothing the page is read again
+// after our own binarization:
+//   1. a 3x3 median removes salt-and-pepper noise without eating 4-5 pixel wide modules,
+//   2. the paper level is estimated with a grey dilation (the lightest pixel within ~0.25 inch,
+//      wider than any quiet zone gap between modules) and the page divided by it, which flattens
+//      illumination gradients and lifts faint print to full contrast against its own paper,
+//   3. Otsu's threshold on the normalized page, and ZXing told to take the pixels as they are.
+// The two passes' results are merged, dropping a symbol read twice at the same place.
+//
+// Pages above 320 dpi are read at 300 dpi: a patient label's 10-15 mil modules are still 3-4
+// pixels wide and ZXing's time grows with the pixel count.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <ZXing/BarcodeFormat.h>
+#include <ZXing/DecodeHints.h>
+#include <ZXing/ImageView.h>
+#include <ZXing/ReadBarcode.h>
+#include <ZXing/Result.h>
+#include <opencv2/imgproc.hpp>
+
+#include "internal.h"
+
+namespace chartscan::barcode::internal {
+namespace {
+
+constexpr double kMaxReadDpi = 320;
+constexpr double kReadDpi = 300;
+constexpr double kPaperWindowInches = 0.25;
+
+ZXing::BarcodeFormats Formats(const std::vector<std::string>& names) {
+  ZXing::BarcodeFormats formats;
+  for (const std::string& n : names) {
+    ZXing::BarcodeFormat f = ZXing::BarcodeFormatFromString(n);
+    if (f == ZXing::BarcodeFormat::None) throw std::invalid_argument("unknown symbology " + n);
+    formats |= f;
+  }
+  return formats;  // empty means every format to ZXing
+}
+
+std::vector<Found> Read(const cv::Mat& gray, const ZXing::BarcodeFormats& formats, bool binarized) {
+  CV_Assert(gray.type() == CV_8UC1 && gray.isContinuous());
+  ZXing::ImageView view(gray.data, gray.cols, gray.rows, ZXing::ImageFormat::Lum,
+                        static_cast<int>(gray.step));
+  ZXing::DecodeHints hints;
+  // No downscaled pyramid: ZXing 1.4 merges the layers' linear results with a comparison that
+  // asserts (aborts the process in Debian's build, zxing-cpp issue #740) when one symbol was read
+  // on several rows of several layers. Pages come here at <= 300 dpi, where one layer reads them.
+  hints.setFormats(formats).setTryHarder(true).setTryRotate(true).setTryDownscale(false);
+  if (binarized) hints.setBinarizer(ZXing::Binarizer::FixedThreshold);
+  std::vector<Found> out;
+  for (const ZXing::Result& r : ZXing::ReadBarcodes(view, hints)) {
+    if (!r.isValid()) continue;
+    const ZXing::Position& p = r.position();
+    int x0 = gray.cols, y0 = gray.rows, x1 = 0, y1 = 0;
+    for (const ZXing::PointI& pt : p) {
+      x0 = std::min(x0, pt.x);
+      y0 = std::min(y0, pt.y);
+      x1 = std::max(x1, pt.x);
+      y1 = std::max(y1, pt.y);
+    }
+    cv::Rect box(x0, y0, std::max(1, x1 - x0 + 1), std::max(1, y1 - y0 + 1));
+    box &= cv::Rect(0, 0, gray.cols, gray.rows);
+    out.push_back(
+        {r.text(), ZXing::ToString(r.format()), box, static_cast<double>(r.orientation())});
+  }
+  return out;
+}
+
+cv::Mat Binarized(const cv::Mat& gray, double dpi) {
+  cv::Mat clean, paper, norm, bw;
+  cv::medianBlur(gray, clean, 3);
+  int k = std::max(3, static_cast<int>(std::lround(kPaperWindowInches * dpi)) | 1);
+  cv::dilate(clean, paper, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, k)));
+  cv::max(paper, 1, paper);
+  cv::divide(clean, paper, norm, 255.0);
+  cv::threshold(norm, bw, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  return bw;
+}
+
+bool SameSymbol(const Found& a, const Found& b) {
+  return a.payload == b.payload && a.symbology == b.symbology && (a.box & b.box).area() > 0;
+}
+
+}  // namespace
+
+void CheckSymbologies(const std::vector<std::string>& symbologies) { (void)Formats(symbologies); }
+
+std::vector<Found> ReadWithZxing(const cv::Mat& gray, double dpi,
+                                 const std::vector<std::string>& symbologies,
+                                 bool retry_binarized) {
+  ZXing::BarcodeFormats formats = Formats(symbologies);
+  cv::Mat page = gray;
+  double scale = 1;
+  if (dpi > kMaxReadDpi) {
+    scale = kReadDpi / dpi;
+    cv::resize(gray, page, cv::Size(), scale, scale, cv::INTER_AREA);
+    dpi = kReadDpi;
+  }
+  if (!page.isContinuous()) page = page.clone();
+  std::vector<Found> found = Read(page, formats, false);
+  if (found.empty() && retry_binarized) {
+    for (Found& f : Read(Binarized(page, dpi > 0 ? dpi : kReadDpi), formats, true)) {
+      bool seen =
+          std::any_of(found.begin(), found.end(), [&](const Found& o) { return SameSymbol(o, f); });
+      if (!seen) found.push_back(std::move(f));
+    }
+  }
+  if (scale != 1) {
+    for (Found& f : found) {
+      cv::Rect b = f.box;
+      int x0 = static_cast<int>(std::floor(b.x / scale));
+      int y0 = static_cast<int>(std::floor(b.y / scale));
+      int x1 = static_cast<int>(std::ceil(b.br().x / scale));
+      int y1 = static_cast<int>(std::ceil(b.br().y / scale));
+      f.box = cv::Rect(x0, y0, x1 - x0, y1 - y0) & cv::Rect(0, 0, gray.cols, gray.rows);
+    }
+  }
+  return found;
+}
+
+}  // namespace chartscan::barcode::internal
