@@ -163,9 +163,11 @@ Result<CleanedPage> Clean(const ImageView& page, Resolution resolution, bool bil
     if (use_binary) cv::threshold(page_image, page_image, 127, 255, cv::THRESH_BINARY);
     q.skew = orient.skew;
   }
-  if (options.remove_rules && !out.blank) {
+  if (!out.blank) {
     cv::Mat for_ocr = page_image.clone();
-    if (RemoveRules(for_ocr, dpi) > 0) out.ocr_image = ToImage(for_ocr);
+    int changed = options.remove_rules ? RemoveRules(for_ocr, dpi) : 0;
+    changed += RemoveIsolatedSpecks(for_ocr, dpi);
+    if (changed > 0) out.ocr_image = ToImage(for_ocr);
   }
   out.image = ToImage(page_image);
   out.dpi = dpi;

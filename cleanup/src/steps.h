@@ -100,4 +100,9 @@ cv::Mat RotateQuarter(const cv::Mat& img, int clockwise_degrees);
 // cross. Returns the number of ink pixels found on rules (0: page unchanged).
 int RemoveRules(cv::Mat& page, double dpi);
 
+// --- specks.cc
+// Erases tiny marks lying apart from any character (toner specks, dirt) from an upright grey page
+// (255 = paper). Returns the number of specks erased (0: page unchanged).
+int RemoveIsolatedSpecks(cv::Mat& page, double dpi);
+
 }  // namespace chartscan::cleanup

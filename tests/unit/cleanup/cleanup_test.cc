@@ -384,6 +384,30 @@ TEST(RuleRemoval, RotatingTheCleanedPageRotatesTheOcrImageToo) {
   EXPECT_EQ(r->ocr_view().data(), r->ocr_image.view().data());
 }
 
+TEST(SpeckRemoval, StraySpecksLeaveTheOcrImageButDotsOfLettersStay) {
+  cv::Mat page = TextPage(0, 4);
+  // A row of letter-sized marks with a toner speck (3 px across) 13 px under each: near enough
+  // to text to survive speckle removal, too far to be part of a letter.
+  for (int k = 0; k < 20; ++k) {
+    const int x = 200 + k * 60;
+    cv::rectangle(page, {x, 1500}, {x + 29, 1544}, cv::Scalar(20), cv::FILLED);
+    cv::rectangle(page, {x + 14, 1558}, {x + 16, 1560}, cv::Scalar(30), cv::FILLED);
+  }
+  // A lone "i": a 5 px dot 6 px above its stem.
+  cv::rectangle(page, {1800, 1500}, {1805, 1544}, cv::Scalar(20), cv::FILLED);
+  cv::rectangle(page, {1801, 1489}, {1805, 1493}, cv::Scalar(20), cv::FILLED);
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->ocr_image.empty());
+  const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
+  const cv::Rect specks(200, 1552, 1200, 14);
+  EXPECT_GT(InkIn(display, specks), 60);
+  EXPECT_LT(InkIn(ocr, specks), 5);
+  EXPECT_GT(InkIn(ocr, {1799, 1487, 9, 9}), 15) << "the dot of the i was erased";
+  const cv::Rect text(150, 230, 2200, 300);
+  EXPECT_NEAR(InkIn(ocr, text), InkIn(display, text), InkIn(display, text) * 0.01);
+}
+
 TEST(EncodeForDisplay, WritesPng) {
   auto r = Clean(TextPage());
   ASSERT_TRUE(r.ok());

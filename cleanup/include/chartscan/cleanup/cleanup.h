@@ -50,7 +50,7 @@ struct CleanupOptions {
 
 struct CleanedPage {
   Image image;      // kGray8, upright and deskewed: kept for display, and the OCR input unless...
-  Image ocr_image;  // ...this is set: `image` with table and form rules erased (same size)
+  Image ocr_image;  // ...this is set: `image` with table rules and stray specks erased (same size)
   double dpi = 0;   // resolution of both images
 
   // What the recognizer should read.
