@@ -37,15 +37,15 @@ constexpr std::uint64_t kSeed = 20261125;
 // Character error rate limits per degradation profile (aggregate over the profile's 8 documents,
 // text in reading order, whitespace collapsed). The product brief targets 1% on clean and light
 // pages and 2% on heavy ones; none of the three is met today. Measured 2026-12-01 on this batch:
-// clean 1.5%, light 5.7%, heavy 11.8%, fax 12.9%, faint 1.9%, photocopy 19.3%, lowres 1.5%,
-// rotated 6.5% (the gate had 3 documents a profile before and reported far lower figures: a few
+// clean 1.6%, light 3.5%, heavy 8.6%, fax 13.2%, faint 1.9%, photocopy 3.8%, lowres 1.5%,
+// rotated 6.2% (the gate had 3 documents a profile before and reported far lower figures: a few
 // layouts hid whole failure modes). The limits hold the product at that level with a margin for
 // run-to-run variation of the layout analysis, so a regression fails the gate; tighten them as
 // the product improves. Remaining error: reading order of form grids and lab tables, thin
-// light-ink values on heavy pages, toner specks read as punctuation on photocopies, fax digits.
+// light-ink values on heavy pages, fax digits.
 const std::map<std::string, double> kCerLimit = {
-    {"clean", 0.02},   {"light", 0.075},  {"heavy", 0.14},
-    {"fax", 0.15},     {"faint", 0.03},   {"photocopy", 0.22},
+    {"clean", 0.02},   {"light", 0.05},   {"heavy", 0.11},
+    {"fax", 0.15},     {"faint", 0.03},   {"photocopy", 0.055},
     {"lowres", 0.025}, {"rotated", 0.08}, {"born-digital", 0.01},
 };
 constexpr double kSkewTolerance = 0.1;              // degrees
