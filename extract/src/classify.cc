@@ -17,6 +17,7 @@ constexpr int kMaxKeywordCount = 3;
 constexpr double kMinEvidence = 1.0;  // below this best score the page is "other"
 constexpr double kFirstPageWeight = 2.0;
 constexpr std::size_t kMinLayoutLines = 8;
+constexpr double kMinTitleScore = 0.7;  // FindTitleType: a near match of a large line or better
 
 // Lower-case words of letters, digits and a few symbols, joined by single spaces, with spaces
 // around the text so phrase search can require word boundaries.
@@ -121,6 +122,35 @@ std::map<std::string, double> ScoreDocumentType(const PageText& page, const DocT
     scores[r.name] = kTitleWeight * TitleScore(top, median, r.titles) + std::log1p(kw);
   }
   return scores;
+}
+
+std::string FindTitleType(const PageText& page, const DocTypeRules& rules) {
+  std::vector<internal::Line> lines = internal::TokenizePage(page);
+  std::vector<LineText> top;
+  std::vector<int> heights;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    heights.push_back(lines[i].box.height);
+    if (i >= static_cast<std::size_t>(kTitleSearchLines)) continue;
+    std::string s;
+    for (const internal::Token& t : lines[i].tokens) s += (s.empty() ? "" : " ") + t.text;
+    top.push_back({Normalize(s), lines[i].box.height});
+  }
+  double median = 0;
+  if (!heights.empty()) {
+    std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                     heights.end());
+    median = heights[heights.size() / 2];
+  }
+  std::string best_type;
+  double best = 0;
+  for (const DocTypeRule& r : rules.types()) {
+    const double score = TitleScore(top, median, r.titles);
+    if (score >= kMinTitleScore && score > best) {
+      best = score;
+      best_type = r.name;
+    }
+  }
+  return best_type;
 }
 
 DocumentType DecideDocumentType(const std::map<std::string, double>& scores,

@@ -58,6 +58,12 @@ std::map<std::string, double> ScoreDocumentType(const PageText& page, const DocT
 DocumentType DecideDocumentType(const std::map<std::string, double>& scores,
                                 double review_threshold);
 
+// The type whose title the page shows (title score at least 0.7: an exact title line, or a large
+// line containing or nearly matching a title phrase); empty when the page shows no title. A
+// document's first page usually has one and its continuation pages do not, which is what
+// document boundaries use it for.
+std::string FindTitleType(const PageText& page, const DocTypeRules& rules);
+
 DocumentType ClassifyPage(const PageText& page, const DocTypeRules& rules,
                           double review_threshold = 0.6);
 DocumentType ClassifyDocument(std::span<const PageText> pages, const DocTypeRules& rules,
