@@ -62,6 +62,39 @@ std::string EncodeQuality(const PageQuality& q) {
   return out.dump();
 }
 
+std::string EncodeBarcodes(const std::vector<Barcode>& barcodes) {
+  json out = json::array();
+  for (const Barcode& b : barcodes) {
+    out.push_back({{"payload", b.payload},
+                   {"symbology", b.symbology},
+                   {"bbox", BoxJson(b.box)},
+                   {"angle", b.angle},
+                   {"kind", BarcodeKindName(b.kind)}});
+  }
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<std::vector<Barcode>> DecodeBarcodes(const std::string& text) {
+  return Decode<std::vector<Barcode>>(text, "barcodes", [](const json& j) {
+    std::vector<Barcode> out;
+    for (const json& o : j) {
+      Barcode b;
+      b.payload = o.at("payload").get<std::string>();
+      b.symbology = o.at("symbology").get<std::string>();
+      const json& box = o.at("bbox");
+      b.box = {Int(box.at(0)), Int(box.at(1)), Int(box.at(2)), Int(box.at(3))};
+      b.angle = Num(o.at("angle"));
+      const std::string kind = o.at("kind").get<std::string>();
+      for (BarcodeKind k :
+           {BarcodeKind::kSeparator, BarcodeKind::kPatch, BarcodeKind::kPatientLabel}) {
+        if (kind == BarcodeKindName(k)) b.kind = k;
+      }
+      out.push_back(std::move(b));
+    }
+    return out;
+  });
+}
+
 Result<std::vector<Word>> DecodeWords(const std::string& text) {
   return Decode<std::vector<Word>>(text, "words", [](const json& j) {
     std::vector<Word> words;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <chartscan/models/barcode.h>
 #include <chartscan/models/page.h>
 #include <chartscan/models/status.h>
 
@@ -19,10 +20,13 @@ namespace chartscan::indexer {
 std::string EncodeWords(const std::vector<Word>& words);
 std::string EncodeLines(const std::vector<TextLine>& lines);
 std::string EncodeQuality(const PageQuality& quality);
+// Barcodes as objects {payload, symbology, bbox, angle, kind}; an unknown kind reads as kOther.
+std::string EncodeBarcodes(const std::vector<Barcode>& barcodes);
 
 // kCorrupt when the stored text is not what Encode* wrote.
 Result<std::vector<Word>> DecodeWords(const std::string& json);
 Result<std::vector<TextLine>> DecodeLines(const std::string& json);
 Result<PageQuality> DecodeQuality(const std::string& json);
+Result<std::vector<Barcode>> DecodeBarcodes(const std::string& json);
 
 }  // namespace chartscan::indexer

@@ -101,7 +101,55 @@ CREATE INDEX failures_by_batch ON failures(batch_id);
 CREATE VIRTUAL TABLE page_fts USING fts5(text, tokenize = 'chartscan');
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1};
+// Version 2: document assembly. Documents are rebuilt from their pages after each batch
+// (boundaries, merged fields, type, chart), so their columns are derived data: assembly may reuse,
+// update or delete a document row, while sources and pages keep growing only. Charts group
+// documents by patient. Pages learn where they sit in their document, whether they look misfiled
+// there, and the barcodes read on them. Columns added to existing tables have defaults so version 1
+// rows migrate as they are (unassembled).
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE charts (
+  id INTEGER PRIMARY KEY,
+  mrn TEXT NOT NULL,
+  patient_name TEXT NOT NULL,
+  dob TEXT NOT NULL,
+  created_micros INTEGER NOT NULL
+);
+CREATE INDEX charts_by_mrn ON charts(mrn);
+ALTER TABLE documents ADD COLUMN chart_id INTEGER REFERENCES charts(id);
+ALTER TABLE documents ADD COLUMN doc_type TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN doc_type_confidence REAL NOT NULL DEFAULT 0;
+ALTER TABLE documents ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE documents ADD COLUMN date_of_service TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN page_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE documents ADD COLUMN boundary TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN assembled_micros INTEGER;
+CREATE INDEX documents_by_chart ON documents(chart_id);
+CREATE TABLE document_fields (
+  id INTEGER PRIMARY KEY,
+  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  normalized TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  page_index INTEGER NOT NULL,
+  page_id INTEGER REFERENCES pages(id),
+  box_x INTEGER NOT NULL,
+  box_y INTEGER NOT NULL,
+  box_width INTEGER NOT NULL,
+  box_height INTEGER NOT NULL,
+  needs_review INTEGER NOT NULL,
+  role TEXT NOT NULL
+);
+CREATE INDEX document_fields_by_document ON document_fields(document_id, seq);
+CREATE INDEX document_fields_by_name ON document_fields(name, normalized);
+ALTER TABLE pages ADD COLUMN document_page INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pages ADD COLUMN misfiled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pages ADD COLUMN barcodes TEXT NOT NULL DEFAULT '[]';
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <type_traits>
 #include <utility>
@@ -115,8 +116,10 @@ const Status& StatusOf(const Result<T>& r) {
 constexpr char kPageSelect[] =
     "SELECT p.id, p.batch_id, p.source_id, s.path, s.sha256, p.source_page, p.document_id, "
     "p.blank, p.text, p.origin, p.mean_confidence, p.words, p.lines, p.quality, p.doc_type, "
-    "p.error, p.image_format, p.image_width, p.image_height "
-    "FROM pages p JOIN sources s ON s.id = p.source_id ";
+    "p.error, p.image_format, p.image_width, p.image_height, p.barcodes, p.document_page, "
+    "p.misfiled, d.chart_id, d.doc_type, d.doc_type_confidence, d.needs_review "
+    "FROM pages p JOIN sources s ON s.id = p.source_id "
+    "LEFT JOIN documents d ON d.id = p.document_id ";
 
 constexpr char kFieldSelect[] =
     "SELECT name, value, normalized, confidence, page_index, box_x, box_y, box_width, box_height, "
@@ -144,6 +147,17 @@ Result<StoredPage> ReadPage(const Stmt& row, Stmt& fields) {
   p.image_format = row.Text(16);
   p.image_width = row.Int(17);
   p.image_height = row.Int(18);
+  CHARTSCAN_ASSIGN_OR_RETURN(p.barcodes, DecodeBarcodes(row.Text(19)));
+  p.document_page = row.Int(20);
+  p.misfiled = row.Int(21) != 0;
+  p.chart_id = row.IsNull(22) ? 0 : row.Int64(22);
+  if (!row.IsNull(23) && !row.Text(23).empty()) {
+    p.document_type.name = row.Text(23);
+    p.document_type.confidence = row.Double(24);
+    p.document_type.needs_review = row.Int(25) != 0;
+  } else {
+    p.document_type.name.clear();
+  }
 
   fields.Reset();
   fields.Bind(1, p.page_id);
@@ -369,14 +383,15 @@ class SqliteStore final : public Store {
     const std::string words = EncodeWords(page.text.words);
     const std::string lines = EncodeLines(page.text.lines);
     const std::string quality = EncodeQuality(page.quality);
+    const std::string barcodes = EncodeBarcodes(page.barcodes);
     return Write([&](sqlite3* db) -> Result<std::int64_t> {
       Stmt up;
       CHARTSCAN_RETURN_IF_ERROR(up.Prepare(
           db,
           "INSERT INTO pages (batch_id, source_id, source_page, document_id, blank, text, origin, "
           "mean_confidence, word_count, words, lines, quality, doc_type, error, image_sha256, "
-          "image_format, image_width, image_height, updated_micros) VALUES (?1, ?2, ?3, ?4, ?5, "
-          "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+          "image_format, image_width, image_height, updated_micros, barcodes) VALUES (?1, ?2, "
+          "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
           "ON CONFLICT (source_id, source_page) DO UPDATE SET batch_id = excluded.batch_id, "
           "document_id = excluded.document_id, blank = excluded.blank, text = excluded.text, "
           "origin = excluded.origin, mean_confidence = excluded.mean_confidence, "
@@ -384,7 +399,7 @@ class SqliteStore final : public Store {
           "quality = excluded.quality, doc_type = excluded.doc_type, error = excluded.error, "
           "image_sha256 = excluded.image_sha256, image_format = excluded.image_format, "
           "image_width = excluded.image_width, image_height = excluded.image_height, "
-          "updated_micros = excluded.updated_micros RETURNING id",
+          "updated_micros = excluded.updated_micros, barcodes = excluded.barcodes RETURNING id",
           "store page"));
       up.BindId(1, page.batch_id);
       up.Bind(2, page.source_id);
@@ -405,6 +420,7 @@ class SqliteStore final : public Store {
       up.Bind(17, image_sha.empty() ? 0 : page.image_width);
       up.Bind(18, image_sha.empty() ? 0 : page.image_height);
       up.Bind(19, env_->NowMicros());
+      up.Bind(20, barcodes);
       CHARTSCAN_ASSIGN_OR_RETURN(bool row, up.Step());
       if (!row) return Status::Internal("page upsert returned no id");
       const std::int64_t id = up.Int64(0);
@@ -543,6 +559,305 @@ class SqliteStore final : public Store {
     CHARTSCAN_ASSIGN_OR_RETURN(bool found, row.Step());
     if (!found) return NoSuch("page", page_id);
     return ReadPage(row, fields);
+  }
+
+  Status ForEachPageOfSources(const std::vector<std::int64_t>& source_ids,
+                              const std::function<Status(const StoredPage&)>& fn) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    sqlite3* db = lease.get();
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+    Stmt rows;
+    Stmt fields;
+    CHARTSCAN_RETURN_IF_ERROR(rows.Prepare(
+        db, (std::string(kPageSelect) + "WHERE p.source_id = ?1 ORDER BY p.source_page").c_str(),
+        "list pages of source"));
+    CHARTSCAN_RETURN_IF_ERROR(fields.Prepare(db, kFieldSelect, "read page fields"));
+    for (std::int64_t source_id : source_ids) {
+      rows.Reset();
+      rows.Bind(1, source_id);
+      for (;;) {
+        CHARTSCAN_ASSIGN_OR_RETURN(bool more, rows.Step());
+        if (!more) break;
+        CHARTSCAN_ASSIGN_OR_RETURN(StoredPage page, ReadPage(rows, fields));
+        CHARTSCAN_RETURN_IF_ERROR(fn(page));
+      }
+    }
+    return Status::Ok();
+  }
+
+  Result<AssemblyResult> Assemble(const AssemblyWrite& a) override {
+    for (const DocumentWrite& d : a.documents) {
+      if (d.chart < -1 || d.chart >= static_cast<int>(a.charts.size())) {
+        return Status::InvalidArgument("assembly: chart index " + std::to_string(d.chart) +
+                                       " out of range");
+      }
+      if (d.page_ids.empty()) return Status::InvalidArgument("assembly: a document has no pages");
+    }
+    return Write([&](sqlite3* db) -> Result<AssemblyResult> {
+      AssemblyResult out;
+      const std::int64_t now = env_->NowMicros();
+      // The pages of the sources, with their current documents.
+      std::map<std::int64_t, std::int64_t> old_doc;  // page id -> document id (0: none)
+      std::map<std::int64_t, std::int64_t> source_of;
+      {
+        Stmt st;
+        CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
+            db, "SELECT id, document_id FROM pages WHERE source_id = ?1", "list source pages"));
+        for (std::int64_t src : a.source_ids) {
+          st.Reset();
+          st.Bind(1, src);
+          for (;;) {
+            CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
+            if (!more) break;
+            old_doc[st.Int64(0)] = st.IsNull(1) ? 0 : st.Int64(1);
+            source_of[st.Int64(0)] = src;
+          }
+        }
+      }
+      for (const DocumentWrite& d : a.documents) {
+        for (std::int64_t id : d.page_ids) {
+          if (!old_doc.count(id)) {
+            return Status::InvalidArgument("assembly: page " + std::to_string(id) +
+                                           " is not a page of the assembled sources");
+          }
+        }
+      }
+      // Charts.
+      {
+        Stmt ins;
+        CHARTSCAN_RETURN_IF_ERROR(ins.Prepare(db,
+                                              "INSERT INTO charts (mrn, patient_name, dob, "
+                                              "created_micros) VALUES (?1, ?2, ?3, ?4)",
+                                              "create chart"));
+        Stmt up;
+        CHARTSCAN_RETURN_IF_ERROR(up.Prepare(
+            db, "UPDATE charts SET patient_name = ?2, dob = ?3 WHERE id = ?1", "update chart"));
+        for (const ChartWrite& c : a.charts) {
+          if (c.chart_id == 0) {
+            ins.Reset();
+            ins.Bind(1, c.mrn);
+            ins.Bind(2, c.patient_name);
+            ins.Bind(3, c.dob);
+            ins.Bind(4, now);
+            CHARTSCAN_RETURN_IF_ERROR(ins.Run());
+            out.chart_ids.push_back(sqlite3_last_insert_rowid(db));
+          } else {
+            up.Reset();
+            up.Bind(1, c.chart_id);
+            up.Bind(2, c.patient_name);
+            up.Bind(3, c.dob);
+            CHARTSCAN_RETURN_IF_ERROR(up.Run());
+            if (sqlite3_changes(db) == 0) return NoSuch("chart", c.chart_id);
+            out.chart_ids.push_back(c.chart_id);
+          }
+        }
+      }
+      // Document ids: each document keeps the previous document most of its pages were in,
+      // unless an earlier document already took it, so re-assembling the same pages changes no
+      // id.
+      std::set<std::int64_t> previous;
+      for (const auto& [page, doc] : old_doc) {
+        if (doc != 0) previous.insert(doc);
+      }
+      std::set<std::int64_t> taken;
+      for (const DocumentWrite& d : a.documents) {
+        std::map<std::int64_t, int> votes;
+        for (std::int64_t id : d.page_ids) {
+          if (old_doc[id] != 0 && !taken.count(old_doc[id])) ++votes[old_doc[id]];
+        }
+        std::int64_t chosen = 0;
+        int best = 0;
+        for (const auto& [doc, n] : votes) {
+          if (n > best) {
+            best = n;
+            chosen = doc;
+          }
+        }
+        if (chosen == 0) {
+          CHARTSCAN_ASSIGN_OR_RETURN(chosen,
+                                     InsertDocument(db, a.batch_id, source_of[d.page_ids.front()]));
+        }
+        taken.insert(chosen);
+        out.document_ids.push_back(chosen);
+      }
+      // Unlink every page of the sources, then link them again.
+      {
+        Stmt st;
+        CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db,
+                                             "UPDATE pages SET document_id = NULL, "
+                                             "document_page = 0, misfiled = 0 WHERE source_id = ?1",
+                                             "unlink pages"));
+        for (std::int64_t src : a.source_ids) {
+          st.Reset();
+          st.Bind(1, src);
+          CHARTSCAN_RETURN_IF_ERROR(st.Run());
+        }
+      }
+      Stmt doc_up, del_fields, ins_field, link;
+      CHARTSCAN_RETURN_IF_ERROR(doc_up.Prepare(
+          db,
+          "UPDATE documents SET chart_id = ?2, doc_type = ?3, doc_type_confidence = ?4, "
+          "needs_review = ?5, date_of_service = ?6, page_count = ?7, boundary = ?8, "
+          "assembled_micros = ?9 WHERE id = ?1",
+          "update document"));
+      CHARTSCAN_RETURN_IF_ERROR(del_fields.Prepare(
+          db, "DELETE FROM document_fields WHERE document_id = ?1", "replace document fields"));
+      CHARTSCAN_RETURN_IF_ERROR(ins_field.Prepare(
+          db,
+          "INSERT INTO document_fields (document_id, seq, name, value, normalized, confidence, "
+          "page_index, page_id, box_x, box_y, box_width, box_height, needs_review, role) VALUES "
+          "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+          "store document fields"));
+      CHARTSCAN_RETURN_IF_ERROR(link.Prepare(
+          db, "UPDATE pages SET document_id = ?2, document_page = ?3, misfiled = ?4 WHERE id = ?1",
+          "link page"));
+      for (std::size_t k = 0; k < a.documents.size(); ++k) {
+        const DocumentWrite& d = a.documents[k];
+        const std::int64_t id = out.document_ids[k];
+        doc_up.Reset();
+        doc_up.Bind(1, id);
+        doc_up.BindId(2, d.chart >= 0 ? out.chart_ids[static_cast<std::size_t>(d.chart)] : 0);
+        doc_up.Bind(3, d.type.name);
+        doc_up.Bind(4, d.type.confidence);
+        doc_up.Bind(5, d.needs_review ? 1 : 0);
+        doc_up.Bind(6, d.date_of_service);
+        doc_up.Bind(7, static_cast<int>(d.page_ids.size()));
+        doc_up.Bind(8, d.boundary);
+        doc_up.Bind(9, now);
+        CHARTSCAN_RETURN_IF_ERROR(doc_up.Run());
+        del_fields.Reset();
+        del_fields.Bind(1, id);
+        CHARTSCAN_RETURN_IF_ERROR(del_fields.Run());
+        int seq = 0;
+        for (const Field& f : d.fields) {
+          ins_field.Reset();
+          ins_field.Bind(1, id);
+          ins_field.Bind(2, seq++);
+          ins_field.Bind(3, f.name);
+          ins_field.Bind(4, f.value);
+          ins_field.Bind(5, f.normalized);
+          ins_field.Bind(6, f.confidence);
+          ins_field.Bind(7, f.page_index);
+          const bool on_page =
+              f.page_index >= 0 && f.page_index < static_cast<int>(d.page_ids.size());
+          ins_field.BindId(8, on_page ? d.page_ids[static_cast<std::size_t>(f.page_index)] : 0);
+          ins_field.Bind(9, f.box.x);
+          ins_field.Bind(10, f.box.y);
+          ins_field.Bind(11, f.box.width);
+          ins_field.Bind(12, f.box.height);
+          ins_field.Bind(13, f.needs_review ? 1 : 0);
+          ins_field.Bind(14, f.role);
+          CHARTSCAN_RETURN_IF_ERROR(ins_field.Run());
+        }
+        const std::set<std::int64_t> misfiled(d.misfiled_page_ids.begin(),
+                                              d.misfiled_page_ids.end());
+        for (std::size_t i = 0; i < d.page_ids.size(); ++i) {
+          link.Reset();
+          link.Bind(1, d.page_ids[i]);
+          link.Bind(2, id);
+          link.Bind(3, static_cast<int>(i) + 1);
+          link.Bind(4, misfiled.count(d.page_ids[i]) ? 1 : 0);
+          CHARTSCAN_RETURN_IF_ERROR(link.Run());
+        }
+      }
+      // Derived rows left without pages go.
+      {
+        Stmt del;
+        CHARTSCAN_RETURN_IF_ERROR(del.Prepare(db,
+                                              "DELETE FROM documents WHERE id = ?1 AND NOT EXISTS "
+                                              "(SELECT 1 FROM pages WHERE document_id = ?1)",
+                                              "drop empty document"));
+        for (std::int64_t doc : previous) {
+          if (taken.count(doc)) continue;
+          del.Reset();
+          del.Bind(1, doc);
+          CHARTSCAN_RETURN_IF_ERROR(del.Run());
+        }
+        CHARTSCAN_RETURN_IF_ERROR(Exec(db,
+                                       "DELETE FROM charts WHERE NOT EXISTS (SELECT 1 FROM "
+                                       "documents WHERE documents.chart_id = charts.id)",
+                                       "drop empty charts"));
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<ChartInfo>> Charts() const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(st.Prepare(lease.get(),
+                                         "SELECT c.id, c.mrn, c.patient_name, c.dob, "
+                                         "(SELECT count(*) FROM documents d WHERE d.chart_id = "
+                                         "c.id) FROM charts c ORDER BY c.id",
+                                         "list charts"));
+    std::vector<ChartInfo> out;
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
+      if (!more) break;
+      out.push_back({st.Int64(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4)});
+    }
+    return out;
+  }
+
+  Status ForEachDocument(const std::function<Status(const DocumentInfo&)>& fn) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    sqlite3* db = lease.get();
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+    Stmt docs, pages, fields;
+    CHARTSCAN_RETURN_IF_ERROR(docs.Prepare(db,
+                                           "SELECT id, batch_id, chart_id, doc_type, "
+                                           "doc_type_confidence, needs_review, date_of_service, "
+                                           "boundary FROM documents WHERE page_count > 0 "
+                                           "ORDER BY id",
+                                           "list documents"));
+    CHARTSCAN_RETURN_IF_ERROR(pages.Prepare(
+        db, "SELECT id, misfiled FROM pages WHERE document_id = ?1 ORDER BY document_page",
+        "list document pages"));
+    CHARTSCAN_RETURN_IF_ERROR(fields.Prepare(db,
+                                             "SELECT name, value, normalized, confidence, "
+                                             "page_index, box_x, box_y, box_width, box_height, "
+                                             "needs_review, role FROM document_fields WHERE "
+                                             "document_id = ?1 ORDER BY seq",
+                                             "read document fields"));
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, docs.Step());
+      if (!more) return Status::Ok();
+      DocumentInfo d;
+      d.document_id = docs.Int64(0);
+      d.batch_id = docs.IsNull(1) ? 0 : docs.Int64(1);
+      d.chart_id = docs.IsNull(2) ? 0 : docs.Int64(2);
+      d.type.name = docs.Text(3);
+      d.type.confidence = docs.Double(4);
+      d.needs_review = docs.Int(5) != 0;
+      d.type.needs_review = d.needs_review;
+      d.date_of_service = docs.Text(6);
+      d.boundary = docs.Text(7);
+      pages.Reset();
+      pages.Bind(1, d.document_id);
+      for (;;) {
+        CHARTSCAN_ASSIGN_OR_RETURN(bool row, pages.Step());
+        if (!row) break;
+        d.page_ids.push_back(pages.Int64(0));
+        if (pages.Int(1) != 0) d.misfiled_page_ids.push_back(pages.Int64(0));
+      }
+      fields.Reset();
+      fields.Bind(1, d.document_id);
+      for (;;) {
+        CHARTSCAN_ASSIGN_OR_RETURN(bool row, fields.Step());
+        if (!row) break;
+        Field f;
+        f.name = fields.Text(0);
+        f.value = fields.Text(1);
+        f.normalized = fields.Text(2);
+        f.confidence = fields.Double(3);
+        f.page_index = fields.Int(4);
+        f.box = {fields.Int(5), fields.Int(6), fields.Int(7), fields.Int(8)};
+        f.needs_review = fields.Int(9) != 0;
+        f.role = fields.Text(10);
+        d.fields.push_back(std::move(f));
+      }
+      CHARTSCAN_RETURN_IF_ERROR(fn(d));
+    }
   }
 
   Result<PageImage> ReadPageImage(std::int64_t page_id) const override {

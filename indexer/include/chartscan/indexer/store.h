@@ -1,7 +1,9 @@
 // The chartscan store: a folder holding everything digitized, built to lose nothing.
 //
 //   <dir>/chartscan.db          SQLite (WAL, synchronous=FULL): batches, sources, pages, words,
-//                               documents, fields, failures, and an FTS5 index over page text
+//                               documents, fields, charts, failures, and an FTS5 index over page
+//                               text
+//   <dir>/codes.csv             an imported code list (extract::CodeSet::Save), when there is one
 //   <dir>/originals/ab/<sha256> the original files, content-addressed by SHA-256, written once
 //                               (atomically, then made read-only) and never modified
 //   <dir>/images/ab/<sha256>.<ext>  the cleaned page images kept for display
@@ -14,6 +16,10 @@
 // - A page is searchable as soon as PutPage returns OK; its image file is durable before its row.
 // - Pages are read back in ingest order: sources in the order they were registered, then page
 //   number.
+// - Documents and charts are derived from pages by assembly (Assemble), which replaces the
+//   documents of the sources it is given in one transaction: re-assembling the same pages reuses
+//   the same document and chart ids and never duplicates them. Documents and charts left without
+//   pages are deleted (they are derived data); sources and pages never are.
 //
 // Errors: SQLite codes are converted here. SQLITE_BUSY/LOCKED beyond the busy timeout -> kBusy;
 // I/O and full-disk -> kIoError; a damaged database -> kCorrupt; a missing row -> kNotFound. A
@@ -33,6 +39,8 @@
 #include <string_view>
 #include <vector>
 
+#include <chartscan/models/barcode.h>
+#include <chartscan/models/document.h>
 #include <chartscan/models/env.h>
 #include <chartscan/models/page.h>
 #include <chartscan/models/status.h>
@@ -72,6 +80,7 @@ struct PageWrite {
   PageQuality quality;
   std::string doc_type;  // empty = not classified
   std::vector<Field> fields;
+  std::vector<Barcode> barcodes;
   std::string error;  // non-empty: this page could not be processed (source kept)
   // The cleaned image for display, already encoded; empty when there is none (failed page).
   std::string image_bytes;
@@ -92,12 +101,74 @@ struct StoredPage {
   bool blank = false;
   PageText text;  // words and lines included
   PageQuality quality;
-  std::string doc_type;
+  std::string doc_type;  // the page's own classification
   std::vector<Field> fields;
+  std::vector<Barcode> barcodes;
   std::string error;
   std::string image_format;
   int image_width = 0;
   int image_height = 0;
+  // Set by assembly (0 / empty / false before it ran):
+  int document_page = 0;  // 1-based position in its document
+  bool misfiled = false;  // its identity or footer disagrees with its document
+  std::int64_t chart_id = 0;
+  DocumentType document_type;  // its document's type (name empty before assembly)
+};
+
+// A patient chart: the documents of one patient, keyed by MRN, else name and date of birth.
+struct ChartInfo {
+  std::int64_t chart_id = 0;
+  std::string mrn;  // normalized; empty for a chart keyed by name and date of birth
+  std::string patient_name;
+  std::string dob;
+  int documents = 0;
+};
+
+// A document as assembly writes it.
+struct DocumentWrite {
+  std::vector<std::int64_t> page_ids;  // in document order; blank back sides included
+  std::vector<std::int64_t> misfiled_page_ids;
+  std::string boundary;  // why the document starts (extract::BoundaryReasonName)
+  DocumentType type;
+  bool needs_review = false;
+  std::string date_of_service;  // ISO 8601 or empty
+  std::vector<Field> fields;    // merged; Field::page_index indexes page_ids
+  int chart = -1;               // index into AssemblyWrite::charts; -1: no chart (orphan)
+};
+
+struct ChartWrite {
+  std::int64_t chart_id = 0;  // an existing chart (from Charts()), or 0 to create one
+  std::string mrn;
+  std::string patient_name;
+  std::string dob;
+};
+
+struct AssemblyWrite {
+  std::int64_t batch_id = 0;
+  // The sources whose pages were assembled: every page of these sources loses its previous
+  // document link, then gets the one given here (pages in no document keep none).
+  std::vector<std::int64_t> source_ids;
+  std::vector<ChartWrite> charts;
+  std::vector<DocumentWrite> documents;
+};
+
+struct AssemblyResult {
+  std::vector<std::int64_t> document_ids;  // per AssemblyWrite::documents
+  std::vector<std::int64_t> chart_ids;     // per AssemblyWrite::charts
+};
+
+// A document as read back.
+struct DocumentInfo {
+  std::int64_t document_id = 0;
+  std::int64_t batch_id = 0;
+  std::int64_t chart_id = 0;  // 0: no chart
+  DocumentType type;
+  bool needs_review = false;
+  std::string date_of_service;
+  std::string boundary;
+  std::vector<std::int64_t> page_ids;  // in document order
+  std::vector<std::int64_t> misfiled_page_ids;
+  std::vector<Field> fields;
 };
 
 struct PageImage {
@@ -196,6 +267,20 @@ class Store {
 
   // Calls fn for every page in ingest order; stops at and returns the first non-OK status.
   virtual Status ForEachPage(const std::function<Status(const StoredPage&)>& fn) const = 0;
+  // Calls fn for every page of the given sources, in the order the sources are given, then page
+  // number. Unknown source ids have no pages.
+  virtual Status ForEachPageOfSources(const std::vector<std::int64_t>& source_ids,
+                                      const std::function<Status(const StoredPage&)>& fn) const = 0;
+
+  // Writes the documents and charts of an assembly in one transaction (see the guarantees
+  // above). kInvalidArgument for a page id that is not a page of the given sources or a chart
+  // index out of range; nothing is written then.
+  virtual Result<AssemblyResult> Assemble(const AssemblyWrite& assembly) = 0;
+  // Every chart, by id.
+  virtual Result<std::vector<ChartInfo>> Charts() const = 0;
+  // Calls fn for every assembled document (page_count > 0) by id; stops at the first non-OK
+  // status.
+  virtual Status ForEachDocument(const std::function<Status(const DocumentInfo&)>& fn) const = 0;
   virtual Result<StoredPage> GetPage(std::int64_t page_id) const = 0;
   virtual Result<PageImage> ReadPageImage(std::int64_t page_id) const = 0;
   virtual Result<StoreStats> Stats(std::optional<std::int64_t> batch_id) const = 0;
