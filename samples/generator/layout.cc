@@ -1127,6 +1127,64 @@ void AddTopLine(PangoContext* context, PageLayout& page, const std::string& text
   page.lines.insert(page.lines.begin(), TruthLineF{text, li.ink.Translated(x, dy), 0});
 }
 
+RectF PlaceTextLine(PangoContext* context, PageLayout& page, const std::string& text,
+                    const std::string& family, double size, bool bold, double x, double y,
+                    int block, bool first) {
+  LayoutPtr l = MakeLayout(context, RichText(text), FontSpec{family, size, bold, false});
+  const LineInfo li = Lines(l->get()).front();
+  double dy = y - li.logical.y;
+  page.ops.push_back(TextOp{l, 0, x + li.origin_x, dy + li.baseline, 1});
+  RectF ink = li.ink.Translated(x, dy);
+  TruthLineF line{text, ink, block};
+  if (first) {
+    page.lines.insert(page.lines.begin(), line);
+  } else {
+    page.lines.push_back(line);
+  }
+  return ink;
+}
+
+double TextLineWidth(PangoContext* context, const std::string& text, const std::string& family,
+                     double size, bool bold) {
+  return LayoutWidth(MakeLayout(context, RichText(text), FontSpec{family, size, bold, false}));
+}
+
+std::vector<RectF> InkBounds(const PageLayout& page) {
+  std::vector<RectF> out;
+  for (const DrawOp& op : page.ops) {
+    if (const auto* t = std::get_if<TextOp>(&op)) {
+      PangoLayoutLine* line = pango_layout_get_line_readonly(t->layout->get(), t->line);
+      if (line == nullptr) continue;
+      PangoRectangle ink, logical;
+      pango_layout_line_get_extents(line, &ink, &logical);
+      out.push_back(FromPango(logical).Translated(t->x, t->baseline));
+    } else if (const auto* ln = std::get_if<LineOp>(&op)) {
+      double m = ln->width;
+      out.push_back({std::min(ln->a.x, ln->b.x) - m, std::min(ln->a.y, ln->b.y) - m,
+                     std::fabs(ln->a.x - ln->b.x) + 2 * m, std::fabs(ln->a.y - ln->b.y) + 2 * m});
+    } else if (const auto* r = std::get_if<RectOp>(&op)) {
+      double m = r->fill ? 0 : r->line_width;
+      out.push_back({r->r.x - m, r->r.y - m, r->r.w + 2 * m, r->r.h + 2 * m});
+    } else if (const auto* e = std::get_if<EllipseOp>(&op)) {
+      double m = e->line_width;
+      out.push_back(
+          {e->center.x - e->rx - m, e->center.y - e->ry - m, 2 * (e->rx + m), 2 * (e->ry + m)});
+    } else if (const auto* p = std::get_if<PenOp>(&op)) {
+      double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
+      for (const PointF& q : p->points) {
+        x0 = std::min(x0, q.x), y0 = std::min(y0, q.y);
+        x1 = std::max(x1, q.x), y1 = std::max(y1, q.y);
+      }
+      if (x1 >= x0)
+        out.push_back(
+            {x0 - p->width, y0 - p->width, x1 - x0 + 2 * p->width, y1 - y0 + 2 * p->width});
+    }
+  }
+  for (const MarkF& m : page.marks) out.push_back(m.box);  // stamps, rotated
+  for (const TruthLineF& l : page.lines) out.push_back(l.box);
+  return out;
+}
+
 void FillTruth(const PageLayout& layout, int dpi_x, int dpi_y, TruthPage& page) {
   double sx = dpi_x / 72.0, sy = dpi_y / 72.0;
   page.dpi_x = dpi_x;
@@ -1154,6 +1212,13 @@ void FillTruth(const PageLayout& layout, int dpi_x, int dpi_y, TruthPage& page) 
   page.marks.clear();
   for (const MarkF& m : layout.marks) {
     page.marks.push_back({m.kind, ToPixels(m.box, sx, sy, page.width, page.height)});
+  }
+  page.separator = layout.separator;
+  if (layout.separator) page.patient.reset();
+  page.barcodes.clear();
+  for (const BarcodeF& b : layout.barcodes) {
+    page.barcodes.push_back(
+        {b.payload, b.format, b.kind, ToPixels(b.box, sx, sy, page.width, page.height)});
   }
 }
 

@@ -139,6 +139,13 @@ struct MarkF {
   RectF box;
 };
 
+struct BarcodeF {
+  std::string payload;
+  std::string format;  // "Code128", "QRCode", "PatchCode"
+  std::string kind;    // "separator", "patch", "patient_label"
+  RectF box;
+};
+
 struct PageLayout {
   double width = 612;  // US Letter in points
   double height = 792;
@@ -152,6 +159,8 @@ struct PageLayout {
   int doc_pages = 0;
   bool near_blank = false;
   TruthPatient patient;
+  bool separator = false;  // a separator sheet: no document, no patient
+  std::vector<BarcodeF> barcodes;
 };
 
 // Makes the Pango context the layouts use: 72 units per inch, no hinting.
@@ -163,6 +172,18 @@ std::vector<PageLayout> Compose(PangoContext* context, const Document& doc, Rng 
 // Inserts a one-line header at the very top of the page (a fax machine's transmit line), first in
 // reading order.
 void AddTopLine(PangoContext* context, PageLayout& page, const std::string& text);
+
+// One unwrapped line of text with the top of its logical box at (x, y) points: appends its TextOp
+// and a truth line in block `block` (first in reading order when first is set). Returns the ink
+// box of the line.
+RectF PlaceTextLine(PangoContext* context, PageLayout& page, const std::string& text,
+                    const std::string& family, double size, bool bold, double x, double y,
+                    int block, bool first = false);
+// Logical width of that line in points.
+double TextLineWidth(PangoContext* context, const std::string& text, const std::string& family,
+                     double size, bool bold);
+// Bounds of everything drawn on the page (text, rules, boxes, handwriting, stamps), in points.
+std::vector<RectF> InkBounds(const PageLayout& page);
 
 // Fills a truth page's text, lines, fields, marks and patient from a layout, scaling points to
 // pixels at dpi_x x dpi_y.

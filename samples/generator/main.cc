@@ -31,6 +31,7 @@
 #include "layout.h"
 #include "render.h"
 #include "rng.h"
+#include "sheets.h"
 #include "writers.h"
 
 namespace chartscan::samples {
@@ -63,6 +64,7 @@ struct Item {
   bool multipage = false;
   int doc_type = -1;
   NearBlankTail tail = NearBlankTail::kNone;
+  int docs = 1;  // > 1: a stack of that many documents in one multi-page file
 };
 
 struct Options {
@@ -77,7 +79,10 @@ struct Options {
   std::string preset;
   std::string preview;
   int max_dpi = 0;
-  int jpeg_quality = 0;  // 0: chosen per page (lower for lowres)
+  int jpeg_quality = 0;                             // 0: chosen per page (lower for lowres)
+  SeparatorKind separators = SeparatorKind::kNone;  // a sheet before each document
+  bool patient_labels = false;                      // Code 128 MRN labels on some pages
+  int mixed = 0;  // >= 2: documents go N to a multi-page file (a scanned stack)
 };
 
 std::string Ext(const std::string& format) {
@@ -164,6 +169,19 @@ std::vector<Item> Plan(const Options& o, Rng rng) {
     it.multipage = o.multipage;
     if (it.profile == "blank") it.kind = ItemKind::kBlank;
     items.push_back(it);
+  }
+  if (o.mixed >= 2) {
+    // Stacks: consecutive documents share one file (and the first one's profile).
+    std::vector<Item> stacks, docs;
+    for (const Item& it : items) (it.kind == ItemKind::kBlank ? stacks : docs).push_back(it);
+    for (std::size_t i = 0; i < docs.size(); i += static_cast<std::size_t>(o.mixed)) {
+      Item s = docs[i];
+      s.profile = profiles[(i / static_cast<std::size_t>(o.mixed)) % profiles.size()];
+      s.docs = static_cast<int>(std::min(docs.size() - i, static_cast<std::size_t>(o.mixed)));
+      s.multipage = true;
+      stacks.push_back(s);
+    }
+    items = std::move(stacks);
   }
   int blanks = o.blank >= 0 ? o.blank : o.count / 8;
   int near = o.near_blank >= 0 ? o.near_blank : o.count / 8;
@@ -274,8 +292,21 @@ class Generator {
     return out;
   }
 
+  // One page of a file: its layout (null for a blank page), the document it belongs to within the
+  // file (-1: none) and the random stream its scan draws from.
+  struct Planned {
+    const PageLayout* layout = nullptr;
+    int document_index = -1;
+    Rng scan;
+  };
+
   Status MakeItem(int index, Item item, Rng rng) {
     Rng choose = rng.Fork("choose");
+    const bool stack = item.docs > 1;
+    if (stack && !MultiPageFormat(item.format)) {
+      // A stack of documents needs a multi-page format: what a clerk's scanner writes.
+      item.format = item.profile == "fax" ? "tiff-g4" : choose.Chance(0.5) ? "tiff" : "pdf";
+    }
     if (item.format.empty()) {
       item.format = item.kind == ItemKind::kDocument ? DefaultFormat(item.profile, choose)
                                                      : (choose.Chance(0.6) ? "png" : "tiff");
@@ -299,57 +330,104 @@ class Generator {
                      : bilevel                 ? "bilevel"
                                                : "gray8";
     }
+    char prefix[32];
+    std::snprintf(prefix, sizeof prefix, "%04d-", index);
+    std::string prof = item.profile == "born-digital" ? "born_digital" : item.profile;
 
-    // Content.
-    std::vector<PageLayout> layouts;
-    std::vector<std::size_t> chosen;  // which layouts go into the file
-    Document doc;
-    if (item.kind != ItemKind::kBlank) {
+    if (item.kind == ItemKind::kBlank) {
+      std::vector<Planned> plan = {{nullptr, -1, rng.Fork("page")}};
+      return WriteItemFile(std::string(prefix) + "blank." + Ext(item.format), item, plan, nullptr,
+                           choose);
+    }
+
+    // Content: one document, or a stack of several (each its own patient), each page of which may
+    // be preceded by a separator sheet and carry a patient label.
+    const bool whole = stack || (item.multipage && MultiPageFormat(item.format));
+    const bool separate = o_.separators != SeparatorKind::kNone && item.kind == ItemKind::kDocument;
+    std::vector<Document> docs(static_cast<std::size_t>(item.docs));
+    std::vector<std::vector<PageLayout>> layouts(docs.size());
+    std::vector<PageLayout> sheets(docs.size());
+    std::vector<Planned> plan;
+    for (std::size_t d = 0; d < docs.size(); ++d) {
+      // A single document keeps the streams it always had; stacked ones get their own.
+      Rng drng = stack ? rng.Fork(1000 + d) : rng;
       DocumentRequest req;
       req.type = item.doc_type;
       req.tail = item.tail;
-      char id[16];
-      std::snprintf(id, sizeof id, "D%04d", index);
-      Rng doc_rng = rng.Fork("document");
-      doc = MakeDocument(doc_rng, req, id);
-      layouts = Compose(ctx_, doc, rng.Fork("layout"));
+      char id[48];
+      if (stack) {
+        std::snprintf(id, sizeof id, "D%04d-%02d", index, static_cast<int>(d) + 1);
+      } else {
+        std::snprintf(id, sizeof id, "D%04d", index);
+      }
+      Rng doc_rng = drng.Fork("document");
+      docs[d] = MakeDocument(doc_rng, req, id);
+      std::vector<PageLayout>& pages = layouts[d];
+      pages = Compose(ctx_, docs[d], drng.Fork("layout"));
+      std::vector<std::size_t> chosen;
       if (item.kind == ItemKind::kNearBlank) {
-        chosen = {layouts.size() - 1};
-      } else if (item.multipage && MultiPageFormat(item.format)) {
-        for (std::size_t k = 0; k < layouts.size(); ++k) chosen.push_back(k);
+        chosen = {pages.size() - 1};
+      } else if (whole) {
+        for (std::size_t k = 0; k < pages.size(); ++k) chosen.push_back(k);
       } else {
         std::size_t pick = 0;
-        if (layouts.size() > 1 && choose.Chance(0.3)) {
-          pick = static_cast<std::size_t>(choose.Int(1, static_cast<int>(layouts.size()) - 1));
+        if (pages.size() > 1 && choose.Chance(0.3)) {
+          pick = static_cast<std::size_t>(choose.Int(1, static_cast<int>(pages.size()) - 1));
         }
         chosen = {pick};
       }
       if (item.profile == "fax") {
-        Rng fax = rng.Fork("fax");
+        Rng fax = drng.Fork("fax");
         for (std::size_t k : chosen) {
           AddTopLine(
-              ctx_, layouts[k],
-              FaxHeader(doc, static_cast<int>(k) + 1, static_cast<int>(layouts.size()), fax));
+              ctx_, pages[k],
+              FaxHeader(docs[d], static_cast<int>(k) + 1, static_cast<int>(pages.size()), fax));
         }
       }
-    }
-
-    std::string name;
-    {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%04d-", index);
-      name = buf;
-      std::string prof = item.profile == "born-digital" ? "born_digital" : item.profile;
-      if (item.kind == ItemKind::kBlank) {
-        name += "blank";
-      } else {
-        name += prof + "-" + std::string(DocTypeName(doc.type));
-        if (item.kind == ItemKind::kNearBlank) name += "-near_blank";
+      if (o_.patient_labels && item.kind == ItemKind::kDocument) {
+        // Labels on some documents: always on their first page, on later pages now and then.
+        Rng labels = drng.Fork("labels");
+        if (labels.Chance(0.6)) {
+          for (std::size_t k : chosen) {
+            if (k == 0 || labels.Chance(0.5)) AddPatientLabel(ctx_, pages[k], labels.Fork(k));
+          }
+        }
       }
-      name += "." + Ext(item.format);
+      if (separate) {
+        sheets[d] = MakeSeparatorSheet(ctx_, o_.separators, index * 100 + static_cast<int>(d) + 1,
+                                       drng.Fork("separator"));
+        Planned sep{&sheets[d], -1, drng.Fork("separator-scan")};
+        if (whole) {
+          plan.push_back(sep);
+        } else {
+          // One page per file: the sheet is a file of its own, named to sort just before.
+          std::string kind = o_.separators == SeparatorKind::kPatch ? "patch" : "barcode";
+          Rng sep_choose = choose.Fork("separator");
+          CHARTSCAN_RETURN_IF_ERROR(
+              WriteItemFile(std::string(prefix) + "0-separator-" + kind + "." + Ext(item.format),
+                            item, {sep}, &docs[d], sep_choose));
+        }
+      }
+      for (std::size_t k : chosen) {
+        plan.push_back({&pages[k], static_cast<int>(d), drng.Fork(k + 100)});
+      }
     }
-    std::string path = (std::filesystem::path(o_.out) / name).string();
 
+    std::string name = prefix + prof + "-";
+    if (stack) {
+      name += "stack" + std::to_string(docs.size());
+    } else {
+      name += std::string(DocTypeName(docs.front().type));
+      if (item.kind == ItemKind::kNearBlank) name += "-near_blank";
+    }
+    name += "." + Ext(item.format);
+    return WriteItemFile(name, item, plan, &docs.front(), choose);
+  }
+
+  // Renders, degrades and writes one file with its truth.
+  Status WriteItemFile(const std::string& name, const Item& item, const std::vector<Planned>& plan,
+                       const Document* doc, Rng& choose) {
+    std::string path = (std::filesystem::path(o_.out) / name).string();
     TruthFile truth;
     truth.file = name;
     truth.format = item.format;
@@ -359,14 +437,14 @@ class Generator {
     truth.text_layer = item.format == "pdf-text";
 
     if (item.format == "pdf-text") {
-      PdfWriter pdf(CreationDate(doc));
-      for (std::size_t k : chosen) {
-        CHARTSCAN_RETURN_IF_ERROR(pdf.AddVectorPage(layouts[k]));
+      PdfWriter pdf(CreationDate(*doc));
+      for (const Planned& pl : plan) {
+        CHARTSCAN_RETURN_IF_ERROR(pdf.AddVectorPage(*pl.layout));
         TruthPage tp;
-        FillTruth(layouts[k], 300, 300, tp);
+        FillTruth(*pl.layout, 300, 300, tp);
         tp.text_layer = true;
         tp.source_page = static_cast<int>(truth.pages.size()) + 1;
-        tp.document_index = 0;
+        tp.document_index = pl.document_index;
         truth.pages.push_back(std::move(tp));
       }
       CHARTSCAN_ASSIGN_OR_RETURN(std::string bytes, pdf.Finish());
@@ -375,16 +453,10 @@ class Generator {
     }
 
     std::vector<PageOut> pages;
-    if (item.kind == ItemKind::kBlank) {
-      CHARTSCAN_ASSIGN_OR_RETURN(PageOut p, ScanPage("blank", nullptr, rng.Fork("page")));
+    for (const Planned& pl : plan) {
+      CHARTSCAN_ASSIGN_OR_RETURN(PageOut p, ScanPage(item.profile, pl.layout, pl.scan));
+      if (pl.layout != nullptr) p.truth.document_index = pl.document_index;
       pages.push_back(std::move(p));
-    } else {
-      for (std::size_t k : chosen) {
-        CHARTSCAN_ASSIGN_OR_RETURN(PageOut p,
-                                   ScanPage(item.profile, &layouts[k], rng.Fork(k + 100)));
-        p.truth.document_index = 0;
-        pages.push_back(std::move(p));
-      }
     }
     for (std::size_t k = 0; k < pages.size(); ++k) {
       PageOut& p = pages[k];
@@ -504,6 +576,17 @@ int main(int argc, char** argv) {
   app.add_option("--max-dpi", o.max_dpi, "Cap the scan resolution of non-fax profiles");
   app.add_option("--jpeg-quality", o.jpeg_quality, "JPEG quality for JPEG files and scanned PDFs")
       ->check(CLI::Range(1, 100));
+  std::string separators = "none";
+  app.add_option("--separators", separators,
+                 "A separator sheet before each document: barcode (Code 128 or QR cover sheet), "
+                 "patch (Kodak patch T sheet) or none")
+      ->check(CLI::IsMember({"barcode", "patch", "none"}));
+  app.add_flag("--patient-labels", o.patient_labels,
+               "Code 128 patient labels (MRN, name, DOB) near the top of some pages");
+  app.add_option("--mixed-multipage", o.mixed,
+                 "Put documents N to a multi-page TIFF/PDF file (a scanned stack of several "
+                 "patients' documents)")
+      ->check(CLI::Range(2, 1000));
   CLI11_PARSE(app, argc, argv);
   // Comma lists are split here rather than by CLI11 (its splitter trips GCC 12's
   // -Wnull-dereference under -O2).
@@ -512,6 +595,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "chartscan-samplegen: unknown profile or format (see --help)\n");
     return 2;
   }
+  o.separators = separators == "barcode" ? chartscan::samples::SeparatorKind::kBarcode
+                 : separators == "patch" ? chartscan::samples::SeparatorKind::kPatch
+                                         : chartscan::samples::SeparatorKind::kNone;
   // The committed batch must stay small (< 1.5 MB): lower resolution and JPEG quality.
   if (o.preset == "sample") {
     if (o.max_dpi == 0) o.max_dpi = 150;

@@ -2,7 +2,8 @@
 //
 // The JSON uses nlohmann::ordered_json so keys come out in the order written here (file, format,
 // profile, pages...), which keeps the files readable and makes equal truths byte-identical.
-// Parsing is lenient about optional keys (a missing "marks" is an empty list) and strict about the
+// Parsing is lenient about optional keys (a missing "marks" or "barcodes" is an empty list, a
+// missing "separator" false) and strict about the
 // ones a gate cannot do without ("file", "pages", "text").
 #include <algorithm>
 #include <cmath>
@@ -78,6 +79,15 @@ Json PageToJson(const TruthPage& p) {
     marks.push_back(Json{{"kind", mk.kind}, {"bbox", BoxToJson(mk.bbox)}});
   }
   j["marks"] = std::move(marks);
+  j["separator"] = p.separator;
+  Json barcodes = Json::array();
+  for (const TruthBarcode& b : p.barcodes) {
+    barcodes.push_back(Json{{"payload", b.payload},
+                            {"format", b.format},
+                            {"kind", b.kind},
+                            {"bbox", BoxToJson(b.bbox)}});
+  }
+  j["barcodes"] = std::move(barcodes);
   return j;
 }
 
@@ -136,6 +146,13 @@ TruthPage PageFromJson(const Json& j) {
   if (auto it = j.find("marks"); it != j.end()) {
     for (const Json& m : *it) {
       p.marks.push_back({m.at("kind").get<std::string>(), BoxFromJson(m.at("bbox"))});
+    }
+  }
+  p.separator = Get(j, "separator", false);
+  if (auto it = j.find("barcodes"); it != j.end() && it->is_array()) {
+    for (const Json& b : *it) {
+      p.barcodes.push_back({b.at("payload").get<std::string>(), Get(b, "format", std::string()),
+                            Get(b, "kind", std::string()), BoxFromJson(b.at("bbox"))});
     }
   }
   return p;

@@ -157,5 +157,70 @@ TEST_F(Samplegen, TruthDescribesEveryPageConsistently) {
   EXPECT_EQ(text_layer, 1);
 }
 
+// --mixed-multipage with --separators and --patient-labels: one stack file per two documents, a
+// separator sheet (not content, not blank) before each document, labels carried as barcodes.
+TEST(SamplegenStacks, SeparatorSheetsAndLabelsAreDescribedPerPage) {
+  if (kSamplegen == nullptr) GTEST_SKIP() << "chartscan-samplegen was not built";
+  fs::path root =
+      fs::temp_directory_path() / ("chartscan-samplegen-stack-test-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  auto run = [&](const std::string& name) {
+    std::string cmd = std::string(kSamplegen) + " --out " + (root / name).string() +
+                      " --seed 5 --count 4 --blank 0 --near-blank 0 --profiles clean,light"
+                      " --separators barcode --patient-labels --mixed-multipage 2"
+                      " --formats tiff --max-dpi 100 > /dev/null";
+    return std::system(cmd.c_str()) == 0;
+  };
+  ASSERT_TRUE(run("a") && run("b"));
+  std::map<std::string, std::string> a = Files(root / "a"), b = Files(root / "b");
+  ASSERT_EQ(a.size(), 4u);  // two stacks and their truth
+  EXPECT_TRUE(a == b) << "stacks differ between runs with the same seed";
+
+  Result<std::vector<std::string>> truths = FindTruthFiles((root / "a").string());
+  ASSERT_TRUE(truths.ok()) << truths.status().ToString();
+  int separators = 0, labels = 0;
+  std::vector<std::string> ids, mrns;
+  for (const std::string& path : *truths) {
+    Result<TruthFile> t = LoadTruth(path);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    ASSERT_GE(t->pages.size(), 4u);
+    EXPECT_TRUE(t->pages.front().separator) << "a stack starts with a separator sheet";
+    int expected_document = -1;
+    for (const TruthPage& p : t->pages) {
+      if (p.separator) {
+        ++separators;
+        ++expected_document;
+        EXPECT_FALSE(p.blank);
+        EXPECT_TRUE(p.document_id.empty());
+        EXPECT_EQ(p.document_index, -1);
+        EXPECT_FALSE(p.patient.has_value());
+        ASSERT_EQ(p.barcodes.size(), 1u);
+        EXPECT_EQ(p.barcodes[0].kind, "separator");
+        EXPECT_TRUE(p.barcodes[0].payload.starts_with("CHARTSCAN-SEP") ||
+                    p.barcodes[0].payload.starts_with("SEP-"));
+        continue;
+      }
+      EXPECT_EQ(p.document_index, expected_document);
+      ASSERT_TRUE(p.patient.has_value());
+      if (ids.empty() || ids.back() != p.document_id) {
+        ids.push_back(p.document_id);
+        mrns.push_back(p.patient->mrn);
+      }
+      for (const TruthBarcode& bc : p.barcodes) {
+        ++labels;
+        EXPECT_EQ(bc.kind, "patient_label");
+        EXPECT_EQ(bc.format, "Code128");
+        EXPECT_EQ(bc.payload, p.patient->mrn);
+        EXPECT_TRUE(!bc.bbox.empty() && bc.bbox.right() <= p.width && bc.bbox.bottom() <= p.height);
+      }
+    }
+  }
+  EXPECT_EQ(separators, 4);
+  ASSERT_EQ(ids.size(), 4u);
+  EXPECT_NE(mrns[0], mrns[1]) << "documents of one stack belong to different patients";
+  EXPECT_GE(labels, 1);
+  fs::remove_all(root);
+}
+
 }  // namespace
 }  // namespace chartscan::samples

@@ -72,6 +72,28 @@ TEST(Truth, SerializeParseRoundTrip) {
   EXPECT_EQ(SerializeTruth(*back), json);
 }
 
+TEST(Truth, SeparatorAndBarcodesRoundTripAndDefaultWhenAbsent) {
+  TruthFile t = Example();
+  t.pages[1].blank = false;
+  t.pages[1].separator = true;
+  t.pages[1].barcodes.push_back({"CHARTSCAN-SEP", "Code128", "separator", {10, 20, 300, 90}});
+  t.pages[0].barcodes.push_back({"00123456", "Code128", "patient_label", {5, 6, 7, 8}});
+  Result<TruthFile> back = ParseTruth(SerializeTruth(t));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_FALSE(back->pages[0].separator);
+  ASSERT_EQ(back->pages[0].barcodes.size(), 1u);
+  EXPECT_EQ(back->pages[0].barcodes[0].kind, "patient_label");
+  EXPECT_TRUE(back->pages[1].separator);
+  ASSERT_EQ(back->pages[1].barcodes.size(), 1u);
+  EXPECT_EQ(back->pages[1].barcodes[0].payload, "CHARTSCAN-SEP");
+  EXPECT_EQ(back->pages[1].barcodes[0].bbox, (Box{10, 20, 300, 90}));
+  // Files written before the keys existed read as no separator and no barcodes.
+  Result<TruthFile> old = ParseTruth(R"({"file": "a.png", "pages": [{"text": "x"}]})");
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_FALSE(old->pages[0].separator);
+  EXPECT_TRUE(old->pages[0].barcodes.empty());
+}
+
 TEST(Truth, ParseRejectsNewerVersion) {
   TruthFile t = Example();
   t.version = kTruthVersion + 1;

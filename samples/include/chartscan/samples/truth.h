@@ -57,6 +57,14 @@ struct TruthMark {
   Box bbox;
 };
 
+// A barcode or patch code printed on the page.
+struct TruthBarcode {
+  std::string payload;  // encoded text; patch codes: "PATCH T" etc.
+  std::string format;   // "Code128", "QRCode" (ZXing's names) or "PatchCode"
+  std::string kind;     // "separator", "patch" or "patient_label" (chartscan::BarcodeKindName)
+  Box bbox;             // the symbol with its bars, without quiet zone or caption
+};
+
 struct TruthPatient {
   std::string first;
   std::string middle;  // initial, may be empty
@@ -80,16 +88,23 @@ struct TruthPage {
   // margin and orientation together).
   std::array<double, 6> page_to_image = {1, 0, 0, 0, 1, 0};
   std::string doc_type;     // discharge_summary, progress_note, ...; empty for blank pages
-  int document_index = -1;  // 0-based synthetic document within this file; -1 for blank pages
-  std::string document_id;  // unique within one generator run, e.g. "D0007"
-  int document_page = 0;    // 1-based page within that document; 0 for blank pages
+  int document_index = -1;  // 0-based synthetic document within this file; -1 for blank and
+                            // separator pages
+  std::string document_id;  // unique within one generator run, e.g. "D0007"; empty for blank and
+                            // separator pages
+  int document_page = 0;    // 1-based page within that document; 0 for blank and separator pages
   int document_pages = 0;   // pages of that document
   bool text_layer = false;  // the page carries real PDF text
   std::string text;         // lines in reading order joined by '\n'; no scribbles, no stamps
   std::vector<TruthLine> lines;
   std::vector<TruthField> fields;
-  std::optional<TruthPatient> patient;  // absent on blank pages
+  std::optional<TruthPatient> patient;  // absent on blank and separator pages
   std::vector<TruthMark> marks;
+  // A separator sheet (barcode cover sheet or patch-code sheet) put before a document: not content
+  // of any document, not blank. Optional key, false when absent (files written before it existed).
+  bool separator = false;
+  // Barcodes printed on the page (separator symbols, patch codes, patient labels). Optional key.
+  std::vector<TruthBarcode> barcodes;
 
   // First field with this name, or null.
   const TruthField* FindField(std::string_view name) const;
