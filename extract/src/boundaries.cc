@@ -120,26 +120,19 @@ std::string NameLetters(std::string_view name) {
 }
 
 // The identity a document has shown so far (first value of each field on its own pages).
-struct Identity {
-  std::string mrn;
-  std::string name;
-  std::string dob;
-};
+using Identity = PatientIdentity;
 
-// True when the page names a different patient than the document: record numbers are compared
-// when both are known, else name and date of birth.
+PatientIdentity IdentityOf(const BoundaryPage& p) { return {p.mrn, p.patient_name, p.dob}; }
+
 bool Differs(const Identity& doc, const BoundaryPage& p, int mrn_edits) {
-  if (!doc.mrn.empty() && !p.mrn.empty()) return !SameMrn(doc.mrn, p.mrn, mrn_edits);
-  if (!doc.name.empty() && !p.patient_name.empty() && !SameName(doc.name, p.patient_name)) {
-    return true;
-  }
-  return !doc.dob.empty() && !p.dob.empty() && !SameDob(doc.dob, p.dob);
+  return DifferentPatients(doc, IdentityOf(p), mrn_edits);
 }
 
 // The page shows identity that positively agrees with the document's.
 bool Agrees(const Identity& doc, const BoundaryPage& p, int mrn_edits) {
   if (Differs(doc, p, mrn_edits)) return false;
-  return (!doc.mrn.empty() && !p.mrn.empty()) || (!doc.name.empty() && !p.patient_name.empty());
+  return (!doc.mrn.empty() && !p.mrn.empty()) ||
+         (!doc.patient_name.empty() && !p.patient_name.empty());
 }
 
 std::vector<std::string> Labels(const BoundaryPage& p) {
@@ -253,7 +246,7 @@ class Walker {
         return !(p.footer && q.footer->count == p.footer->count &&
                  q.footer->number > p.footer->number);
       }
-      const Identity stray{p.mrn, p.patient_name, p.dob};
+      const Identity stray = IdentityOf(p);
       return q.source_id == source_id_ && Agrees(identity_, q, options_.mrn_edits) &&
              Differs(stray, q, options_.mrn_edits);
     }
@@ -300,7 +293,7 @@ class Walker {
     source_id_ = p.source_id;
     if (!HasEvidence(p)) return;
     if (identity_.mrn.empty()) identity_.mrn = p.mrn;
-    if (identity_.name.empty()) identity_.name = p.patient_name;
+    if (identity_.patient_name.empty()) identity_.patient_name = p.patient_name;
     if (identity_.dob.empty()) identity_.dob = p.dob;
     if (type_.empty()) type_ = p.title_type;
     if (label_.empty()) {
@@ -416,6 +409,15 @@ BoundaryPage SummarizePage(const PageText& page, std::span<const Field> fields,
   out.title_type = FindTitleType(page, rules);
   out.footer = ParsePageFooter(page.text);
   return out;
+}
+
+bool DifferentPatients(const PatientIdentity& a, const PatientIdentity& b, int mrn_edits) {
+  if (!a.mrn.empty() && !b.mrn.empty()) return !SameMrn(a.mrn, b.mrn, mrn_edits);
+  if (!a.patient_name.empty() && !b.patient_name.empty() &&
+      !SameName(a.patient_name, b.patient_name)) {
+    return true;
+  }
+  return !a.dob.empty() && !b.dob.empty() && !SameDob(a.dob, b.dob);
 }
 
 bool SameMrn(std::string_view a, std::string_view b, int max_edits) {

@@ -264,6 +264,16 @@ TEST(Identity, NamesAndDatesTolerateOneMisreadCharacter) {
   EXPECT_FALSE(SameDob("1950-02-03", "1961-07-03"));
 }
 
+TEST(Identity, DifferentPatientsComparesMrnFirstThenNameAndDob) {
+  EXPECT_FALSE(DifferentPatients({"00482913", "MARY HOLT", ""}, {"00482913", "", "1950-02-03"}));
+  EXPECT_TRUE(DifferentPatients({"00482913", "", ""}, {"00771204", "", ""}));
+  // The record number decides when both pages show one, even if a name is misread badly.
+  EXPECT_FALSE(DifferentPatients({"00482913", "MARY HOLT", ""}, {"00482913", "MAR? XQLT", ""}));
+  EXPECT_TRUE(DifferentPatients({"", "MARY HOLT", ""}, {"", "JOHN PARKER", ""}));
+  EXPECT_TRUE(DifferentPatients({"", "MARY HOLT", "1950-02-03"}, {"", "", "1961-07-03"}));
+  EXPECT_FALSE(DifferentPatients({}, {"00771204", "JOHN PARKER", "1961-07-03"}));
+}
+
 TEST(Charts, GroupsByMrnThenNameAndDob) {
   std::vector<ChartIdentity> docs = {
       {"00482913", "MARY HOLT", "1950-02-03"},

@@ -126,6 +126,18 @@ BoundaryPage SummarizePage(const PageText& page, std::span<const Field> fields,
 
 inline constexpr int kMinFuzzyMrnLength = 6;
 
+// Who a page or document says it is about; empty members are unknown.
+struct PatientIdentity {
+  std::string mrn;           // normalized, may be empty
+  std::string patient_name;  // "FIRST LAST", may be empty
+  std::string dob;           // ISO 8601, may be empty
+};
+
+// Two identities name different patients: record numbers decide when both are known (SameMrn);
+// otherwise names that are both known and not SameName, or dates of birth that are both known and
+// not SameDob, differ. Unknown parts never differ.
+bool DifferentPatients(const PatientIdentity& a, const PatientIdentity& b, int mrn_edits = 1);
+
 // Equal after upper-casing and folding characters OCR confuses (O/0, I/L/1, S/5, B/8, Z/2), or
 // within max_edits edits when both have at least kMinFuzzyMrnLength characters. Empty never
 // matches.

@@ -17,13 +17,11 @@
 #include <string>
 #include <vector>
 
+#include <chartscan/extract/boundaries.h>
+
 namespace chartscan::extract {
 
-struct ChartIdentity {
-  std::string mrn;           // normalized, may be empty
-  std::string patient_name;  // "FIRST LAST", may be empty
-  std::string dob;           // ISO 8601, may be empty
-};
+using ChartIdentity = PatientIdentity;
 
 struct ChartGrouping {
   // Existing charts first (same order as given), then the charts opened here.
