@@ -7,6 +7,7 @@
 
 #include <chartscan/pipeline/ingest.h>
 
+#include "assemble.h"
 #include "bounded_queue.h"
 
 namespace chartscan::pipeline {
@@ -94,7 +95,9 @@ class Run {
   Progress progress_;
   double confidence_sum_ = 0;
   int confidence_pages_ = 0;
-  Status fatal_;                                   // a store failure that stops the batch
+  Status fatal_;  // a store failure that stops the batch
+  // Sources of this batch in the order their files were given (assembly order), no repeats.
+  std::vector<std::int64_t> source_order_;
   const extract::Extractor* extractor_ = nullptr;  // set by Execute; immutable, shared by workers
 };
 
@@ -142,6 +145,13 @@ Status Run::ReadOne(const std::string& path) {
       indexer::SourceInfo info,
       store_.RegisterSource(summary_.batch_id, path, sha, capture::SourceKindName(src.kind()), size,
                             pages));
+  {
+    std::lock_guard lock(mu_);
+    if (std::find(source_order_.begin(), source_order_.end(), info.source_id) ==
+        source_order_.end()) {
+      source_order_.push_back(info.source_id);
+    }
+  }
   if (info.state == indexer::SourceState::kComplete) {
     std::lock_guard lock(mu_);
     ++summary_.files_skipped;
@@ -257,8 +267,8 @@ void Run::ProcessPage(ocr::Engine& engine, PageJob& job) {
         }
       }
       if (problem.ok() && !write.blank && !write.text.words.empty()) {
-        // One document per source file for now, so the page's index in its file is its index in
-        // its document.
+        // Until assembly splits the batch into documents, a page's index in its file stands in
+        // for its index in its document (assembly renumbers the fields it merges).
         write.fields = extractor_->ExtractPage(write.text, job.index);
         write.doc_type = extractor_->ClassifyPage(write.text).name;
       }
@@ -367,9 +377,21 @@ Result<IngestSummary> Run::Execute(const std::vector<std::string>& paths) {
   for (std::thread& t : threads) t.join();
 
   CHARTSCAN_RETURN_IF_ERROR(fatal_);
+  if (options_.assemble && !Cancelled()) {
+    CHARTSCAN_ASSIGN_OR_RETURN(
+        AssemblyCounts counts,
+        AssembleBatch(store_, summary_.batch_id, source_order_, extractor, options_.boundaries));
+    summary_.documents = counts.documents;
+    summary_.charts = counts.charts;
+    summary_.orphan_documents = counts.orphan_documents;
+    summary_.misfiled_pages = counts.misfiled_pages;
+    summary_.separator_pages = counts.separator_pages;
+  }
   CHARTSCAN_RETURN_IF_ERROR(store_.FinishBatch(summary_.batch_id));
-  CHARTSCAN_ASSIGN_OR_RETURN(indexer::StoreStats stats, store_.Stats(summary_.batch_id));
-  summary_.documents = static_cast<int>(stats.documents);
+  if (!options_.assemble || Cancelled()) {
+    CHARTSCAN_ASSIGN_OR_RETURN(indexer::StoreStats stats, store_.Stats(summary_.batch_id));
+    summary_.documents = static_cast<int>(stats.documents);
+  }
   summary_.mean_confidence = confidence_pages_ ? confidence_sum_ / confidence_pages_ : 0;
   summary_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
   std::stable_sort(summary_.problems.begin(), summary_.problems.end(),
@@ -387,6 +409,7 @@ Status IngestOptions::Validate() const {
   CHARTSCAN_RETURN_IF_ERROR(capture.Validate());
   CHARTSCAN_RETURN_IF_ERROR(cleanup.Validate());
   CHARTSCAN_RETURN_IF_ERROR(extract.Validate());
+  CHARTSCAN_RETURN_IF_ERROR(boundaries.Validate());
   return ocr.Validate();
 }
 

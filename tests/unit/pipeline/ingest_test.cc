@@ -145,6 +145,84 @@ TEST_F(IngestTest, SameIngestTwiceDuplicatesNothing) {
   EXPECT_EQ(hits->total, 1);
 }
 
+TEST_F(IngestTest, BatchIsAssembledIntoDocumentsAndCharts) {
+  // Invented patients. a1 and a2 are one document scanned into two files (its footer says so);
+  // c is another document of the first patient, b a document of another patient.
+  Write("a1.png", TextPng({"DISCHARGE SUMMARY", "MRN: 00482913", "DOB: 03/14/1952",
+                           "Hospital course uneventful", "Page 1 of 2"}));
+  Write("a2.png", TextPng({"MRN: 00482913", "Discharge medications reviewed", "Page 2 of 2"}));
+  Write("b.png", TextPng({"LAB REPORT", "MRN: 00771204", "DOB: 07/03/1961", "Potassium 4.1",
+                          "Page 1 of 1"}));
+  Write("c.png", TextPng({"PROGRESS NOTE", "MRN: 00482913", "DOB: 03/14/1952",
+                          "Ambulating in hallway", "Page 1 of 1"}));
+  auto summary = Ingest(*store_, {(root_ / "in").string()}, options_);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->documents, 3);
+  EXPECT_EQ(summary->charts, 2);
+  EXPECT_EQ(summary->misfiled_pages, 0);
+  auto pages = Pages();
+  ASSERT_EQ(pages.size(), 4u);
+  EXPECT_EQ(pages[0].document_id, pages[1].document_id);
+  EXPECT_EQ(pages[0].document_page, 1);
+  EXPECT_EQ(pages[1].document_page, 2);
+  EXPECT_NE(pages[2].document_id, pages[0].document_id);
+  EXPECT_NE(pages[3].document_id, pages[0].document_id);
+  EXPECT_EQ(pages[3].chart_id, pages[0].chart_id);
+  EXPECT_NE(pages[2].chart_id, pages[0].chart_id);
+  EXPECT_EQ(pages[0].document_type.name, "discharge_summary");
+  EXPECT_EQ(pages[2].document_type.name, "lab_report");
+
+  // Running the same ingest again re-assembles the batch into the same documents and charts.
+  auto again = Ingest(*store_, {(root_ / "in").string()}, options_);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->documents, 3);
+  auto pages2 = Pages();
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    EXPECT_EQ(pages2[i].document_id, pages[i].document_id);
+    EXPECT_EQ(pages2[i].chart_id, pages[i].chart_id);
+  }
+  auto charts = store_->Charts();
+  ASSERT_TRUE(charts.ok());
+  EXPECT_EQ(charts->size(), 2u);
+  int documents = 0;
+  ASSERT_TRUE(store_
+                  ->ForEachDocument([&](const indexer::DocumentInfo&) {
+                    ++documents;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(documents, 3);
+}
+
+TEST_F(IngestTest, PageOfAnotherPatientInsideADocumentIsFlaggedNotMerged) {
+  Write("d1.png", TextPng({"PROGRESS NOTE", "MRN: 00482913", "DOB: 03/14/1952",
+                           "Wound healing well", "Page 1 of 2"}));
+  Write("d2.png", TextPng({"MRN: 00771204", "DOB: 07/03/1961", "Plan: continue", "Page 2 of 2"}));
+  auto summary = Ingest(*store_, {(root_ / "in").string()}, options_);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->documents, 1);
+  EXPECT_EQ(summary->misfiled_pages, 1);
+  std::vector<indexer::DocumentInfo> docs;
+  ASSERT_TRUE(store_
+                  ->ForEachDocument([&](const indexer::DocumentInfo& d) {
+                    docs.push_back(d);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_TRUE(docs[0].needs_review);
+  ASSERT_EQ(docs[0].misfiled_page_ids.size(), 1u);
+  // The document's identity is its own, not a blend: one MRN, and it is not the stray page's.
+  int mrns = 0;
+  for (const Field& f : docs[0].fields) {
+    if (f.name == "mrn") {
+      ++mrns;
+      EXPECT_NE(f.page_index, 1) << "the misfiled page's MRN was merged";
+    }
+  }
+  EXPECT_EQ(mrns, 1);
+}
+
 TEST_F(IngestTest, BlankPageIsKeptAsBlankWithoutText) {
   const std::string p = Write("blank.png", BlankPng());
   auto summary = Ingest(*store_, {p}, options_);

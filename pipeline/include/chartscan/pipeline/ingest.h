@@ -12,6 +12,17 @@
 // source interrupted part-way resumes with the pages it is missing, so running the same ingest
 // again never duplicates anything.
 //
+// Assembly: when every page of the batch is stored, the batch's pages (sources in the order the
+// files were given, then page order; sources skipped as already complete included, so a re-run
+// re-assembles them) are read back and split into documents (extract::FindBoundaries). Each
+// document's page fields are merged (Extractor::MergeDocument), its type classified over its
+// pages (Extractor::ClassifyDocument), and pages that the boundary step placed in it against their
+// own evidence, or that name another patient than the one most of its pages name, are flagged
+// misfiled and their fields left out of the merge (never silently merged). Documents are grouped
+// into patient charts (extract::GroupCharts, existing charts of the store first) and everything is
+// written in one store transaction (Store::Assemble), so re-running the same ingest reuses the same
+// document and chart ids. A cancelled run leaves assembly to the next run.
+//
 // Failures never stop the batch. A file that cannot be read or opened is recorded as a failure
 // (with its original kept when it could be read) and reported; a page that cannot be decoded,
 // cleaned or recognized is stored with its error, and the other pages go on. Errors name files by
@@ -29,6 +40,7 @@
 
 #include <chartscan/capture/source.h>
 #include <chartscan/cleanup/cleanup.h>
+#include <chartscan/extract/boundaries.h>
 #include <chartscan/extract/extractor.h>
 #include <chartscan/indexer/store.h>
 #include <chartscan/ocr/engine.h>
@@ -43,6 +55,8 @@ struct IngestOptions {
   cleanup::CleanupOptions cleanup;
   ocr::OcrOptions ocr;
   extract::ExtractOptions extract;  // fields and document type of every recognized page
+  extract::BoundaryOptions boundaries;
+  bool assemble = true;  // documents and charts after the pages (off: one document per file)
 
   Status Validate() const;
   int EffectiveWorkers() const;
@@ -62,8 +76,12 @@ struct IngestSummary {
   int pages = 0;          // pages processed in this run (blank ones included)
   int blank_pages = 0;
   int failed_pages = 0;
-  int timed_out_pages = 0;  // OCR stopped at the deadline (partial text kept)
-  int documents = 0;
+  int timed_out_pages = 0;     // OCR stopped at the deadline (partial text kept)
+  int documents = 0;           // documents assembled (or created, without assembly)
+  int charts = 0;              // charts the assembled documents belong to
+  int orphan_documents = 0;    // assembled documents with no patient identity to chart them by
+  int misfiled_pages = 0;      // pages flagged as possibly misfiled
+  int separator_pages = 0;     // separator sheets (in no document)
   double mean_confidence = 0;  // over non-blank pages recognized in this run
   double seconds = 0;
   std::vector<FileProblem> problems;
