@@ -107,7 +107,7 @@ Result<std::vector<Barcode>> Read(const ImageView& page, Resolution res, const B
     if (!res.known()) dpi = page.width() / kAssumedPageWidthInches;
 
     std::vector<internal::Found> found =
-        internal::ReadWithZxing(gray, dpi, o.symbologies, o.retry_binarized);
+        internal::ReadWithZxing(gray, dpi, o.symbologies, o.retry_cleaned);
     std::size_t decoded = found.size();
     if (o.detect_patch_codes) {
       for (internal::Found& f : internal::FindPatchCodes(gray, dpi)) found.push_back(std::move(f));

@@ -24,10 +24,10 @@ struct Found {
 std::vector<Found> FindPatchCodes(const cv::Mat& gray, double dpi);
 
 // The symbols ZXing reads on a grey page. symbologies are validated names (empty: all).
-// retry_binarized: when nothing is read, read again a background-normalized, binarized copy.
+// retry_cleaned: while nothing is read, read again cleaned copies (see zxing_reader.cc).
 // Throws whatever ZXing or OpenCV throw; the caller converts.
 std::vector<Found> ReadWithZxing(const cv::Mat& gray, double dpi,
-                                 const std::vector<std::string>& symbologies, bool retry_binarized);
+                                 const std::vector<std::string>& symbologies, bool retry_cleaned);
 
 // Throws std::invalid_argument on an unknown name.
 void CheckSymbologies(const std::vector<std::string>& symbologies);

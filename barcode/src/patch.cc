@@ -15,7 +15,9 @@
 //      bar), so grey paper, gradients and faded toner all become ink-on-white;
 //   2. binarize with Otsu's level (clamped to a sane range), then close and open with a 3x3 square,
 //      which fills speckle holes in the bars and drops hairlines: table and form rules are at most
-//      2 points (0.03 inch) thick and do not survive as bars;
+//      2 points (0.03 inch) thick and do not survive as bars; then keep, separately, what a
+//      vertical and what a horizontal half-inch line fits in (an opening), which detaches bars
+//      from bleed-through text, streaks and specks touching them;
 //   3. every outer contour whose minimum-area rectangle is long (>= 0.7 inch), 0.04-0.30 inch
 //      thick, at least 3 times longer than thick and at least 80% filled is a bar candidate, with
 //      its own angle, so skewed and 90-degree-turned sheets need no deskewing;
@@ -53,6 +55,7 @@ constexpr double kMinSpace = 0.025;
 constexpr double kMaxSpace = 0.16;
 constexpr double kQuietZone = 0.2;
 constexpr double kMinFill = 0.8;
+constexpr double kLineInches = 0.5;
 constexpr double kMinElongation = 3;
 constexpr double kMaxAngleDiff = 4;  // degrees
 constexpr double kPi = 3.14159265358979323846;
@@ -167,7 +170,16 @@ std::vector<Found> FindPatchCodes(const cv::Mat& gray, double dpi) {
   cv::morphologyEx(bw, bw, cv::MORPH_CLOSE, square);
   cv::morphologyEx(bw, bw, cv::MORPH_OPEN, square);
 
-  std::vector<Bar> bars = FindBars(bw);
+  // Bars run along one of the page axes (give or take skew): an opening with a half-inch line in
+  // each direction keeps them whole and cuts away what touches them, such as bleed-through text,
+  // toner streaks across the bars and specks on their edges.
+  std::vector<Bar> bars;
+  const int line = static_cast<int>(std::lround(kLineInches * kWorkDpi));
+  for (cv::Size shape : {cv::Size(1, line), cv::Size(line, 1)}) {
+    cv::Mat kept;
+    cv::morphologyEx(bw, kept, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, shape));
+    for (const Bar& b : FindBars(kept)) bars.push_back(b);
+  }
   std::vector<Found> out;
   std::vector<bool> used(bars.size(), false);
   for (std::size_t i = 0; i < bars.size(); ++i) {

@@ -1,15 +1,16 @@
 // Reading symbols with ZXing-cpp.
 //
 // ZXing binarizes internally (a local-average threshold for 2D codes, a per-row histogram valley
-// for linear ones), which copes with clean and lightly degraded scans. Grey paper, uneven light and
-// speckle defeat it on some pages, so when the first pass reads nothing the page is read again
-// after our own binarization:
-//   1. a 3x3 median removes salt-and-pepper noise without eating 4-5 pixel wide modules,
-//   2. the paper level is estimated with a grey dilation (the lightest pixel within ~0.25 inch,
-//      wider than any quiet zone gap between modules) and the page divided by it, which flattens
-//      illumination gradients and lifts faint print to full contrast against its own paper,
-//   3. Otsu's threshold on the normalized page, and ZXing told to take the pixels as they are.
-// The two passes' results are merged, dropping a symbol read twice at the same place.
+// for linear ones), which copes with clean and lightly degraded scans. Three kinds of scan defeat
+// it on some pages, so while nothing has been read the page is read again from cleaned copies:
+//   1. photocopied labels: toner spread thickens bars until a one-module space is a pixel or two
+//      and the width ratios are lost. A 3x3 median (speckle), division by the paper level (a grey
+//      dilation over ~0.25 inch, wider than any gap between modules, which flattens shadows and
+//      lifts faint print to full contrast) and then a 3x3 grey dilation, which thins every dark
+//      element by about two pixels and gives the spaces back;
+//   2. heavy salt-and-pepper noise on grey paper: a 5x5 median and the same paper division. A 5x5
+//      median keeps 4-5 pixel modules but removes specks that break QR finder patterns.
+// Results are merged, dropping a symbol read twice at the same place.
 //
 // Pages above 320 dpi are read at 300 dpi: a patient label's 10-15 mil modules are still 3-4
 // pixels wide and ZXing's time grows with the pixel count.
@@ -44,7 +45,7 @@ ZXing::BarcodeFormats Formats(const std::vector<std::string>& names) {
   return formats;  // empty means every format to ZXing
 }
 
-std::vector<Found> Read(const cv::Mat& gray, const ZXing::BarcodeFormats& formats, bool binarized) {
+std::vector<Found> Read(const cv::Mat& gray, const ZXing::BarcodeFormats& formats) {
   CV_Assert(gray.type() == CV_8UC1 && gray.isContinuous());
   ZXing::ImageView view(gray.data, gray.cols, gray.rows, ZXing::ImageFormat::Lum,
                         static_cast<int>(gray.step));
@@ -53,7 +54,6 @@ std::vector<Found> Read(const cv::Mat& gray, const ZXing::BarcodeFormats& format
   // asserts (aborts the process in Debian's build, zxing-cpp issue #740) when one symbol was read
   // on several rows of several layers. Pages come here at <= 300 dpi, where one layer reads them.
   hints.setFormats(formats).setTryHarder(true).setTryRotate(true).setTryDownscale(false);
-  if (binarized) hints.setBinarizer(ZXing::Binarizer::FixedThreshold);
   std::vector<Found> out;
   for (const ZXing::Result& r : ZXing::ReadBarcodes(view, hints)) {
     if (!r.isValid()) continue;
@@ -73,15 +73,16 @@ std::vector<Found> Read(const cv::Mat& gray, const ZXing::BarcodeFormats& format
   return out;
 }
 
-cv::Mat Binarized(const cv::Mat& gray, double dpi) {
-  cv::Mat clean, paper, norm, bw;
-  cv::medianBlur(gray, clean, 3);
+// Median of size `median`, divided by the paper level; thinned by a 3x3 grey dilation if `thin`.
+cv::Mat Cleaned(const cv::Mat& gray, double dpi, int median, bool thin) {
+  cv::Mat clean, paper, norm;
+  cv::medianBlur(gray, clean, median);
   int k = std::max(3, static_cast<int>(std::lround(kPaperWindowInches * dpi)) | 1);
   cv::dilate(clean, paper, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, k)));
   cv::max(paper, 1, paper);
   cv::divide(clean, paper, norm, 255.0);
-  cv::threshold(norm, bw, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-  return bw;
+  if (thin) cv::dilate(norm, norm, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+  return norm;
 }
 
 bool SameSymbol(const Found& a, const Found& b) {
@@ -93,8 +94,7 @@ bool SameSymbol(const Found& a, const Found& b) {
 void CheckSymbologies(const std::vector<std::string>& symbologies) { (void)Formats(symbologies); }
 
 std::vector<Found> ReadWithZxing(const cv::Mat& gray, double dpi,
-                                 const std::vector<std::string>& symbologies,
-                                 bool retry_binarized) {
+                                 const std::vector<std::string>& symbologies, bool retry_cleaned) {
   ZXing::BarcodeFormats formats = Formats(symbologies);
   cv::Mat page = gray;
   double scale = 1;
@@ -104,12 +104,16 @@ std::vector<Found> ReadWithZxing(const cv::Mat& gray, double dpi,
     dpi = kReadDpi;
   }
   if (!page.isContinuous()) page = page.clone();
-  std::vector<Found> found = Read(page, formats, false);
-  if (found.empty() && retry_binarized) {
-    for (Found& f : Read(Binarized(page, dpi > 0 ? dpi : kReadDpi), formats, true)) {
-      bool seen =
-          std::any_of(found.begin(), found.end(), [&](const Found& o) { return SameSymbol(o, f); });
-      if (!seen) found.push_back(std::move(f));
+  std::vector<Found> found = Read(page, formats);
+  if (retry_cleaned) {
+    const double d = dpi > 0 ? dpi : kReadDpi;
+    for (int pass = 0; pass < 2 && found.empty(); ++pass) {
+      cv::Mat cleaned = pass == 0 ? Cleaned(page, d, 3, true) : Cleaned(page, d, 5, false);
+      for (Found& f : Read(cleaned, formats)) {
+        bool seen = std::any_of(found.begin(), found.end(),
+                                [&](const Found& o) { return SameSymbol(o, f); });
+        if (!seen) found.push_back(std::move(f));
+      }
     }
   }
   if (scale != 1) {

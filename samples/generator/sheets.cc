@@ -156,18 +156,19 @@ bool AddPatientLabel(PangoContext* ctx, PageLayout& page, Rng rng) {
   double w = std::max(m.width() * module + 2 * quiet, text_w + 2 * pad);
   double h = pad + bar_height + 2 + 3 * line + pad;
 
-  // The first free spot, top down, on the side the rng prefers.
+  // The first free spot, top down; along each row from the side the rng prefers (labels go in a
+  // corner when it is free, else beside the letterhead or title).
   std::vector<RectF> ink = InkBounds(page);
   bool right_first = rng.Chance(0.7);
   RectF spot;
   bool found = false;
-  for (double y = 14; y + h < 200 && !found; y += 4) {
-    for (int side = 0; side < 2 && !found; ++side) {
-      bool right = (side == 0) == right_first;
-      RectF r{right ? page.width - kPageMargin - w : kPageMargin, y, w, h};
-      RectF margin{r.x - 6, r.y - 6, r.w + 12, r.h + 12};
+  const double span = page.width - 2 * kPageMargin - w;
+  for (double y = 14; y + h < 240 && !found; y += 4) {
+    for (double step = 0; step <= span && !found; step += 12) {
+      double x = right_first ? page.width - kPageMargin - w - step : kPageMargin + step;
+      RectF margin{x - 6, y - 6, w + 12, h + 12};
       if (Free(margin, ink)) {
-        spot = r;
+        spot = {x, y, w, h};
         found = true;
       }
     }

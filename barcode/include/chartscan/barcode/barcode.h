@@ -48,9 +48,9 @@ struct BarcodeOptions {
   // Patch types ("1", "2", "3", "4", "6", "T") that make a page a separator sheet. A sheet turned
   // 180 degrees reads mirrored (T as 3, 1 as 6), so the default accepts every type.
   std::vector<std::string> separator_patches = {"1", "2", "3", "4", "6", "T"};
-  // Also retry with a normalized, binarized copy of the page when the first pass reads nothing
-  // (helps on grey, noisy or faint scans; about doubles the time of pages without barcodes).
-  bool retry_binarized = true;
+  // While nothing is read, read again copies cleaned for photocopied (thickened) bars and for
+  // speckled grey scans (about triples the time of pages without barcodes).
+  bool retry_cleaned = true;
   // Pages with more pixels than this are refused (kTooLarge).
   long long max_pixels = 120'000'000;
 
