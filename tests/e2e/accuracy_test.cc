@@ -10,12 +10,14 @@
 // It also runs plain `tesseract` on the heavy pages: the gate only means something while the heavy
 // profile still defeats plain OCR (above 30% CER, as the product brief demands).
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -236,6 +238,70 @@ TEST_F(AccuracyGate, OrientationAndSkewAlwaysCorrected) {
                                    << ", corrected " << s.record["skew"];
   }
   std::printf("worst skew error: %.3f degrees\n", worst);
+}
+
+// Extraction on recognized text, page by page: what a clerk would have to key otherwise.
+// Values are compared normalized (upper case, spaces dropped). Measured 2026-12-01 on this batch:
+// recall 0.95 and precision 0.99 over all profiles (1.00/1.00 on clean and light pages, 0.78
+// recall on faxes); document type right on 62 of 64 pages.
+TEST_F(AccuracyGate, FieldsAndDocumentTypesFromRecognizedText) {
+  const std::set<std::string> kGated = {"patient_name", "mrn",   "dob", "date_of_service",
+                                        "provider_npi", "icd10", "cpt"};
+  auto key = [](std::string v) {
+    std::string out;
+    for (unsigned char c : v) {
+      if (!std::isspace(c)) out.push_back(static_cast<char>(std::toupper(c)));
+    }
+    return out;
+  };
+  struct Count {
+    int tp = 0, fn = 0, fp = 0;
+    double Recall() const { return tp + fn ? static_cast<double>(tp) / (tp + fn) : 1; }
+    double Precision() const { return tp + fp ? static_cast<double>(tp) / (tp + fp) : 1; }
+  };
+  std::map<std::string, Count> by_field, by_profile;
+  Count all;
+  int typed = 0, typed_right = 0;
+  for (const Scored& s : pages_) {
+    if (s.truth->blank || s.truth->near_blank || s.record.is_null()) continue;
+    ++typed;
+    typed_right += s.record.value("doc_type", nlohmann::json()).is_string() &&
+                   s.record["doc_type"].get<std::string>() == s.truth->doc_type;
+    std::map<std::string, std::set<std::string>> truth, found;
+    for (const auto& f : s.truth->fields) {
+      if (kGated.count(f.name)) truth[f.name].insert(key(f.normalized));
+    }
+    for (const auto& f : s.record.value("fields", nlohmann::json::array())) {
+      const std::string name = f.value("name", "");
+      if (kGated.count(name)) found[name].insert(key(f.value("normalized", "")));
+    }
+    for (const std::string& name : kGated) {
+      for (const std::string& v : truth[name]) {
+        const bool hit = found[name].count(v) > 0;
+        for (Count* c : {&by_field[name], &by_profile[s.profile], &all}) (hit ? c->tp : c->fn)++;
+      }
+      for (const std::string& v : found[name]) {
+        if (truth[name].count(v)) continue;
+        for (Count* c : {&by_field[name], &by_profile[s.profile], &all}) c->fp++;
+      }
+    }
+  }
+  std::printf("\n%-16s %7s %9s\n", "field", "recall", "precision");
+  for (const auto& [name, c] : by_field) {
+    std::printf("%-16s %7.3f %9.3f\n", name.c_str(), c.Recall(), c.Precision());
+  }
+  for (const auto& [name, c] : by_profile) {
+    std::printf("%-16s %7.3f %9.3f\n", ("  " + name).c_str(), c.Recall(), c.Precision());
+  }
+  std::printf("all fields       %7.3f %9.3f\ndocument type    %d/%d pages\n", all.Recall(),
+              all.Precision(), typed_right, typed);
+  EXPECT_GE(all.Recall(), 0.92);
+  EXPECT_GE(all.Precision(), 0.97);
+  for (const char* easy : {"clean", "light"}) {
+    EXPECT_GE(by_profile[easy].Recall(), 0.97) << easy;
+    EXPECT_GE(by_profile[easy].Precision(), 0.97) << easy;
+  }
+  EXPECT_GE(typed_right, 0.9 * typed);
 }
 
 TEST_F(AccuracyGate, HeavyProfileStillDefeatsPlainTesseract) {
