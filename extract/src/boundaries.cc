@@ -243,6 +243,13 @@ class Walker {
       BoundaryReason unused;
       if (Judge(q, &unused) != Verdict::kContinue) return false;
       if (FooterContinues(q)) {
+        // A footer alone cannot tell the current document's next page from the next page of a
+        // document page i starts (same count, current document missing its page): identity can.
+        if (Differs(identity_, q, options_.mrn_edits)) return false;
+        if (!Differs(IdentityOf(p), q, options_.mrn_edits) &&
+            Agrees(IdentityOf(p), q, options_.mrn_edits)) {
+          return false;
+        }
         return !(p.footer && q.footer->count == p.footer->count &&
                  q.footer->number > p.footer->number);
       }

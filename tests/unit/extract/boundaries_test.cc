@@ -199,6 +199,14 @@ TEST(Boundaries, StrayPageBetweenTwoPagesOfADocumentIsMisplacedNotASplit) {
   EXPECT_EQ(b.documents[0].misplaced, (Pages{1}));
 }
 
+TEST(Boundaries, NextDocumentWhoseFirstFooterWasMisreadIsNotTakenForAStray) {
+  // The first document lost its page 2; the next one's page 1 footer was not read. Its page 2
+  // fits the first document's footer count, but names the second patient: two documents.
+  Boundaries b = Find({P(1, "1001", 1, 2), P(1, "2002"), P(1, "2002", 2, 2)});
+  EXPECT_EQ(DocPages(b), (std::vector<Pages>{{0}, {1, 2}}));
+  EXPECT_EQ(b.documents[1].reason, BoundaryReason::kIdentityChange);
+}
+
 TEST(Boundaries, StrayPageWithoutFootersIsMisplaced) {
   Boundaries b = Find({P(1, "1001"), P(1, "2002"), P(1, "1001")});
   ASSERT_EQ(b.documents.size(), 1u);
