@@ -233,6 +233,13 @@ void Run::ProcessPage(ocr::Engine& engine, PageJob& job) {
   if (problem.ok()) {
     const capture::CapturedPage& page = job.page;
     const bool has_text_layer = page.text_layer.has_value();
+    if (options_.read_barcodes) {
+      // Barcodes are evidence for document boundaries, not content: a page whose barcodes cannot
+      // be read is still digitized, just without them.
+      Result<std::vector<Barcode>> codes =
+          barcode::ReadBarcodes(page.image.view(), page.resolution, options_.barcode);
+      if (codes.ok()) write.barcodes = std::move(codes).value();
+    }
     cleanup::CleanupOptions clean_options = options_.cleanup;
     if (has_text_layer) {
       // The text layer's boxes are in the rendered page's pixels: keep its geometry.
@@ -410,6 +417,7 @@ Status IngestOptions::Validate() const {
   CHARTSCAN_RETURN_IF_ERROR(cleanup.Validate());
   CHARTSCAN_RETURN_IF_ERROR(extract.Validate());
   CHARTSCAN_RETURN_IF_ERROR(boundaries.Validate());
+  if (read_barcodes) CHARTSCAN_RETURN_IF_ERROR(barcode.Validate());
   return ocr.Validate();
 }
 

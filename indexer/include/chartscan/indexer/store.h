@@ -80,8 +80,8 @@ struct PageWrite {
   PageQuality quality;
   std::string doc_type;  // empty = not classified
   std::vector<Field> fields;
-  std::vector<Barcode> barcodes;
-  std::string error;  // non-empty: this page could not be processed (source kept)
+  std::vector<Barcode> barcodes;  // boxes in pixels of the captured (not cleaned) image
+  std::string error;              // non-empty: this page could not be processed (source kept)
   // The cleaned image for display, already encoded; empty when there is none (failed page).
   std::string image_bytes;
   std::string image_format;  // "png" or "jpeg"

@@ -4,7 +4,8 @@
 //
 //   reader thread   DiscoverFiles -> read file -> store original (SHA-256) -> open source
 //                   -> decode pages one at a time into a bounded queue
-//   N workers       cleanup -> (blank? skip OCR) -> OCR (one Tesseract engine per worker)
+//   N workers       barcodes -> cleanup -> (blank? skip OCR) -> OCR (one Tesseract engine per
+//                   worker) -> extract fields and page type
 //                   -> encode display image -> store page (one transaction)
 //
 // The queue holds at most `queue_depth` decoded pages, so memory stays flat however large the
@@ -38,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include <chartscan/barcode/barcode.h>
 #include <chartscan/capture/source.h>
 #include <chartscan/cleanup/cleanup.h>
 #include <chartscan/extract/boundaries.h>
@@ -55,6 +57,9 @@ struct IngestOptions {
   cleanup::CleanupOptions cleanup;
   ocr::OcrOptions ocr;
   extract::ExtractOptions extract;  // fields and document type of every recognized page
+  // Barcodes on each captured page (separator sheets, patient labels) for document boundaries.
+  bool read_barcodes = true;
+  barcode::BarcodeOptions barcode;
   extract::BoundaryOptions boundaries;
   bool assemble = true;  // documents and charts after the pages (off: one document per file)
 
