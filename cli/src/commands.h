@@ -3,9 +3,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include <chartscan/extract/codes.h>
 #include <chartscan/indexer/store.h>
 
 namespace chartscan::cli {
@@ -19,6 +22,11 @@ std::string ResolveStoreDir(const std::string& flag);
 
 // Opens an existing store read-only; kNotFound with advice when there is none.
 Result<std::unique_ptr<indexer::Store>> OpenExistingStore(const std::string& flag);
+
+// The imported code list inside a store folder.
+inline constexpr std::string_view kCodesFile = "codes.csv";
+// The store's imported code list, or nullopt when none was imported; an error names the file.
+Result<std::optional<extract::CodeSet>> LoadStoreCodes(const std::string& dir);
 
 struct IngestArgs {
   std::string program;  // how the user invoked chartscan, for the commands suggested at the end
@@ -42,10 +50,21 @@ int RunSearch(const SearchArgs& args);
 
 struct ExportArgs {
   std::string store;
-  std::string format = "jsonl";
-  std::string output;  // empty: stdout
+  std::string format = "jsonl";  // "jsonl" (pages) or "documents-jsonl"
+  std::string output;            // empty: stdout
   bool words = false;
 };
 int RunExport(const ExportArgs& args);
+
+struct CodesArgs {
+  std::string store;
+  std::string file;       // import: the CMS ICD-10-CM order file or a CSV
+  bool complete = false;  // import: the file is the full list of the systems it holds
+  bool json = false;      // list
+};
+// 0 imported; 1 the file is unreadable or malformed (the message names file and line); 2 the
+// store's list could not be read or written.
+int RunCodesImport(const CodesArgs& args);
+int RunCodesList(const CodesArgs& args);
 
 }  // namespace chartscan::cli

@@ -101,6 +101,19 @@ int RunIngest(const IngestArgs& args) {
 
   pipeline::IngestOptions options;
   options.workers = args.workers;
+  // An imported code list adds to the built-in one (and may make a system complete).
+  auto imported = LoadStoreCodes(dir);
+  if (!imported.ok()) {
+    std::cerr << "chartscan: the store's code list is unreadable: " << imported.status().ToString()
+              << "\n";
+    return kExitError;
+  }
+  extract::CodeSet codes;
+  if (imported->has_value()) {
+    codes.Merge(extract::CodeSet::BuiltIn());
+    codes.Merge(**imported);
+    options.extract.codes = &codes;
+  }
   options.batch_name = args.batch;
   if (Status s = options.Validate(); !s.ok()) {
     std::cerr << "chartscan: " << s.ToString() << "\n";
@@ -136,6 +149,10 @@ int RunIngest(const IngestArgs& args) {
                         {"failed_pages", s.failed_pages},
                         {"timed_out_pages", s.timed_out_pages},
                         {"documents", s.documents},
+                        {"charts", s.charts},
+                        {"orphan_documents", s.orphan_documents},
+                        {"misfiled_pages", s.misfiled_pages},
+                        {"separator_pages", s.separator_pages},
                         {"mean_confidence", s.mean_confidence},
                         {"seconds", s.seconds},
                         {"pages_per_minute", s.PagesPerMinute()},
@@ -159,7 +176,14 @@ int RunIngest(const IngestArgs& args) {
                 s.blank_pages == 1 ? "page" : "pages");
     if (s.failed_pages) std::printf(", %d failed", s.failed_pages);
     if (s.timed_out_pages) std::printf(", %d stopped at the OCR time limit", s.timed_out_pages);
-    std::printf(")\n  documents   %d\n", s.documents);
+    std::printf(")\n  documents   %d in %d patient chart%s", s.documents, s.charts,
+                s.charts == 1 ? "" : "s");
+    if (s.orphan_documents) std::printf(" (%d with no patient identity)", s.orphan_documents);
+    if (s.misfiled_pages) {
+      std::printf(", %d page%s flagged as possibly misfiled", s.misfiled_pages,
+                  s.misfiled_pages == 1 ? "" : "s");
+    }
+    std::printf("\n");
     std::printf("  confidence  %.1f (mean OCR word confidence, 0-100)\n", s.mean_confidence);
     std::printf("  time        %s, %.1f pages/min\n", Duration(s.seconds).c_str(),
                 s.PagesPerMinute());
@@ -174,6 +198,8 @@ int RunIngest(const IngestArgs& args) {
     const char* me = args.program.empty() ? "chartscan" : args.program.c_str();
     std::printf("Search it:\n  %s search --store %s \"discharge summary\"\n", me, dir.c_str());
     std::printf("  %s export --store %s --format jsonl > pages.jsonl\n", me, dir.c_str());
+    std::printf("  %s export --store %s --format documents-jsonl > documents.jsonl\n", me,
+                dir.c_str());
   }
   return s.ok() && !g_cancel.load() ? kExitOk : kExitSomeFailed;
 }

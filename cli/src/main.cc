@@ -41,15 +41,33 @@ int main(int argc, char** argv) {
       ->required();
 
   ExportArgs export_args;
-  CLI::App* export_cmd = app.add_subcommand("export", "Write every page's record, in ingest order");
+  CLI::App* export_cmd = app.add_subcommand(
+      "export",
+      "Write every page's record in ingest order (jsonl), or every document's (documents-jsonl)");
   export_cmd->add_option("--store", export_args.store, "Store folder");
   export_cmd->add_option("--format", export_args.format, "Output format")
-      ->check(CLI::IsMember({"jsonl"}))
+      ->check(CLI::IsMember({"jsonl", "documents-jsonl"}))
       ->required();
   export_cmd->add_option("-o,--output", export_args.output,
                          "Output file (default: standard output)");
   export_cmd->add_flag("--words", export_args.words,
                        "Include each word with its box and confidence");
+
+  CodesArgs codes;
+  CLI::App* codes_cmd = app.add_subcommand(
+      "codes", "The code list ICD-10-CM, CPT and HCPCS codes are checked against");
+  codes_cmd->require_subcommand(1);
+  CLI::App* codes_import = codes_cmd->add_subcommand(
+      "import",
+      "Load a CMS ICD-10-CM order file or a CSV (code,description[,system]) into the store");
+  codes_import->add_option("--store", codes.store, "Store folder");
+  codes_import->add_flag("--complete", codes.complete,
+                         "The CSV is the full list of its code systems: codes missing from it are "
+                         "invalid (the CMS order file always is)");
+  codes_import->add_option("file", codes.file, "The code file")->required();
+  CLI::App* codes_list = codes_cmd->add_subcommand("list", "Show code counts per code system");
+  codes_list->add_option("--store", codes.store, "Store folder");
+  codes_list->add_flag("--json", codes.json, "Print the counts as JSON");
 
   try {
     app.parse(argc, argv);
@@ -60,5 +78,7 @@ int main(int argc, char** argv) {
   if (*ingest_cmd) return RunIngest(ingest);
   if (*search_cmd) return RunSearch(search);
   if (*export_cmd) return RunExport(export_args);
+  if (*codes_import) return RunCodesImport(codes);
+  if (*codes_list) return RunCodesList(codes);
   return kExitError;
 }

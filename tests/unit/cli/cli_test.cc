@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -158,5 +159,53 @@ TEST_F(CliTest, MalformedQueryIsAUsageErrorNotACrash) {
 }
 
 TEST_F(CliTest, UnknownSubcommandIsAnError) { EXPECT_NE(Run("frobnicate").rc, 0); }
+
+TEST_F(CliTest, CodesImportKeepsTheListInTheStoreAndListCountsIt) {
+  // Invented descriptions; the codes are real ICD-10-CM and CPT codes.
+  const std::string csv =
+      Write("codes.csv", "code,description,system\nE11.9,sugar illness,ICD10CM\n99213,visit,CPT\n");
+  Output imported = Run("codes import --store " + Store() + " " + csv);
+  EXPECT_EQ(imported.rc, 0) << imported.err;
+  EXPECT_TRUE(fs::exists(fs::path(Store()) / "codes.csv"));
+  Output listed = Run("codes list --json --store " + Store());
+  ASSERT_EQ(listed.rc, 0) << listed.err;
+  nlohmann::json j = nlohmann::json::parse(listed.out);
+  std::map<std::string, int> imported_counts;
+  for (const auto& sys : j["systems"]) imported_counts[sys["system"]] = sys["imported"];
+  EXPECT_EQ(imported_counts["ICD10CM"], 1);
+  EXPECT_EQ(imported_counts["CPT"], 1);
+}
+
+TEST_F(CliTest, CodesImportOfABadFileNamesFileAndLineAndExitsOne) {
+  const std::string bad = Write("bad.csv", "code,description\nE11.9,fine\nNOT A CODE,broken\n");
+  Output o = Run("codes import --store " + Store() + " " + bad);
+  EXPECT_EQ(o.rc, 1);
+  EXPECT_NE(o.err.find("bad.csv"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("3"), std::string::npos) << o.err;  // the line
+  EXPECT_FALSE(fs::exists(fs::path(Store()) / "codes.csv"));
+  EXPECT_EQ(Run("codes import --store " + Store() + " " + (root_ / "missing.csv").string()).rc, 1);
+}
+
+TEST_F(CliTest, CodesWithoutAFileIsAUsageError) {
+  EXPECT_EQ(Run("codes import").rc, 2);
+  EXPECT_EQ(Run("codes").rc, 2);
+}
+
+TEST_F(CliTest, DocumentsExportListsAssembledDocuments) {
+  WritePage("note.png", {"PROGRESS NOTE", "MRN: 00482913", "Page 1 of 1"});
+  ASSERT_EQ(Run("ingest --quiet --store " + Store() + " " + (root_ / "in").string()).rc, 0);
+  Output o = Run("export --format documents-jsonl --store " + Store());
+  ASSERT_EQ(o.rc, 0) << o.err;
+  nlohmann::json j = nlohmann::json::parse(o.out.substr(0, o.out.find('\n')));
+  EXPECT_EQ(j["pages"].size(), 1u);
+  EXPECT_TRUE(j["chart_id"].is_number());
+  EXPECT_EQ(j["doc_type"], "progress_note");
+  EXPECT_TRUE(j["misfiled_pages"].empty());
+  Output pages = Run("export --format jsonl --store " + Store());
+  nlohmann::json p = nlohmann::json::parse(pages.out.substr(0, pages.out.find('\n')));
+  EXPECT_EQ(p["chart_id"], j["chart_id"]);
+  EXPECT_EQ(p["document_type"], "progress_note");
+  EXPECT_EQ(p["misfiled"], false);
+}
 
 }  // namespace
