@@ -11,6 +11,7 @@
 // - OpenMP: Tesseract's LSTM uses `#pragma omp parallel for num_threads(N)`. max-active-levels 0
 //   makes every parallel region run on the calling thread; OMP_THREAD_LIMIT would do the same but
 //   is only read from the environment at program start.
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
@@ -68,6 +69,65 @@ namespace {
 
 // Below this word confidence (0-100), a word without any letter or digit is taken for noise.
 constexpr float kNoiseMarkConfidence = 60;
+// Doubtful words (below kNoiseMarkConfidence) are also dropped when their shape is not that of
+// text on this page: height under kMinHeightRatio or over kMaxHeightRatio times the median height
+// of the page's confident words, or width per character outside kMinAdvanceRatio..kMaxAdvanceRatio
+// times theirs. Scanner-lid borders, shadows at the page edge and drum streaks are read as such
+// "words" (a 5 px high "see", a 245 px high "aA", eight letters in 12 px).
+constexpr float kConfidentWord = 80;
+constexpr double kMinHeightRatio = 0.45, kMaxHeightRatio = 2.2;
+constexpr double kMinAdvanceRatio = 0.3, kMaxAdvanceRatio = 3.0;
+// Noise words at the page edge: below kEdgeNoiseConfidence within kEdgeZoneSide inches of the left
+// or right edge or kEdgeZoneEnd inches of the top or bottom (borders and the shadow of the page
+// edge; printed text keeps a wider margin or is read with higher confidence).
+constexpr float kEdgeNoiseConfidence = 40;
+constexpr double kEdgeZoneSide = 0.5, kEdgeZoneEnd = 0.3;
+
+size_t CodePoints(std::string_view utf8) {
+  size_t n = 0;
+  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+// Removes doubtful words whose geometry is not text's (see the constants above) from `lines`,
+// recomputing the box of a line that lost words (Tesseract's line box includes them).
+void DropImplausibleWords(const std::vector<RawWord>& raw, std::vector<LayoutLine>& lines,
+                          int width, int height, double dpi) {
+  std::vector<double> heights, advances;
+  for (const RawWord& w : raw) {
+    const size_t n = CodePoints(w.text);
+    if (w.confidence < kConfidentWord || n < 2 || w.box.empty()) continue;
+    heights.push_back(w.box.height);
+    advances.push_back(static_cast<double>(w.box.width) / n);
+  }
+  if (heights.size() < 5) return;
+  const double h = Median(heights), a = Median(advances);
+  const int side = static_cast<int>(kEdgeZoneSide * dpi),
+            end = static_cast<int>(kEdgeZoneEnd * dpi);
+  auto implausible = [&](const RawWord& w) {
+    if (w.confidence >= kNoiseMarkConfidence || w.box.empty()) return false;
+    const double advance =
+        static_cast<double>(w.box.width) / std::max<size_t>(1, CodePoints(w.text));
+    if (w.box.height < kMinHeightRatio * h || w.box.height > kMaxHeightRatio * h) return true;
+    if (advance < kMinAdvanceRatio * a || advance > kMaxAdvanceRatio * a) return true;
+    const bool at_edge = w.box.x < side || w.box.right() > width - side || w.box.y < end ||
+                         w.box.bottom() > height - end;
+    return at_edge && w.confidence < kEdgeNoiseConfidence;
+  };
+  for (LayoutLine& line : lines) {
+    const size_t before = line.words.size();
+    std::erase_if(line.words, [&](int i) { return implausible(raw[static_cast<size_t>(i)]); });
+    if (line.words.size() == before) continue;
+    line.box = {};
+    for (int i : line.words) line.box = line.box.United(raw[static_cast<size_t>(i)].box);
+  }
+}
 
 bool HasAlnum(std::string_view utf8) {
   for (unsigned char c : utf8) {
@@ -176,6 +236,9 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
     } while (it->Next(tesseract::RIL_WORD));
   }
   api.Clear();
+  DropImplausibleWords(raw, lines, page.width(), page.height(), dpi > 0 ? dpi : 300);
+  layout_words.clear();
+  for (const RawWord& w : raw) layout_words.push_back({w.box});
 
   std::vector<LayoutLine> ordered = impl_->options.layout_reading_order
                                         ? OrderLines(lines, layout_words, page.width())
