@@ -47,8 +47,8 @@ constexpr std::uint64_t kSeed = 20261125;
 // early is cut across at the widest gap, and the rest of the left column is read after the right
 // one: one photocopy page alone is 30% CER), form grids and lab tables, fax digits.
 const std::map<std::string, double> kCerLimit = {
-    {"clean", 0.02},   {"light", 0.05},   {"heavy", 0.11},
-    {"fax", 0.15},     {"faint", 0.03},   {"photocopy", 0.055},
+    {"clean", 0.02},   {"light", 0.05},   {"heavy", 0.07},
+    {"fax", 0.15},     {"faint", 0.03},   {"photocopy", 0.10},
     {"lowres", 0.025}, {"rotated", 0.08}, {"born-digital", 0.01},
 };
 constexpr double kSkewTolerance = 0.1;              // degrees
