@@ -1,0 +1,289 @@
+// Roster parsing and matching; the file format and the method are described in roster.h.
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+
+#include <chartscan/extract/roster.h>
+
+#include "text_util.h"
+
+namespace chartscan::extract {
+namespace {
+
+std::string Trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+// One CSV record: fields split on commas, double-quoted fields may hold commas and "" for a quote.
+// nullopt for an unterminated quote.
+std::optional<std::vector<std::string>> SplitCsv(std::string_view line) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        cur += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cur += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.push_back(Trim(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (quoted) return std::nullopt;
+  out.push_back(Trim(cur));
+  return out;
+}
+
+// Upper-case name part; letters, spaces, hyphens and apostrophes only (nullopt otherwise).
+std::optional<std::string> NamePart(std::string_view s) {
+  std::string out;
+  for (char c : Trim(s)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalpha(u)) {
+      out += static_cast<char>(std::toupper(u));
+    } else if (c == ' ' || c == '-' || c == '\'' || c == '.') {
+      if (c != '.') out += c;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> Sex(std::string_view s) {
+  std::string v = internal::Lower(Trim(s));
+  if (v.empty()) return std::string();
+  if (v == "m" || v == "male") return std::string("M");
+  if (v == "f" || v == "female") return std::string("F");
+  if (v == "x" || v == "o" || v == "other") return std::string("X");
+  if (v == "u" || v == "unknown") return std::string("U");
+  return std::nullopt;
+}
+
+// Letters only, digits OCR reads for letters folded back, "RN" (read for M) folded to M.
+std::string FoldName(std::string_view s) {
+  std::string letters;
+  for (char c : s) {
+    char u = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    switch (u) {
+      case '0':
+        u = 'O';
+        break;
+      case '1':
+        u = 'I';
+        break;
+      case '5':
+        u = 'S';
+        break;
+      case '8':
+        u = 'B';
+        break;
+      default:
+        break;
+    }
+    if (std::isalpha(static_cast<unsigned char>(u))) letters += u;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < letters.size(); ++i) {
+    if (letters[i] == 'R' && i + 1 < letters.size() && letters[i + 1] == 'N') {
+      out += 'M';
+      ++i;
+    } else {
+      out += letters[i];
+    }
+  }
+  return out;
+}
+
+// Edits between two name parts, or -1 when beyond the part's tolerance.
+int NamePartEdits(std::string_view roster_part, std::string_view extracted_part) {
+  const std::string a = FoldName(roster_part), b = FoldName(extracted_part);
+  if (a.empty() || b.empty()) return -1;
+  const int limit = static_cast<int>(std::min(a.size(), b.size())) <= kShortNamePart ? 1 : 2;
+  const int d = internal::BoundedEditDistance(a, b, limit);
+  return d <= limit ? d : -1;
+}
+
+std::vector<std::string_view> Words(std::string_view s) {
+  std::vector<std::string_view> out;
+  for (std::string_view w : internal::SplitSpaces(s)) {
+    if (!w.empty()) out.push_back(w);
+  }
+  return out;
+}
+
+}  // namespace
+
+Status RosterParseOptions::Validate() const {
+  if (!IsValidCivilDate(reference.year, reference.month, reference.day)) {
+    return Status::InvalidArgument("roster: the reference date is not a valid date");
+  }
+  return Status::Ok();
+}
+
+std::string NormalizeRosterMrn(std::string_view mrn) {
+  std::string out;
+  for (char c : mrn) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u)) out += static_cast<char>(std::toupper(u));
+  }
+  return out;
+}
+
+Result<std::vector<RosterPatient>> ParseRoster(std::string_view csv, std::string_view file_name,
+                                               const RosterParseOptions& options) {
+  CHARTSCAN_RETURN_IF_ERROR(options.Validate());
+  const std::string file(file_name);
+  auto error = [&](int line, const std::string& what) {
+    return Status::InvalidArgument(file + ":" + std::to_string(line) + ": " + what);
+  };
+  std::map<std::string, int> column;  // lower-case header -> index
+  std::size_t columns = 0;
+  std::vector<RosterPatient> out;
+  std::map<std::string, int> mrn_line;
+  int line_no = 0;
+  bool header = false;
+  std::size_t pos = 0;
+  if (csv.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // a spreadsheet's byte-order mark
+  while (pos < csv.size()) {
+    std::size_t end = csv.find('\n', pos);
+    if (end == std::string_view::npos) end = csv.size();
+    std::string_view line = csv.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (Trim(line).empty()) continue;
+    auto cells = SplitCsv(line);
+    if (!cells) return error(line_no, "unterminated quoted field");
+    if (!header) {
+      header = true;
+      columns = cells->size();
+      for (std::size_t i = 0; i < cells->size(); ++i) {
+        column[internal::Lower((*cells)[i])] = static_cast<int>(i);
+      }
+      for (const char* need : {"mrn", "dob"}) {
+        if (!column.count(need)) {
+          return error(line_no, std::string("missing column '") + need + "' in the header");
+        }
+      }
+      const bool split = column.count("last") && column.count("first");
+      if (!split && !column.count("name")) {
+        return error(line_no, "missing name columns: need 'last' and 'first', or 'name'");
+      }
+      continue;
+    }
+    if (cells->size() != columns) {
+      return error(line_no, "expected " + std::to_string(columns) + " fields, found " +
+                                std::to_string(cells->size()));
+    }
+    auto cell = [&](const char* name) -> std::string {
+      auto it = column.find(name);
+      return it == column.end() ? std::string() : (*cells)[static_cast<std::size_t>(it->second)];
+    };
+    RosterPatient p;
+    p.line = line_no;
+    p.mrn = NormalizeRosterMrn(cell("mrn"));
+    if (p.mrn.empty()) return error(line_no, "empty MRN");
+    std::string last = cell("last"), first = cell("first");
+    if (last.empty() && first.empty() && column.count("name")) {
+      const std::string name = cell("name");
+      const std::size_t comma = name.find(',');
+      if (comma == std::string::npos) {
+        return error(line_no, "name must be written \"Last, First\"");
+      }
+      last = name.substr(0, comma);
+      first = name.substr(comma + 1);
+    }
+    auto family = NamePart(last);
+    auto given = NamePart(first);
+    if (!family || !given) {
+      return error(line_no, "the name needs a family and a given name, in letters");
+    }
+    p.family = *family;
+    // Middle names and initials are dropped, as extracted names drop them.
+    p.given = Words(*given).empty() ? *given : std::string(Words(*given).front());
+    DateParseOptions dates;
+    dates.reference = options.reference;
+    dates.birth_date = true;
+    dates.allow_ocr_repair = false;
+    auto dob = ParseDate(cell("dob"), dates);
+    if (!dob) return error(line_no, "date of birth is not a date (use 1952-03-14 or 03/14/1952)");
+    p.dob = dob->date.Iso();
+    auto sex = Sex(cell("sex"));
+    if (!sex) return error(line_no, "sex must be M, F, X or U");
+    p.sex = *sex;
+    if (auto [it, fresh] = mrn_line.emplace(p.mrn, line_no); !fresh) {
+      return error(line_no, "MRN already given on line " + std::to_string(it->second));
+    }
+    out.push_back(std::move(p));
+  }
+  if (!header) return error(1, "empty file: expected a header row");
+  return out;
+}
+
+std::string_view RosterMatchKindName(RosterMatchKind kind) {
+  switch (kind) {
+    case RosterMatchKind::kMrn:
+      return "mrn";
+    case RosterMatchKind::kNameDob:
+      return "name_dob";
+    case RosterMatchKind::kNone:
+      break;
+  }
+  return "none";
+}
+
+RosterMatch MatchRoster(std::span<const RosterPatient> roster, const PatientIdentity& identity) {
+  const std::string mrn = NormalizeRosterMrn(identity.mrn);
+  if (!mrn.empty()) {
+    for (std::size_t i = 0; i < roster.size(); ++i) {
+      if (roster[i].mrn == mrn) return {static_cast<int>(i), RosterMatchKind::kMrn};
+    }
+  }
+  const std::vector<std::string_view> words = Words(identity.patient_name);
+  if (words.size() < 2 || identity.dob.empty()) return {};
+  int best = -1, best_edits = 0;
+  bool tie = false;
+  for (std::size_t i = 0; i < roster.size(); ++i) {
+    const RosterPatient& p = roster[i];
+    if (p.dob != identity.dob) continue;
+    // A family name of several words ("DE LA CRUZ") is everything after the given name.
+    int family = NamePartEdits(p.family, words.back());
+    if (words.size() > 2) {
+      std::string rest;
+      for (std::size_t w = 1; w < words.size(); ++w) rest += words[w];
+      const int whole = NamePartEdits(p.family, rest);
+      if (whole >= 0 && (family < 0 || whole < family)) family = whole;
+    }
+    const int given = NamePartEdits(p.given, words.front());
+    if (family < 0 || given < 0) continue;
+    const int edits = family + given;
+    if (best < 0 || edits < best_edits) {
+      best = static_cast<int>(i);
+      best_edits = edits;
+      tie = false;
+    } else if (edits == best_edits) {
+      tie = true;
+    }
+  }
+  if (best < 0 || tie) return {};
+  return {best, RosterMatchKind::kNameDob};
+}
+
+}  // namespace chartscan::extract
