@@ -149,7 +149,28 @@ ALTER TABLE pages ADD COLUMN misfiled INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE pages ADD COLUMN barcodes TEXT NOT NULL DEFAULT '[]';
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
+// Version 3: the master patient index. patients holds the facility's roster (one row per MRN;
+// a later import updates the row). Charts record the roster patient assembly matched them to and
+// how: 'mrn', 'name_dob', 'none' (a roster existed and nobody matched: an orphan), or '' (no
+// roster was loaded, so nothing was matched and nothing is an orphan).
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE patients (
+  id INTEGER PRIMARY KEY,
+  mrn TEXT NOT NULL UNIQUE,
+  family_name TEXT NOT NULL,
+  given_name TEXT NOT NULL,
+  dob TEXT NOT NULL,
+  sex TEXT NOT NULL,
+  imported_micros INTEGER NOT NULL
+);
+CREATE INDEX patients_by_dob ON patients(dob);
+ALTER TABLE charts ADD COLUMN patient_id INTEGER REFERENCES patients(id);
+ALTER TABLE charts ADD COLUMN roster_match TEXT NOT NULL DEFAULT ''
+  CHECK (roster_match IN ('', 'mrn', 'name_dob', 'none'));
+CREATE INDEX charts_by_patient ON charts(patient_id);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 
 }  // namespace
 

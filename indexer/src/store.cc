@@ -627,11 +627,14 @@ class SqliteStore final : public Store {
         Stmt ins;
         CHARTSCAN_RETURN_IF_ERROR(ins.Prepare(db,
                                               "INSERT INTO charts (mrn, patient_name, dob, "
-                                              "created_micros) VALUES (?1, ?2, ?3, ?4)",
+                                              "created_micros, patient_id, roster_match) VALUES "
+                                              "(?1, ?2, ?3, ?4, ?5, ?6)",
                                               "create chart"));
         Stmt up;
-        CHARTSCAN_RETURN_IF_ERROR(up.Prepare(
-            db, "UPDATE charts SET patient_name = ?2, dob = ?3 WHERE id = ?1", "update chart"));
+        CHARTSCAN_RETURN_IF_ERROR(up.Prepare(db,
+                                             "UPDATE charts SET patient_name = ?2, dob = ?3, "
+                                             "patient_id = ?4, roster_match = ?5 WHERE id = ?1",
+                                             "update chart"));
         for (const ChartWrite& c : a.charts) {
           if (c.chart_id == 0) {
             ins.Reset();
@@ -639,6 +642,8 @@ class SqliteStore final : public Store {
             ins.Bind(2, c.patient_name);
             ins.Bind(3, c.dob);
             ins.Bind(4, now);
+            ins.BindId(5, c.patient_id);
+            ins.Bind(6, c.roster_match);
             CHARTSCAN_RETURN_IF_ERROR(ins.Run());
             out.chart_ids.push_back(sqlite3_last_insert_rowid(db));
           } else {
@@ -646,6 +651,8 @@ class SqliteStore final : public Store {
             up.Bind(1, c.chart_id);
             up.Bind(2, c.patient_name);
             up.Bind(3, c.dob);
+            up.BindId(4, c.patient_id);
+            up.Bind(5, c.roster_match);
             CHARTSCAN_RETURN_IF_ERROR(up.Run());
             if (sqlite3_changes(db) == 0) return NoSuch("chart", c.chart_id);
             out.chart_ids.push_back(c.chart_id);
@@ -785,16 +792,104 @@ class SqliteStore final : public Store {
   Result<std::vector<ChartInfo>> Charts() const override {
     CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
     Stmt st;
-    CHARTSCAN_RETURN_IF_ERROR(st.Prepare(lease.get(),
-                                         "SELECT c.id, c.mrn, c.patient_name, c.dob, "
-                                         "(SELECT count(*) FROM documents d WHERE d.chart_id = "
-                                         "c.id) FROM charts c ORDER BY c.id",
-                                         "list charts"));
+    CHARTSCAN_RETURN_IF_ERROR(
+        st.Prepare(lease.get(),
+                   "SELECT c.id, c.mrn, c.patient_name, c.dob, count(d.id), c.patient_id, "
+                   "c.roster_match, coalesce(sum(d.page_count), 0), "
+                   "coalesce(sum(d.needs_review), 0) FROM charts c LEFT JOIN documents d ON "
+                   "d.chart_id = c.id AND d.page_count > 0 GROUP BY c.id ORDER BY c.id",
+                   "list charts"));
     std::vector<ChartInfo> out;
     for (;;) {
       CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
       if (!more) break;
-      out.push_back({st.Int64(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4)});
+      ChartInfo c;
+      c.chart_id = st.Int64(0);
+      c.mrn = st.Text(1);
+      c.patient_name = st.Text(2);
+      c.dob = st.Text(3);
+      c.documents = st.Int(4);
+      c.patient_id = st.IsNull(5) ? 0 : st.Int64(5);
+      c.roster_match = st.Text(6);
+      c.pages = st.Int(7);
+      c.needs_review_documents = st.Int(8);
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  Status SetChartMatches(const std::vector<ChartMatch>& matches) override {
+    return Write([&](sqlite3* db) -> Status {
+      Stmt up;
+      CHARTSCAN_RETURN_IF_ERROR(
+          up.Prepare(db, "UPDATE charts SET patient_id = ?2, roster_match = ?3 WHERE id = ?1",
+                     "set chart match"));
+      for (const ChartMatch& m : matches) {
+        up.Reset();
+        up.Bind(1, m.chart_id);
+        up.BindId(2, m.patient_id);
+        up.Bind(3, m.roster_match);
+        CHARTSCAN_RETURN_IF_ERROR(up.Run());
+        if (sqlite3_changes(db) == 0) return NoSuch("chart", m.chart_id);
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<PatientImportResult> ImportPatients(const std::vector<PatientRecord>& patients) override {
+    for (const PatientRecord& p : patients) {
+      if (p.mrn.empty()) return Status::InvalidArgument("patients: a patient has no MRN");
+    }
+    return Write([&](sqlite3* db) -> Result<PatientImportResult> {
+      PatientImportResult out;
+      const std::int64_t now = env_->NowMicros();
+      Stmt find, ins, up;
+      CHARTSCAN_RETURN_IF_ERROR(
+          find.Prepare(db, "SELECT id FROM patients WHERE mrn = ?1", "find patient"));
+      CHARTSCAN_RETURN_IF_ERROR(ins.Prepare(db,
+                                            "INSERT INTO patients (mrn, family_name, given_name, "
+                                            "dob, sex, imported_micros) VALUES (?1, ?2, ?3, ?4, "
+                                            "?5, ?6)",
+                                            "add patient"));
+      CHARTSCAN_RETURN_IF_ERROR(up.Prepare(db,
+                                           "UPDATE patients SET family_name = ?2, given_name = "
+                                           "?3, dob = ?4, sex = ?5, imported_micros = ?6 WHERE "
+                                           "id = ?1",
+                                           "update patient"));
+      for (const PatientRecord& p : patients) {
+        find.Reset();
+        find.Bind(1, p.mrn);
+        CHARTSCAN_ASSIGN_OR_RETURN(bool found, find.Step());
+        Stmt& st = found ? up : ins;
+        st.Reset();
+        if (found) {
+          st.Bind(1, find.Int64(0));
+        } else {
+          st.Bind(1, p.mrn);
+        }
+        st.Bind(2, p.family_name);
+        st.Bind(3, p.given_name);
+        st.Bind(4, p.dob);
+        st.Bind(5, p.sex);
+        st.Bind(6, now);
+        CHARTSCAN_RETURN_IF_ERROR(st.Run());
+        ++(found ? out.updated : out.added);
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<PatientRecord>> Patients() const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
+        lease.get(), "SELECT id, mrn, family_name, given_name, dob, sex FROM patients ORDER BY mrn",
+        "list patients"));
+    std::vector<PatientRecord> out;
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
+      if (!more) break;
+      out.push_back({st.Int64(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5)});
     }
     return out;
   }

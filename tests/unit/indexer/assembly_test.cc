@@ -1,5 +1,6 @@
 // Documents and charts written by assembly: links, ids kept across re-assembly, derived rows that
-// lose their pages, barcodes on pages, and schema migration of a version 1 store.
+// lose their pages, barcodes on pages, the patient roster and charts' matches to it, and schema
+// migration of a version 1 store.
 #include <string>
 #include <vector>
 
@@ -244,7 +245,7 @@ TEST(Assembly, VersionOneStoreMigratesWithPagesUnassembled) {
       "ALTER TABLE documents DROP COLUMN page_count; ALTER TABLE documents DROP COLUMN boundary; "
       "ALTER TABLE documents DROP COLUMN assembled_micros; "
       "ALTER TABLE pages DROP COLUMN document_page; ALTER TABLE pages DROP COLUMN misfiled; "
-      "ALTER TABLE pages DROP COLUMN barcodes; PRAGMA user_version = 1;";
+      "ALTER TABLE pages DROP COLUMN barcodes; DROP TABLE patients; PRAGMA user_version = 1;";
   char* err = nullptr;
   ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
   sqlite3_close(db);
@@ -257,6 +258,53 @@ TEST(Assembly, VersionOneStoreMigratesWithPagesUnassembled) {
   EXPECT_EQ(p->document_page, 0);
   EXPECT_TRUE(p->barcodes.empty());
   EXPECT_TRUE(store->Charts()->empty());
+}
+
+TEST(Roster, ImportAddsPatientsAndUpdatesAnMrnAlreadyThere) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  auto first = store->ImportPatients({{0, "00482913", "HOLT", "MARY", "1950-02-03", "F"},
+                                      {0, "E9612127", "QUILL", "AMOS", "1961-07-04", ""}});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->added, 2);
+  auto second = store->ImportPatients({{0, "00482913", "HOLT", "MARIE", "1950-02-03", "F"}});
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->updated, 1);
+  auto patients = store->Patients();
+  ASSERT_TRUE(patients.ok());
+  ASSERT_EQ(patients->size(), 2u);
+  EXPECT_EQ((*patients)[0].mrn, "00482913");
+  EXPECT_EQ((*patients)[0].given_name, "MARIE");
+  EXPECT_GT((*patients)[0].patient_id, 0);
+  EXPECT_FALSE(store->ImportPatients({{0, "", "NOBODY", "NO", "1950-01-01", ""}}).ok());
+  EXPECT_EQ(store->Patients()->size(), 2u) << "a rejected import writes nothing";
+}
+
+TEST(Assembly, ChartsKeepTheirRosterMatchWithPagesAndReviewCounts) {
+  Fixture f;
+  auto patients = f.store->ImportPatients({{0, "00482913", "HOLT", "MARY", "1950-02-03", "F"}});
+  ASSERT_TRUE(patients.ok());
+  const std::int64_t patient_id = (*f.store->Patients())[0].patient_id;
+  AssemblyWrite a = TwoDocuments(f);
+  a.charts[0].patient_id = patient_id;
+  a.charts[0].roster_match = "mrn";
+  a.documents[1].chart = 0;
+  ASSERT_TRUE(f.store->Assemble(a).ok());
+  auto charts = f.store->Charts();
+  ASSERT_TRUE(charts.ok());
+  ASSERT_EQ(charts->size(), 1u);
+  const ChartInfo& c = (*charts)[0];
+  EXPECT_EQ(c.patient_id, patient_id);
+  EXPECT_EQ(c.roster_match, "mrn");
+  EXPECT_EQ(c.documents, 2);
+  EXPECT_EQ(c.pages, 4);
+  EXPECT_EQ(c.needs_review_documents, 1);
+
+  ASSERT_TRUE(f.store->SetChartMatches({{c.chart_id, 0, "none"}}).ok());
+  EXPECT_EQ((*f.store->Charts())[0].roster_match, kRosterMatchNone);
+  EXPECT_EQ((*f.store->Charts())[0].patient_id, 0);
+  EXPECT_EQ(f.store->SetChartMatches({{c.chart_id + 100, 0, "none"}}).code(),
+            StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // The chartscan store: a folder holding everything digitized, built to lose nothing.
 //
 //   <dir>/chartscan.db          SQLite (WAL, synchronous=FULL): batches, sources, pages, words,
-//                               documents, fields, charts, failures, and an FTS5 index over page
-//                               text
+//                               documents, fields, charts, the patient roster, failures, and an
+//                               FTS5 index over page text
 //   <dir>/codes.csv             an imported code list (extract::CodeSet::Save), when there is one
 //   <dir>/originals/ab/<sha256> the original files, content-addressed by SHA-256, written once
 //                               (atomically, then made read-only) and never modified
@@ -115,6 +115,25 @@ struct StoredPage {
   DocumentType document_type;  // its document's type (name empty before assembly)
 };
 
+// A patient of the facility's roster (the master patient index), one per MRN.
+struct PatientRecord {
+  std::int64_t patient_id = 0;  // set when read back; ignored by ImportPatients
+  std::string mrn;              // normalized (extract::NormalizeRosterMrn)
+  std::string family_name;      // upper-case
+  std::string given_name;       // upper-case
+  std::string dob;              // ISO 8601
+  std::string sex;              // "M", "F", "X", "U" or empty
+};
+
+struct PatientImportResult {
+  int added = 0;
+  int updated = 0;  // an MRN already on the roster: its name, DOB and sex replaced
+};
+
+// How a chart was matched to the roster: "mrn", "name_dob", "none" (a roster exists and nobody
+// matched: the chart is an orphan) or "" (no roster when it was assembled: not matched).
+inline constexpr std::string_view kRosterMatchNone = "none";
+
 // A patient chart: the documents of one patient, keyed by MRN, else name and date of birth.
 struct ChartInfo {
   std::int64_t chart_id = 0;
@@ -122,6 +141,17 @@ struct ChartInfo {
   std::string patient_name;
   std::string dob;
   int documents = 0;
+  std::int64_t patient_id = 0;  // the roster patient matched; 0: none
+  std::string roster_match{};   // see kRosterMatchNone
+  int pages = 0;                // over its documents
+  int needs_review_documents = 0;
+};
+
+// A chart's roster match, as re-matched after a roster import.
+struct ChartMatch {
+  std::int64_t chart_id = 0;
+  std::int64_t patient_id = 0;  // 0: none
+  std::string roster_match;
 };
 
 // A document as assembly writes it.
@@ -141,6 +171,8 @@ struct ChartWrite {
   std::string mrn;
   std::string patient_name;
   std::string dob;
+  std::int64_t patient_id = 0;  // a patient id from Patients(), or 0
+  std::string roster_match{};   // see ChartInfo
 };
 
 struct AssemblyWrite {
@@ -278,6 +310,16 @@ class Store {
   virtual Result<AssemblyResult> Assemble(const AssemblyWrite& assembly) = 0;
   // Every chart, by id.
   virtual Result<std::vector<ChartInfo>> Charts() const = 0;
+  // Sets the roster match of existing charts in one transaction; kNotFound for an unknown chart
+  // (nothing is written then).
+  virtual Status SetChartMatches(const std::vector<ChartMatch>& matches) = 0;
+
+  // The roster: adds patients, or updates the row of an MRN already there, in one transaction.
+  // kInvalidArgument for an empty MRN; nothing is written then.
+  virtual Result<PatientImportResult> ImportPatients(
+      const std::vector<PatientRecord>& patients) = 0;
+  // The roster, by MRN.
+  virtual Result<std::vector<PatientRecord>> Patients() const = 0;
   // Calls fn for every assembled document (page_count > 0) by id; stops at the first non-OK
   // status.
   virtual Status ForEachDocument(const std::function<Status(const DocumentInfo&)>& fn) const = 0;
