@@ -151,6 +151,7 @@ int RunIngest(const IngestArgs& args) {
                         {"documents", s.documents},
                         {"charts", s.charts},
                         {"orphan_documents", s.orphan_documents},
+                        {"unmatched_charts", s.unmatched_charts},
                         {"misfiled_pages", s.misfiled_pages},
                         {"separator_pages", s.separator_pages},
                         {"mean_confidence", s.mean_confidence},
@@ -179,6 +180,10 @@ int RunIngest(const IngestArgs& args) {
     std::printf(")\n  documents   %d in %d patient chart%s", s.documents, s.charts,
                 s.charts == 1 ? "" : "s");
     if (s.orphan_documents) std::printf(" (%d with no patient identity)", s.orphan_documents);
+    if (s.unmatched_charts) {
+      std::printf(", %d chart%s matching nobody on the roster", s.unmatched_charts,
+                  s.unmatched_charts == 1 ? "" : "s");
+    }
     if (s.misfiled_pages) {
       std::printf(", %d page%s flagged as possibly misfiled", s.misfiled_pages,
                   s.misfiled_pages == 1 ? "" : "s");

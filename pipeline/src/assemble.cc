@@ -9,11 +9,16 @@
 // a stray page from lending the document its date of birth. Misfiled pages' fields are left out
 // of the merge and the document needs review. A page that merely misreads a character of the MRN
 // is not misfiled; the merge marks that field for review instead.
+//
+// Roster: when the store holds a roster (patients import), each chart written is matched against
+// it (extract::MatchRoster: exact MRN, else name and date of birth) and keeps the patient and how
+// it matched; a chart matching nobody is an orphan. Without a roster charts are left unmatched.
 #include "assemble.h"
 
 #include <set>
 
 #include <chartscan/extract/charts.h>
+#include <chartscan/extract/roster.h>
 
 namespace chartscan::pipeline {
 namespace {
@@ -135,6 +140,16 @@ Result<AssemblyCounts> AssembleBatch(indexer::Store& store, std::int64_t batch_i
   for (const indexer::ChartInfo& c : existing) known.push_back({c.mrn, c.patient_name, c.dob});
   extract::ChartGrouping grouping = extract::GroupCharts(known, identities);
   // Only the charts these documents use are written.
+  CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::PatientRecord> patients, store.Patients());
+  std::vector<extract::RosterPatient> roster;
+  for (const indexer::PatientRecord& p : patients) {
+    extract::RosterPatient r;
+    r.mrn = p.mrn;
+    r.family = p.family_name;
+    r.given = p.given_name;
+    r.dob = p.dob;
+    roster.push_back(std::move(r));
+  }
   std::vector<int> write_index(grouping.charts.size(), -1);
   for (std::size_t i = 0; i < write.documents.size(); ++i) {
     const int c = grouping.chart_of_document[i];
@@ -151,6 +166,12 @@ Result<AssemblyCounts> AssembleBatch(indexer::Store& store, std::int64_t batch_i
       cw.mrn = id.mrn;
       cw.patient_name = id.patient_name;
       cw.dob = id.dob;
+      if (!roster.empty()) {
+        const extract::RosterMatch m = extract::MatchRoster(roster, id);
+        cw.roster_match = std::string(extract::RosterMatchKindName(m.kind));
+        if (m.index >= 0) cw.patient_id = patients[static_cast<std::size_t>(m.index)].patient_id;
+        if (m.index < 0) ++counts.unmatched_charts;
+      }
       write_index[static_cast<std::size_t>(c)] = static_cast<int>(write.charts.size());
       write.charts.push_back(std::move(cw));
     }

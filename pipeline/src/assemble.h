@@ -16,6 +16,7 @@ struct AssemblyCounts {
   int documents = 0;
   int charts = 0;
   int orphan_documents = 0;
+  int unmatched_charts = 0;  // charts matching nobody on the store's roster (0 without a roster)
   int misfiled_pages = 0;
   int separator_pages = 0;
 };

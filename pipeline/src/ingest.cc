@@ -391,6 +391,7 @@ Result<IngestSummary> Run::Execute(const std::vector<std::string>& paths) {
     summary_.documents = counts.documents;
     summary_.charts = counts.charts;
     summary_.orphan_documents = counts.orphan_documents;
+    summary_.unmatched_charts = counts.unmatched_charts;
     summary_.misfiled_pages = counts.misfiled_pages;
     summary_.separator_pages = counts.separator_pages;
   }

@@ -194,6 +194,37 @@ TEST_F(IngestTest, BatchIsAssembledIntoDocumentsAndCharts) {
   EXPECT_EQ(documents, 3);
 }
 
+TEST_F(IngestTest, ChartsAreMatchedToTheRosterAndTheRestAreOrphans) {
+  // Invented patients: the first is on the roster by MRN, the second is not on it at all.
+  ASSERT_TRUE(store_->ImportPatients({{0, "00482913", "HOLT", "MARY", "1952-03-14", "F"}}).ok());
+  Write("a.png", TextPng({"PROGRESS NOTE", "MRN: 00482913", "DOB: 03/14/1952", "Page 1 of 1"}));
+  Write("b.png", TextPng({"LAB REPORT", "MRN: 00771204", "DOB: 07/03/1961", "Page 1 of 1"}));
+  auto summary = Ingest(*store_, {(root_ / "in").string()}, options_);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->charts, 2);
+  EXPECT_EQ(summary->unmatched_charts, 1);
+  auto charts = store_->Charts();
+  ASSERT_TRUE(charts.ok());
+  ASSERT_EQ(charts->size(), 2u);
+  std::map<std::string, indexer::ChartInfo> by_mrn;
+  for (const auto& c : *charts) by_mrn[c.mrn] = c;
+  EXPECT_EQ(by_mrn["00482913"].roster_match, "mrn");
+  EXPECT_EQ(by_mrn["00482913"].patient_id, (*store_->Patients())[0].patient_id);
+  EXPECT_EQ(by_mrn["00771204"].roster_match, "none");
+  EXPECT_EQ(by_mrn["00771204"].patient_id, 0);
+}
+
+TEST_F(IngestTest, WithoutARosterNothingIsMatchedOrOrphaned) {
+  Write("a.png", TextPng({"PROGRESS NOTE", "MRN: 00482913", "DOB: 03/14/1952", "Page 1 of 1"}));
+  auto summary = Ingest(*store_, {(root_ / "in").string()}, options_);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->unmatched_charts, 0);
+  auto charts = store_->Charts();
+  ASSERT_TRUE(charts.ok());
+  ASSERT_EQ(charts->size(), 1u);
+  EXPECT_EQ((*charts)[0].roster_match, "");
+}
+
 TEST_F(IngestTest, PageOfAnotherPatientInsideADocumentIsFlaggedNotMerged) {
   Write("d1.png", TextPng({"PROGRESS NOTE", "MRN: 00482913", "DOB: 03/14/1952",
                            "Wound healing well", "Page 1 of 2"}));

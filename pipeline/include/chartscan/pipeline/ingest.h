@@ -20,9 +20,11 @@
 // pages (Extractor::ClassifyDocument), and pages that the boundary step placed in it against their
 // own evidence, or that name another patient than the one most of its pages name, are flagged
 // misfiled and their fields left out of the merge (never silently merged). Documents are grouped
-// into patient charts (extract::GroupCharts, existing charts of the store first) and everything is
-// written in one store transaction (Store::Assemble), so re-running the same ingest reuses the same
-// document and chart ids. A cancelled run leaves assembly to the next run.
+// into patient charts (extract::GroupCharts, existing charts of the store first), each chart is
+// matched against the store's roster when it has one (extract::MatchRoster; matching nobody makes
+// it an orphan) and everything is written in one store transaction (Store::Assemble), so re-running
+// the same ingest reuses the same document and chart ids. A cancelled run leaves assembly to the
+// next run.
 //
 // Failures never stop the batch. A file that cannot be read or opened is recorded as a failure
 // (with its original kept when it could be read) and reported; a page that cannot be decoded,
@@ -85,6 +87,7 @@ struct IngestSummary {
   int documents = 0;           // documents assembled (or created, without assembly)
   int charts = 0;              // charts the assembled documents belong to
   int orphan_documents = 0;    // assembled documents with no patient identity to chart them by
+  int unmatched_charts = 0;    // charts matching nobody on the store's roster (0 without one)
   int misfiled_pages = 0;      // pages flagged as possibly misfiled
   int separator_pages = 0;     // separator sheets (in no document)
   double mean_confidence = 0;  // over non-blank pages recognized in this run
