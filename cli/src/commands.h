@@ -2,6 +2,7 @@
 // (the rest was done), 2 the command could not run (bad usage, no store, store error).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,5 +67,28 @@ struct CodesArgs {
 // store's list could not be read or written.
 int RunCodesImport(const CodesArgs& args);
 int RunCodesList(const CodesArgs& args);
+
+struct PatientsArgs {
+  std::string store;
+  std::string file;   // import: the roster CSV (extract/include/chartscan/extract/roster.h)
+  bool json = false;  // list
+};
+// Import: 0 imported (and stored charts re-matched); 1 the file is unreadable or malformed (the
+// message names file and line; nothing is stored); 2 the store could not be opened or written.
+int RunPatientsImport(const PatientsArgs& args);
+int RunPatientsList(const PatientsArgs& args);
+
+struct ListArgs {
+  std::string store;
+  bool json = false;
+  bool orphans = false;               // only orphans (see listing_command.cc)
+  std::optional<std::int64_t> chart;  // documents: only this chart's
+  bool needs_review = false;          // documents: only those needing review
+};
+int RunCharts(const ListArgs& args);
+int RunDocuments(const ListArgs& args);
+
+// Rows as columns aligned on the widest cell, two spaces apart; the first row is the header.
+void PrintTable(const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace chartscan::cli

@@ -69,6 +69,39 @@ int main(int argc, char** argv) {
   codes_list->add_option("--store", codes.store, "Store folder");
   codes_list->add_flag("--json", codes.json, "Print the counts as JSON");
 
+  PatientsArgs patients;
+  CLI::App* patients_cmd = app.add_subcommand(
+      "patients", "The facility's roster (master patient index) charts are matched against");
+  patients_cmd->require_subcommand(1);
+  CLI::App* patients_import = patients_cmd->add_subcommand(
+      "import",
+      "Load a roster CSV (mrn,last,first,dob,sex or mrn,name,dob,sex with \"Last, First\") into "
+      "the store and re-match stored charts");
+  patients_import->add_option("--store", patients.store, "Store folder");
+  patients_import->add_option("file", patients.file, "The roster CSV")->required();
+  CLI::App* patients_list = patients_cmd->add_subcommand("list", "Show the roster");
+  patients_list->add_option("--store", patients.store, "Store folder");
+  patients_list->add_flag("--json", patients.json, "Print the roster as JSON");
+
+  ListArgs charts;
+  CLI::App* charts_cmd =
+      app.add_subcommand("charts", "List patient charts with their roster match and counts");
+  charts_cmd->add_option("--store", charts.store, "Store folder");
+  charts_cmd->add_flag("--json", charts.json, "Print the charts as JSON");
+  charts_cmd->add_flag("--orphans", charts.orphans, "Only charts matching nobody on the roster");
+
+  ListArgs documents;
+  std::int64_t chart_id = 0;
+  CLI::App* documents_cmd = app.add_subcommand(
+      "documents", "List assembled documents: chart, type, date of service, review flags");
+  documents_cmd->add_option("--store", documents.store, "Store folder");
+  documents_cmd->add_flag("--json", documents.json, "Print the documents as JSON");
+  CLI::Option* chart_opt = documents_cmd->add_option("--chart", chart_id, "Only this chart's")
+                               ->check(CLI::PositiveNumber);
+  documents_cmd->add_flag("--needs-review", documents.needs_review, "Only those needing review");
+  documents_cmd->add_flag("--orphans", documents.orphans,
+                          "Only orphans (no chart, or a chart matching nobody on the roster)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -80,5 +113,12 @@ int main(int argc, char** argv) {
   if (*export_cmd) return RunExport(export_args);
   if (*codes_import) return RunCodesImport(codes);
   if (*codes_list) return RunCodesList(codes);
+  if (*patients_import) return RunPatientsImport(patients);
+  if (*patients_list) return RunPatientsList(patients);
+  if (*charts_cmd) return RunCharts(charts);
+  if (*documents_cmd) {
+    if (chart_opt->count() > 0) documents.chart = chart_id;
+    return RunDocuments(documents);
+  }
   return kExitError;
 }

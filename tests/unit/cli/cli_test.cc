@@ -208,4 +208,120 @@ TEST_F(CliTest, DocumentsExportListsAssembledDocuments) {
   EXPECT_EQ(p["misfiled"], false);
 }
 
+// Invented patients: Mary Holt is on the roster, Amos Quill is not.
+constexpr const char* kRoster =
+    "mrn,last,first,dob,sex\n00482913,Holt,Mary,1952-03-14,F\n00733120,Whitcombe,Harriet,"
+    "1948-11-02,F\n";
+
+TEST_F(CliTest, PatientsImportStoresTheRosterAndListShowsIt) {
+  const std::string roster = Write("roster.csv", kRoster);
+  Output imported = Run("patients import --store " + Store() + " " + roster);
+  ASSERT_EQ(imported.rc, 0) << imported.err;
+  EXPECT_NE(imported.out.find("2 patients"), std::string::npos) << imported.out;
+  Output listed = Run("patients list --json --store " + Store());
+  ASSERT_EQ(listed.rc, 0) << listed.err;
+  nlohmann::json j = nlohmann::json::parse(listed.out);
+  ASSERT_EQ(j["patients"].size(), 2u);
+  EXPECT_EQ(j["patients"][0]["mrn"], "00482913");
+  EXPECT_EQ(j["patients"][0]["dob"], "1952-03-14");
+  Output human = Run("patients list --store " + Store());
+  EXPECT_NE(human.out.find("WHITCOMBE, HARRIET"), std::string::npos) << human.out;
+  // "Last, First" in one column imports the same way; an MRN already there is updated.
+  const std::string named =
+      Write("named.csv", "mrn,name,dob\n00482913,\"Holt, Mary\",03/14/1952\n");
+  Output again = Run("patients import --store " + Store() + " " + named);
+  EXPECT_EQ(again.rc, 0) << again.err;
+  EXPECT_NE(again.out.find("1 updated"), std::string::npos) << again.out;
+}
+
+TEST_F(CliTest, PatientsImportOfABadFileNamesFileAndLineAndExitsOne) {
+  const std::string bad =
+      Write("bad.csv", "mrn,last,first,dob\n00482913,Holt,Mary,1952-03-14\n1,Roe,Rick,soon\n");
+  Output o = Run("patients import --store " + Store() + " " + bad);
+  EXPECT_EQ(o.rc, 1);
+  EXPECT_NE(o.err.find("bad.csv:3"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(fs::path(Store()) / "chartscan.db")) << "nothing stored";
+  const std::string no_dob = Write("nodob.csv", "mrn,last,first\n1,Roe,Rick\n");
+  Output missing = Run("patients import --store " + Store() + " " + no_dob);
+  EXPECT_EQ(missing.rc, 1);
+  EXPECT_NE(missing.err.find("nodob.csv:1"), std::string::npos) << missing.err;
+  EXPECT_EQ(Run("patients import --store " + Store() + " " + (root_ / "none.csv").string()).rc, 1);
+  EXPECT_EQ(Run("patients import").rc, 2);
+  EXPECT_EQ(Run("patients").rc, 2);
+}
+
+TEST_F(CliTest, ChartsAndDocumentsListRosterMatchesAndOrphans) {
+  WritePage("a.png", {"PROGRESS NOTE", "MRN: 00482913", "DOB: 03/14/1952", "Page 1 of 1"});
+  WritePage("b.png", {"LAB REPORT", "MRN: 00771204", "DOB: 07/03/1961", "Page 1 of 1"});
+  ASSERT_EQ(Run("ingest --quiet --store " + Store() + " " + (root_ / "in").string()).rc, 0);
+
+  // Before a roster is loaded nothing is an orphan.
+  Output before = Run("charts --json --store " + Store());
+  ASSERT_EQ(before.rc, 0) << before.err;
+  nlohmann::json b = nlohmann::json::parse(before.out);
+  EXPECT_EQ(b["roster_loaded"], false);
+  ASSERT_EQ(b["charts"].size(), 2u);
+  for (const auto& c : b["charts"]) EXPECT_EQ(c["orphan"], false);
+
+  // Importing the roster re-matches the stored charts.
+  const std::string roster = Write("roster.csv", kRoster);
+  Output imported = Run("patients import --store " + Store() + " " + roster);
+  ASSERT_EQ(imported.rc, 0) << imported.err;
+  EXPECT_NE(imported.out.find("1 by MRN"), std::string::npos) << imported.out;
+  Output charts = Run("charts --json --store " + Store());
+  ASSERT_EQ(charts.rc, 0) << charts.err;
+  nlohmann::json j = nlohmann::json::parse(charts.out);
+  ASSERT_EQ(j["charts"].size(), 2u);
+  std::map<std::string, nlohmann::json> by_mrn;
+  for (const auto& c : j["charts"]) by_mrn[c["mrn"]] = c;
+  EXPECT_EQ(by_mrn["00482913"]["roster_match"], "mrn");
+  EXPECT_EQ(by_mrn["00482913"]["patient"]["mrn"], "00482913");
+  EXPECT_EQ(by_mrn["00482913"]["documents"], 1);
+  EXPECT_EQ(by_mrn["00482913"]["pages"], 1);
+  EXPECT_EQ(by_mrn["00771204"]["roster_match"], "none");
+  EXPECT_EQ(by_mrn["00771204"]["orphan"], true);
+
+  Output orphans = Run("charts --orphans --store " + Store());
+  ASSERT_EQ(orphans.rc, 0) << orphans.err;
+  EXPECT_NE(orphans.out.find("00771204"), std::string::npos) << orphans.out;
+  EXPECT_EQ(orphans.out.find("00482913"), std::string::npos) << orphans.out;
+  EXPECT_NE(orphans.out.find("ORPHAN"), std::string::npos) << orphans.out;
+
+  Output docs = Run("documents --json --store " + Store());
+  ASSERT_EQ(docs.rc, 0) << docs.err;
+  nlohmann::json d = nlohmann::json::parse(docs.out);
+  ASSERT_EQ(d["documents"].size(), 2u);
+  for (const char* key : {"document_id", "chart_id", "doc_type", "date_of_service", "pages",
+                          "needs_review", "misfiled_pages", "orphan"}) {
+    EXPECT_TRUE(d["documents"][0].contains(key)) << "documents listing lacks " << key;
+  }
+  const std::int64_t chart = by_mrn["00482913"]["chart_id"];
+  Output one = Run("documents --json --chart " + std::to_string(chart) + " --store " + Store());
+  nlohmann::json o = nlohmann::json::parse(one.out);
+  ASSERT_EQ(o["documents"].size(), 1u);
+  EXPECT_EQ(o["documents"][0]["doc_type"], "progress_note");
+  EXPECT_EQ(o["documents"][0]["orphan"], false);
+  Output orphan_docs = Run("documents --json --orphans --store " + Store());
+  nlohmann::json od = nlohmann::json::parse(orphan_docs.out);
+  ASSERT_EQ(od["documents"].size(), 1u);
+  EXPECT_EQ(od["documents"][0]["doc_type"], "lab_report");
+
+  Output table = Run("documents --store " + Store());
+  ASSERT_EQ(table.rc, 0) << table.err;
+  EXPECT_NE(table.out.find("progress_note"), std::string::npos) << table.out;
+  EXPECT_EQ(table.out.find("PROGRESS NOTE"), std::string::npos) << "no OCR text in listings";
+  Output review = Run("documents --needs-review --json --store " + Store());
+  ASSERT_EQ(review.rc, 0) << review.err;
+  for (const auto& doc : nlohmann::json::parse(review.out)["documents"]) {
+    EXPECT_EQ(doc["needs_review"], true);
+  }
+}
+
+TEST_F(CliTest, ListingsWithoutAStoreExitTwo) {
+  EXPECT_EQ(Run("charts --store " + (root_ / "nothing").string()).rc, 2);
+  EXPECT_EQ(Run("documents --store " + (root_ / "nothing").string()).rc, 2);
+  EXPECT_EQ(Run("documents --chart x --store " + Store()).rc, 2);
+  EXPECT_FALSE(fs::exists(root_ / "nothing"));
+}
+
 }  // namespace
