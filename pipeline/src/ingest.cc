@@ -35,10 +35,29 @@ struct PageJob {
 // Orientation from ink shapes is rarely wrong, but when cleanup was unsure, or the text reads
 // badly, the page is read upside down as well and the reading with the clearly higher confidence
 // wins: upside-down text gives Tesseract garbage at 20-40 confidence, upright text 70-95. Only
-// doubtful pages pay for the second pass.
+// doubtful pages pay for the second pass (on degraded batches nearly half the pages), and most of
+// them only for a band through the middle of the page (kProbeBand of its height, centred, so the
+// same band is read both ways up): the whole page is read upside down only when that band reads
+// clearly better so.
 constexpr double kDoubtfulOrientation = 0.5;  // cleanup's orientation confidence, 0-1
 constexpr double kDoubtfulReading = 70;       // mean word confidence, 0-100
 constexpr double kClearlyBetter = 10;         // confidence points the flipped reading must gain
+constexpr double kProbeBand = 0.4;
+constexpr size_t kProbeMinWords = 8;  // fewer words in the band: read the whole page instead
+
+// Mean confidence of the words whose centre lies in rows [y0, y1).
+std::pair<double, size_t> BandConfidence(const PageText& text, int y0, int y1) {
+  double sum = 0;
+  size_t n = 0;
+  for (const Word& w : text.words) {
+    const int cy = w.box.y + w.box.height / 2;
+    if (cy >= y0 && cy < y1) {
+      sum += w.confidence;
+      ++n;
+    }
+  }
+  return {n ? sum / n : 0, n};
+}
 
 Result<ocr::Recognition> RecognizeUpright(ocr::Engine& engine, cleanup::CleanedPage& page) {
   CHARTSCAN_ASSIGN_OR_RETURN(ocr::Recognition first, engine.Recognize(page.ocr_view(), page.dpi));
@@ -47,14 +66,31 @@ Result<ocr::Recognition> RecognizeUpright(ocr::Engine& engine, cleanup::CleanedP
        (first.text.words.empty() || first.text.mean_confidence >= kDoubtfulReading))) {
     return first;
   }
+  const int height = page.image.height();
+  const int y0 = static_cast<int>(height * (1 - kProbeBand) / 2), y1 = height - y0;
+  const auto [upright_band, band_words] = BandConfidence(first.text, y0, y1);
   cleanup::RotateCleanedPage(page, 180);
+  double probe_seconds = 0;
+  if (band_words >= kProbeMinWords) {
+    const ImageView whole = page.ocr_view();
+    const ImageView band(whole.row(y0), whole.width(), y1 - y0, whole.format(), whole.stride());
+    Result<ocr::Recognition> probe = engine.Recognize(band, page.dpi);
+    if (probe.ok()) probe_seconds = probe->seconds;
+    if (probe.ok() && !probe->deadline_exceeded &&
+        probe->text.mean_confidence < upright_band + kClearlyBetter) {
+      cleanup::RotateCleanedPage(page, 180);  // upright after all: back to cleanup's choice
+      first.seconds += probe_seconds;
+      return first;
+    }
+  }
   Result<ocr::Recognition> flipped = engine.Recognize(page.ocr_view(), page.dpi);
   if (flipped.ok() && !flipped->deadline_exceeded &&
       flipped->text.mean_confidence >= first.text.mean_confidence + kClearlyBetter) {
-    flipped->seconds += first.seconds;
+    flipped->seconds += first.seconds + probe_seconds;
     return flipped;
   }
   cleanup::RotateCleanedPage(page, 180);  // back to cleanup's choice
+  first.seconds += probe_seconds;
   return first;
 }
 
