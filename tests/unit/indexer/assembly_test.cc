@@ -1,6 +1,7 @@
 // Documents and charts written by assembly: links, ids kept across re-assembly, derived rows that
 // lose their pages, barcodes on pages, the patient roster and charts' matches to it, and schema
 // migration of a version 1 store.
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -258,6 +259,37 @@ TEST(Assembly, VersionOneStoreMigratesWithPagesUnassembled) {
   EXPECT_EQ(p->document_page, 0);
   EXPECT_TRUE(p->barcodes.empty());
   EXPECT_TRUE(store->Charts()->empty());
+}
+
+TEST(Assembly, VersionTwoStoreMigratesWithChartsUnmatchedAndNoRoster) {
+  TempDir dir;
+  {
+    Fixture f;
+    ASSERT_TRUE(f.store->Assemble(TwoDocuments(f)).ok());
+    f.store.reset();
+    std::filesystem::copy(f.dir.path(), dir.path(),
+                          std::filesystem::copy_options::recursive |
+                              std::filesystem::copy_options::overwrite_existing);
+  }
+  // Turn the store back into version 2: drop what version 3 added.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir.path() + "/chartscan.db").c_str(), &db), SQLITE_OK);
+  const char* downgrade =
+      "DROP INDEX charts_by_patient; ALTER TABLE charts DROP COLUMN roster_match; "
+      "ALTER TABLE charts DROP COLUMN patient_id; DROP TABLE patients; PRAGMA user_version = 2;";
+  char* err = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_close(db);
+
+  auto store = OpenStore(dir.path());
+  ASSERT_NE(store, nullptr);
+  auto charts = store->Charts();
+  ASSERT_TRUE(charts.ok()) << charts.status().ToString();
+  ASSERT_EQ(charts->size(), 1u);
+  EXPECT_EQ((*charts)[0].mrn, "00482913");
+  EXPECT_EQ((*charts)[0].roster_match, "");
+  EXPECT_EQ((*charts)[0].patient_id, 0);
+  EXPECT_TRUE(store->Patients()->empty());
 }
 
 TEST(Roster, ImportAddsPatientsAndUpdatesAnMrnAlreadyThere) {
