@@ -65,8 +65,10 @@ Result<Rematch> RematchCharts(indexer::Store& store) {
 int RunPatientsImport(const PatientsArgs& args) {
   auto bytes = Env::Default()->ReadFile(args.file, kMaxRosterBytes);
   if (!bytes.ok()) {
-    std::cerr << "chartscan: cannot import patients: " << args.file << ": "
-              << bytes.status().ToString() << "\n";
+    // Env's messages name the path; the file is named once either way.
+    const std::string why = bytes.status().ToString();
+    std::cerr << "chartscan: cannot import patients: "
+              << (why.find(args.file) == std::string::npos ? args.file + ": " : "") << why << "\n";
     return kExitSomeFailed;
   }
   extract::RosterParseOptions options;
@@ -102,8 +104,9 @@ int RunPatientsImport(const PatientsArgs& args) {
               << rematched.status().ToString() << "\n";
     return kExitError;
   }
-  std::printf("Imported %zu patients from %s into %s (%d new, %d updated)\n", records.size(),
-              args.file.c_str(), store_options.dir.c_str(), imported->added, imported->updated);
+  std::printf("Imported %zu patient%s from %s into %s (%d new, %d updated)\n", records.size(),
+              records.size() == 1 ? "" : "s", args.file.c_str(), store_options.dir.c_str(),
+              imported->added, imported->updated);
   if (rematched->mrn + rematched->name_dob + rematched->none > 0) {
     std::printf("Charts matched: %d by MRN, %d by name and date of birth, %d orphans\n",
                 rematched->mrn, rematched->name_dob, rematched->none);
