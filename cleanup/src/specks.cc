@@ -8,7 +8,8 @@
 //
 // Method: connected components of the marks darker than kMarkLevel; components of at most
 // kMaxSpeck square inches are erased unless their centre lies within kNearText inches of a larger
-// component. Parameters:
+// component (measured along each axis: a square reach, which dilation computes in two cheap
+// passes). Parameters:
 //   kMaxSpeck 0.0003 (27 px at 300 dpi): a speck of toner or dirt; a period of 8 pt text is ~40 px;
 //   kNearText 0.04 (12 px at 300 dpi): the dot of an i stands 0.01-0.025 inch above its stem, a
 //     period 0.005-0.02 inch after its letter;
@@ -47,7 +48,7 @@ int RemoveIsolatedSpecks(cv::Mat& page, double dpi) {
   }
   const int reach = std::max(1, static_cast<int>(std::lround(kNearText * dpi)));
   cv::dilate(text, text,
-             cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * reach + 1, 2 * reach + 1)));
+             cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * reach + 1, 2 * reach + 1)));
   std::vector<uchar> erase(static_cast<size_t>(n), 0);
   int erased = 0;
   for (int i = 1; i < n; ++i) {
