@@ -10,7 +10,8 @@
 //      element by about two pixels and gives the spaces back;
 //   2. heavy salt-and-pepper noise on grey paper: a 5x5 median and the same paper division. A 5x5
 //      median keeps 4-5 pixel modules but removes specks that break QR finder patterns.
-// Results are merged, dropping a symbol read twice at the same place.
+// Results are merged, dropping a symbol read twice at the same place. The rereads cover the top
+// kRetryBand of the page only, where patient labels go.
 //
 // Pages above 320 dpi are read at 300 dpi: a patient label's 10-15 mil modules are still 3-4
 // pixels wide and ZXing's time grows with the pixel count.
@@ -34,6 +35,7 @@ namespace {
 constexpr double kMaxReadDpi = 320;
 constexpr double kReadDpi = 300;
 constexpr double kPaperWindowInches = 0.25;
+constexpr double kRetryBand = 0.4;  // share of the page height reread from cleaned copies
 
 ZXing::BarcodeFormats Formats(const std::vector<std::string>& names) {
   ZXing::BarcodeFormats formats;
@@ -107,8 +109,11 @@ std::vector<Found> ReadWithZxing(const cv::Mat& gray, double dpi,
   std::vector<Found> found = Read(page, formats);
   if (retry_cleaned) {
     const double d = dpi > 0 ? dpi : kReadDpi;
+    // Only the top of the page is reread: patient labels are stuck there, and a separator sheet's
+    // large symbol is read by the first pass. Rereading the whole page cost more than reading it.
+    const cv::Mat top = page.rowRange(0, std::max(1, static_cast<int>(page.rows * kRetryBand)));
     for (int pass = 0; pass < 2 && found.empty(); ++pass) {
-      cv::Mat cleaned = pass == 0 ? Cleaned(page, d, 3, true) : Cleaned(page, d, 5, false);
+      cv::Mat cleaned = pass == 0 ? Cleaned(top, d, 3, true) : Cleaned(top, d, 5, false);
       for (Found& f : Read(cleaned, formats)) {
         bool seen = std::any_of(found.begin(), found.end(),
                                 [&](const Found& o) { return SameSymbol(o, f); });
