@@ -403,10 +403,13 @@ BoundaryPage SummarizePage(const PageText& page, std::span<const Field> fields,
                            const DocTypeRules& rules) {
   BoundaryPage out;
   out.blank = page.words.empty() && page.text.empty();
+  // A value read too poorly to trust (needs_review) is no evidence of a new patient: a garbled
+  // name on a bad fax page would otherwise split a document from its own second page.
   auto best = [&](std::string_view name) {
     const Field* b = nullptr;
     for (const Field& f : fields) {
-      if (f.name == name && !f.normalized.empty() && (!b || f.confidence > b->confidence)) b = &f;
+      if (f.name != name || f.normalized.empty() || f.needs_review) continue;
+      if (!b || f.confidence > b->confidence) b = &f;
     }
     return b ? b->normalized : std::string();
   };

@@ -255,6 +255,29 @@ TEST(Boundaries, SummarizePageReadsIdentityFooterAndTitle) {
   EXPECT_FALSE(p.blank);
 }
 
+TEST(Boundaries, NameReadTooPoorlyToTrustDoesNotSplitADocument) {
+  // A bad fax page: its patient name is garbled and flagged for review; the next page of the same
+  // document reads name, MRN and DOB cleanly. The garbled name is no evidence of a new patient.
+  PageText page = testing::PageBuilder().Text(200, "Patient: MRE KATHLEEN MAPS").Build();
+  std::vector<Field> fields(1);
+  fields[0].name = "patient_name";
+  fields[0].normalized = "MRE KATHLEEN MAPS";
+  fields[0].confidence = 0.31;
+  fields[0].needs_review = true;
+  BoundaryPage first = SummarizePage(page, fields, DocTypeRules::BuiltIn());
+  EXPECT_TRUE(first.patient_name.empty());
+  first.source_id = 1;
+  first.source_page = 1;
+  BoundaryPage second;
+  second.source_id = 1;
+  second.source_page = 2;
+  second.patient_name = "KATHLEEN MARTIN";
+  second.mrn = "0006450761";
+  auto b = FindBoundaries(std::vector<BoundaryPage>{first, second}, {});
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->documents.size(), 1u);
+}
+
 TEST(Identity, MrnComparisonFoldsOcrConfusionsAndOneEdit) {
   EXPECT_TRUE(SameMrn("00482913", "OO482913"));
   EXPECT_TRUE(SameMrn("00482913", "00482918"));
