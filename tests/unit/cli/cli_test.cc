@@ -312,7 +312,9 @@ TEST_F(CliTest, ChartsAndDocumentsListRosterMatchesAndOrphans) {
   EXPECT_EQ(table.out.find("PROGRESS NOTE"), std::string::npos) << "no OCR text in listings";
   Output review = Run("documents --needs-review --json --store " + Store());
   ASSERT_EQ(review.rc, 0) << review.err;
-  for (const auto& doc : nlohmann::json::parse(review.out)["documents"]) {
+  // Parsed into a variable: a range-for over a member of a temporary reads freed memory.
+  const nlohmann::json listed = nlohmann::json::parse(review.out);
+  for (const auto& doc : listed["documents"]) {
     EXPECT_EQ(doc["needs_review"], true);
   }
 }
