@@ -243,7 +243,7 @@ TEST_F(AccuracyGate, OrientationAndSkewAlwaysCorrected) {
 
 // Extraction on recognized text, page by page: what a clerk would have to key otherwise.
 // Values are compared normalized (upper case, spaces dropped). Measured 2026-12-01 on this batch:
-// recall 0.95 and precision 0.99 over all profiles (1.00/1.00 on clean and light pages, 0.78
+// recall 0.95 and precision 0.99 over all profiles (1.00/1.00 on clean and light pages, 0.76
 // recall on faxes); document type right on 62 of 64 pages; the ICD-10 and CPT codes of a page
 // exactly right (as sets) on 48 of the 53 pages that carry codes.
 TEST_F(AccuracyGate, FieldsAndDocumentTypesFromRecognizedText) {
