@@ -125,6 +125,21 @@ constexpr char kFieldSelect[] =
     "SELECT name, value, normalized, confidence, page_index, box_x, box_y, box_width, box_height, "
     "needs_review FROM fields WHERE page_id = ?1 ORDER BY seq";
 
+// A row of kFieldSelect or of the document-field query: the columns name .. needs_review, and
+// role as an 11th column when the query has one.
+Field ReadFieldRow(const Stmt& row, bool with_role) {
+  Field f;
+  f.name = row.Text(0);
+  f.value = row.Text(1);
+  f.normalized = row.Text(2);
+  f.confidence = row.Double(3);
+  f.page_index = row.Int(4);
+  f.box = {row.Int(5), row.Int(6), row.Int(7), row.Int(8)};
+  f.needs_review = row.Int(9) != 0;
+  if (with_role) f.role = row.Text(10);
+  return f;
+}
+
 Result<StoredPage> ReadPage(const Stmt& row, Stmt& fields) {
   StoredPage p;
   p.page_id = row.Int64(0);
@@ -164,15 +179,7 @@ Result<StoredPage> ReadPage(const Stmt& row, Stmt& fields) {
   for (;;) {
     CHARTSCAN_ASSIGN_OR_RETURN(bool more, fields.Step());
     if (!more) break;
-    Field f;
-    f.name = fields.Text(0);
-    f.value = fields.Text(1);
-    f.normalized = fields.Text(2);
-    f.confidence = fields.Double(3);
-    f.page_index = fields.Int(4);
-    f.box = {fields.Int(5), fields.Int(6), fields.Int(7), fields.Int(8)};
-    f.needs_review = fields.Int(9) != 0;
-    p.fields.push_back(std::move(f));
+    p.fields.push_back(ReadFieldRow(fields, /*with_role=*/false));
   }
   return p;
 }
@@ -940,16 +947,7 @@ class SqliteStore final : public Store {
       for (;;) {
         CHARTSCAN_ASSIGN_OR_RETURN(bool row, fields.Step());
         if (!row) break;
-        Field f;
-        f.name = fields.Text(0);
-        f.value = fields.Text(1);
-        f.normalized = fields.Text(2);
-        f.confidence = fields.Double(3);
-        f.page_index = fields.Int(4);
-        f.box = {fields.Int(5), fields.Int(6), fields.Int(7), fields.Int(8)};
-        f.needs_review = fields.Int(9) != 0;
-        f.role = fields.Text(10);
-        d.fields.push_back(std::move(f));
+        d.fields.push_back(ReadFieldRow(fields, /*with_role=*/true));
       }
       CHARTSCAN_RETURN_IF_ERROR(fn(d));
     }
