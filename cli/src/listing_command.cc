@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -53,27 +54,44 @@ void PrintTable(const std::vector<std::vector<std::string>>& rows) {
   }
 }
 
-int RunCharts(const ListArgs& args) {
+// The store with its charts and roster, as both listings need them; null after printing why
+// they could not be read.
+struct Listing {
+  std::unique_ptr<indexer::Store> store;
+  std::vector<indexer::ChartInfo> charts;
+  std::vector<indexer::PatientRecord> patients;
+};
+
+std::optional<Listing> LoadListing(const ListArgs& args) {
   auto store = OpenExistingStore(args.store);
   if (!store.ok()) {
     std::cerr << "chartscan: " << store.status().ToString() << "\n";
-    return kExitError;
+    return std::nullopt;
   }
   auto charts = (*store)->Charts();
   if (!charts.ok()) {
     std::cerr << "chartscan: cannot read charts: " << charts.status().ToString() << "\n";
-    return kExitError;
+    return std::nullopt;
   }
   auto patients = (*store)->Patients();
   if (!patients.ok()) {
     std::cerr << "chartscan: cannot read the roster: " << patients.status().ToString() << "\n";
-    return kExitError;
+    return std::nullopt;
   }
+  return Listing{std::move(store).value(), std::move(charts).value(), std::move(patients).value()};
+}
+
+int RunCharts(const ListArgs& args) {
+  std::optional<Listing> listing = LoadListing(args);
+  if (!listing) return kExitError;
+  indexer::Store* store = listing->store.get();
+  const std::vector<indexer::ChartInfo>& charts = listing->charts;
+  const std::vector<indexer::PatientRecord>& patients = listing->patients;
   std::map<std::int64_t, const indexer::PatientRecord*> by_id;
-  for (const indexer::PatientRecord& p : *patients) by_id[p.patient_id] = &p;
+  for (const indexer::PatientRecord& p : patients) by_id[p.patient_id] = &p;
   // Documents in no chart are orphans when a roster exists; they are counted for the footer.
   int chartless = 0;
-  Status s = (*store)->ForEachDocument([&](const indexer::DocumentInfo& d) {
+  Status s = store->ForEachDocument([&](const indexer::DocumentInfo& d) {
     if (d.chart_id == 0) ++chartless;
     return Status::Ok();
   });
@@ -82,7 +100,7 @@ int RunCharts(const ListArgs& args) {
     return kExitError;
   }
   std::vector<const indexer::ChartInfo*> shown;
-  for (const indexer::ChartInfo& c : *charts) {
+  for (const indexer::ChartInfo& c : charts) {
     if (!args.orphans || ChartIsOrphan(c)) shown.push_back(&c);
   }
   if (args.json) {
@@ -108,7 +126,7 @@ int RunCharts(const ListArgs& args) {
                       {"needs_review", c->needs_review_documents > 0},
                       {"needs_review_documents", c->needs_review_documents}});
     }
-    std::cout << nlohmann::json{{"roster_loaded", !patients->empty()},
+    std::cout << nlohmann::json{{"roster_loaded", !patients.empty()},
                                 {"charts", list},
                                 {"documents_without_chart", chartless}}
                      .dump(2)
@@ -132,39 +150,29 @@ int RunCharts(const ListArgs& args) {
   }
   PrintTable(rows);
   std::printf("%zu %s", shown.size(), args.orphans ? "orphan charts" : "charts");
-  if (patients->empty()) std::printf(" (no roster loaded: chartscan patients import FILE.csv)");
+  if (patients.empty()) std::printf(" (no roster loaded: chartscan patients import FILE.csv)");
   std::printf("\n");
   if (chartless > 0) {
     std::printf("%d documents have no patient identity to chart them by%s\n", chartless,
-                patients->empty() ? "" : " (orphans)");
+                patients.empty() ? "" : " (orphans)");
   }
   return kExitOk;
 }
 
 int RunDocuments(const ListArgs& args) {
-  auto store = OpenExistingStore(args.store);
-  if (!store.ok()) {
-    std::cerr << "chartscan: " << store.status().ToString() << "\n";
-    return kExitError;
-  }
-  auto charts = (*store)->Charts();
-  if (!charts.ok()) {
-    std::cerr << "chartscan: cannot read charts: " << charts.status().ToString() << "\n";
-    return kExitError;
-  }
-  auto patients = (*store)->Patients();
-  if (!patients.ok()) {
-    std::cerr << "chartscan: cannot read the roster: " << patients.status().ToString() << "\n";
-    return kExitError;
-  }
-  const bool roster = !patients->empty();
+  std::optional<Listing> listing = LoadListing(args);
+  if (!listing) return kExitError;
+  indexer::Store* store = listing->store.get();
+  const std::vector<indexer::ChartInfo>& charts = listing->charts;
+  const std::vector<indexer::PatientRecord>& patients = listing->patients;
+  const bool roster = !patients.empty();
   std::map<std::int64_t, const indexer::ChartInfo*> chart_of;
-  for (const indexer::ChartInfo& c : *charts) chart_of[c.chart_id] = &c;
+  for (const indexer::ChartInfo& c : charts) chart_of[c.chart_id] = &c;
   nlohmann::json list = nlohmann::json::array();
   std::vector<std::vector<std::string>> rows = {
       {"doc", "chart", "type", "date of service", "pages", "review", "misfiled pages"}};
   int count = 0;
-  Status s = (*store)->ForEachDocument([&](const indexer::DocumentInfo& d) {
+  Status s = store->ForEachDocument([&](const indexer::DocumentInfo& d) {
     if (args.chart && d.chart_id != *args.chart) return Status::Ok();
     if (args.needs_review && !d.needs_review) return Status::Ok();
     auto it = chart_of.find(d.chart_id);
