@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chartscan/extract/roster.h>
+#include <chartscan/pipeline/roster.h>
 
 #include "commands.h"
 
@@ -17,48 +18,6 @@ namespace {
 
 // A roster of real size is a few hundred thousand lines; anything far larger is not a roster.
 constexpr std::uint64_t kMaxRosterBytes = 512ull << 20;
-
-std::vector<extract::RosterPatient> AsRoster(const std::vector<indexer::PatientRecord>& patients) {
-  std::vector<extract::RosterPatient> out;
-  for (const indexer::PatientRecord& p : patients) {
-    extract::RosterPatient r;
-    r.mrn = p.mrn;
-    r.family = p.family_name;
-    r.given = p.given_name;
-    r.dob = p.dob;
-    r.sex = p.sex;
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
-struct Rematch {
-  int mrn = 0;
-  int name_dob = 0;
-  int none = 0;
-};
-
-// Matches every stored chart against the whole roster again.
-Result<Rematch> RematchCharts(indexer::Store& store) {
-  CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::PatientRecord> patients, store.Patients());
-  CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::ChartInfo> charts, store.Charts());
-  const std::vector<extract::RosterPatient> roster = AsRoster(patients);
-  std::vector<indexer::ChartMatch> matches;
-  Rematch counts;
-  for (const indexer::ChartInfo& c : charts) {
-    const extract::RosterMatch m = extract::MatchRoster(roster, {c.mrn, c.patient_name, c.dob});
-    indexer::ChartMatch cm;
-    cm.chart_id = c.chart_id;
-    cm.roster_match = std::string(extract::RosterMatchKindName(m.kind));
-    if (m.index >= 0) cm.patient_id = patients[static_cast<std::size_t>(m.index)].patient_id;
-    ++(m.kind == extract::RosterMatchKind::kMrn       ? counts.mrn
-       : m.kind == extract::RosterMatchKind::kNameDob ? counts.name_dob
-                                                      : counts.none);
-    matches.push_back(std::move(cm));
-  }
-  CHARTSCAN_RETURN_IF_ERROR(store.SetChartMatches(matches));
-  return counts;
-}
 
 }  // namespace
 
@@ -98,7 +57,7 @@ int RunPatientsImport(const PatientsArgs& args) {
     std::cerr << "chartscan: cannot store the roster: " << imported.status().ToString() << "\n";
     return kExitError;
   }
-  auto rematched = RematchCharts(**store);
+  auto rematched = pipeline::RematchCharts(**store);
   if (!rematched.ok()) {
     std::cerr << "chartscan: roster stored, but charts could not be re-matched: "
               << rematched.status().ToString() << "\n";

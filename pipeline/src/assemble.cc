@@ -19,6 +19,7 @@
 
 #include <chartscan/extract/charts.h>
 #include <chartscan/extract/roster.h>
+#include <chartscan/pipeline/roster.h>
 
 namespace chartscan::pipeline {
 namespace {
@@ -141,15 +142,7 @@ Result<AssemblyCounts> AssembleBatch(indexer::Store& store, std::int64_t batch_i
   extract::ChartGrouping grouping = extract::GroupCharts(known, identities);
   // Only the charts these documents use are written.
   CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::PatientRecord> patients, store.Patients());
-  std::vector<extract::RosterPatient> roster;
-  for (const indexer::PatientRecord& p : patients) {
-    extract::RosterPatient r;
-    r.mrn = p.mrn;
-    r.family = p.family_name;
-    r.given = p.given_name;
-    r.dob = p.dob;
-    roster.push_back(std::move(r));
-  }
+  const std::vector<extract::RosterPatient> roster = RosterOf(patients);
   std::vector<int> write_index(grouping.charts.size(), -1);
   for (std::size_t i = 0; i < write.documents.size(); ++i) {
     const int c = grouping.chart_of_document[i];
