@@ -12,6 +12,8 @@
 
 #include <chartscan/extract/dates.h>
 
+#include "text_util.h"
+
 namespace chartscan::extract {
 namespace {
 
@@ -206,19 +208,6 @@ std::optional<ParsedDate> ParseAt(std::span<const std::string_view> tokens,
   return std::nullopt;
 }
 
-std::vector<std::string_view> SplitSpaces(std::string_view text) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-    std::size_t j = i;
-    while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
-    if (j > i) out.push_back(text.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string CivilDate::Iso() const {
@@ -273,7 +262,7 @@ std::optional<ParsedDate> ParseDateAt(std::span<const std::string_view> tokens,
 }
 
 std::optional<ParsedDate> ParseDate(std::string_view text, const DateParseOptions& options) {
-  std::vector<std::string_view> tokens = SplitSpaces(text);
+  std::vector<std::string_view> tokens = internal::SplitSpaces(text);
   auto p = ParseDateAt(tokens, options);
   if (!p || p->tokens_used != static_cast<int>(tokens.size())) return std::nullopt;
   return p;
