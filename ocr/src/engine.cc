@@ -200,7 +200,6 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
   // Walk blocks -> lines -> words, collecting geometry for the reading-order pass.
   std::vector<RawWord> raw;
   std::vector<LayoutLine> lines;
-  std::vector<LayoutWord> layout_words;
   std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
   int block = -1;
   if (it) {
@@ -231,13 +230,13 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
       w.confidence = confidence;
       w.line = static_cast<int>(lines.size()) - 1;
       lines.back().words.push_back(static_cast<int>(raw.size()));
-      layout_words.push_back({w.box});
       raw.push_back(std::move(w));
     } while (it->Next(tesseract::RIL_WORD));
   }
   api.Clear();
   DropImplausibleWords(raw, lines, page.width(), page.height(), dpi > 0 ? dpi : 300);
-  layout_words.clear();
+  std::vector<LayoutWord> layout_words;
+  layout_words.reserve(raw.size());
   for (const RawWord& w : raw) layout_words.push_back({w.box});
 
   std::vector<LayoutLine> ordered = impl_->options.layout_reading_order
