@@ -200,6 +200,7 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
   };
   std::vector<Part> parts;
   bool credentials = false;
+  bool noisy = false;
   for (; i < tokens.size(); ++i) {
     std::string_view t = tokens[i];
     if (!parts.empty() && IsCredential(t) && !(t.size() == 1)) {
@@ -211,6 +212,13 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
     bool comma = !t.empty() && t.back() == ',';
     std::string_view w = t;
     while (!w.empty() && (w.back() == ',' || w.back() == '.')) w.remove_suffix(1);
+    // A bracket or bar stuck to the end of a name word is OCR noise from a form's cell border or
+    // a broken stroke ("ANA]"); the word stays a name word, with less confidence.
+    if (w.size() >= 3 && (w.back() == ']' || w.back() == '|' || w.back() == '}') &&
+        IsAlpha(w[w.size() - 2])) {
+      w.remove_suffix(1);
+      noisy = true;
+    }
     if (IsParticle(w) && i + 1 < tokens.size()) {
       parts.push_back({std::string(w), false, comma});
       continue;
@@ -262,6 +270,7 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
   n.tokens_used = static_cast<int>(i);
   n.confidence = parts.size() <= 3 ? 0.95 : 0.85;
   if (credentials) n.confidence = std::min(1.0, n.confidence + 0.03);
+  if (noisy) n.confidence *= 0.9;
   return n;
 }
 

@@ -35,6 +35,9 @@ using internal::Line;
 using internal::Token;
 
 constexpr int kFuzzyMinLetters = 5;
+constexpr int kFuzzyFirstLetterMin = 7;       // letters: a misread first letter is tolerated
+constexpr std::size_t kConfusableMaxKey = 4;  // abbreviations such as DOB/DOS
+constexpr int kBirthBeforeServiceYears = 2;   // a birth date this much before a service date
 constexpr int kMaxLabelWords = 5;
 constexpr double kFuzzyLabelQuality = 0.85;
 constexpr double kNoColonLabelQuality = 0.95;
@@ -53,6 +56,9 @@ struct CompiledLabel {
   int letters = 0;
   const FieldRule* field = nullptr;
   std::string role;
+  // A label of another date field one misread letter away ("DOS" / "DOB"): which of the two was
+  // printed is settled by the dates found (ResolveConfusedDates).
+  const CompiledLabel* confusable = nullptr;
 };
 
 struct LabelHit {
@@ -76,6 +82,17 @@ bool StartsUpper(std::string_view s) {
   for (char c : s) {
     if (std::isalpha(static_cast<unsigned char>(c))) {
       return std::isupper(static_cast<unsigned char>(c)) != 0;
+    }
+  }
+  return false;
+}
+
+// The first letter or digit is a letter: a label may carry a stray quote or speck before it
+// ("‘Birthdate:"), a value may not start with a letter where a label would.
+bool StartsWithLetter(std::string_view s) {
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      return std::isalpha(static_cast<unsigned char>(c)) != 0;
     }
   }
   return false;
@@ -114,6 +131,16 @@ class PageExtractor {
       }
     }
     for (const CompiledLabel& c : labels_) exact_.emplace(c.key, &c);
+    for (CompiledLabel& a : labels_) {
+      if (a.field->type != ValueType::kDate || a.key.size() > kConfusableMaxKey) continue;
+      for (const CompiledLabel& b : labels_) {
+        if (b.field == a.field || b.field->type != ValueType::kDate || !b.field->output ||
+            b.field->birth_date == a.field->birth_date || b.key.size() != a.key.size()) {
+          continue;
+        }
+        if (internal::BoundedEditDistance(a.key, b.key, 1) == 1) a.confusable = &b;
+      }
+    }
     used_.resize(lines_.size());
     hits_.resize(lines_.size());
     skip_.assign(lines_.size(), 0);
@@ -124,9 +151,11 @@ class PageExtractor {
 
   std::vector<Field> Run() {
     for (std::size_t i = 0; i < lines_.size(); ++i) FindLabels(i);
+    for (std::size_t i = 0; i < lines_.size(); ++i) JoinLabelsWrappedInCells(i);
     for (std::size_t i = 0; i < lines_.size(); ++i) ValuesRight(i);
     for (std::size_t i = 0; i < lines_.size(); ++i) ValuesBelow(i);
     for (std::size_t i = 0; i < lines_.size(); ++i) ValuesWrapped(i);
+    ResolveConfusedDates();
     Facility();
     Codes();
     std::stable_sort(out_.begin(), out_.end(), [](const Field& a, const Field& b) {
@@ -160,8 +189,17 @@ class PageExtractor {
     }
     if (internal::LetterCount(key) < kFuzzyMinLetters) return nullptr;
     for (const CompiledLabel& c : labels_) {
-      // The first letter must agree: an extra word before a label is not a misread.
-      if (c.letters < kFuzzyMinLetters || c.key[0] != key[0]) continue;
+      // The first letter must agree: an extra word before a label is not a misread...
+      if (c.letters < kFuzzyMinLetters) continue;
+      if (c.key[0] != key[0]) {
+        // ...but a long label whose first letter alone was misread ("Rirthdate") is.
+        if (c.letters >= kFuzzyFirstLetterMin && c.key.size() == key.size() &&
+            std::string_view(c.key).substr(1) == std::string_view(key).substr(1)) {
+          quality = kFuzzyLabelQuality;
+          return &c;
+        }
+        continue;
+      }
       if (internal::BoundedEditDistance(key, c.key, 1) <= 1) {
         quality = kFuzzyLabelQuality;
         return &c;
@@ -177,7 +215,7 @@ class PageExtractor {
       LabelHit best;
       std::size_t best_len = 0, best_next = 0;  // best_next: tokens taken from the next line
       bool best_exact = false;
-      if (std::isalpha(static_cast<unsigned char>(t[i].text[0]))) {
+      if (StartsWithLetter(t[i].text)) {
         std::string key;
         for (std::size_t k = 1; k <= kMaxLabelWords; ++k) {
           // Words of this line, then (for a label wrapped at the line end) of the next one.
@@ -217,6 +255,7 @@ class PageExtractor {
           }
         }
       }
+      if (!best.label) best = ShortLabelBeforeCheckedValue(t, i);
       if (!best.label) {
         ++i;
         continue;
@@ -236,6 +275,86 @@ class PageExtractor {
       hits_[li].push_back(best);
       i = best.end;
     }
+  }
+
+  // A short label (fewer than kFuzzyMinLetters letters) with one letter misread ("NPE" for
+  // "NPI") is taken only when the next word is a value that proves itself: an NPI whose check
+  // digit holds as read. Short keys are otherwise too close to ordinary words.
+  LabelHit ShortLabelBeforeCheckedValue(const std::vector<Token>& t, std::size_t i) const {
+    LabelHit hit;
+    if (i + 1 >= t.size()) return hit;
+    const std::string key = LabelKey(t[i].text);
+    if (key.size() < 3 || !StartsUpper(t[i].text)) return hit;
+    for (const CompiledLabel& c : labels_) {
+      if (c.field->type != ValueType::kNpi || c.key.size() != key.size()) continue;
+      if (internal::BoundedEditDistance(key, c.key, 1) != 1) continue;
+      auto npi = ParseNpi(t[i + 1].text);
+      if (!npi || !npi->valid || npi->repaired) return hit;
+      hit = {i, i + 1, &c, kFuzzyLabelQuality, t[i].text.back() == ':'};
+      return hit;
+    }
+    return hit;
+  }
+
+  // A label wrapped inside a narrow form cell or at the end of a run-in header row: "Admission"
+  // ends one line and "Date:" stands right below it or starts the next row, while the reading
+  // order put other lines between them. A label found there becomes the longer label its upper
+  // neighbour completes (the dangling word must end its line and belong to no label).
+  void JoinLabelsWrappedInCells(std::size_t lj) {
+    for (LabelHit& h : hits_[lj]) {
+      if (h.tail_only) continue;
+      const Token& first = lines_[lj].tokens[h.begin];
+      const int hh = std::max(1, first.box.height);
+      std::string rest;
+      for (std::size_t k = h.begin; k < h.end; ++k) rest += LabelKey(lines_[lj].tokens[k].text);
+      for (std::size_t li = lj >= 4 ? lj - 4 : 0; li < lj; ++li) {
+        const std::vector<Token>& above = lines_[li].tokens;
+        if (above.empty() || cont_[li]) continue;
+        // The dangling word may have been read as a label of its own ("Admission").
+        LabelHit* own = !hits_[li].empty() && hits_[li].back().end == above.size() &&
+                                hits_[li].back().begin + 1 == above.size() &&
+                                !hits_[li].back().tail_only
+                            ? &hits_[li].back()
+                            : nullptr;
+        if (!own && !hits_[li].empty() && hits_[li].back().end == above.size()) continue;
+        const Token& dangling = above.back();
+        const int gap = first.box.y - dangling.box.bottom();
+        if (gap < 0 || gap > hh) continue;
+        // Right below the dangling word (a cell), or starting a run-in header's next row at its
+        // left edge, when reading order put another line in between.
+        const bool under = std::abs(dangling.box.x - first.box.x) <= hh;
+        const bool run_in = h.begin == 0 && std::abs(RowLeft(li) - first.box.x) < 2 * hh;
+        if (!under && !run_in) continue;
+        double quality = 0;
+        const CompiledLabel* joined = MatchKey(LabelKey(dangling.text) + rest, quality);
+        if (!joined || quality < 1 || !StartsUpper(dangling.text)) continue;
+        h.label = joined;
+        // The dangling word is the label's head: it bounds the value before it.
+        LabelHit head = h;
+        head.begin = above.size() - 1;
+        head.end = above.size();
+        head.tail_only = true;
+        if (own) {
+          *own = head;
+        } else {
+          hits_[li].push_back(head);
+        }
+        break;
+      }
+    }
+  }
+
+  // Left edge of the printed row line li belongs to: OCR may split one row into several lines.
+  int RowLeft(std::size_t li) const {
+    const Box& a = lines_[li].box;
+    int left = a.x;
+    for (const Line& l : lines_) {
+      const int overlap = std::min(a.bottom(), l.box.bottom()) - std::max(a.y, l.box.y);
+      if (!l.tokens.empty() && 2 * overlap > std::min(a.height, l.box.height)) {
+        left = std::min(left, l.box.x);
+      }
+    }
+    return left;
   }
 
   bool IsLabelStart(std::size_t li, std::size_t ti) const {
@@ -380,12 +499,45 @@ class PageExtractor {
     field.box = box;
     field.role = h.label->role;
     field.needs_review = field.confidence < options_.review_threshold || !p.valid;
+    if (h.label->confusable) confused_.push_back({out_.size(), h.label->confusable});
     out_.push_back(field);
     if (f.name == "patient_name" && !p.extra.empty()) {
       Field fam = field;
       fam.name = "patient_family_name";
       fam.normalized = p.extra;
       out_.push_back(std::move(fam));
+    }
+  }
+
+  // A date under a label one letter away from another date field's label ("DOS" read for
+  // "DOB") takes that other field when the dates on the page say so: a service date two years or
+  // more before another service date on a page without a birth date is the birth date, and a
+  // birth date two years or more after another birth date is a service date. The switched value
+  // carries a fuzzy label's confidence, so a doubtful one goes to review.
+  void ResolveConfusedDates() {
+    auto year = [](const std::string& iso) { return std::atoi(iso.substr(0, 4).c_str()); };
+    for (const auto& [index, alt] : confused_) {
+      Field& f = out_[index];
+      const bool is_birth = !alt->field->birth_date;
+      bool other_birth_earlier = false, any_birth = false, later_service = false;
+      for (std::size_t j = 0; j < out_.size(); ++j) {
+        if (j == index || out_[j].normalized.size() < 10) continue;
+        const FieldRule* r = rules_.Find(out_[j].name);
+        if (!r || r->type != ValueType::kDate) continue;
+        const int gap = year(f.normalized) - year(out_[j].normalized);
+        if (r->birth_date) {
+          any_birth = true;
+          other_birth_earlier |= gap >= kBirthBeforeServiceYears;
+        } else {
+          later_service |= -gap >= kBirthBeforeServiceYears;
+        }
+      }
+      const bool switch_field = is_birth ? other_birth_earlier : (!any_birth && later_service);
+      if (!switch_field) continue;
+      f.name = alt->field->name;
+      f.role = alt->role;
+      f.confidence *= kFuzzyLabelQuality;
+      f.needs_review = f.needs_review || f.confidence < options_.review_threshold;
     }
   }
 
@@ -634,11 +786,41 @@ class PageExtractor {
     auto it = code_context_.find(type);
     if (it == code_context_.end()) return false;
     const std::set<std::string>& keys = it->second;
+    // "1CD-10" / "lCD-10": the I of ICD is the letter OCR most often reads as a one.
+    auto known = [&](std::string key) {
+      if (keys.count(key)) return true;
+      if (!key.empty() && (key[0] == '1' || key[0] == 'l')) key[0] = 'i';
+      return keys.count(key) > 0;
+    };
     for (std::size_t j = 1; j <= kContextWords && j <= i; ++j) {
-      if (keys.count(LabelKey(t[i - j].text))) return true;
-      if (j + 1 <= i && keys.count(LabelKey(t[i - j - 1].text + t[i - j].text))) return true;
+      if (known(LabelKey(t[i - j].text))) return true;
+      if (j + 1 <= i && known(LabelKey(t[i - j - 1].text + t[i - j].text))) return true;
     }
     return false;
+  }
+
+  // OCR damage around a code word that the code checker cannot see: a pound or euro sign read for
+  // a capital E ("£66.9"), and a list number run into the code at the start of a line ("4.110"
+  // for "4. I10").
+  static std::string CodeWordRepairs(std::string_view w, bool line_start) {
+    std::string out(w);
+    for (std::string_view e : {std::string_view("\xC2\xA3"), std::string_view("\xE2\x82\xAC")}) {
+      const std::size_t at = out.find(e);
+      if (at <= 1) out.replace(at, e.size(), "E");
+    }
+    if (line_start && out.size() >= 5 && std::isdigit(static_cast<unsigned char>(out[0]))) {
+      std::size_t dot = out[1] == '.' ? 1
+                        : (std::isdigit(static_cast<unsigned char>(out[1])) && out[2] == '.')
+                            ? 2
+                            : std::string::npos;
+      // The rest must look like a code, not like the decimals of a number ("4.5", "98.60").
+      if (dot != std::string::npos && out.size() - dot - 1 >= 3 &&
+          (out.find('.', dot + 1) == std::string::npos ||
+           std::isalpha(static_cast<unsigned char>(out[dot + 1])))) {
+        out.erase(0, dot + 1);
+      }
+    }
+    return out;
   }
 
   static bool IsStateAbbreviation(std::string_view w) {
@@ -758,18 +940,40 @@ class PageExtractor {
       }
       for (std::size_t i = 0; i < t.size(); ++i) {
         if (used_[li][i] || in_label[i]) continue;
-        std::string_view raw = t[i].text;
+        std::string word = CodeWordRepairs(t[i].text, i == 0);
+        std::string_view raw = word;
         const bool open_paren = !raw.empty() && (raw.front() == '(' || raw.front() == '[');
         while (!raw.empty() && (raw.front() == '(' || raw.front() == '[')) raw.remove_prefix(1);
-        const bool close_paren = !raw.empty() && (raw.back() == ')' || raw.back() == ']' ||
-                                                  raw.find(')') != std::string_view::npos);
-        while (!raw.empty() && (raw.back() == ')' || raw.back() == ']' || raw.back() == ',' ||
-                                raw.back() == ';' || raw.back() == ':' || raw.back() == '.')) {
-          raw.remove_suffix(1);
+        auto closing = [](char c) { return c == ')' || c == ']' || c == '}'; };
+        bool close_paren =
+            !raw.empty() && (closing(raw.back()) || raw.find(')') != std::string_view::npos);
+        auto trim_end = [&](std::string_view& r) {
+          while (!r.empty() && (closing(r.back()) || r.back() == ',' || r.back() == ';' ||
+                                r.back() == ':' || r.back() == '.')) {
+            r.remove_suffix(1);
+          }
+        };
+        trim_end(raw);
+        std::string code(raw);
+        std::size_t last = i;  // last word of the code
+        // "(J18 9)": a dot read as a space splits a code in two inside parentheses.
+        if (open_paren && !close_paren && code.size() == 3 && i + 1 < t.size() &&
+            !used_[li][i + 1]) {
+          std::string_view tail = t[i + 1].text;
+          if (tail.find_first_of(")]}") != std::string_view::npos) {
+            trim_end(tail);
+            if (!tail.empty() && tail.size() <= 4 &&
+                std::all_of(tail.begin(), tail.end(),
+                            [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+              code += "." + std::string(tail);
+              close_paren = true;
+              last = i + 1;
+            }
+          }
         }
-        if (raw.size() < 3 || raw.size() > 8) continue;
-        const std::string code(raw);
-        const bool dash_after = i + 1 < t.size() && (t[i + 1].text == "-" || t[i + 1].text == "--");
+        if (code.size() < 3 || code.size() > 8) continue;
+        const bool dash_after =
+            last + 1 < t.size() && (t[last + 1].text == "-" || t[last + 1].text == "--");
         const bool parens = open_paren && close_paren;
         // ICD-10-CM.
         if (icd) {
@@ -777,7 +981,14 @@ class PageExtractor {
           auto c = CheckCode(code, CodeSystem::kIcd10Cm, codes_, ctx);
           const bool dotted = code.find('.') != std::string::npos;
           if (c && ((dotted && (c->known || ctx)) || (!dotted && ctx && c->known))) {
-            EmitCode(icd->name, t[i], code, *c, ctx ? 1.0 : kCodeWithoutContext);
+            Token evidence = t[i];
+            for (std::size_t k = i + 1; k <= last; ++k) {
+              evidence.text += " " + t[k].text;
+              evidence.box = evidence.box.United(t[k].box);
+              used_[li][k] = true;
+            }
+            EmitCode(icd->name, evidence, code, *c, ctx ? 1.0 : kCodeWithoutContext);
+            i = last;
             continue;
           }
         }
@@ -819,6 +1030,7 @@ class PageExtractor {
   std::vector<std::size_t> skip_;  // leading words of a line that end a label from the line above
   std::vector<bool> cont_;         // line i+1 continues line i
   std::vector<Field> out_;
+  std::vector<std::pair<std::size_t, const CompiledLabel*>> confused_;  // out_ index, other label
 };
 
 }  // namespace

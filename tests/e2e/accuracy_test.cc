@@ -242,10 +242,11 @@ TEST_F(AccuracyGate, OrientationAndSkewAlwaysCorrected) {
 }
 
 // Extraction on recognized text, page by page: what a clerk would have to key otherwise.
-// Values are compared normalized (upper case, spaces dropped). Measured 2026-12-01 on this batch:
-// recall 0.95 and precision 0.99 over all profiles (1.00/1.00 on clean and light pages, 0.76
-// recall on faxes); document type right on 62 of 64 pages; the ICD-10 and CPT codes of a page
-// exactly right (as sets) on 48 of the 53 pages that carry codes.
+// Values are compared normalized (upper case, spaces dropped). Measured 2026-12-02 on this batch:
+// recall 0.972 and precision 0.993 over all profiles (1.00/1.00 on clean, light, faint, lowres and
+// rotated pages, 0.81 recall on faxes, where two pages' header forms are garbled past reading);
+// document type right on 62 of 64 pages; the ICD-10 and CPT codes of a page exactly right (as
+// sets) on 51 of the 53 pages that carry codes.
 TEST_F(AccuracyGate, FieldsAndDocumentTypesFromRecognizedText) {
   const std::set<std::string> kGated = {"patient_name", "mrn",   "dob", "date_of_service",
                                         "provider_npi", "icd10", "cpt"};
@@ -314,14 +315,14 @@ TEST_F(AccuracyGate, FieldsAndDocumentTypesFromRecognizedText) {
   std::printf("all fields       %7.3f %9.3f\ndocument type    %d/%d pages\n", all.Recall(),
               all.Precision(), typed_right, typed);
   std::printf("code sets exact  %d/%d pages with codes\n", codes_exact, code_pages);
-  EXPECT_GE(all.Recall(), 0.92);
-  EXPECT_GE(all.Precision(), 0.97);
+  EXPECT_GE(all.Recall(), 0.95);
+  EXPECT_GE(all.Precision(), 0.98);
   for (const char* easy : {"clean", "light"}) {
     EXPECT_GE(by_profile[easy].Recall(), 0.97) << easy;
     EXPECT_GE(by_profile[easy].Precision(), 0.97) << easy;
   }
   EXPECT_GE(typed_right, 0.9 * typed);
-  EXPECT_GE(codes_exact, 0.8 * code_pages);
+  EXPECT_GE(codes_exact, 0.9 * code_pages);
 }
 
 TEST_F(AccuracyGate, HeavyProfileStillDefeatsPlainTesseract) {

@@ -195,6 +195,81 @@ TEST(Labels, BadRulesFileIsAnErrorNamingTheFile) {
   EXPECT_EQ(FieldRules::BuiltIn().Find("mrn")->type, ValueType::kIdentifier);
 }
 
+// Regressions from the accuracy gate's photocopy, heavy and fax pages (2026-12-01).
+TEST(Labels, LabelWithAStrayQuoteBeforeIt) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "Name: Diaz, Sandra   MRN: 00133630")
+                            .Text(140, "\u2018Birthdate: November 30, 1942   Sex: F")
+                            .Build());
+  ASSERT_NE(Find(fields, "dob"), nullptr);
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1942-11-30");
+}
+
+TEST(Labels, LongLabelWithOnlyItsFirstLetterMisread) {
+  auto fields = Extract(PageBuilder().Text(100, "Rirthdate: 09/16/1971").Build());
+  ASSERT_NE(Find(fields, "dob"), nullptr);
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1971-09-16");
+  EXPECT_LT(Find(fields, "dob")->confidence, 0.9);
+  // An extra letter before a short label is another word, not a misread.
+  EXPECT_EQ(Find(Extract(PageBuilder().Text(100, "Xate: 09/16/1971").Build()), "date_of_service"),
+            nullptr);
+}
+
+TEST(Labels, ShortLabelMisreadOnlyBeforeAValueThatChecksOut) {
+  auto fields =
+      Extract(PageBuilder().Text(100, "Provider: Dr. Zachary Gutierrez NPE 1477670685").Build());
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1477670685");
+  EXPECT_EQ(Find(fields, "provider")->normalized, "ZACHARY GUTIERREZ");
+  // The same word before a number failing the NPI check digit is no label.
+  auto wrong =
+      Extract(PageBuilder().Text(100, "Provider: Dr. Zachary Gutierrez NPE 1477670684").Build());
+  EXPECT_EQ(Find(wrong, "provider_npi"), nullptr);
+}
+
+TEST(Labels, DosReadForDobIsTheBirthDateWhenTheDatesSaySo) {
+  PageText misread =
+      PageBuilder()
+          .Line(100, {{"Patient:", 100}, {"Dos:", 700}, {"Visit", 1100}, {"Date:", 1220}})
+          .Line(140,
+                {{"Whitfield,", 100}, {"Judith", 320}, {"24-Nov-1945", 700}, {"25-Apr-2023", 1100}})
+          .Build();
+  auto fields = Extract(misread);
+  ASSERT_NE(Find(fields, "dob"), nullptr);
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1945-11-24");
+  EXPECT_EQ(All(fields, "date_of_service"), std::vector<std::string>{"2023-04-25"});
+  // A real DOS beside a printed DOB keeps its label.
+  auto printed = Extract(PageBuilder().Text(100, "DOB: 03/14/1952   DOS: 04/01/2023").Build());
+  EXPECT_EQ(All(printed, "dob"), std::vector<std::string>{"1952-03-14"});
+  EXPECT_EQ(All(printed, "date_of_service"), std::vector<std::string>{"2023-04-01"});
+}
+
+TEST(Labels, LabelWrappedAtTheEndOfAHeaderRowReadOutOfOrder) {
+  // "Admission" ends the first row, "Date: 2021-01-30" starts the second, and OCR split the rows
+  // into lines read in another order.
+  PageText page =
+      PageBuilder()
+          .Line(500, {{"Name:", 300}, {"TOMAS", 420}, {"CARTER", 540}})
+          .Line(500, {{"Date", 1560},
+                      {"of", 1660},
+                      {"Birth:", 1720},
+                      {"1965-03-18", 1860},
+                      {"Admission", 2100}})
+          .Line(545, {{"Date", 700}, {"of", 800}, {"Discharge:", 860}, {"2021-02-04", 1080}})
+          .Line(550, {{"\u2018Date:", 300}, {"2021-01-30", 440}})
+          .Build();
+  auto fields = Extract(page);
+  EXPECT_EQ(All(fields, "admission_date"), std::vector<std::string>{"2021-01-30"});
+  EXPECT_EQ(Find(fields, "date_of_service"), nullptr);
+  EXPECT_EQ(All(fields, "dob"), std::vector<std::string>{"1965-03-18"});
+}
+
+TEST(Labels, BracketStuckToANameWordIsNoise) {
+  auto fields = Extract(PageBuilder().Text(100, "Name: ANA] MURPHY   MRN: 92-67299").Build());
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "ANA MURPHY");
+}
+
 TEST(Facility, TopLineEndingInAFacilityWord) {
   auto fields = Extract(PageBuilder()
                             .Text(60, "12/02/2023 14:05 FROM: Old Mill Medical Center FAX 555-0101")
@@ -221,6 +296,37 @@ TEST(Icd10, RepairsLeadingOneReadForIInContextOnly) {
   EXPECT_LT(Find(fields, "icd10")->confidence, 0.9);
   auto vitals = Extract(PageBuilder().Text(100, "HR 110 and BP 130/70").Build());
   EXPECT_TRUE(All(vitals, "icd10").empty());
+}
+
+TEST(Icd10, CodeWhoseDotWasReadAsASpaceInsideParentheses) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "1. Community-acquired pneumonia (J18 9): stable.")
+                            .Text(140, "3. Hyponatremia (E87 1}: continue current therapy")
+                            .Build());
+  EXPECT_EQ(All(fields, "icd10"), (std::vector<std::string>{"J18.9", "E87.1"}));
+}
+
+TEST(Icd10, PoundSignReadForE) {
+  auto fields = Extract(
+      PageBuilder().Text(100, "2. \u00a366.9 - Obesity, unspecified: monitor closely").Build());
+  EXPECT_EQ(All(fields, "icd10"), std::vector<std::string>{"E66.9"});
+}
+
+TEST(Icd10, ListNumberRunIntoTheCode) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "4.110 - Essential (primary) hypertension")
+                            .Text(140, "4.5 mg twice daily")
+                            .Text(180, "12.345 units")
+                            .Build());
+  EXPECT_EQ(All(fields, "icd10"), std::vector<std::string>{"I10"});
+}
+
+TEST(Icd10, KeywordWithItsIReadAsAOne) {
+  auto fields =
+      Extract(PageBuilder()
+                  .Text(100, "1. Atherosclerotic heart disease without angina, 1CD-10 125.10")
+                  .Build());
+  EXPECT_EQ(All(fields, "icd10"), std::vector<std::string>{"I25.10"});
 }
 
 TEST(Icd10, WordsThatLookLikeCodesAreNotCodes) {
