@@ -138,6 +138,8 @@ std::string DigitReadings(char c) {
     case 'i':
     case '|':
       return "1";
+    case 'T':  // a serif one, or a seven
+      return "17";
     case 'S':
     case 's':
       return "5";

@@ -46,7 +46,9 @@ char DigitFor(char c) {
 }
 
 std::string_view TrimPunct(std::string_view s) {
-  while (!s.empty() && (s.front() == '(' || s.front() == '#' || s.front() == ':')) {
+  // A speck before a value reads as a point or a quote (".1802804629").
+  while (!s.empty() && (s.front() == '(' || s.front() == '#' || s.front() == ':' ||
+                        s.front() == '.' || s.front() == '\'' || s.front() == '"')) {
     s.remove_prefix(1);
   }
   while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ';' || s.back() == ')' ||

@@ -208,8 +208,18 @@ class PageExtractor {
     return nullptr;
   }
 
+  static double LowerMedianGap(const std::vector<Token>& t) {
+    std::vector<int> gaps;
+    for (std::size_t k = 1; k < t.size(); ++k) gaps.push_back(t[k].box.x - t[k - 1].box.right());
+    if (gaps.empty()) return 0;
+    std::nth_element(gaps.begin(), gaps.begin() + static_cast<long>((gaps.size() - 1) / 2),
+                     gaps.end());
+    return std::max(0, gaps[(gaps.size() - 1) / 2]);
+  }
+
   void FindLabels(std::size_t li) {
     const std::vector<Token>& t = lines_[li].tokens;
+    const double median_gap = LowerMedianGap(t);
     std::size_t i = skip_[li];
     while (i < t.size()) {
       LabelHit best;
@@ -229,6 +239,15 @@ class PageExtractor {
             tok = &lines_[li + 1].tokens[next - 1];
           } else {
             break;
+          }
+          // Words of one label are set close together: a gap wider than a word height and than
+          // the line's usual spacing is the border between two form columns ("Attending" |
+          // "Provider NPI"), which no label spans.
+          if (k > 1 && next == 0) {
+            const Token& prev = t[i + k - 2];
+            const int h = std::max({1, prev.box.height, tok->box.height});
+            const int gap = tok->box.x - prev.box.right();
+            if (gap > kCellGap * h && gap > kCellGapToMedian * median_gap) break;
           }
           key += LabelKey(tok->text);
           if (key.size() > max_key_ + 1) break;
@@ -282,15 +301,23 @@ class PageExtractor {
   // digit holds as read. Short keys are otherwise too close to ordinary words.
   LabelHit ShortLabelBeforeCheckedValue(const std::vector<Token>& t, std::size_t i) const {
     LabelHit hit;
-    if (i + 1 >= t.size()) return hit;
-    const std::string key = LabelKey(t[i].text);
+    std::string key = LabelKey(t[i].text);
     if (key.size() < 3 || !StartsUpper(t[i].text)) return hit;
+    // Punctuation set apart belongs to the label ("NPt #: 1131405221").
+    std::size_t v = i + 1;
+    while (v < t.size() && !std::any_of(t[v].text.begin(), t[v].text.end(), [](char c) {
+             return std::isalnum(static_cast<unsigned char>(c));
+           })) {
+      key += LabelKey(t[v].text);
+      ++v;
+    }
+    if (v >= t.size()) return hit;
     for (const CompiledLabel& c : labels_) {
       if (c.field->type != ValueType::kNpi || c.key.size() != key.size()) continue;
       if (internal::BoundedEditDistance(key, c.key, 1) != 1) continue;
-      auto npi = ParseNpi(t[i + 1].text);
+      auto npi = ParseNpi(t[v].text);
       if (!npi || !npi->valid || npi->repaired) return hit;
-      hit = {i, i + 1, &c, kFuzzyLabelQuality, t[i].text.back() == ':'};
+      hit = {i, v, &c, kFuzzyLabelQuality, t[v - 1].text.back() == ':'};
       return hit;
     }
     return hit;

@@ -8,7 +8,8 @@
 //   03  another three-document stack in which this test moves one page (page N > 1 of one
 //       document) into the middle of another patient's document: a misfiled page;
 //   04  the stack of 01 again, as another scan (other degradation): the same three patients, so
-//       each of their charts must gather two documents from two files.
+//       each of their charts must gather two documents from two files;
+//   05  two-document stacks on hard pages: heavy noise, fax, photocopy and faint copies.
 // It digitizes the batch with `chartscan ingest`, exports pages and documents and scores them
 // against the truth files:
 //   - boundary precision and recall: a predicted document start (first page of a document)
@@ -19,7 +20,11 @@
 //   - chart completeness (a truth patient's pages are all in one chart) and purity (a chart's
 //     pages are all one truth patient's);
 //   - misfile detection: the moved page is flagged misfiled or kept out of the host document, and
-//     how many other pages are flagged.
+//     how many other pages are flagged;
+//   - per-document fields, what a clerk would otherwise key for each document: patient name, MRN,
+//     DOB, date of service and NPI exactly right after normalization (the document's merged value
+//     is one the truth printed on its pages), and the document's ICD-10 and CPT codes exactly
+//     right as sets; reported for the clean and light stacks and for the hard ones (05) apart.
 // The figures are printed as a table; the gates sit at the measured levels with a small margin.
 // Files are left in build/<preset>/tests/e2e/assembly/ for inspection.
 #include <cstdio>
@@ -47,17 +52,28 @@ using samples::TruthPage;
 
 constexpr std::uint64_t kStackSeed = 20261203;
 constexpr std::uint64_t kSeparatorSeed = 20261202;
+constexpr std::uint64_t kDegradedSeed = 20261204;
 
-// Measured 2026-12-01 on this batch (20 pages: 13 documents of 10 patients, 4 separator sheets,
-// one misfiled page): boundary precision and recall 100%, document type 100%, chart completeness
-// and purity 100%, the misfiled page flagged, no other page flagged. With 13 documents one miss
-// costs 7.7 points: the gates allow one miss per measure, no more.
+// Measured 2026-12-02 on this batch (31 pages: 21 documents of 18 patients, 4 separator sheets,
+// one misfiled page, 8 documents on hard pages): boundary precision and recall 100%, document
+// type 100%, chart completeness 17 of 18 patients (the fax document whose identity OCR cannot
+// read is an orphan) and purity 100%, the misfiled page flagged, no other page flagged. The gates
+// allow about one miss per measure.
 constexpr double kMinBoundaryPrecision = 0.90;
 constexpr double kMinBoundaryRecall = 0.90;
 constexpr double kMinTypeAccuracy = 0.90;
 constexpr double kMinChartCompleteness = 0.90;
 constexpr double kMinChartPurity = 0.90;
 constexpr int kMaxFalseMisfiles = 1;
+constexpr const char* kIdentityFields[] = {"patient_name", "mrn", "dob", "date_of_service",
+                                           "provider_npi"};
+// Per-document fields, [clean and light, hard pages]. Measured 2026-12-02: clean and light 63 of
+// 63 identity values and 11 of 11 code sets; hard pages 32 of 38 identity values (84%) and 7 of 8
+// code sets. Five of the six hard-page misses are one fax page whose header OCR cannot read
+// (issue 2's fax work); the sixth is a middle initial run into a given name ("RAMOS, LISAR").
+// The brief's target is 98% per identity field on degraded batches: not met on faxes.
+constexpr double kMinIdentity[2] = {0.97, 0.78};
+constexpr double kMinCodeSets[2] = {0.9, 0.75};
 
 int Shell(const std::string& command) {
   const int rc = std::system(command.c_str());
@@ -132,9 +148,24 @@ struct BatchPage {
   int source_page = 1;
   TruthPage truth;
   bool moved = false;     // the deliberately misfiled page
+  bool degraded = false;  // from the hard-page stacks (05)
   std::string filed_in;   // truth document it sits in (the host for the moved page)
   std::string patient;    // truth patient key (MRN); empty for separators
   nlohmann::json record;  // export --format jsonl
+};
+
+struct Tally {
+  int right = 0, total = 0;
+  double Rate() const { return total ? static_cast<double>(right) / total : 1; }
+};
+
+// Per-document field scores of one group of documents (clean and light, or hard pages).
+struct FieldScores {
+  int documents = 0;
+  std::map<std::string, Tally> by_field;  // identity fields
+  Tally identity;                         // all identity fields together
+  Tally code_sets;                        // documents with codes: ICD-10 and CPT sets exact
+  std::vector<std::string> misses;        // "truth doc: field" for the table
 };
 
 struct Scores {
@@ -144,6 +175,7 @@ struct Scores {
   int charts = 0, pure_charts = 0;
   bool misfile_caught = false;
   int false_misfiles = 0;
+  FieldScores fields[2];  // [0] clean and light stacks, [1] hard pages
   double Precision() const {
     return predicted_starts ? static_cast<double>(matched_starts) / predicted_starts : 0;
   }
@@ -174,6 +206,12 @@ class AssemblyGate : public testing::Test {
     ASSERT_EQ(Shell(samplegen + " --out " + (gen / "rescan").string() + " --seed " +
                     std::to_string(kStackSeed) + " --count 3 --profiles light" + common + log),
               0);
+    ASSERT_EQ(Shell(samplegen + " --out " + (gen / "degraded").string() + " --seed " +
+                    std::to_string(kDegradedSeed) +
+                    " --count 8 --profiles heavy,fax,photocopy,faint --formats tiff --blank 0 "
+                    "--near-blank 0 --mixed-multipage 2" +
+                    log),
+              0);
     ASSERT_EQ(Shell(samplegen + " --out " + (gen / "separated").string() + " --seed " +
                     std::to_string(kSeparatorSeed) +
                     " --count 4 --profiles clean --formats tiff --blank 0 --near-blank 0 "
@@ -184,6 +222,8 @@ class AssemblyGate : public testing::Test {
     std::vector<std::unique_ptr<TruthFile>> stacks = Load(gen / "stacks");
     std::vector<std::unique_ptr<TruthFile>> rescan = Load(gen / "rescan");
     std::vector<std::unique_ptr<TruthFile>> separated = Load(gen / "separated");
+    std::vector<std::unique_ptr<TruthFile>> degraded = Load(gen / "degraded");
+    ASSERT_EQ(degraded.size(), 4u);
     ASSERT_EQ(stacks.size(), 2u);
     ASSERT_EQ(rescan.size(), 1u);
     ASSERT_FALSE(separated.empty());
@@ -204,6 +244,14 @@ class AssemblyGate : public testing::Test {
                   .patient->mrn,
               stacks[0]->pages.front().patient->mrn)
         << "the rescan no longer repeats the first stack's patients (generator streams changed)";
+    // 05: hard pages.
+    for (std::size_t i = 0; i < degraded.size(); ++i) {
+      const std::size_t first = pages_.size();
+      AddFile(gen / "degraded", *degraded[i],
+              "05-" + degraded[i]->profile + "-" + std::to_string(i) + ".tif",
+              "H" + std::to_string(i));
+      for (std::size_t k = first; k < pages_.size(); ++k) pages_[k].degraded = true;
+    }
 
     const std::string cli = CHARTSCAN_CLI;
     const fs::path store = work_ / "store";
@@ -233,6 +281,11 @@ class AssemblyGate : public testing::Test {
     for (BatchPage& p : pages_) {
       auto it = exported.find({p.file, p.source_page});
       if (it != exported.end()) p.record = it->second;
+    }
+    std::ifstream docs_in(work_ / "documents.jsonl");
+    for (std::string line; std::getline(docs_in, line);) {
+      nlohmann::json j = nlohmann::json::parse(line);
+      documents_[Id(j, "document_id")] = j;
     }
     scores_ = Score();
     PrintTable();
@@ -357,8 +410,8 @@ class AssemblyGate : public testing::Test {
       ++s.charts;
       s.pure_charts += patients.size() == 1;
     }
+    ScoreDocumentFields(s);
     // Misfiles.
-    std::map<std::int64_t, std::set<std::string>> docs_patients;
     for (const BatchPage& p : pages_) {
       if (!Content(p) || p.record.is_null()) continue;
       if (p.moved) {
@@ -375,6 +428,72 @@ class AssemblyGate : public testing::Test {
       }
     }
     return s;
+  }
+
+  // Normalized values compare upper-case with spaces dropped, as in the accuracy gate.
+  static std::string Key(const std::string& v) {
+    std::string out;
+    for (unsigned char c : v) {
+      if (!std::isspace(c)) out.push_back(static_cast<char>(std::toupper(c)));
+    }
+    return out;
+  }
+
+  // Each truth document against the predicted document holding its first page.
+  static void ScoreDocumentFields(Scores& s) {
+    struct TruthDoc {
+      bool degraded = false;
+      std::int64_t predicted = 0;
+      std::map<std::string, std::set<std::string>> values;
+    };
+    std::map<std::string, TruthDoc> truth;  // by filed_in (run tag and document id)
+    std::vector<std::string> order;
+    for (const BatchPage& p : pages_) {
+      if (!Content(p) || p.moved || p.record.is_null()) continue;
+      auto [it, added] = truth.try_emplace(p.filed_in);
+      if (added) {
+        order.push_back(p.filed_in);
+        it->second.degraded = p.degraded;
+        it->second.predicted = Id(p.record, "document_id");
+      }
+      for (const auto& f : p.truth.fields) it->second.values[f.name].insert(Key(f.normalized));
+    }
+    for (const std::string& name : order) {
+      const TruthDoc& t = truth.at(name);
+      FieldScores& g = s.fields[t.degraded ? 1 : 0];
+      ++g.documents;
+      auto d = documents_.find(t.predicted);
+      std::map<std::string, std::set<std::string>> found;
+      if (d != documents_.end()) {
+        for (const auto& f : d->second.value("fields", nlohmann::json::array())) {
+          found[f.value("name", "")].insert(Key(f.value("normalized", "")));
+        }
+      }
+      for (const char* field : kIdentityFields) {
+        auto tv = t.values.find(field);
+        if (tv == t.values.end()) continue;
+        const auto& fv = found[field];
+        const bool right = fv.size() == 1 && tv->second.count(*fv.begin());
+        for (Tally* c : {&g.by_field[field], &g.identity}) {
+          ++c->total;
+          c->right += right;
+        }
+        if (!right) g.misses.push_back(name + ": " + field);
+      }
+      std::set<std::string> truth_codes, found_codes;
+      for (const char* field : {"icd10", "cpt"}) {
+        auto tv = t.values.find(field);
+        if (tv != t.values.end()) {
+          for (const auto& v : tv->second) truth_codes.insert(std::string(field) + ":" + v);
+        }
+        for (const auto& v : found[field]) found_codes.insert(std::string(field) + ":" + v);
+      }
+      if (!truth_codes.empty()) {
+        ++g.code_sets.total;
+        g.code_sets.right += truth_codes == found_codes;
+        if (truth_codes != found_codes) g.misses.push_back(name + ": codes");
+      }
+    }
   }
 
   static void PrintTable() {
@@ -395,6 +514,22 @@ class AssemblyGate : public testing::Test {
                 100 * s.Purity(), 100 * kMinChartPurity, s.pure_charts, s.charts);
     std::printf("%-28s %8s %8s\n", "misfiled page caught", s.misfile_caught ? "yes" : "no", "yes");
     std::printf("%-28s %8d %8d\n", "other pages flagged", s.false_misfiles, kMaxFalseMisfiles);
+    for (int g = 0; g < 2; ++g) {
+      const FieldScores& f = s.fields[g];
+      std::printf("\nper-document fields, %s (%d documents)\n",
+                  g == 0 ? "clean and light stacks" : "hard pages (05)", f.documents);
+      for (const auto& [name, t] : f.by_field) {
+        std::printf("  %-26s %7.1f%%   (%d of %d)\n", name.c_str(), 100 * t.Rate(), t.right,
+                    t.total);
+      }
+      std::printf("  %-26s %7.1f%% %7.1f%%   (%d of %d)\n", "identity fields",
+                  100 * f.identity.Rate(), 100 * kMinIdentity[g], f.identity.right,
+                  f.identity.total);
+      std::printf("  %-26s %7.1f%% %7.1f%%   (%d of %d documents with codes)\n", "code sets exact",
+                  100 * f.code_sets.Rate(), 100 * kMinCodeSets[g], f.code_sets.right,
+                  f.code_sets.total);
+      for (const std::string& m : f.misses) std::printf("    miss %s\n", m.c_str());
+    }
     std::printf("\n%-22s %3s %-22s %6s %6s %-18s %-18s %s\n", "file", "pg", "truth doc", "doc",
                 "chart", "truth type", "predicted type", "flags");
     for (const BatchPage& p : pages_) {
@@ -415,6 +550,7 @@ class AssemblyGate : public testing::Test {
   static inline int ingest_rc_ = -1;
   static inline int rerun_rc_ = -1;
   static inline std::vector<BatchPage> pages_;
+  static inline std::map<std::int64_t, nlohmann::json> documents_;  // documents-jsonl by id
   static inline Scores scores_;
 };
 
@@ -455,6 +591,15 @@ TEST_F(AssemblyGate, ChartsGatherEachPatientAndOnlyThem) {
 TEST_F(AssemblyGate, MisfiledPageIsNeverSilentlyMerged) {
   EXPECT_TRUE(scores_.misfile_caught);
   EXPECT_LE(scores_.false_misfiles, kMaxFalseMisfiles);
+}
+
+TEST_F(AssemblyGate, DocumentFieldsWithinGates) {
+  for (int g = 0; g < 2; ++g) {
+    const FieldScores& f = scores_.fields[g];
+    ASSERT_GT(f.documents, 0) << "group " << g << " lost its documents";
+    EXPECT_GE(f.identity.Rate(), kMinIdentity[g]) << (g ? "hard pages" : "clean and light");
+    EXPECT_GE(f.code_sets.Rate(), kMinCodeSets[g]) << (g ? "hard pages" : "clean and light");
+  }
 }
 
 TEST_F(AssemblyGate, DocumentsExportListsPagesAndMisfiles) {

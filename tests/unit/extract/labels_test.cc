@@ -221,6 +221,10 @@ TEST(Labels, ShortLabelMisreadOnlyBeforeAValueThatChecksOut) {
   ASSERT_NE(Find(fields, "provider_npi"), nullptr);
   EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1477670685");
   EXPECT_EQ(Find(fields, "provider")->normalized, "ZACHARY GUTIERREZ");
+  auto apart = Extract(
+      PageBuilder().Text(100, "Ordering Provider: Luis Morales, MD NPt #: 1131405221").Build());
+  ASSERT_NE(Find(apart, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(apart, "provider_npi")->normalized, "1131405221");
   // The same word before a number failing the NPI check digit is no label.
   auto wrong =
       Extract(PageBuilder().Text(100, "Provider: Dr. Zachary Gutierrez NPE 1477670684").Build());
@@ -264,6 +268,19 @@ TEST(Labels, LabelWrappedAtTheEndOfAHeaderRowReadOutOfOrder) {
   EXPECT_EQ(All(fields, "dob"), std::vector<std::string>{"1965-03-18"});
 }
 
+TEST(Labels, NoLabelSpansTwoFormColumns) {
+  // "Attending" and "Provider NPI" head two columns; "Attending Provider" is also a label.
+  PageText page =
+      PageBuilder()
+          .Line(760, {{"Attending", 275}, {"Provider", 1388}, {"NPI", 1560}})
+          .Line(805, {{"HADDAD,", 276}, {"MARY", 477}, {"MD", 609}, {"1966727343", 1391}})
+          .Build();
+  auto fields = Extract(page);
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1966727343");
+  EXPECT_EQ(Find(fields, "provider")->normalized, "MARY HADDAD");
+}
+
 TEST(Labels, BracketStuckToANameWordIsNoise) {
   auto fields = Extract(PageBuilder().Text(100, "Name: ANA] MURPHY   MRN: 92-67299").Build());
   ASSERT_NE(Find(fields, "patient_name"), nullptr);
@@ -304,6 +321,18 @@ TEST(Icd10, CodeWhoseDotWasReadAsASpaceInsideParentheses) {
                             .Text(140, "3. Hyponatremia (E87 1}: continue current therapy")
                             .Build());
   EXPECT_EQ(All(fields, "icd10"), (std::vector<std::string>{"J18.9", "E87.1"}));
+}
+
+TEST(Icd10, SerifOneReadAsT) {
+  auto fields = Extract(
+      PageBuilder().Text(100, "2. Right femoral neck fracture (S72.00TA) - continue").Build());
+  EXPECT_EQ(All(fields, "icd10"), std::vector<std::string>{"S72.001A"});
+}
+
+TEST(Labels, SpeckBeforeAValue) {
+  auto fields = Extract(PageBuilder().Text(100, "Provider NPI:.1802804629.").Build());
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1802804629");
 }
 
 TEST(Icd10, PoundSignReadForE) {
