@@ -249,31 +249,50 @@ std::string_view RosterMatchKindName(RosterMatchKind kind) {
   return "none";
 }
 
+namespace {
+
+// Edits between a roster patient's name and an extracted name's words ("GIVEN ... FAMILY"), or -1
+// when either part is too far.
+int NameEdits(const RosterPatient& p, const std::vector<std::string_view>& words) {
+  if (words.size() < 2) return -1;
+  // A family name of several words ("DE LA CRUZ") is everything after the given name.
+  int family = NamePartEdits(p.family, words.back());
+  if (words.size() > 2) {
+    std::string rest;
+    for (std::size_t w = 1; w < words.size(); ++w) rest += words[w];
+    const int whole = NamePartEdits(p.family, rest);
+    if (whole >= 0 && (family < 0 || whole < family)) family = whole;
+  }
+  const int given = NamePartEdits(p.given, words.front());
+  if (family < 0 || given < 0) return -1;
+  return family + given;
+}
+
+}  // namespace
+
 RosterMatch MatchRoster(std::span<const RosterPatient> roster, const PatientIdentity& identity) {
+  const std::vector<std::string_view> words = Words(identity.patient_name);
   const std::string mrn = NormalizeRosterMrn(identity.mrn);
   if (!mrn.empty()) {
     for (std::size_t i = 0; i < roster.size(); ++i) {
-      if (roster[i].mrn == mrn) return {static_cast<int>(i), RosterMatchKind::kMrn};
+      if (roster[i].mrn != mrn) continue;
+      // The record number is trusted unless everything else on the chart contradicts it.
+      const bool has_name = words.size() >= 2, has_dob = !identity.dob.empty();
+      const bool name_agrees = has_name && NameEdits(roster[i], words) >= 0;
+      const bool dob_agrees = has_dob && identity.dob == roster[i].dob;
+      const bool contradicted = (has_name && !name_agrees) || (has_dob && !dob_agrees);
+      if (contradicted && !name_agrees && !dob_agrees) return {};
+      return {static_cast<int>(i), RosterMatchKind::kMrn};
     }
   }
-  const std::vector<std::string_view> words = Words(identity.patient_name);
   if (words.size() < 2 || identity.dob.empty()) return {};
   int best = -1, best_edits = 0;
   bool tie = false;
   for (std::size_t i = 0; i < roster.size(); ++i) {
     const RosterPatient& p = roster[i];
     if (p.dob != identity.dob) continue;
-    // A family name of several words ("DE LA CRUZ") is everything after the given name.
-    int family = NamePartEdits(p.family, words.back());
-    if (words.size() > 2) {
-      std::string rest;
-      for (std::size_t w = 1; w < words.size(); ++w) rest += words[w];
-      const int whole = NamePartEdits(p.family, rest);
-      if (whole >= 0 && (family < 0 || whole < family)) family = whole;
-    }
-    const int given = NamePartEdits(p.given, words.front());
-    if (family < 0 || given < 0) continue;
-    const int edits = family + given;
+    const int edits = NameEdits(p, words);
+    if (edits < 0) continue;
     if (best < 0 || edits < best_edits) {
       best = static_cast<int>(i);
       best_edits = edits;

@@ -12,9 +12,11 @@
 //
 // Roster: when the store holds a roster (patients import), each chart written is matched against
 // it (extract::MatchRoster: exact MRN, else name and date of birth) and keeps the patient and how
-// it matched; a chart matching nobody is an orphan. Without a roster charts are left unmatched.
+// it matched; a chart matching nobody is an orphan. Charts of this run matching one roster patient
+// are merged into the one matched by MRN. Without a roster charts are left unmatched.
 #include "assemble.h"
 
+#include <map>
 #include <set>
 
 #include <chartscan/extract/charts.h>
@@ -143,13 +145,40 @@ Result<AssemblyCounts> AssembleBatch(indexer::Store& store, std::int64_t batch_i
   // Only the charts these documents use are written.
   CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::PatientRecord> patients, store.Patients());
   const std::vector<extract::RosterPatient> roster = RosterOf(patients);
+  // Roster matches of the charts these documents use. Two charts matching one roster patient are
+  // one chart (a misread MRN grouped apart, then matched by name and date of birth): documents go
+  // to the chart matched by MRN, or else to the first.
+  std::vector<extract::RosterMatch> match(grouping.charts.size());
+  std::vector<int> target(grouping.charts.size());
+  for (std::size_t c = 0; c < target.size(); ++c) target[c] = static_cast<int>(c);
+  if (!roster.empty()) {
+    std::vector<bool> matched(grouping.charts.size(), false);
+    std::map<int, int> chart_of_patient;  // roster index -> chart
+    for (int c : grouping.chart_of_document) {
+      if (c < 0 || matched[static_cast<std::size_t>(c)]) continue;
+      matched[static_cast<std::size_t>(c)] = true;
+      const extract::RosterMatch m =
+          extract::MatchRoster(roster, grouping.charts[static_cast<std::size_t>(c)]);
+      match[static_cast<std::size_t>(c)] = m;
+      if (m.index < 0) continue;
+      auto [it, fresh] = chart_of_patient.emplace(m.index, c);
+      if (!fresh && m.kind == extract::RosterMatchKind::kMrn &&
+          match[static_cast<std::size_t>(it->second)].kind != extract::RosterMatchKind::kMrn) {
+        it->second = c;
+      }
+    }
+    for (std::size_t c = 0; c < target.size(); ++c) {
+      if (match[c].index >= 0) target[c] = chart_of_patient.at(match[c].index);
+    }
+  }
   std::vector<int> write_index(grouping.charts.size(), -1);
   for (std::size_t i = 0; i < write.documents.size(); ++i) {
-    const int c = grouping.chart_of_document[i];
-    if (c < 0) {
+    const int grouped = grouping.chart_of_document[i];
+    if (grouped < 0) {
       ++counts.orphan_documents;
       continue;
     }
+    const int c = target[static_cast<std::size_t>(grouped)];
     if (write_index[static_cast<std::size_t>(c)] < 0) {
       const extract::ChartIdentity& id = grouping.charts[static_cast<std::size_t>(c)];
       indexer::ChartWrite cw;
@@ -160,7 +189,7 @@ Result<AssemblyCounts> AssembleBatch(indexer::Store& store, std::int64_t batch_i
       cw.patient_name = id.patient_name;
       cw.dob = id.dob;
       if (!roster.empty()) {
-        const extract::RosterMatch m = extract::MatchRoster(roster, id);
+        const extract::RosterMatch& m = match[static_cast<std::size_t>(c)];
         cw.roster_match = std::string(extract::RosterMatchKindName(m.kind));
         if (m.index >= 0) cw.patient_id = patients[static_cast<std::size_t>(m.index)].patient_id;
         if (m.index < 0) ++counts.unmatched_charts;

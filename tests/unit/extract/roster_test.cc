@@ -95,6 +95,20 @@ TEST(RosterMatch, MisreadMrnDoesNotMatchExactlyButNameAndDobDo) {
   EXPECT_EQ(MatchRoster(roster, {"", "JANF D0E", "1952-03-14"}).kind, RosterMatchKind::kNameDob);
 }
 
+TEST(RosterMatch, MrnContradictedByNameAndDobIsNoMatch) {
+  const auto roster = TwoPatients();
+  // Harriet Whitcombe's record number on someone else's page: never filed silently.
+  EXPECT_EQ(MatchRoster(roster, {"00733120", "PETER PARKS", "1990-01-01"}).kind,
+            RosterMatchKind::kNone);
+  EXPECT_EQ(MatchRoster(roster, {"00733120", "PETER PARKS", ""}).kind, RosterMatchKind::kNone);
+  EXPECT_EQ(MatchRoster(roster, {"00733120", "", "1990-01-01"}).kind, RosterMatchKind::kNone);
+  // One of the two agreeing keeps the match: a misread birth date, or a garbled name.
+  EXPECT_EQ(MatchRoster(roster, {"00733120", "HARRIET WHITCOMBE", "1948-11-03"}).kind,
+            RosterMatchKind::kMrn);
+  EXPECT_EQ(MatchRoster(roster, {"00733120", "HXRRQET WXITCQMBE", "1948-11-02"}).kind,
+            RosterMatchKind::kMrn);
+}
+
 TEST(RosterMatch, NameWithoutTheSameDobIsNoMatch) {
   const auto roster = TwoPatients();
   EXPECT_EQ(MatchRoster(roster, {"", "JANE DOE", "1952-03-15"}).kind, RosterMatchKind::kNone);

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -212,6 +213,32 @@ TEST_F(IngestTest, ChartsAreMatchedToTheRosterAndTheRestAreOrphans) {
   EXPECT_EQ(by_mrn["00482913"].patient_id, (*store_->Patients())[0].patient_id);
   EXPECT_EQ(by_mrn["00771204"].roster_match, "none");
   EXPECT_EQ(by_mrn["00771204"].patient_id, 0);
+}
+
+TEST_F(IngestTest, ChartsOfOneRosterPatientAreMerged) {
+  // The second note's MRN is misread in two digits: grouped apart by record number, it matches the
+  // roster by name and date of birth and joins the chart matched by MRN.
+  ASSERT_TRUE(store_->ImportPatients({{0, "00482913", "HOLT", "MARY", "1952-03-14", "F"}}).ok());
+  Write("a.png", TextPng({"PROGRESS NOTE", "Patient: Mary Holt", "MRN: 00482913", "DOB: 03/14/1952",
+                          "Page 1 of 1"}));
+  Write("b.png", TextPng({"LAB REPORT", "Patient: Mary Holt", "MRN: 00432973", "DOB: 03/14/1952",
+                          "Page 1 of 1"}));
+  auto summary = Ingest(*store_, {(root_ / "in").string()}, options_);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->unmatched_charts, 0);
+  auto charts = store_->Charts();
+  ASSERT_TRUE(charts.ok());
+  ASSERT_EQ(charts->size(), 1u);
+  EXPECT_EQ((*charts)[0].mrn, "00482913");
+  EXPECT_EQ((*charts)[0].roster_match, "mrn");
+  std::set<std::int64_t> chart_ids;
+  ASSERT_TRUE(store_
+                  ->ForEachDocument([&](const indexer::DocumentInfo& d) {
+                    chart_ids.insert(d.chart_id);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(chart_ids, std::set<std::int64_t>{(*charts)[0].chart_id});
 }
 
 TEST_F(IngestTest, WithoutARosterNothingIsMatchedOrOrphaned) {

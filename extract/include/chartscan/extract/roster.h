@@ -14,7 +14,10 @@
 //
 // Matching (MatchRoster), in order:
 //   1. Exact MRN: the identity's normalized MRN equals a roster MRN character for character. A
-//      misread digit is not an MRN match; such a chart falls through to step 2.
+//      misread digit is not an MRN match; such a chart falls through to step 2. An MRN whose
+//      roster patient disagrees with everything else the identity carries (a different name, as
+//      step 2 compares names, and a different date of birth, or the one of the two it has) is no
+//      match at all: a wrong record number on a page is for a clerk, and the chart is an orphan.
 //   2. Name and date of birth: the date of birth equal (ISO) and both name parts close: the family
 //      name against the identity's last name word, the given name against its first word, each
 //      after folding digits OCR reads for letters (0->O, 1->I, 5->S, 8->B) and "RN"->"M", within
