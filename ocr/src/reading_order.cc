@@ -23,6 +23,7 @@ constexpr double kGridAligned = 0.7;
 constexpr size_t kGridMaxWords = 4;
 constexpr double kRowOverlap = 0.5;
 constexpr double kMaxWordGap = 2.5;
+constexpr double kMaxBlockGap = 3.0;
 
 int VerticalOverlap(const Box& a, const Box& b) {
   return std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
@@ -58,11 +59,53 @@ Cut WidestGap(const std::vector<const LayoutLine*>& region, bool vertical) {
   return best;
 }
 
+// The nearest gap between rows that no line crosses, at or below y: {position, width}, or width 0.
+Cut FirstGapBelow(const std::vector<const LayoutLine*>& region, int y) {
+  std::vector<std::pair<int, int>> spans;
+  for (const LayoutLine* l : region) spans.push_back({l->box.y, l->box.bottom()});
+  std::sort(spans.begin(), spans.end());
+  int reach = spans.front().second;
+  for (size_t i = 1; i < spans.size(); ++i) {
+    if (spans[i].first > reach && reach >= y) {
+      return {reach + (spans[i].first - reach) / 2, spans[i].first - reach};
+    }
+    reach = std::max(reach, spans[i].second);
+  }
+  return {};
+}
+
+size_t MedianWords(const std::vector<const LayoutLine*>& region) {
+  std::vector<size_t> words;
+  for (const LayoutLine* a : region) words.push_back(a->words.size());
+  const size_t lower_median = (words.size() - 1) / 2;
+  std::nth_element(words.begin(), words.begin() + lower_median, words.end());
+  return words[lower_median];
+}
+
+// One block of lines: no vertical gap inside wider than kMaxBlockGap median line heights (a
+// signature block further down beside the body is another thing than header cells at the top).
+bool Contiguous(const std::vector<const LayoutLine*>& region) {
+  std::vector<std::pair<int, int>> spans;
+  std::vector<int> heights;
+  for (const LayoutLine* l : region) {
+    spans.push_back({l->box.y, l->box.bottom()});
+    heights.push_back(l->box.height);
+  }
+  std::sort(spans.begin(), spans.end());
+  std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                   heights.end());
+  const int limit = static_cast<int>(kMaxBlockGap * heights[heights.size() / 2]);
+  int reach = spans.front().second;
+  for (const auto& [top, bottom] : spans) {
+    if (top - reach > limit) return false;
+    reach = std::max(reach, bottom);
+  }
+  return true;
+}
+
 bool GridLike(const std::vector<const LayoutLine*>& region) {
   size_t aligned = 0;
-  std::vector<size_t> words;
   for (const LayoutLine* a : region) {
-    words.push_back(a->words.size());
     for (const LayoutLine* b : region) {
       if (a != b && SameRow(a->box, b->box)) {
         ++aligned;
@@ -70,9 +113,7 @@ bool GridLike(const std::vector<const LayoutLine*>& region) {
       }
     }
   }
-  const size_t lower_median = (words.size() - 1) / 2;
-  std::nth_element(words.begin(), words.begin() + lower_median, words.end());
-  return aligned >= kGridAligned * region.size() && words[lower_median] <= kGridMaxWords;
+  return aligned >= kGridAligned * region.size() && MedianWords(region) <= kGridMaxWords;
 }
 
 }  // namespace
@@ -154,6 +195,36 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
             emit(std::move(region));
             ++block;
             return;
+          }
+          // A short side beside the top of a tall one (an address block and header cells right
+          // of a letterhead and form rows, above a narrow body) is not a column: when it and the
+          // lines beside it form a grid, the band they share is cut off first and read by rows.
+          std::vector<const LayoutLine*> left, right;
+          for (const LayoutLine* l : region) (l->box.x < down.at ? left : right).push_back(l);
+          auto extent = [](const std::vector<const LayoutLine*>& side) {
+            Box b;
+            for (const LayoutLine* l : side) b = b.United(l->box);
+            return b;
+          };
+          const Box lb = extent(left), rb = extent(right);
+          const bool right_short = rb.bottom() < lb.bottom() && rb.height < lb.height;
+          const std::vector<const LayoutLine*>& tall = right_short ? left : right;
+          const Box sb = right_short ? rb : lb;
+          const Box tb = right_short ? lb : rb;
+          if (sb.y <= tb.y + sb.height / 2 && sb.bottom() < tb.bottom() - sb.height / 2) {
+            std::vector<const LayoutLine*> band(right_short ? right : left);
+            for (const LayoutLine* l : tall) {
+              if (l->box.y < sb.bottom()) band.push_back(l);
+            }
+            const std::vector<const LayoutLine*>& side = right_short ? right : left;
+            if (band.size() >= 4 && MedianWords(side) <= kGridMaxWords && Contiguous(side) &&
+                GridLike(band)) {
+              const Cut below = FirstGapBelow(region, sb.bottom());
+              if (below.width > 0) {
+                split(below, false);
+                return;
+              }
+            }
           }
           split(down, true);
           ++block;

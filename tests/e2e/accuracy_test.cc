@@ -38,8 +38,8 @@ constexpr std::uint64_t kSeed = 20261125;
 
 // Character error rate limits per degradation profile (aggregate over the profile's 8 documents,
 // text in reading order, whitespace collapsed). The product brief targets 1% on clean and light
-// pages and 2% on heavy ones; none of the three is met today. Measured 2026-12-01 on this batch:
-// clean 1.2%, light 3.7%, heavy 3.7%, fax 13.6%, faint 1.8%, photocopy 4.2%, lowres 1.6%,
+// pages and 2% on heavy ones; none of the three is met today. Measured 2026-12-02 on this batch:
+// clean 1.2%, light 3.7%, heavy 3.7%, fax 11.5%, faint 1.8%, photocopy 4.2%, lowres 1.6%,
 // rotated 5.7% (the gate had 3 documents a profile before and reported far lower figures: a few
 // layouts hid whole failure modes). The limits hold the product at that level with a margin for
 // run-to-run variation of the layout analysis, so a regression fails the gate; tighten them as
@@ -48,7 +48,7 @@ constexpr std::uint64_t kSeed = 20261125;
 // one), form grids and lab tables, thin strokes of faxes.
 const std::map<std::string, double> kCerLimit = {
     {"clean", 0.02},   {"light", 0.05},   {"heavy", 0.06},
-    {"fax", 0.15},     {"faint", 0.03},   {"photocopy", 0.065},
+    {"fax", 0.13},     {"faint", 0.03},   {"photocopy", 0.065},
     {"lowres", 0.025}, {"rotated", 0.08}, {"born-digital", 0.01},
 };
 constexpr double kSkewTolerance = 0.1;              // degrees

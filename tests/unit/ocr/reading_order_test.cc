@@ -90,6 +90,59 @@ TEST(ReadingOrder, DoesNotMergeConsecutiveLinesOfOneFragmentColumn) {
   EXPECT_EQ(ordered.size(), 2u);
 }
 
+// A narrow body under a header whose right-hand cells and address block stand beside the
+// letterhead and the left cells (a fax progress note, 2026-12-02): the gutter right of the body
+// runs the whole page, and the right-hand cells were read after the body.
+Layout HeaderBesideANarrowBody(bool signature_beside_body) {
+  Layout l;
+  auto line = [&](int block, int x, int y, int n) {
+    std::vector<Box> boxes;
+    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 110, y, 100, 30});
+    l.Line(block, boxes);
+  };
+  line(0, 100, 100, 4);   // 0: letterhead       | 4: address line 1
+  line(1, 1500, 100, 3);  //
+  line(0, 100, 150, 3);   // 1: department       | 2: address line 2
+  line(1, 1500, 150, 3);  //
+  line(2, 100, 200, 3);   // 3: title
+  line(3, 100, 250, 4);   // 4: Patient: cell    | MRN cell (middle) | DOB cell (right)
+  line(3, 700, 250, 2);
+  line(4, 1500, 250, 4);
+  line(3, 100, 300, 2);  // 5: Sex: cell        | Encounter cell    | Attending cell
+  line(3, 700, 300, 3);
+  line(4, 1500, 300, 3);
+  for (int i = 0; i < 8; ++i) line(5, 100, 400 + 50 * i, 9);  // body: 9 words, narrow
+  if (signature_beside_body) {
+    line(6, 1300, 500, 1);  // Signature
+    line(6, 1300, 550, 9);  // Electronically signed by ...
+  }
+  return l;
+}
+
+TEST(ReadingOrder, HeaderCellsBesideALetterheadAreReadByRowsBeforeANarrowBody) {
+  Layout l = HeaderBesideANarrowBody(false);
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  // The header rows come first, each row whole, then the body's eight lines.
+  std::vector<int> first_words;
+  for (const auto& line : ordered) first_words.push_back(line.words.front());
+  ASSERT_GE(ordered.size(), 13u);
+  const int body_first = 4 + 3 + 3 + 3 + 3 + 4 + 2 + 4 + 2 + 3 + 3;
+  EXPECT_EQ(ordered[ordered.size() - 8].words.front(), body_first);
+  // The DOB cell (words 17-20) is read in the row of the Patient cell, before the body.
+  bool dob_before_body = false;
+  for (std::size_t i = 0; i + 8 < ordered.size(); ++i) {
+    for (int w : ordered[i].words) dob_before_body = dob_before_body || w == 20;
+  }
+  EXPECT_TRUE(dob_before_body);
+}
+
+TEST(ReadingOrder, SignatureBlockBesideTheBodyIsReadAfterIt) {
+  Layout l = HeaderBesideANarrowBody(true);
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  const int signature_first = 4 + 3 + 3 + 3 + 3 + 4 + 2 + 4 + 2 + 3 + 3 + 8 * 9;
+  EXPECT_EQ(ordered[ordered.size() - 2].words.front(), signature_first);
+}
+
 TEST(ReadingOrder, EmptyInputGivesNoLines) { EXPECT_TRUE(OrderLines({}, {}, 100).empty()); }
 
 }  // namespace

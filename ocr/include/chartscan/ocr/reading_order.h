@@ -10,8 +10,12 @@
 // into bands (read top, then bottom). Columns go first, so a two-column page reads down the left
 // column and then down the right, unless the region is a grid: most of its lines have a neighbour
 // on the same baseline and they are short (form cells, table cells). Grids are cut into rows
-// first, and the cells of one row are merged into one line, left to right. Lines that overlap in
-// both directions (no cut possible) are read top to bottom, then left to right.
+// first, and the cells of one row are merged into one line, left to right. A gutter beside a
+// narrow body may run the whole page: when the side it cuts off is one short block of short lines
+// next to the top of the other side (an address block and header cells beside a letterhead and
+// form rows), and that block with the lines beside it is a grid, the band is cut off below the
+// block first and read by rows. Lines that overlap in both directions (no cut possible) are read
+// top to bottom, then left to right.
 #pragma once
 
 #include <vector>
