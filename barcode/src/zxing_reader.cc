@@ -47,7 +47,8 @@ ZXing::BarcodeFormats Formats(const std::vector<std::string>& names) {
   return formats;  // empty means every format to ZXing
 }
 
-std::vector<Found> Read(const cv::Mat& gray, const ZXing::BarcodeFormats& formats) {
+std::vector<Found> Read(const cv::Mat& gray, const ZXing::BarcodeFormats& formats,
+                        bool try_rotate) {
   CV_Assert(gray.type() == CV_8UC1 && gray.isContinuous());
   ZXing::ImageView view(gray.data, gray.cols, gray.rows, ZXing::ImageFormat::Lum,
                         static_cast<int>(gray.step));
@@ -55,7 +56,7 @@ std::vector<Found> Read(const cv::Mat& gray, const ZXing::BarcodeFormats& format
   // No downscaled pyramid: ZXing 1.4 merges the layers' linear results with a comparison that
   // asserts (aborts the process in Debian's build, zxing-cpp issue #740) when one symbol was read
   // on several rows of several layers. Pages come here at <= 300 dpi, where one layer reads them.
-  hints.setFormats(formats).setTryHarder(true).setTryRotate(true).setTryDownscale(false);
+  hints.setFormats(formats).setTryHarder(true).setTryRotate(try_rotate).setTryDownscale(false);
   std::vector<Found> out;
   for (const ZXing::Result& r : ZXing::ReadBarcodes(view, hints)) {
     if (!r.isValid()) continue;
@@ -106,15 +107,17 @@ std::vector<Found> ReadWithZxing(const cv::Mat& gray, double dpi,
     dpi = kReadDpi;
   }
   if (!page.isContinuous()) page = page.clone();
-  std::vector<Found> found = Read(page, formats);
+  std::vector<Found> found = Read(page, formats, true);
   if (retry_cleaned) {
     const double d = dpi > 0 ? dpi : kReadDpi;
     // Only the top of the page is reread: patient labels are stuck there, and a separator sheet's
     // large symbol is read by the first pass. Rereading the whole page cost more than reading it.
+    // "The top" presumes an upright page, where a label's bars stand upright: linear symbols are
+    // looked for along rows only (a third less time for the rereads).
     const cv::Mat top = page.rowRange(0, std::max(1, static_cast<int>(page.rows * kRetryBand)));
     for (int pass = 0; pass < 2 && found.empty(); ++pass) {
       cv::Mat cleaned = pass == 0 ? Cleaned(top, d, 3, true) : Cleaned(top, d, 5, false);
-      for (Found& f : Read(cleaned, formats)) {
+      for (Found& f : Read(cleaned, formats, false)) {
         bool seen = std::any_of(found.begin(), found.end(),
                                 [&](const Found& o) { return SameSymbol(o, f); });
         if (!seen) found.push_back(std::move(f));

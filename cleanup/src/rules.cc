@@ -32,6 +32,7 @@
 //     (wider, and the descenders of one table row would join the letters of the next).
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <opencv2/imgproc.hpp>
 
@@ -50,20 +51,24 @@ constexpr double kMinRunDensity = 0.6;
 constexpr double kSideBand = 0.017;
 constexpr double kMinClearShare = 0.8;
 
-// Marks, row by row, the runs of `ink` at least `length` long in which no gap exceeds `max_gap`
-// and at least kMinRunDensity of the pixels are ink: a rule printed whole, dashed by a worn
-// toner cartridge or broken by a fax line. A row through a line of text has word spaces wider
-// than max_gap and, between them, too little ink.
-cv::Mat LongRuns(const cv::Mat& ink, int length, int max_gap) {
-  cv::Mat runs = cv::Mat::zeros(ink.size(), CV_8UC1);
+// A run of rule ink along one row of the (possibly transposed) page: [begin, end] in that row.
+struct Run {
+  int row = 0, begin = 0, end = 0;
+};
+
+// The runs of `ink`, row by row, at least `length` long in which no gap exceeds `max_gap` and at
+// least kMinRunDensity of the pixels are ink: a rule printed whole, dashed by a worn toner
+// cartridge or broken by a fax line. A row through a line of text has word spaces wider than
+// max_gap and, between them, too little ink. Runs come in row order, left to right.
+std::vector<Run> LongRuns(const cv::Mat& ink, int length, int max_gap) {
+  std::vector<Run> runs;
   for (int y = 0; y < ink.rows; ++y) {
     const uchar* in = ink.ptr<uchar>(y);
-    uchar* out = runs.ptr<uchar>(y);
     int start = -1, last = -1, count = 0;
     auto close = [&] {
       const int span = last - start + 1;
       if (start >= 0 && span >= length && count >= kMinRunDensity * span) {
-        std::fill(out + start, out + last + 1, uchar{255});
+        runs.push_back({y, start, last});
       }
     };
     for (int x = 0; x < ink.cols; ++x) {
@@ -79,6 +84,45 @@ cv::Mat LongRuns(const cv::Mat& ink, int length, int max_gap) {
     close();
   }
   return runs;
+}
+
+int Find(std::vector<int>& parent, int i) {
+  while (parent[static_cast<size_t>(i)] != i) {
+    parent[static_cast<size_t>(i)] = parent[static_cast<size_t>(parent[static_cast<size_t>(i)])];
+    i = parent[static_cast<size_t>(i)];
+  }
+  return i;
+}
+
+// Groups runs into 8-connected components (runs on consecutive rows that overlap or touch
+// diagonally), the components a labelling of the run mask would give, in time proportional to the
+// number of runs rather than to the page's pixels. Returns each run's component root.
+std::vector<int> ConnectRuns(const std::vector<Run>& runs) {
+  std::vector<int> parent(runs.size());
+  for (size_t i = 0; i < runs.size(); ++i) parent[i] = static_cast<int>(i);
+  size_t prev_begin = 0, prev_end = 0;  // runs of the previous row: [prev_begin, prev_end)
+  size_t i = 0;
+  while (i < runs.size()) {
+    const int row = runs[i].row;
+    size_t j = i;
+    while (j < runs.size() && runs[j].row == row) ++j;
+    const bool adjacent = prev_end > prev_begin && runs[prev_begin].row == row - 1;
+    if (adjacent) {
+      size_t p = prev_begin;
+      for (size_t k = i; k < j; ++k) {
+        while (p < prev_end && runs[p].end + 1 < runs[k].begin) ++p;
+        for (size_t q = p; q < prev_end && runs[q].begin <= runs[k].end + 1; ++q) {
+          const int a = Find(parent, static_cast<int>(k)), b = Find(parent, static_cast<int>(q));
+          if (a != b) parent[static_cast<size_t>(std::max(a, b))] = std::min(a, b);
+        }
+      }
+    }
+    prev_begin = i;
+    prev_end = j;
+    i = j;
+  }
+  for (size_t k = 0; k < runs.size(); ++k) parent[k] = Find(parent, static_cast<int>(k));
+  return parent;
 }
 
 // Rules along one axis: the thin long runs of `ink`, as a mask of the ink pixels they cover.
@@ -98,23 +142,34 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal) {
   }
   cv::Mat bridged;
   cv::dilate(along, bridged, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, 3)));
-  cv::Mat runs = LongRuns(bridged, length, max_gap);
-  if (cv::countNonZero(runs) == 0) return cv::Mat::zeros(ink.size(), CV_8UC1);
+  const std::vector<Run> runs = LongRuns(bridged, length, max_gap);
+  cv::Mat rules = cv::Mat::zeros(ink.size(), CV_8UC1);
+  if (runs.empty()) return rules;
+  const std::vector<int> component = ConnectRuns(runs);
 
-  cv::Mat labels, stats, centroids;
-  const int n = cv::connectedComponentsWithStats(runs, labels, stats, centroids, 8, CV_32S);
+  struct Extent {
+    int x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1;
+  };
+  std::vector<Extent> extent(runs.size());
+  for (size_t k = 0; k < runs.size(); ++k) {
+    Extent& e = extent[static_cast<size_t>(component[k])];
+    e.x0 = std::min(e.x0, runs[k].begin);
+    e.x1 = std::max(e.x1, runs[k].end);
+    e.y0 = std::min(e.y0, runs[k].row);
+    e.y1 = std::max(e.y1, runs[k].row);
+  }
   // Along most of its length a rule has paper right above and below it (a table border, a
   // signature line); where characters touch or cross it, they do so over a minority of its
   // length. A run through the bottom or middle of bold text has letter strokes leaving it at
   // most of its columns.
   const int band = std::max(2, static_cast<int>(std::lround(kSideBand * dpi)));
-  std::vector<uchar> keep(n, 0);
-  for (int i = 1; i < n; ++i) {
-    const int x0 = stats.at<int>(i, cv::CC_STAT_LEFT), y0 = stats.at<int>(i, cv::CC_STAT_TOP);
-    const int width = stats.at<int>(i, cv::CC_STAT_WIDTH);
-    const int height = stats.at<int>(i, cv::CC_STAT_HEIGHT), y1 = y0 + height;
+  std::vector<uchar> keep(runs.size(), 0);
+  for (size_t c = 0; c < runs.size(); ++c) {
+    if (component[c] != static_cast<int>(c)) continue;
+    const Extent& e = extent[c];
+    const int x0 = e.x0, width = e.x1 - e.x0 + 1, y0 = e.y0, y1 = e.y1 + 1;
     // The one-pixel dilation above adds 2 to the thickness.
-    if (height > max_thickness + 2) continue;
+    if (y1 - y0 > max_thickness + 2) continue;
     int clear = 0;
     for (int x = x0; x < x0 + width; ++x) {
       bool touched = false;
@@ -124,15 +179,18 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal) {
       }
       clear += !touched;
     }
-    keep[i] = clear >= kMinClearShare * width ? 255 : 0;
+    keep[c] = clear >= kMinClearShare * width;
   }
-  cv::Mat rules(runs.size(), CV_8UC1);
-  for (int y = 0; y < labels.rows; ++y) {
-    const int* l = labels.ptr<int>(y);
-    uchar* r = rules.ptr<uchar>(y);
-    for (int x = 0; x < labels.cols; ++x) r[x] = keep[l[x]];
+  // Kept runs drawn straight into the page's orientation (no transposing back).
+  for (size_t k = 0; k < runs.size(); ++k) {
+    if (!keep[static_cast<size_t>(component[k])]) continue;
+    const Run& r = runs[k];
+    if (horizontal) {
+      std::fill(rules.ptr<uchar>(r.row) + r.begin, rules.ptr<uchar>(r.row) + r.end + 1, uchar{255});
+    } else {
+      for (int y = r.begin; y <= r.end; ++y) rules.at<uchar>(y, r.row) = 255;
+    }
   }
-  if (!horizontal) cv::transpose(rules, rules);
   cv::bitwise_and(rules, ink, rules);
   return rules;
 }

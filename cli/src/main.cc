@@ -2,11 +2,21 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <malloc.h>
 
 #include "commands.h"
 
 int main(int argc, char** argv) {
   using namespace chartscan::cli;
+#ifdef __GLIBC__
+  // Every page passes through several full-page buffers of 8-25 MB. glibc serves blocks that size
+  // with mmap and gives them back on free, so each page paid for fresh zeroed pages from the
+  // kernel (13% of an ingest's time in page faults). Keeping them in the heap lets pages reuse
+  // them: 6% faster ingest for about 35 MB more peak memory.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 64 << 20);
+#endif
   CLI::App app{
       "chartscan: digitize paper charts into clean, searchable records.\n"
       "The store defaults to ./chartscan-data (override with --store or CHARTSCAN_STORE)."};
