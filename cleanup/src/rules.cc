@@ -208,25 +208,30 @@ int RemoveRules(cv::Mat& page, double dpi) {
   if (ruled == 0) return 0;
 
   // Character repair: ink left after removing the rules, closed across a rule's thickness, refills
-  // the rule pixels that lie inside a crossing stroke.
+  // the rule pixels that lie inside a crossing stroke. Only the rules' surroundings take part.
   const int span = std::max(3, static_cast<int>(std::lround(kRepairSpan * dpi)) + 3);
+  const cv::Rect roi =
+      (cv::boundingRect(rules) + cv::Size(2 * span, 2 * span) - cv::Point(span, span)) &
+      cv::Rect(0, 0, page.cols, page.rows);
+  const cv::Mat ink_r = ink(roi), rules_r = rules(roi);
   cv::Mat text;
-  cv::bitwise_and(ink, ~rules, text);
+  cv::bitwise_and(ink_r, ~rules_r, text);
   cv::Mat across_h, across_v;
   cv::morphologyEx(text, across_h, cv::MORPH_CLOSE,
                    cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, span)));
   cv::morphologyEx(text, across_v, cv::MORPH_CLOSE,
                    cv::getStructuringElement(cv::MORPH_RECT, cv::Size(span, 1)));
   cv::Mat erase_h, erase_v;
-  cv::bitwise_and(horizontal, ~across_h, erase_h);
-  cv::bitwise_and(vertical, ~across_v, erase_v);
+  cv::bitwise_and(horizontal(roi), ~across_h, erase_h);
+  cv::bitwise_and(vertical(roi), ~across_v, erase_v);
   cv::Mat erase;
   cv::bitwise_or(erase_h, erase_v, erase);
   // A rule's anti-aliased edge is lighter than kInkLevel; left behind it would print a dotted
   // line the recognizer reads as punctuation. Grow the erased area over it, but never onto text.
   cv::dilate(erase, erase, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
   cv::bitwise_and(erase, ~text, erase);
-  page.setTo(255, erase);
+  cv::Mat page_r = page(roi);
+  page_r.setTo(255, erase);
   return ruled;
 }
 
