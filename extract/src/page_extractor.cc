@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -48,7 +49,8 @@ constexpr double kCellGap = 1.5;          // word heights: a wider gap separates
 constexpr double kCellGapToMedian = 2.5;  // ...if also this much wider than the median gap
 constexpr int kFacilityLines = 10;
 constexpr double kFacilityQuality = 0.9;
-constexpr double kCodeWithoutContext = 0.75;  // known code, no keyword or pattern around it
+constexpr double kCodeWithoutContext = 0.75;         // known code, no keyword or pattern around it
+constexpr double kNamedAlternativeConfidence = 0.8;  // a digit corrected by the description
 constexpr int kContextWords = 3;
 
 struct CompiledLabel {
@@ -933,6 +935,52 @@ class PageExtractor {
     return false;
   }
 
+  // A code read as an unknown one may be a known code with one digit misread ("86061" for
+  // "80061"): when exactly one such known code has its description printed on the same line
+  // ("LIPID PANEL (CPT 80061)"), that code was meant. Digits OCR confuses: 0 6 8 9 3 5 and 1 7.
+  std::optional<CodeCheck> NamedAlternative(const std::string& code, CodeSystem system,
+                                            const std::vector<Token>& line) const {
+    static const std::map<char, std::string> kConfused = {{'0', "689"}, {'6', "058"}, {'8', "0369"},
+                                                          {'9', "08"},  {'3', "8"},   {'5', "6"},
+                                                          {'1', "7"},   {'7', "1"}};
+    std::set<std::string> words;
+    for (const Token& tok : line) {
+      std::string w = internal::Lower(LabelKey(tok.text));
+      if (w.size() >= 3) words.insert(w);
+    }
+    std::optional<CodeCheck> found;
+    for (std::size_t k = 0; k < code.size(); ++k) {
+      auto it = kConfused.find(code[k]);
+      if (it == kConfused.end()) continue;
+      for (char d : it->second) {
+        std::string alt = code;
+        alt[k] = d;
+        const CodeEntry* e = codes_.Find(alt, system);
+        if (!e || !DescriptionOnLine(e->description, words)) continue;
+        if (found) return std::nullopt;  // two candidates: not for a guess
+        CodeCheck c;
+        c.code = e->code;
+        c.well_formed = c.known = c.valid = c.repaired = true;
+        c.confidence = kNamedAlternativeConfidence;
+        found = c;
+      }
+    }
+    return found;
+  }
+
+  // Every word of three letters or more of the description is among the line's words.
+  static bool DescriptionOnLine(const std::string& description,
+                                const std::set<std::string>& words) {
+    int needed = 0;
+    for (std::string_view w : internal::SplitSpaces(description)) {
+      std::string key = internal::Lower(LabelKey(w));
+      if (key.size() < 3) continue;
+      ++needed;
+      if (!words.count(key)) return false;
+    }
+    return needed > 0;
+  }
+
   void EmitCode(std::string_view name, const Token& tok, const std::string& raw, const CodeCheck& c,
                 double quality) {
     for (const Field& f : out_) {
@@ -1026,6 +1074,9 @@ class PageExtractor {
         const bool vetoed = CptVetoed(t, i, t[i].text);
         if (cpt && !(vetoed && !cpt_ctx)) {
           auto c = CheckCode(code, CodeSystem::kCpt, codes_, cpt_ctx);
+          if (c && !c->known) {
+            if (auto named = NamedAlternative(c->code, CodeSystem::kCpt, t)) c = named;
+          }
           if (c && (cpt_ctx || (c->known && !vetoed))) {
             EmitCode(cpt->name, t[i], code, *c, cpt_ctx ? 1.0 : kCodeWithoutContext);
             continue;

@@ -243,10 +243,10 @@ TEST_F(AccuracyGate, OrientationAndSkewAlwaysCorrected) {
 
 // Extraction on recognized text, page by page: what a clerk would have to key otherwise.
 // Values are compared normalized (upper case, spaces dropped). Measured 2026-12-02 on this batch:
-// recall 0.972 and precision 0.993 over all profiles (1.00/1.00 on clean, light, faint, lowres and
-// rotated pages, 0.81 recall on faxes, where two pages' header forms are garbled past reading);
+// recall 0.974 and precision 0.996 over all profiles (1.00/1.00 on clean, light, faint, lowres and
+// rotated pages, 0.83 recall on faxes, where two pages' header forms are garbled past reading);
 // document type right on 62 of 64 pages; the ICD-10 and CPT codes of a page exactly right (as
-// sets) on 51 of the 53 pages that carry codes.
+// sets) on 52 of the 53 pages that carry codes.
 TEST_F(AccuracyGate, FieldsAndDocumentTypesFromRecognizedText) {
   const std::set<std::string> kGated = {"patient_name", "mrn",   "dob", "date_of_service",
                                         "provider_npi", "icd10", "cpt"};
@@ -322,7 +322,7 @@ TEST_F(AccuracyGate, FieldsAndDocumentTypesFromRecognizedText) {
     EXPECT_GE(by_profile[easy].Precision(), 0.97) << easy;
   }
   EXPECT_GE(typed_right, 0.9 * typed);
-  EXPECT_GE(codes_exact, 0.9 * code_pages);
+  EXPECT_GE(codes_exact, 0.94 * code_pages);
 }
 
 TEST_F(AccuracyGate, HeavyProfileStillDefeatsPlainTesseract) {

@@ -68,12 +68,12 @@ constexpr int kMaxFalseMisfiles = 1;
 constexpr const char* kIdentityFields[] = {"patient_name", "mrn", "dob", "date_of_service",
                                            "provider_npi"};
 // Per-document fields, [clean and light, hard pages]. Measured 2026-12-02: clean and light 63 of
-// 63 identity values and 11 of 11 code sets; hard pages 32 of 38 identity values (84%) and 7 of 8
+// 63 identity values and 11 of 11 code sets; hard pages 32 of 38 identity values (84%) and 8 of 8
 // code sets. Five of the six hard-page misses are one fax page whose header OCR cannot read
 // (issue 2's fax work); the sixth is a middle initial run into a given name ("RAMOS, LISAR").
 // The brief's target is 98% per identity field on degraded batches: not met on faxes.
 constexpr double kMinIdentity[2] = {0.97, 0.78};
-constexpr double kMinCodeSets[2] = {0.9, 0.75};
+constexpr double kMinCodeSets[2] = {0.9, 0.85};
 
 int Shell(const std::string& command) {
   const int rc = std::system(command.c_str());

@@ -402,6 +402,15 @@ TEST(Cpt, LabelOrParenthesisPatternOrCodeListMakesACode) {
   EXPECT_TRUE(All(unlisted, "cpt").empty());
 }
 
+TEST(Cpt, DigitMisreadIsCorrectedByTheDescriptionOnTheLine) {
+  // 86061 is not a known code; 80061 is, and "Lipid panel" is its description.
+  auto fields = Extract(PageBuilder().Text(100, "LIPID PANEL (CPT 86061)").Build());
+  EXPECT_EQ(All(fields, "cpt"), std::vector<std::string>{"80061"});
+  // Without the description on the line the code stays as read, for review.
+  auto bare = Extract(PageBuilder().Text(100, "Procedure: CPT 86061").Build());
+  EXPECT_EQ(All(bare, "cpt"), std::vector<std::string>{"86061"});
+}
+
 TEST(Hcpcs, LevelTwoCodesWithContext) {
   auto fields = Extract(PageBuilder().Text(100, "HCPCS J1100 dexamethasone 4 mg given").Build());
   EXPECT_EQ(All(fields, "hcpcs"), std::vector<std::string>{"J1100"});
