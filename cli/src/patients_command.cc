@@ -70,6 +70,9 @@ int RunPatientsImport(const PatientsArgs& args) {
     std::printf("Charts matched: %d by MRN, %d by name and date of birth, %d orphans\n",
                 rematched->mrn, rematched->name_dob, rematched->none);
   }
+  if (rematched->merged > 0) {
+    std::printf("Charts merged into another chart of the same patient: %d\n", rematched->merged);
+  }
   return kExitOk;
 }
 

@@ -827,11 +827,37 @@ class SqliteStore final : public Store {
 
   Status SetChartMatches(const std::vector<ChartMatch>& matches) override {
     return Write([&](sqlite3* db) -> Status {
-      Stmt up;
+      Stmt up, move, drop, exists;
       CHARTSCAN_RETURN_IF_ERROR(
           up.Prepare(db, "UPDATE charts SET patient_id = ?2, roster_match = ?3 WHERE id = ?1",
                      "set chart match"));
+      CHARTSCAN_RETURN_IF_ERROR(move.Prepare(
+          db, "UPDATE documents SET chart_id = ?2 WHERE chart_id = ?1", "merge chart documents"));
+      CHARTSCAN_RETURN_IF_ERROR(
+          drop.Prepare(db, "DELETE FROM charts WHERE id = ?1", "merge chart"));
+      CHARTSCAN_RETURN_IF_ERROR(
+          exists.Prepare(db, "SELECT 1 FROM charts WHERE id = ?1", "find merge target"));
       for (const ChartMatch& m : matches) {
+        if (m.merge_into == 0) continue;
+        if (m.merge_into == m.chart_id) {
+          return Status::InvalidArgument("chart " + std::to_string(m.chart_id) +
+                                         " cannot be merged into itself");
+        }
+        exists.Reset();
+        exists.Bind(1, m.merge_into);
+        CHARTSCAN_ASSIGN_OR_RETURN(bool found, exists.Step());
+        if (!found) return NoSuch("chart", m.merge_into);
+        move.Reset();
+        move.Bind(1, m.chart_id);
+        move.Bind(2, m.merge_into);
+        CHARTSCAN_RETURN_IF_ERROR(move.Run());
+        drop.Reset();
+        drop.Bind(1, m.chart_id);
+        CHARTSCAN_RETURN_IF_ERROR(drop.Run());
+        if (sqlite3_changes(db) == 0) return NoSuch("chart", m.chart_id);
+      }
+      for (const ChartMatch& m : matches) {
+        if (m.merge_into != 0) continue;
         up.Reset();
         up.Bind(1, m.chart_id);
         up.BindId(2, m.patient_id);

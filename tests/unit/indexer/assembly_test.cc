@@ -339,5 +339,34 @@ TEST(Assembly, ChartsKeepTheirRosterMatchWithPagesAndReviewCounts) {
             StatusCode::kNotFound);
 }
 
+TEST(Assembly, MergedChartGivesItsDocumentsToTheOtherAndIsDeleted) {
+  Fixture f;
+  AssemblyWrite a = TwoDocuments(f);
+  a.charts.push_back({0, "00432973", "MARY HOLT", "1950-02-03"});  // a misread MRN
+  a.documents[1].chart = 1;
+  ASSERT_TRUE(f.store->Assemble(a).ok());
+  auto charts = f.store->Charts();
+  ASSERT_TRUE(charts.ok());
+  ASSERT_EQ(charts->size(), 2u);
+  const std::int64_t keep = (*charts)[0].chart_id, gone = (*charts)[1].chart_id;
+
+  // Bad requests write nothing.
+  ChartMatch self{gone, 0, "none", gone};
+  EXPECT_EQ(f.store->SetChartMatches({self}).code(), StatusCode::kInvalidArgument);
+  ChartMatch nowhere{gone, 0, "none", keep + 100};
+  EXPECT_EQ(f.store->SetChartMatches({{keep, 0, "mrn"}, nowhere}).code(), StatusCode::kNotFound);
+  EXPECT_EQ(f.store->Charts()->size(), 2u);
+  EXPECT_EQ((*f.store->Charts())[0].roster_match, "");
+
+  ChartMatch merge{gone, 0, "name_dob", keep};
+  ASSERT_TRUE(f.store->SetChartMatches({{keep, 0, "mrn"}, merge}).ok());
+  charts = f.store->Charts();
+  ASSERT_EQ(charts->size(), 1u);
+  EXPECT_EQ((*charts)[0].chart_id, keep);
+  EXPECT_EQ((*charts)[0].documents, 2);
+  EXPECT_EQ((*charts)[0].roster_match, "mrn");
+  for (const DocumentInfo& d : Documents(*f.store)) EXPECT_EQ(d.chart_id, keep);
+}
+
 }  // namespace
 }  // namespace chartscan::indexer

@@ -12,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <chartscan/pipeline/ingest.h>
+#include <chartscan/pipeline/roster.h>
 
 #include "fixtures.h"
 
@@ -239,6 +240,26 @@ TEST_F(IngestTest, ChartsOfOneRosterPatientAreMerged) {
                   })
                   .ok());
   EXPECT_EQ(chart_ids, std::set<std::int64_t>{(*charts)[0].chart_id});
+}
+
+TEST_F(IngestTest, RosterImportedLaterMergesChartsOfOnePatient) {
+  // Ingested before any roster: the misread MRN makes a second chart for the same patient.
+  Write("a.png", TextPng({"PROGRESS NOTE", "Patient: Mary Holt", "MRN: 00482913", "DOB: 03/14/1952",
+                          "Page 1 of 1"}));
+  Write("b.png", TextPng({"LAB REPORT", "Patient: Mary Holt", "MRN: 00432973", "DOB: 03/14/1952",
+                          "Page 1 of 1"}));
+  ASSERT_TRUE(Ingest(*store_, {(root_ / "in").string()}, options_).ok());
+  ASSERT_EQ(store_->Charts()->size(), 2u);
+  ASSERT_TRUE(store_->ImportPatients({{0, "00482913", "HOLT", "MARY", "1952-03-14", "F"}}).ok());
+  auto counts = RematchCharts(*store_);
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  EXPECT_EQ(counts->mrn, 1);
+  EXPECT_EQ(counts->merged, 1);
+  EXPECT_EQ(counts->name_dob + counts->none, 0);
+  auto charts = store_->Charts();
+  ASSERT_EQ(charts->size(), 1u);
+  EXPECT_EQ((*charts)[0].mrn, "00482913");
+  EXPECT_EQ((*charts)[0].documents, 2);
 }
 
 TEST_F(IngestTest, WithoutARosterNothingIsMatchedOrOrphaned) {

@@ -152,6 +152,9 @@ struct ChartMatch {
   std::int64_t chart_id = 0;
   std::int64_t patient_id = 0;  // 0: none
   std::string roster_match;
+  // Non-zero: the chart is another chart of the same patient; its documents move to this chart
+  // and it is deleted (its match fields are then ignored).
+  std::int64_t merge_into = 0;
 };
 
 // A document as assembly writes it.
@@ -310,8 +313,9 @@ class Store {
   virtual Result<AssemblyResult> Assemble(const AssemblyWrite& assembly) = 0;
   // Every chart, by id.
   virtual Result<std::vector<ChartInfo>> Charts() const = 0;
-  // Sets the roster match of existing charts in one transaction; kNotFound for an unknown chart
-  // (nothing is written then).
+  // Sets the roster match of existing charts, and merges the charts marked merge_into, in one
+  // transaction; kNotFound for an unknown chart or merge target, kInvalidArgument for a chart
+  // merged into itself (nothing is written then).
   virtual Status SetChartMatches(const std::vector<ChartMatch>& matches) = 0;
 
   // The roster: adds patients, or updates the row of an MRN already there, in one transaction.

@@ -20,9 +20,12 @@ struct RematchCounts {
   int mrn = 0;       // charts matched by exact MRN
   int name_dob = 0;  // by name and date of birth
   int none = 0;      // matching nobody (orphans)
+  int merged = 0;    // charts merged into another chart of the same roster patient
 };
 
-// Matches every stored chart against the whole roster again and stores the matches.
+// Matches every stored chart against the whole roster again and stores the matches. Charts that
+// match one roster patient become one: their documents move to the chart matched by MRN (else the
+// oldest) and the others are deleted. The counts are of the charts left.
 Result<RematchCounts> RematchCharts(indexer::Store& store);
 
 }  // namespace chartscan::pipeline
