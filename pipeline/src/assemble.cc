@@ -16,7 +16,6 @@
 // are merged into the one matched by MRN. Without a roster charts are left unmatched.
 #include "assemble.h"
 
-#include <map>
 #include <set>
 
 #include <chartscan/extract/charts.h>
@@ -152,23 +151,20 @@ Result<AssemblyCounts> AssembleBatch(indexer::Store& store, std::int64_t batch_i
   std::vector<int> target(grouping.charts.size());
   for (std::size_t c = 0; c < target.size(); ++c) target[c] = static_cast<int>(c);
   if (!roster.empty()) {
-    std::vector<bool> matched(grouping.charts.size(), false);
-    std::map<int, int> chart_of_patient;  // roster index -> chart
+    std::vector<int> used;  // charts in the order documents first use them
+    std::vector<extract::RosterMatch> used_match;
+    std::vector<bool> seen(grouping.charts.size(), false);
     for (int c : grouping.chart_of_document) {
-      if (c < 0 || matched[static_cast<std::size_t>(c)]) continue;
-      matched[static_cast<std::size_t>(c)] = true;
-      const extract::RosterMatch m =
+      if (c < 0 || seen[static_cast<std::size_t>(c)]) continue;
+      seen[static_cast<std::size_t>(c)] = true;
+      used.push_back(c);
+      match[static_cast<std::size_t>(c)] =
           extract::MatchRoster(roster, grouping.charts[static_cast<std::size_t>(c)]);
-      match[static_cast<std::size_t>(c)] = m;
-      if (m.index < 0) continue;
-      auto [it, fresh] = chart_of_patient.emplace(m.index, c);
-      if (!fresh && m.kind == extract::RosterMatchKind::kMrn &&
-          match[static_cast<std::size_t>(it->second)].kind != extract::RosterMatchKind::kMrn) {
-        it->second = c;
-      }
+      used_match.push_back(match[static_cast<std::size_t>(c)]);
     }
-    for (std::size_t c = 0; c < target.size(); ++c) {
-      if (match[c].index >= 0) target[c] = chart_of_patient.at(match[c].index);
+    const std::vector<std::size_t> keepers = ChartKeepers(used_match);
+    for (std::size_t k = 0; k < used.size(); ++k) {
+      target[static_cast<std::size_t>(used[k])] = used[keepers[k]];
     }
   }
   std::vector<int> write_index(grouping.charts.size(), -1);

@@ -20,40 +20,49 @@ std::vector<extract::RosterPatient> RosterOf(const std::vector<indexer::PatientR
   return out;
 }
 
+std::vector<std::size_t> ChartKeepers(const std::vector<extract::RosterMatch>& matches) {
+  std::map<int, std::size_t> keeper;  // roster index -> position of the chart kept
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    if (matches[i].index < 0) continue;
+    auto [it, fresh] = keeper.emplace(matches[i].index, i);
+    if (!fresh && matches[i].kind == extract::RosterMatchKind::kMrn &&
+        matches[it->second].kind != extract::RosterMatchKind::kMrn) {
+      it->second = i;
+    }
+  }
+  std::vector<std::size_t> out(matches.size());
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    out[i] = matches[i].index < 0 ? i : keeper.at(matches[i].index);
+  }
+  return out;
+}
+
 Result<RematchCounts> RematchCharts(indexer::Store& store) {
   CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::PatientRecord> patients, store.Patients());
   CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::ChartInfo> charts, store.Charts());
   const std::vector<extract::RosterPatient> roster = RosterOf(patients);
-  std::vector<indexer::ChartMatch> matches;
-  std::vector<extract::RosterMatchKind> kinds;
-  std::map<std::int64_t, std::size_t> keeper;   // patient id -> index of the chart kept
+  std::vector<extract::RosterMatch> found;
   for (const indexer::ChartInfo& c : charts) {  // by id: oldest first
-    const extract::RosterMatch m = extract::MatchRoster(roster, {c.mrn, c.patient_name, c.dob});
-    indexer::ChartMatch cm;
-    cm.chart_id = c.chart_id;
-    cm.roster_match = std::string(extract::RosterMatchKindName(m.kind));
-    if (m.index >= 0) {
-      cm.patient_id = patients[static_cast<std::size_t>(m.index)].patient_id;
-      auto [it, fresh] = keeper.emplace(cm.patient_id, matches.size());
-      if (!fresh && m.kind == extract::RosterMatchKind::kMrn &&
-          kinds[it->second] != extract::RosterMatchKind::kMrn) {
-        it->second = matches.size();
-      }
-    }
-    kinds.push_back(m.kind);
-    matches.push_back(std::move(cm));
+    found.push_back(extract::MatchRoster(roster, {c.mrn, c.patient_name, c.dob}));
   }
+  const std::vector<std::size_t> keepers = ChartKeepers(found);
+  std::vector<indexer::ChartMatch> matches;
   RematchCounts counts;
-  for (std::size_t i = 0; i < matches.size(); ++i) {
-    indexer::ChartMatch& cm = matches[i];
-    if (cm.patient_id != 0 && keeper.at(cm.patient_id) != i) {
-      cm.merge_into = matches[keeper.at(cm.patient_id)].chart_id;
+  for (std::size_t i = 0; i < charts.size(); ++i) {
+    const extract::RosterMatch& m = found[i];
+    indexer::ChartMatch cm;
+    cm.chart_id = charts[i].chart_id;
+    cm.roster_match = std::string(extract::RosterMatchKindName(m.kind));
+    if (m.index >= 0) cm.patient_id = patients[static_cast<std::size_t>(m.index)].patient_id;
+    if (keepers[i] != i) {
+      cm.merge_into = charts[keepers[i]].chart_id;
       ++counts.merged;
-      continue;
-    }
-    ++(kinds[i] == extract::RosterMatchKind::kMrn       ? counts.mrn
-       : kinds[i] == extract::RosterMatchKind::kNameDob ? counts.name_dob
+    } else {
+      ++(m.kind == extract::RosterMatchKind::kMrn       ? counts.mrn
+         : m.kind == extract::RosterMatchKind::kNameDob ? counts.name_dob
                                                         : counts.none);
+    }
+    matches.push_back(std::move(cm));
   }
   CHARTSCAN_RETURN_IF_ERROR(store.SetChartMatches(matches));
   return counts;

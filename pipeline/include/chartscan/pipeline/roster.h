@@ -16,6 +16,11 @@ namespace chartscan::pipeline {
 // The roster rows in the order given (a match's index is an index into `patients`).
 std::vector<extract::RosterPatient> RosterOf(const std::vector<indexer::PatientRecord>& patients);
 
+// Charts matched to one roster patient are one chart. Given the matches of charts in order, the
+// position of the chart each one becomes: the first chart matched to its patient by MRN, else the
+// first matched to it at all. A chart matching nobody stays itself.
+std::vector<std::size_t> ChartKeepers(const std::vector<extract::RosterMatch>& matches);
+
 struct RematchCounts {
   int mrn = 0;       // charts matched by exact MRN
   int name_dob = 0;  // by name and date of birth
