@@ -72,6 +72,15 @@ class IngestTest : public testing::Test {
     return p.string();
   }
 
+  // Two notes of invented Mary Holt; the second's MRN is misread in two digits, too many for
+  // grouping by record number, so by MRN alone they are two charts.
+  void WriteTwoNotesOfOnePatientOneMrnMisread() {
+    Write("a.png", TextPng({"PROGRESS NOTE", "Patient: Mary Holt", "MRN: 00482913",
+                            "DOB: 03/14/1952", "Page 1 of 1"}));
+    Write("b.png", TextPng({"LAB REPORT", "Patient: Mary Holt", "MRN: 00432973", "DOB: 03/14/1952",
+                            "Page 1 of 1"}));
+  }
+
   std::vector<indexer::StoredPage> Pages() {
     std::vector<indexer::StoredPage> out;
     Status s = store_->ForEachPage([&](const indexer::StoredPage& p) {
@@ -220,10 +229,7 @@ TEST_F(IngestTest, ChartsOfOneRosterPatientAreMerged) {
   // The second note's MRN is misread in two digits: grouped apart by record number, it matches the
   // roster by name and date of birth and joins the chart matched by MRN.
   ASSERT_TRUE(store_->ImportPatients({{0, "00482913", "HOLT", "MARY", "1952-03-14", "F"}}).ok());
-  Write("a.png", TextPng({"PROGRESS NOTE", "Patient: Mary Holt", "MRN: 00482913", "DOB: 03/14/1952",
-                          "Page 1 of 1"}));
-  Write("b.png", TextPng({"LAB REPORT", "Patient: Mary Holt", "MRN: 00432973", "DOB: 03/14/1952",
-                          "Page 1 of 1"}));
+  WriteTwoNotesOfOnePatientOneMrnMisread();
   auto summary = Ingest(*store_, {(root_ / "in").string()}, options_);
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
   EXPECT_EQ(summary->unmatched_charts, 0);
@@ -244,10 +250,7 @@ TEST_F(IngestTest, ChartsOfOneRosterPatientAreMerged) {
 
 TEST_F(IngestTest, RosterImportedLaterMergesChartsOfOnePatient) {
   // Ingested before any roster: the misread MRN makes a second chart for the same patient.
-  Write("a.png", TextPng({"PROGRESS NOTE", "Patient: Mary Holt", "MRN: 00482913", "DOB: 03/14/1952",
-                          "Page 1 of 1"}));
-  Write("b.png", TextPng({"LAB REPORT", "Patient: Mary Holt", "MRN: 00432973", "DOB: 03/14/1952",
-                          "Page 1 of 1"}));
+  WriteTwoNotesOfOnePatientOneMrnMisread();
   ASSERT_TRUE(Ingest(*store_, {(root_ / "in").string()}, options_).ok());
   ASSERT_EQ(store_->Charts()->size(), 2u);
   ASSERT_TRUE(store_->ImportPatients({{0, "00482913", "HOLT", "MARY", "1952-03-14", "F"}}).ok());
