@@ -35,10 +35,33 @@ struct IngestArgs {
   std::vector<std::string> paths;
   int workers = 0;
   std::string batch;
+  std::int64_t resume = 0;  // --resume ID
+  int sheets = 0;           // --sheets N
+  bool duplex = false;
   bool json = false;
   bool quiet = false;
 };
 int RunIngest(const IngestArgs& args);
+
+struct BatchArgs {
+  std::string store;
+  std::int64_t batch_id = 0;  // batch show
+  bool json = false;
+};
+int RunBatches(const BatchArgs& args);
+int RunBatchShow(const BatchArgs& args);
+// "running", "interrupted", "stopped (jammed)", "done".
+std::string BatchStatus(const indexer::BatchInfo& b);
+// The command that finishes an unfinished batch.
+std::string ResumeCommand(const indexer::BatchInfo& b);
+
+struct CheckArgs {
+  std::string store;
+  bool verify_originals = false;
+  bool json = false;
+};
+// 0 the store is whole; 1 problems found (listed); 2 the check could not run.
+int RunCheck(const CheckArgs& args);
 
 struct SearchArgs {
   std::string store;

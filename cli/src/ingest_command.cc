@@ -115,6 +115,9 @@ int RunIngest(const IngestArgs& args) {
     options.extract.codes = &codes;
   }
   options.batch_name = args.batch;
+  options.resume_batch = args.resume;
+  options.declared_sheets = args.sheets;
+  options.duplex = args.duplex;
   if (Status s = options.Validate(); !s.ok()) {
     std::cerr << "chartscan: " << s.ToString() << "\n";
     return kExitError;
@@ -137,6 +140,7 @@ int RunIngest(const IngestArgs& args) {
     return kExitError;
   }
   const pipeline::IngestSummary& s = *result;
+  auto batch = (*store)->GetBatch(s.batch_id);
 
   if (args.json) {
     nlohmann::json j = {{"batch_id", s.batch_id},
@@ -157,7 +161,13 @@ int RunIngest(const IngestArgs& args) {
                         {"mean_confidence", s.mean_confidence},
                         {"seconds", s.seconds},
                         {"pages_per_minute", s.PagesPerMinute()},
-                        {"cancelled", g_cancel.load()}};
+                        {"cancelled", g_cancel.load()},
+                        {"resumed", s.resumed}};
+    if (batch.ok()) {
+      j["declared_sheets"] = batch->declared_sheets;
+      j["sheets_captured"] = batch->sheets_captured();
+      j["sheet_mismatch"] = batch->sheet_mismatch();
+    }
     nlohmann::json problems = nlohmann::json::array();
     for (const auto& p : s.problems) {
       problems.push_back({{"path", p.path},
@@ -168,8 +178,9 @@ int RunIngest(const IngestArgs& args) {
     j["problems"] = problems;
     std::cout << j.dump(2) << "\n";
   } else {
-    std::printf("%s batch %lld into %s\n", g_cancel.load() ? "Stopped" : "Digitized",
-                static_cast<long long>(s.batch_id), dir.c_str());
+    std::printf("%s batch %lld into %s%s\n", g_cancel.load() ? "Stopped" : "Digitized",
+                static_cast<long long>(s.batch_id), dir.c_str(),
+                s.resumed ? " (continued where it was interrupted)" : "");
     std::printf("  files       %d", s.files);
     if (s.files_skipped) std::printf(" (%d already stored)", s.files_skipped);
     if (s.files_failed) std::printf(" (%d could not be read)", s.files_failed);
@@ -197,8 +208,16 @@ int RunIngest(const IngestArgs& args) {
       std::fprintf(stderr, "Problems (set aside; the rest of the batch was digitized):\n");
       for (const auto& p : s.problems) std::fprintf(stderr, "  %s\n", Describe(p).c_str());
     }
+    if (batch.ok() && batch->declared_sheets > 0) {
+      std::printf("  sheets      %d declared, %d captured%s\n", batch->declared_sheets,
+                  batch->sheets_captured(),
+                  batch->sheet_mismatch() ? ": MISMATCH, recount and rescan what is missing" : "");
+    }
     if (g_cancel.load()) {
-      std::printf("Run the same command again to finish the batch; nothing is done twice.\n");
+      std::printf(
+          "Run the same command again (or chartscan ingest --resume %lld) to finish the "
+          "batch; nothing is done twice.\n",
+          static_cast<long long>(s.batch_id));
     }
     const char* me = args.program.empty() ? "chartscan" : args.program.c_str();
     std::printf("Search it:\n  %s search --store %s \"discharge summary\"\n", me, dir.c_str());
@@ -206,7 +225,8 @@ int RunIngest(const IngestArgs& args) {
     std::printf("  %s export --store %s --format documents-jsonl > documents.jsonl\n", me,
                 dir.c_str());
   }
-  return s.ok() && !g_cancel.load() ? kExitOk : kExitSomeFailed;
+  const bool mismatch = batch.ok() && batch->sheet_mismatch();
+  return s.ok() && !g_cancel.load() && !mismatch ? kExitOk : kExitSomeFailed;
 }
 
 }  // namespace chartscan::cli

@@ -33,10 +33,20 @@ int main(int argc, char** argv) {
                    "Pages processed in parallel (default: one per core)")
       ->check(CLI::Range(0, 256));
   ingest_cmd->add_option("--batch", ingest.batch, "A name for this batch");
+  ingest_cmd
+      ->add_option("--resume", ingest.resume,
+                   "Finish this interrupted or stopped batch (paths default to the batch's own)")
+      ->check(CLI::PositiveNumber);
+  ingest_cmd
+      ->add_option("--sheets", ingest.sheets,
+                   "Sheets of paper counted by the operator, checked against the pages captured")
+      ->check(CLI::Range(1, 1000000));
+  ingest_cmd->add_flag("--duplex", ingest.duplex,
+                       "The files hold both sides of every sheet (for --sheets)");
   ingest_cmd->add_flag("--json", ingest.json, "Print the summary as JSON");
   ingest_cmd->add_flag("-q,--quiet", ingest.quiet, "No progress display");
-  ingest_cmd->add_option("paths", ingest.paths, "Files or folders (folders are walked recursively)")
-      ->required();
+  ingest_cmd->add_option("paths", ingest.paths,
+                         "Files or folders (folders are walked recursively)");
 
   SearchArgs search;
   CLI::App* search_cmd = app.add_subcommand("search", "Find pages by their text");
@@ -112,13 +122,45 @@ int main(int argc, char** argv) {
   documents_cmd->add_flag("--orphans", documents.orphans,
                           "Only orphans (no chart, or a chart matching nobody on the roster)");
 
+  BatchArgs batch_args;
+  CLI::App* batches_cmd =
+      app.add_subcommand("batches", "List batches: status, pages done, failed, flagged, sheets");
+  batches_cmd->add_option("--store", batch_args.store, "Store folder");
+  batches_cmd->add_flag("--json", batch_args.json, "Print the batches as JSON");
+  CLI::App* batch_cmd = app.add_subcommand("batch", "One batch in detail");
+  batch_cmd->require_subcommand(1);
+  CLI::App* batch_show = batch_cmd->add_subcommand(
+      "show", "A batch's journal, sources, failures and sheet count, and how to finish it");
+  batch_show->add_option("--store", batch_args.store, "Store folder");
+  batch_show->add_flag("--json", batch_args.json, "Print the batch as JSON");
+  batch_show->add_option("id", batch_args.batch_id, "Batch id")
+      ->required()
+      ->check(CLI::PositiveNumber);
+
+  CheckArgs check;
+  CLI::App* check_cmd = app.add_subcommand(
+      "check", "Verify the store: database integrity, every page indexed once, files present");
+  check_cmd->add_option("--store", check.store, "Store folder");
+  check_cmd->add_flag("--verify-originals", check.verify_originals,
+                      "Also re-hash every original against its SHA-256 (reads them all)");
+  check_cmd->add_flag("--json", check.json, "Print the report as JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitError;
   }
-  if (*ingest_cmd) return RunIngest(ingest);
+  if (*ingest_cmd) {
+    if (ingest.paths.empty() && ingest.resume == 0) {
+      std::cerr << "chartscan ingest: give files or folders, or --resume BATCH\n";
+      return kExitError;
+    }
+    return RunIngest(ingest);
+  }
+  if (*batches_cmd) return RunBatches(batch_args);
+  if (*batch_show) return RunBatchShow(batch_args);
+  if (*check_cmd) return RunCheck(check);
   if (*search_cmd) return RunSearch(search);
   if (*export_cmd) return RunExport(export_args);
   if (*codes_import) return RunCodesImport(codes);

@@ -170,7 +170,41 @@ ALTER TABLE charts ADD COLUMN roster_match TEXT NOT NULL DEFAULT ''
 CREATE INDEX charts_by_patient ON charts(patient_id);
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+// Version 4: batches that survive anything. A batch records what fed it (kind and inputs, so it
+// can be resumed), its state, and the sheets the operator declared. The journal holds one row per
+// page that arrived in a batch (id = arrival order) with the stage it reached; "indexed" and
+// "failed" are written with the page row itself. Pages stored by earlier versions are journaled
+// as they stand, and batches they finished are done.
+constexpr const char* kSchemaV4 = R"sql(
+ALTER TABLE batches ADD COLUMN kind TEXT NOT NULL DEFAULT 'ingest'
+  CHECK (kind IN ('ingest', 'scan', 'watch'));
+ALTER TABLE batches ADD COLUMN state TEXT NOT NULL DEFAULT 'open'
+  CHECK (state IN ('open', 'stopped', 'done'));
+ALTER TABLE batches ADD COLUMN inputs TEXT NOT NULL DEFAULT '';
+ALTER TABLE batches ADD COLUMN declared_sheets INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE batches ADD COLUMN duplex INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE batches ADD COLUMN stop_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE batches ADD COLUMN updated_micros INTEGER NOT NULL DEFAULT 0;
+UPDATE batches SET state = 'done', updated_micros = finished_micros
+  WHERE finished_micros IS NOT NULL;
+CREATE TABLE journal (
+  id INTEGER PRIMARY KEY,
+  batch_id INTEGER NOT NULL REFERENCES batches(id),
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  source_page INTEGER NOT NULL CHECK (source_page >= 1),
+  stage TEXT NOT NULL CHECK (stage IN ('arrived', 'cleaned', 'recognized', 'extracted',
+                                       'indexed', 'failed')),
+  updated_micros INTEGER NOT NULL,
+  UNIQUE (batch_id, source_id, source_page)
+);
+CREATE INDEX journal_by_source ON journal(source_id, source_page);
+INSERT INTO journal (batch_id, source_id, source_page, stage, updated_micros)
+  SELECT batch_id, source_id, source_page, CASE WHEN error <> '' THEN 'failed' ELSE 'indexed' END,
+         updated_micros
+  FROM pages WHERE batch_id IS NOT NULL ORDER BY id;
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 
 }  // namespace
 

@@ -24,6 +24,7 @@
 
 #include <chartscan/indexer/store.h>
 
+#include "batches.h"
 #include "page_codec.h"
 #include "query.h"
 #include "schema.h"
@@ -208,29 +209,88 @@ class SqliteStore final : public Store {
   Status Init();
 
   Result<std::int64_t> BeginBatch(std::string_view name) override {
-    return Write([&](sqlite3* db) -> Result<std::int64_t> {
-      Stmt st;
-      CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
-          db, "INSERT INTO batches (name, started_micros) VALUES (?1, ?2)", "begin batch"));
-      st.Bind(1, name);
-      st.Bind(2, env_->NowMicros());
-      CHARTSCAN_RETURN_IF_ERROR(st.Run());
-      return sqlite3_last_insert_rowid(db);
-    });
+    BatchStart start;
+    start.name = std::string(name);
+    return Write([&](sqlite3* db) { return InsertBatch(db, start, env_->NowMicros()); });
   }
 
   Status FinishBatch(std::int64_t batch_id) override {
-    return Write([&](sqlite3* db) -> Status {
-      Stmt st;
-      CHARTSCAN_RETURN_IF_ERROR(
-          st.Prepare(db, "UPDATE batches SET finished_micros = ?2 WHERE id = ?1", "finish batch"));
-      st.Bind(1, batch_id);
-      st.Bind(2, env_->NowMicros());
-      CHARTSCAN_RETURN_IF_ERROR(st.Run());
-      if (sqlite3_changes(db) == 0) return NoSuch("batch", batch_id);
-      return Status::Ok();
+    return Write([&](sqlite3* db) {
+      return SetBatchState(db, batch_id, BatchState::kDone, "", env_->NowMicros());
     });
   }
+
+  Result<std::unique_ptr<BatchClaim>> CreateBatch(const BatchStart& start) override {
+    if (start.declared_sheets < 0) {
+      return Status::InvalidArgument("declared sheet count must not be negative");
+    }
+    CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t id, Write([&](sqlite3* db) {
+                                 return InsertBatch(db, start, env_->NowMicros());
+                               }));
+    return LockBatch(BatchLockPath(options_.dir, id), id);
+  }
+
+  Result<std::unique_ptr<BatchClaim>> ClaimBatch(std::int64_t batch_id) override {
+    CHARTSCAN_RETURN_IF_ERROR(CheckWritable());
+    // Lock first: only the holder may reset the journal of a batch.
+    CHARTSCAN_ASSIGN_OR_RETURN(std::unique_ptr<BatchClaim> claim,
+                               LockBatch(BatchLockPath(options_.dir, batch_id), batch_id));
+    CHARTSCAN_RETURN_IF_ERROR(
+        Write([&](sqlite3* db) { return ReopenBatch(db, batch_id, env_->NowMicros()); }));
+    return claim;
+  }
+
+  Status StopBatch(std::int64_t batch_id, std::string_view reason) override {
+    return Write([&](sqlite3* db) {
+      return SetBatchState(db, batch_id, BatchState::kStopped, reason, env_->NowMicros());
+    });
+  }
+
+  Result<std::vector<BatchInfo>> Batches() const override { return ReadBatchInfo(std::nullopt); }
+
+  Result<BatchInfo> GetBatch(std::int64_t batch_id) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(std::vector<BatchInfo> found, ReadBatchInfo(batch_id));
+    if (found.empty()) return NoSuch("batch", batch_id);
+    return found.front();
+  }
+
+  Status JournalArrived(std::int64_t batch_id, std::int64_t source_id,
+                        const std::vector<int>& source_pages) override {
+    return Write([&](sqlite3* db) {
+      return InsertJournal(db, batch_id, source_id, source_pages, env_->NowMicros());
+    });
+  }
+
+  Status JournalStage(std::int64_t batch_id, std::int64_t source_id, int source_page,
+                      PageStage stage) override {
+    if (stage == PageStage::kIndexed || stage == PageStage::kFailed) {
+      return Status::InvalidArgument("a page is journaled indexed or failed by PutPage only");
+    }
+    return Write([&](sqlite3* db) {
+      return UpdateJournal(db, batch_id, source_id, source_page, stage, env_->NowMicros(),
+                           /*upsert=*/false);
+    });
+  }
+
+  Result<std::vector<JournalEntry>> Journal(std::int64_t batch_id) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    return ReadJournal(lease.get(), batch_id);
+  }
+
+  Result<std::vector<SourceInfo>> BatchSources(std::int64_t batch_id) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    sqlite3* db = lease.get();
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+    CHARTSCAN_ASSIGN_OR_RETURN(std::vector<std::int64_t> ids, ReadBatchSourceIds(db, batch_id));
+    std::vector<SourceInfo> out;
+    for (std::int64_t id : ids) {
+      CHARTSCAN_ASSIGN_OR_RETURN(std::optional<SourceInfo> info, FindSourceById(db, id));
+      if (info) out.push_back(std::move(*info));
+    }
+    return out;
+  }
+
+  Result<CheckReport> Check(bool verify_originals) const override;
 
   Result<std::string> PutOriginal(std::string_view bytes) override {
     CHARTSCAN_RETURN_IF_ERROR(CheckWritable());
@@ -477,6 +537,12 @@ class SqliteStore final : public Store {
         index.Bind(1, id);
         index.Bind(2, page.text.text);
         CHARTSCAN_RETURN_IF_ERROR(index.Run());
+      }
+      if (page.batch_id != 0) {
+        CHARTSCAN_RETURN_IF_ERROR(UpdateJournal(
+            db, page.batch_id, page.source_id, page.source_page,
+            page.error.empty() ? PageStage::kIndexed : PageStage::kFailed, env_->NowMicros(),
+            /*upsert=*/true));
       }
       return id;
     });
@@ -1070,6 +1136,17 @@ class SqliteStore final : public Store {
     return r;
   }
 
+  Result<std::vector<BatchInfo>> ReadBatchInfo(std::optional<std::int64_t> batch_id) const {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    sqlite3* db = lease.get();
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+    CHARTSCAN_ASSIGN_OR_RETURN(std::vector<BatchInfo> batches, ReadBatches(db, batch_id));
+    for (BatchInfo& b : batches) {
+      b.live = b.state != BatchState::kDone && BatchLocked(BatchLockPath(options_.dir, b.batch_id));
+    }
+    return batches;
+  }
+
   std::string OriginalPath(const std::string& sha) const {
     return JoinPath(options_.dir, "originals/" + sha.substr(0, 2) + "/" + sha);
   }
@@ -1144,6 +1221,20 @@ class SqliteStore final : public Store {
                                          "path FROM sources WHERE sha256 = ?1",
                                          "find source"));
     st.Bind(1, sha256);
+    return ReadSourceRow(st);
+  }
+
+  static Result<std::optional<SourceInfo>> FindSourceById(sqlite3* db, std::int64_t id) {
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db,
+                                         "SELECT id, sha256, kind, size, page_count, state, error, "
+                                         "path FROM sources WHERE id = ?1",
+                                         "find source"));
+    st.Bind(1, id);
+    return ReadSourceRow(st);
+  }
+
+  static Result<std::optional<SourceInfo>> ReadSourceRow(Stmt& st) {
     CHARTSCAN_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return std::optional<SourceInfo>();
     SourceInfo info;
@@ -1236,6 +1327,111 @@ class SqliteStore final : public Store {
 
 ReadLease::~ReadLease() {
   if (db_ != nullptr) store_->Release(std::move(db_));
+}
+
+Result<CheckReport> SqliteStore::Check(bool verify_originals) const {
+  CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+  sqlite3* db = lease.get();
+  CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+  CheckReport report;
+  auto problem = [&](std::string line) { report.problems.push_back(std::move(line)); };
+  // Runs a query and reports each row it returns with describe(row).
+  auto each = [&](const char* sql, const char* what, auto&& describe) -> Status {
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db, sql, what));
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
+      if (!more) return Status::Ok();
+      CHARTSCAN_RETURN_IF_ERROR(describe(st));
+    }
+  };
+  CHARTSCAN_RETURN_IF_ERROR(
+      each("PRAGMA integrity_check", "check database integrity", [&](const Stmt& st) {
+        if (st.Text(0) != "ok") problem("database: " + st.Text(0));
+        return Status::Ok();
+      }));
+  CHARTSCAN_RETURN_IF_ERROR(
+      each("SELECT (SELECT count(*) FROM pages), (SELECT count(*) FROM page_fts), "
+           "(SELECT count(*) FROM sources)",
+           "count pages", [&](const Stmt& st) {
+             report.pages = st.Int64(0);
+             report.indexed_pages = st.Int64(1);
+             report.sources = st.Int64(2);
+             return Status::Ok();
+           }));
+  // Every page with text is in the index once (rowid = page id), with its current text; nothing
+  // else is.
+  CHARTSCAN_RETURN_IF_ERROR(
+      each("SELECT p.id FROM pages p WHERE p.text <> '' AND NOT EXISTS "
+           "(SELECT 1 FROM page_fts f WHERE f.rowid = p.id)",
+           "check index coverage", [&](const Stmt& st) {
+             problem("page " + std::to_string(st.Int64(0)) + ": not in the search index");
+             return Status::Ok();
+           }));
+  CHARTSCAN_RETURN_IF_ERROR(each(
+      "SELECT f.rowid FROM page_fts f LEFT JOIN pages p ON p.id = f.rowid "
+      "WHERE p.id IS NULL OR p.text = '' OR p.text <> f.text",
+      "check index entries", [&](const Stmt& st) {
+        problem("search index entry " + std::to_string(st.Int64(0)) + ": no page with that text");
+        return Status::Ok();
+      }));
+  CHARTSCAN_RETURN_IF_ERROR(
+      each("SELECT s.id, s.page_count, (SELECT count(*) FROM pages p WHERE p.source_id = s.id) "
+           "FROM sources s WHERE s.state = 'complete'",
+           "check sources", [&](const Stmt& st) {
+             if (st.Int(2) != st.Int(1)) {
+               problem("source " + std::to_string(st.Int64(0)) + ": complete with " +
+                       std::to_string(st.Int(2)) + " of its " + std::to_string(st.Int(1)) +
+                       " pages stored");
+             }
+             return Status::Ok();
+           }));
+  CHARTSCAN_RETURN_IF_ERROR(
+      each("SELECT j.batch_id, j.source_id, j.source_page FROM journal j WHERE j.stage IN "
+           "('indexed', 'failed') AND NOT EXISTS (SELECT 1 FROM pages p WHERE "
+           "p.source_id = j.source_id AND p.source_page = j.source_page)",
+           "check journal", [&](const Stmt& st) {
+             problem("batch " + std::to_string(st.Int64(0)) + ": journal says page " +
+                     std::to_string(st.Int(2)) + " of source " + std::to_string(st.Int64(1)) +
+                     " is stored, but it is not");
+             return Status::Ok();
+           }));
+  CHARTSCAN_RETURN_IF_ERROR(each(
+      "SELECT p.id, p.batch_id FROM pages p WHERE p.batch_id IS NOT NULL AND NOT EXISTS "
+      "(SELECT 1 FROM journal j WHERE j.batch_id = p.batch_id AND j.source_id = p.source_id AND "
+      "j.source_page = p.source_page AND j.stage IN ('indexed', 'failed'))",
+      "check journaled pages", [&](const Stmt& st) {
+        problem("page " + std::to_string(st.Int64(0)) + ": stored but not journaled in batch " +
+                std::to_string(st.Int64(1)));
+        return Status::Ok();
+      }));
+  CHARTSCAN_RETURN_IF_ERROR(
+      each("SELECT id, image_sha256, image_format FROM pages WHERE image_sha256 <> ''",
+           "check page images", [&](const Stmt& st) {
+             const std::string path = ImagePath(st.Text(1), st.Text(2));
+             Result<FileInfo> info = env_->Stat(path);
+             if (!info.ok() || info->size == 0) {
+               problem("page " + std::to_string(st.Int64(0)) + ": image file missing: " + path);
+             }
+             return Status::Ok();
+           }));
+  CHARTSCAN_RETURN_IF_ERROR(
+      each("SELECT id, sha256, size FROM sources", "check originals", [&](const Stmt& st) {
+        const std::string sha = st.Text(1);
+        const std::string where = "source " + std::to_string(st.Int64(0)) + ": original " + sha;
+        Result<FileInfo> info = env_->Stat(OriginalPath(sha));
+        if (!info.ok()) {
+          problem(where + " is missing");
+        } else if (info->size != static_cast<std::uint64_t>(st.Int64(2))) {
+          problem(where + " has the wrong size");
+        } else if (verify_originals) {
+          Result<std::string> bytes = ReadOriginal(sha);
+          if (!bytes.ok()) problem(where + ": " + bytes.status().message());
+          ++report.originals_checked;
+        }
+        return Status::Ok();
+      }));
+  return report;
 }
 
 Status SqliteStore::Init() {

@@ -224,6 +224,14 @@ TEST(Assembly, PagesOfSourcesComeInTheGivenSourceOrder) {
   EXPECT_EQ(seen, (std::vector<std::string>{"b one", "a one", "a two"}));
 }
 
+// What schema version 4 (batches and their journal) added, dropped to make an older store.
+constexpr const char* kDropVersion4 =
+    "DROP TABLE journal; ALTER TABLE batches DROP COLUMN kind; "
+    "ALTER TABLE batches DROP COLUMN state; ALTER TABLE batches DROP COLUMN inputs; "
+    "ALTER TABLE batches DROP COLUMN declared_sheets; ALTER TABLE batches DROP COLUMN duplex; "
+    "ALTER TABLE batches DROP COLUMN stop_reason; "
+    "ALTER TABLE batches DROP COLUMN updated_micros; PRAGMA user_version = 3;";
+
 TEST(Assembly, VersionOneStoreMigratesWithPagesUnassembled) {
   TempDir dir;
   std::int64_t page_id = 0;
@@ -236,6 +244,7 @@ TEST(Assembly, VersionOneStoreMigratesWithPagesUnassembled) {
   // Turn the store back into version 1: drop what version 2 added.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir.path() + "/chartscan.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, kDropVersion4, nullptr, nullptr, nullptr), SQLITE_OK);
   const char* downgrade =
       "DROP INDEX documents_by_chart; DROP TABLE document_fields; "
       "ALTER TABLE documents DROP COLUMN chart_id; DROP TABLE charts; "
@@ -274,6 +283,7 @@ TEST(Assembly, VersionTwoStoreMigratesWithChartsUnmatchedAndNoRoster) {
   // Turn the store back into version 2: drop what version 3 added.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir.path() + "/chartscan.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, kDropVersion4, nullptr, nullptr, nullptr), SQLITE_OK);
   const char* downgrade =
       "DROP INDEX charts_by_patient; ALTER TABLE charts DROP COLUMN roster_match; "
       "ALTER TABLE charts DROP COLUMN patient_id; DROP TABLE patients; PRAGMA user_version = 2;";

@@ -21,6 +21,13 @@
 //   the same document and chart ids and never duplicates them. Documents and charts left without
 //   pages are deleted (they are derived data); sources and pages never are.
 //
+// - Every batch keeps a journal: a row per page that arrived in it, moved through the stages
+//   arrived -> cleaned -> recognized -> extracted -> indexed (or failed). "indexed" and "failed"
+//   are written in the same transaction as the page itself, so the journal never claims a page
+//   the store does not hold. A batch is claimed by one process at a time (ClaimBatch, an advisory
+//   lock on <dir>/locks/batch-<id>.lock that the kernel drops when the process dies), which is how
+//   an open batch whose process was killed is told from one still running.
+//
 // Errors: SQLite codes are converted here. SQLITE_BUSY/LOCKED beyond the busy timeout -> kBusy;
 // I/O and full-disk -> kIoError; a damaged database -> kCorrupt; a missing row -> kNotFound. A
 // malformed search query -> kInvalidArgument with a message naming the problem (never SQLite's
@@ -30,6 +37,7 @@
 // connection; reads use their own connections and never wait for a writer (WAL).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -56,6 +64,86 @@ struct StoreOptions {
 };
 
 enum class SourceState { kPending, kComplete, kFailed };
+
+// What fed a batch.
+enum class BatchKind { kIngest, kScan, kWatch };
+std::string_view BatchKindName(BatchKind k);  // "ingest", "scan", "watch"
+// kOpen: being worked on, or interrupted (see BatchInfo::live); kStopped: stopped on purpose
+// (Ctrl-C, a scanner fault) and resumable; kDone: finished.
+enum class BatchState { kOpen, kStopped, kDone };
+std::string_view BatchStateName(BatchState s);  // "open", "stopped", "done"
+
+// Where a page is in its batch (see the journal guarantee above).
+enum class PageStage { kArrived, kCleaned, kRecognized, kExtracted, kIndexed, kFailed };
+std::string_view PageStageName(PageStage s);  // "arrived", ..., "indexed", "failed"
+inline constexpr int kPageStageCount = 6;
+
+struct BatchStart {
+  BatchKind kind = BatchKind::kIngest;
+  std::string name;
+  // What to feed the batch again on resume, as the pipeline records it (JSON text: the paths of
+  // an ingest, the scanner settings of a scan, the folder of a watch). Opaque to the store.
+  std::string inputs;
+  int declared_sheets = 0;  // sheets the operator counted (--sheets); 0: none declared
+  bool duplex = false;      // each sheet gives two sides
+};
+
+struct BatchInfo {
+  std::int64_t batch_id = 0;
+  std::string name;
+  BatchKind kind = BatchKind::kIngest;
+  BatchState state = BatchState::kOpen;
+  bool live = false;  // a process holds the batch's claim now (kOpen and !live: interrupted)
+  std::string inputs;
+  int declared_sheets = 0;
+  bool duplex = false;
+  std::string stop_reason;  // why it stopped (kStopped): "cancelled", a scanner fault...
+  std::int64_t started_micros = 0;
+  std::int64_t finished_micros = 0;  // 0 until done
+  std::int64_t updated_micros = 0;   // last journal or state change
+  // From the journal.
+  int pages = 0;                              // pages that arrived (sides, blank ones included)
+  std::array<int, kPageStageCount> stages{};  // pages per PageStage, by index
+  int blank_pages = 0;
+  int flagged_pages = 0;  // misfiled, or in a document that needs review
+  int sources = 0;
+  int file_failures = 0;  // files that could not be read at all
+  int documents = 0;
+
+  int done_pages() const { return stages[static_cast<int>(PageStage::kIndexed)]; }
+  int failed_pages() const { return stages[static_cast<int>(PageStage::kFailed)]; }
+  // Sheets the captured sides make (a duplex sheet gives two sides, its blank back included).
+  int sheets_captured() const { return duplex ? (pages + 1) / 2 : pages; }
+  // The operator declared a count and the sides captured do not make exactly that many sheets.
+  bool sheet_mismatch() const {
+    return declared_sheets > 0 && pages != declared_sheets * (duplex ? 2 : 1);
+  }
+};
+
+// A page of a batch's journal.
+struct JournalEntry {
+  std::int64_t source_id = 0;
+  int source_page = 1;
+  PageStage stage = PageStage::kArrived;
+  std::int64_t updated_micros = 0;
+};
+
+// Holds a batch's claim until destroyed (or until the process ends, however it ends).
+class BatchClaim {
+ public:
+  virtual ~BatchClaim() = default;
+  virtual std::int64_t batch_id() const = 0;
+};
+
+// What Check found. ok() when nothing is wrong.
+struct CheckReport {
+  std::int64_t pages = 0;
+  std::int64_t indexed_pages = 0;  // entries in the full-text index
+  std::int64_t sources = 0;
+  std::int64_t originals_checked = 0;
+  std::vector<std::string> problems;  // one line each, naming ids and files, never content
+  bool ok() const { return problems.empty(); }
+};
 std::string_view SourceStateName(SourceState s);  // "pending", "complete", "failed"
 
 struct SourceInfo {
@@ -265,7 +353,36 @@ class Store {
 
   // Batches: one per ingest run.
   virtual Result<std::int64_t> BeginBatch(std::string_view name) = 0;
+  // Marks a batch done (state kDone, finished time set).
   virtual Status FinishBatch(std::int64_t batch_id) = 0;
+  // A new batch, already claimed by the caller.
+  virtual Result<std::unique_ptr<BatchClaim>> CreateBatch(const BatchStart& start) = 0;
+  // Claims an existing batch to continue it: kBusy when another process (or another claim in
+  // this one) holds it, kNotFound for an unknown id, kInvalidArgument for a batch already done.
+  // Journal entries left part-way (cleaned, recognized, extracted) go back to "arrived": their
+  // work was lost with the process and will be redone. The batch becomes kOpen again.
+  virtual Result<std::unique_ptr<BatchClaim>> ClaimBatch(std::int64_t batch_id) = 0;
+  // Marks a batch stopped on purpose, with the reason (kept until it is resumed and finished).
+  virtual Status StopBatch(std::int64_t batch_id, std::string_view reason) = 0;
+  // Every batch, by id, with its journal counts; one batch (kNotFound when unknown).
+  virtual Result<std::vector<BatchInfo>> Batches() const = 0;
+  virtual Result<BatchInfo> GetBatch(std::int64_t batch_id) const = 0;
+  // Records pages as arrived in a batch (pages already journaled keep their stage).
+  virtual Status JournalArrived(std::int64_t batch_id, std::int64_t source_id,
+                                const std::vector<int>& source_pages) = 0;
+  // Moves a journaled page to a working stage (cleaned, recognized, extracted); "indexed" and
+  // "failed" are written by PutPage. kNotFound when the page was never journaled in the batch.
+  virtual Status JournalStage(std::int64_t batch_id, std::int64_t source_id, int source_page,
+                              PageStage stage) = 0;
+  virtual Result<std::vector<JournalEntry>> Journal(std::int64_t batch_id) const = 0;
+  // The sources of a batch in the order their first page arrived.
+  virtual Result<std::vector<SourceInfo>> BatchSources(std::int64_t batch_id) const = 0;
+  // Verifies the store: SQLite's integrity check, every page indexed exactly once (text pages
+  // once in the full-text index, nothing else there), every page image and original present
+  // (and, with verify_originals, every original still matching its SHA-256), every journal entry
+  // marked indexed backed by its page. Problems are reported, not errors; an error Status means
+  // the check itself could not run.
+  virtual Result<CheckReport> Check(bool verify_originals) const = 0;
 
   // Stores bytes under their SHA-256 unless already present; returns the hex digest.
   virtual Result<std::string> PutOriginal(std::string_view bytes) = 0;
@@ -291,7 +408,8 @@ class Store {
   // interrupted source resumes into the same document).
   virtual Result<std::int64_t> DocumentForSource(std::int64_t batch_id, std::int64_t source_id) = 0;
 
-  // Writes the image file, then the page row, its words and its index entry in one transaction.
+  // Writes the image file, then the page row, its words and its index entry in one transaction,
+  // with the page's journal entry in its batch (indexed, or failed when it has an error).
   // Returns the page id.
   virtual Result<std::int64_t> PutPage(const PageWrite& page) = 0;
 

@@ -3,15 +3,24 @@
 // The pipeline wires the stages and owns the concurrency; the stages know nothing of each other.
 //
 //   reader thread   DiscoverFiles -> read file -> store original (SHA-256) -> open source
-//                   -> decode pages one at a time into a bounded queue
+//                   -> journal its pages "arrived" -> decode pages one at a time into a bounded
+//                   queue
 //   N workers       barcodes -> cleanup -> (blank? skip OCR) -> OCR (one Tesseract engine per
-//                   worker) -> extract fields and page type
-//                   -> encode display image -> store page (one transaction)
+//                   worker) -> extract fields and page type -> encode display image
+//                   -> store page, its index entry and its journal entry (one transaction)
 //
 // The queue holds at most `queue_depth` decoded pages, so memory stays flat however large the
 // batch or a single multi-page file is. Sources already complete in the store are skipped; a
 // source interrupted part-way resumes with the pages it is missing, so running the same ingest
 // again never duplicates anything.
+//
+// Batches and resuming: every run works in a batch with a journal (indexer/store.h). A run
+// continues an unfinished batch instead of starting one when told to (resume_batch), or when the
+// last unfinished ingest batch was given exactly the same paths and no process is working on it
+// (it was interrupted: Ctrl-C, a crash, SIGKILL, a power cut). Pages of the batch that arrived
+// but were never stored are then done first, from the originals already in the store. Killing the
+// process at any instant and running the same command again therefore finishes the batch with
+// every page stored exactly once.
 //
 // Assembly: when every page of the batch is stored, the batch's pages (sources in the order the
 // files were given, then page order; sources skipped as already complete included, so a re-run
@@ -23,8 +32,8 @@
 // into patient charts (extract::GroupCharts, existing charts of the store first), each chart is
 // matched against the store's roster when it has one (extract::MatchRoster; matching nobody makes
 // it an orphan) and everything is written in one store transaction (Store::Assemble), so re-running
-// the same ingest reuses the same document and chart ids. A cancelled run leaves assembly to the
-// next run.
+// the same ingest reuses the same document and chart ids. A cancelled run marks its batch stopped
+// and leaves assembly to the run that finishes it.
 //
 // Failures never stop the batch. A file that cannot be read or opened is recorded as a failure
 // (with its original kept when it could be read) and reported; a page that cannot be decoded,
@@ -64,6 +73,12 @@ struct IngestOptions {
   barcode::BarcodeOptions barcode;
   extract::BoundaryOptions boundaries;
   bool assemble = true;  // documents and charts after the pages (off: one document per file)
+  // Continue this unfinished batch (0: the interrupted batch of the same paths, else a new one).
+  // With no paths given, the paths the batch was started with are ingested.
+  std::int64_t resume_batch = 0;
+  bool auto_resume = true;  // look for an interrupted batch of the same paths
+  int declared_sheets = 0;  // sheets the operator counted (0: none); checked against the pages
+  bool duplex = false;      // the files hold both sides of each sheet
 
   Status Validate() const;
   int EffectiveWorkers() const;
@@ -92,6 +107,8 @@ struct IngestSummary {
   int separator_pages = 0;     // separator sheets (in no document)
   double mean_confidence = 0;  // over non-blank pages recognized in this run
   double seconds = 0;
+  bool resumed = false;     // an unfinished batch was continued
+  std::string stop_reason;  // non-empty: the batch stopped before its end ("cancelled", a fault)
   std::vector<FileProblem> problems;
 
   double PagesPerMinute() const { return seconds > 0 ? pages * 60.0 / seconds : 0; }
@@ -109,10 +126,17 @@ struct Progress {
 
 using ProgressFn = std::function<void(const Progress&)>;
 
+// The absolute, normalized form of paths as an ingest batch records them (to recognize the same
+// ingest run again), and back.
+std::string IngestInputs(const std::vector<std::string>& paths);
+Result<std::vector<std::string>> IngestPathsOf(const std::string& inputs);
+
 // Digitizes `paths` (files or folders) into `store`. Returns an error Status only when the batch
 // cannot run at all (invalid options, language data missing, store unwritable); per-file and
 // per-page problems are in the summary. Setting *cancel stops reading new pages; pages in flight
 // are finished and stored, and the batch can be resumed by running the same ingest again.
+// kInvalidArgument when no paths are given and no batch is resumed, kBusy when the batch to
+// resume is being worked on by another process.
 Result<IngestSummary> Ingest(indexer::Store& store, const std::vector<std::string>& paths,
                              const IngestOptions& options, const ProgressFn& progress = {},
                              const std::atomic<bool>* cancel = nullptr, Env* env = Env::Default());

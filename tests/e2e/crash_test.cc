@@ -1,0 +1,209 @@
+// The crash gate: SIGKILL chartscan at random moments while it digitizes a batch, start it again,
+// and check after every kill that the store is whole (`chartscan check`) and, at the end, that the
+// batch finished with every page present exactly once and recognized exactly as an uninterrupted
+// run recognized it.
+//
+// Kill moments are drawn uniformly over the length of an uninterrupted run, so they land in
+// every phase: opening the store, creating or claiming the batch, storing originals, OCR, page
+// writes, assembly, finishing the batch. The seed is printed; CHARTSCAN_CRASH_SEED replays a run.
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+const std::string kCli = CHARTSCAN_CLI;
+const std::string kWork = CHARTSCAN_WORK_DIR;
+const std::string kSamples = std::string(CHARTSCAN_SOURCE_DIR) + "/samples/batch";
+
+// Starts chartscan with args, stdout and stderr to `log`; returns the child's pid.
+pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(kCli.c_str()));
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(kCli.c_str(), argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Exit status, or -signal when killed.
+int Wait(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+  }
+  if (WIFSIGNALED(status)) return -WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+int RunCli(const std::vector<std::string>& args, const std::string& log) {
+  return Wait(Spawn(args, log));
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct Exported {
+  std::map<std::string, std::string> pages;      // "source#page" -> blank/text and the text
+  std::map<std::string, std::string> documents;  // first page key -> type, pages and boundary
+};
+
+// Pages keyed by (source path, page) and documents keyed by their first page: ids may differ
+// between two stores, the content must not.
+Exported Export(const std::string& store, const std::string& tag) {
+  Exported e;
+  const std::string out = kWork + "/" + tag + ".jsonl";
+  EXPECT_EQ(RunCli({"export", "--store", store, "--format", "jsonl", "-o", out}, out + ".log"), 0);
+  std::map<std::int64_t, std::string> key_of;
+  std::ifstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line);
+    const std::string key =
+        j["source"].get<std::string>() + "#" + std::to_string(j["source_page"].get<int>());
+    EXPECT_EQ(e.pages.count(key), 0u) << key << " exported twice";
+    e.pages[key] =
+        std::string(j["blank"].get<bool>() ? "blank" : "text") + ":" + j["text"].get<std::string>();
+    key_of[j["page_id"].get<std::int64_t>()] = key;
+  }
+  const std::string docs = kWork + "/" + tag + "-docs.jsonl";
+  EXPECT_EQ(RunCli({"export", "--store", store, "--format", "documents-jsonl", "-o", docs},
+                   docs + ".log"),
+            0);
+  std::ifstream din(docs);
+  while (std::getline(din, line)) {
+    auto j = nlohmann::json::parse(line);
+    std::string pages;
+    for (const auto& id : j["pages"]) pages += key_of[id.get<std::int64_t>()] + " ";
+    const std::string first = key_of[j["pages"][0].get<std::int64_t>()];
+    EXPECT_EQ(e.documents.count(first), 0u) << first << " starts two documents";
+    e.documents[first] =
+        j["doc_type"].get<std::string>() + " [" + pages + "] " + j["boundary"].get<std::string>();
+  }
+  return e;
+}
+
+TEST(CrashGate, KilledAtRandomMomentsTheBatchFinishesWithEveryPageOnce) {
+  ASSERT_EQ(std::system(("rm -rf '" + kWork + "' && mkdir -p '" + kWork + "'").c_str()), 0);
+  const std::vector<std::string> ingest_args = {"--quiet", "--workers", "2", kSamples};
+
+  // The uninterrupted reference, and how long it takes here.
+  const std::string reference = kWork + "/reference";
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::string> args = {"ingest", "--store", reference};
+  args.insert(args.end(), ingest_args.begin(), ingest_args.end());
+  ASSERT_EQ(RunCli(args, kWork + "/reference.log"), 0) << ReadAll(kWork + "/reference.log");
+  const double full_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  unsigned seed = static_cast<unsigned>(std::random_device{}());
+  if (const char* s = std::getenv("CHARTSCAN_CRASH_SEED"))
+    seed = static_cast<unsigned>(std::atoll(s));
+  std::printf("crash gate: seed %u (replay with CHARTSCAN_CRASH_SEED=%u)\n", seed, seed);
+  std::mt19937 rng(seed);
+  // Each run is killed within the first half of what a whole run takes, so most runs die with
+  // work left and the batch is resumed many times; a few die very early (opening the store,
+  // creating or claiming the batch), late ones in assembly once little work is left.
+  std::uniform_real_distribution<double> moment(0.02, 0.45 * full_seconds);
+
+  const std::string store = kWork + "/crashed";
+  args = {"ingest", "--store", store};
+  args.insert(args.end(), ingest_args.begin(), ingest_args.end());
+  constexpr int kKills = 12;
+  int kills = 0, finished_early = 0;
+  for (int round = 0; round < kKills; ++round) {
+    const std::string log = kWork + "/round-" + std::to_string(round) + ".log";
+    const pid_t pid = Spawn(args, log);
+    const double at = moment(rng);
+    // Poll so a run that finishes before its kill moment is seen as finished, not killed.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(at);
+    int status = 0;
+    bool exited = false;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (::waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (!exited) {
+      ::kill(pid, SIGKILL);
+      ASSERT_EQ(Wait(pid), -SIGKILL);
+      ++kills;
+    } else {
+      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadAll(log);
+      ++finished_early;
+    }
+    std::printf("  round %d: %s at %.2fs\n", round, exited ? "finished" : "killed", at);
+    // Whatever the moment, what is stored is whole. (Before the first store exists there is
+    // nothing to check.)
+    if (::access((store + "/chartscan.db").c_str(), F_OK) == 0) {
+      const std::string check_log = kWork + "/check-" + std::to_string(round) + ".log";
+      EXPECT_EQ(RunCli({"check", "--store", store, "--verify-originals"}, check_log), 0)
+          << "after round " << round << ":\n"
+          << ReadAll(check_log);
+    }
+    if (exited) break;
+  }
+  std::printf("crash gate: %d kills, %d runs finished before their kill moment\n", kills,
+              finished_early);
+  EXPECT_GE(kills, 1);
+
+  // Started again and left alone, it finishes the batch.
+  const std::string final_log = kWork + "/final.log";
+  ASSERT_EQ(RunCli(args, final_log), 0) << ReadAll(final_log);
+  const std::string check_log = kWork + "/check-final.log";
+  EXPECT_EQ(RunCli({"check", "--store", store, "--verify-originals"}, check_log), 0)
+      << ReadAll(check_log);
+
+  // One batch, resumed each time rather than started anew, done, with every page once.
+  const std::string batches_out = kWork + "/batches.json";
+  ASSERT_EQ(RunCli({"batches", "--store", store, "--json"}, batches_out), 0);
+  auto batches = nlohmann::json::parse(ReadAll(batches_out))["batches"];
+  ASSERT_GE(batches.size(), 1u);
+  int done_batches = 0;
+  for (const auto& b : batches) {
+    if (b["pages"].get<int>() > 0) {
+      EXPECT_EQ(b["status"], "done") << b.dump();
+      ++done_batches;
+    }
+  }
+  EXPECT_EQ(done_batches, 1) << batches.dump(2);
+
+  const Exported expected = Export(reference, "reference");
+  const Exported got = Export(store, "crashed");
+  EXPECT_EQ(got.pages.size(), expected.pages.size());
+  for (const auto& [key, value] : expected.pages) {
+    auto it = got.pages.find(key);
+    ASSERT_NE(it, got.pages.end()) << key << " is missing";
+    EXPECT_EQ(it->second, value) << key << " differs from the uninterrupted run";
+  }
+  EXPECT_EQ(got.documents, expected.documents);
+}
+
+}  // namespace
