@@ -43,6 +43,18 @@ struct IngestArgs {
 };
 int RunIngest(const IngestArgs& args);
 
+struct WatchArgs {
+  std::string store;
+  std::string folder;
+  int workers = 0;
+  int settle_ms = 2000;
+  std::string batch;
+  std::int64_t resume = 0;
+  bool quiet = false;
+};
+// Runs until Ctrl-C. 0 every file done; 1 some files set aside in failed/; 2 could not run.
+int RunWatch(const WatchArgs& args);
+
 struct BatchArgs {
   std::string store;
   std::int64_t batch_id = 0;  // batch show

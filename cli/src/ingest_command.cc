@@ -13,73 +13,10 @@
 #include <chartscan/pipeline/ingest.h>
 
 #include "commands.h"
+#include "progress.h"
 
 namespace chartscan::cli {
 namespace {
-
-std::atomic<bool> g_cancel{false};
-
-extern "C" void OnInterrupt(int) {
-  // First Ctrl-C: finish the pages in flight and stop. Second: the default action (terminate).
-  g_cancel.store(true);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-}
-
-std::string Duration(double seconds) {
-  char buf[32];
-  const int s = static_cast<int>(seconds + 0.5);
-  if (s >= 3600) {
-    std::snprintf(buf, sizeof buf, "%dh%02dm", s / 3600, (s / 60) % 60);
-  } else if (s >= 60) {
-    std::snprintf(buf, sizeof buf, "%dm%02ds", s / 60, s % 60);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.1fs", seconds);
-  }
-  return buf;
-}
-
-// One updating line on a terminal; a plain line every few seconds otherwise (logs, CI).
-class ProgressPrinter {
- public:
-  explicit ProgressPrinter(bool enabled) : enabled_(enabled), tty_(::isatty(STDERR_FILENO) == 1) {}
-
-  void operator()(const pipeline::Progress& p) {
-    if (!enabled_) return;
-    const auto now = std::chrono::steady_clock::now();
-    const double since = std::chrono::duration<double>(now - last_).count();
-    if (since < (tty_ ? 0.25 : 10.0) && p.pages_done < p.pages_known) return;
-    last_ = now;
-    const double rate = p.seconds > 0 ? p.pages_done * 60.0 / p.seconds : 0;
-    std::ostringstream line;
-    line << "  " << p.pages_done << "/" << p.pages_known << " pages";
-    if (p.files_known > 0) line << " (" << p.files_done << "/" << p.files_known << " files)";
-    char r[32];
-    std::snprintf(r, sizeof r, "  %.1f pages/min", rate);
-    line << r;
-    if (rate > 0 && p.pages_known > p.pages_done) {
-      line << "  ~" << Duration((p.pages_known - p.pages_done) * 60.0 / rate) << " left";
-    }
-    if (p.failures > 0) line << "  " << p.failures << " failed";
-    if (tty_) {
-      std::fprintf(stderr, "\r%-78s", line.str().c_str());
-      dirty_ = true;
-    } else {
-      std::fprintf(stderr, "%s\n", line.str().c_str());
-    }
-    std::fflush(stderr);
-  }
-
-  void Finish() {
-    if (dirty_) std::fprintf(stderr, "\r%-78s\r", "");
-  }
-
- private:
-  bool enabled_;
-  bool tty_;
-  bool dirty_ = false;
-  std::chrono::steady_clock::time_point last_{};
-};
 
 std::string Describe(const pipeline::FileProblem& p) {
   std::string where = p.path.empty() ? "" : p.path;
@@ -123,18 +60,17 @@ int RunIngest(const IngestArgs& args) {
     return kExitError;
   }
 
-  std::signal(SIGINT, OnInterrupt);
-  std::signal(SIGTERM, OnInterrupt);
+  InstallInterruptHandler();
   ProgressPrinter printer(!args.quiet && !args.json);
   if (!args.quiet && !args.json) {
     std::fprintf(stderr, "Digitizing into %s with %d workers...\n", dir.c_str(),
                  options.EffectiveWorkers());
   }
   auto result = pipeline::Ingest(
-      **store, args.paths, options, [&](const pipeline::Progress& p) { printer(p); }, &g_cancel);
+      **store, args.paths, options, [&](const pipeline::Progress& p) { printer(p); },
+      &InterruptFlag());
   printer.Finish();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  RestoreInterruptHandler();
   if (!result.ok()) {
     std::cerr << "chartscan: ingest stopped: " << result.status().ToString() << "\n";
     return kExitError;
@@ -161,7 +97,7 @@ int RunIngest(const IngestArgs& args) {
                         {"mean_confidence", s.mean_confidence},
                         {"seconds", s.seconds},
                         {"pages_per_minute", s.PagesPerMinute()},
-                        {"cancelled", g_cancel.load()},
+                        {"cancelled", Interrupted()},
                         {"resumed", s.resumed}};
     if (batch.ok()) {
       j["declared_sheets"] = batch->declared_sheets;
@@ -178,7 +114,7 @@ int RunIngest(const IngestArgs& args) {
     j["problems"] = problems;
     std::cout << j.dump(2) << "\n";
   } else {
-    std::printf("%s batch %lld into %s%s\n", g_cancel.load() ? "Stopped" : "Digitized",
+    std::printf("%s batch %lld into %s%s\n", Interrupted() ? "Stopped" : "Digitized",
                 static_cast<long long>(s.batch_id), dir.c_str(),
                 s.resumed ? " (continued where it was interrupted)" : "");
     std::printf("  files       %d", s.files);
@@ -213,7 +149,7 @@ int RunIngest(const IngestArgs& args) {
                   batch->sheets_captured(),
                   batch->sheet_mismatch() ? ": MISMATCH, recount and rescan what is missing" : "");
     }
-    if (g_cancel.load()) {
+    if (Interrupted()) {
       std::printf(
           "Run the same command again (or chartscan ingest --resume %lld) to finish the "
           "batch; nothing is done twice.\n",
@@ -226,7 +162,7 @@ int RunIngest(const IngestArgs& args) {
                 dir.c_str());
   }
   const bool mismatch = batch.ok() && batch->sheet_mismatch();
-  return s.ok() && !g_cancel.load() && !mismatch ? kExitOk : kExitSomeFailed;
+  return s.ok() && !Interrupted() && !mismatch ? kExitOk : kExitSomeFailed;
 }
 
 }  // namespace chartscan::cli

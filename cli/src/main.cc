@@ -122,6 +122,24 @@ int main(int argc, char** argv) {
   documents_cmd->add_flag("--orphans", documents.orphans,
                           "Only orphans (no chart, or a chart matching nobody on the roster)");
 
+  WatchArgs watch;
+  CLI::App* watch_cmd = app.add_subcommand(
+      "watch",
+      "Digitize files as they arrive in a hot folder (moved to done/ or failed/), until Ctrl-C");
+  watch_cmd->add_option("--store", watch.store, "Store folder");
+  watch_cmd->add_option("--workers", watch.workers, "Pages processed in parallel")
+      ->check(CLI::Range(0, 256));
+  watch_cmd
+      ->add_option("--settle-ms", watch.settle_ms,
+                   "A file is taken once unchanged for this long (shorter once closed by its "
+                   "writer)")
+      ->check(CLI::Range(50, 3'600'000));
+  watch_cmd->add_option("--batch", watch.batch, "A name for the session's batch");
+  watch_cmd->add_option("--resume", watch.resume, "Continue this watch batch")
+      ->check(CLI::PositiveNumber);
+  watch_cmd->add_flag("-q,--quiet", watch.quiet, "No progress line");
+  watch_cmd->add_option("folder", watch.folder, "The hot folder")->required();
+
   BatchArgs batch_args;
   CLI::App* batches_cmd =
       app.add_subcommand("batches", "List batches: status, pages done, failed, flagged, sheets");
@@ -158,6 +176,7 @@ int main(int argc, char** argv) {
     }
     return RunIngest(ingest);
   }
+  if (*watch_cmd) return RunWatch(watch);
   if (*batches_cmd) return RunBatches(batch_args);
   if (*batch_show) return RunBatchShow(batch_args);
   if (*check_cmd) return RunCheck(check);

@@ -78,6 +78,18 @@ Result<ocr::Recognition> RecognizeUpright(ocr::Engine& engine, cleanup::CleanedP
 
 }  // namespace
 
+Result<std::int64_t> FindResumable(const indexer::Store& store, indexer::BatchKind kind,
+                                   const std::string& inputs) {
+  CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::BatchInfo> batches, store.Batches());
+  for (auto it = batches.rbegin(); it != batches.rend(); ++it) {
+    if (it->kind == kind && it->state != indexer::BatchState::kDone && !it->live &&
+        it->inputs == inputs) {
+      return it->batch_id;
+    }
+  }
+  return std::int64_t{0};
+}
+
 // Per-source bookkeeping shared by the workers that process its pages.
 struct BatchRun::SourceWork {
   std::int64_t source_id = 0;
@@ -88,6 +100,8 @@ struct BatchRun::SourceWork {
   std::int64_t document_id = 0;  // created when the first non-blank page is stored
   std::atomic<int> stored_pages{0};
   std::atomic<int> failed_pages{0};
+  // Other paths leading to the same source (guarded by BatchRun::mu_).
+  std::vector<std::pair<std::string, SourceDone>> waiters;
 };
 
 struct BatchRun::PageJob {
@@ -179,7 +193,7 @@ void BatchRun::Journal(const SourceWork& source, int page, indexer::PageStage st
   (void)store_.JournalStage(summary_.batch_id, source.source_id, page, stage);
 }
 
-Status BatchRun::QueuePending() {
+Status BatchRun::QueuePending(const SourceDone& done) {
   CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::SourceInfo> sources,
                              store_.BatchSources(summary_.batch_id));
   for (const indexer::SourceInfo& info : sources) {
@@ -204,7 +218,7 @@ Status BatchRun::QueuePending() {
       continue;
     }
     NoteSource(info.source_id);
-    CHARTSCAN_RETURN_IF_ERROR(QueueSource(*reader, info, info.path, {}));
+    CHARTSCAN_RETURN_IF_ERROR(QueueSource(*reader, info, info.path, done));
   }
   return Fatal();
 }
@@ -249,22 +263,32 @@ Status BatchRun::AddFile(const std::string& path, const SourceDone& done) {
     std::lock_guard lock(mu_);
     queued_already = queued_sources_.count(info.source_id) > 0;
   }
-  if (info.state == indexer::SourceState::kComplete || queued_already) {
-    // Complete before this run, or queued from the batch's journal when it resumed: either way
-    // nothing more to read from this file. (A queued source reports to the done callback given
-    // when it was queued; a file reaching it by another path is done once that source is.)
+  if (info.state == indexer::SourceState::kComplete) {
+    // Stored before (by an earlier run, or earlier in this one from another copy of the file).
     {
       std::lock_guard lock(mu_);
-      if (!queued_already) ++summary_.files_skipped;
+      ++summary_.files_skipped;
       ++progress_.files_done;
     }
-    outcome.already_stored = !queued_already;
-    if (done && !queued_already) done(outcome);
-    if (done && queued_already) {
-      // Wait for the queued source to finish so the caller may move the file safely.
-      WaitIdle();
-      done(outcome);
+    outcome.already_stored = true;
+    if (done) done(outcome);
+    Report();
+    return Fatal();
+  }
+  if (queued_already) {
+    // Queued earlier in this run (from the batch's journal when it resumed, or by another path):
+    // its pages are in flight. The caller hears when they are stored.
+    bool finished = false;
+    {
+      std::lock_guard lock(mu_);
+      auto it = active_.find(info.source_id);
+      if (it == active_.end()) {
+        finished = true;
+      } else if (it->second->path != path && done) {
+        it->second->waiters.emplace_back(path, done);
+      }
     }
+    if (finished && done) done(outcome);
     Report();
     return Fatal();
   }
@@ -293,6 +317,10 @@ Status BatchRun::AddCaptured(std::string_view original, std::string_view kind,
   work->path = path;
   work->done = done;
   work->remaining = 1;
+  {
+    std::lock_guard lock(mu_);
+    active_[info.source_id] = work;
+  }
   auto job = std::make_unique<PageJob>();
   job->source = work;
   job->index = 0;
@@ -301,13 +329,8 @@ Status BatchRun::AddCaptured(std::string_view original, std::string_view kind,
     std::lock_guard lock(mu_);
     queued_sources_.insert(info.source_id);
     ++progress_.pages_known;
-    ++in_flight_;
   }
-  if (!queue_.Push(std::move(job))) {
-    std::lock_guard lock(mu_);
-    --in_flight_;
-    idle_.notify_all();
-  }
+  queue_.Push(std::move(job));  // false only once the run is finishing: the page stays "arrived"
   Report();
   return Fatal();
 }
@@ -343,6 +366,10 @@ Status BatchRun::QueueSource(capture::SourceReader& src, const indexer::SourceIn
   work->path = path;
   work->done = done;
   work->remaining = static_cast<int>(todo.size());
+  {
+    std::lock_guard lock(mu_);
+    active_[info.source_id] = work;
+  }
   for (size_t k = 0; k < todo.size(); ++k) {
     if (Cancelled()) {
       // The pages not queued stay "arrived" in the journal for the next run.
@@ -359,23 +386,9 @@ Status BatchRun::QueueSource(capture::SourceReader& src, const indexer::SourceIn
     } else {
       job->decode_error = page.status();
     }
-    {
-      std::lock_guard lock(mu_);
-      ++in_flight_;
-    }
-    if (!queue_.Push(std::move(job))) {
-      std::lock_guard lock(mu_);
-      --in_flight_;
-      idle_.notify_all();
-      break;
-    }
+    if (!queue_.Push(std::move(job))) break;
   }
   return Status::Ok();
-}
-
-void BatchRun::WaitIdle() {
-  std::unique_lock lock(mu_);
-  idle_.wait(lock, [&] { return in_flight_ == 0; });
 }
 
 void BatchRun::FinishPage(SourceWork& source, bool failed) {
@@ -383,14 +396,25 @@ void BatchRun::FinishPage(SourceWork& source, bool failed) {
   if (failed) source.failed_pages.fetch_add(1);
   if (source.remaining.fetch_sub(1) != 1) return;
   Status s = store_.CompleteSource(source.source_id);
+  std::vector<std::pair<std::string, SourceDone>> waiters;
   {
     std::lock_guard lock(mu_);
     ++progress_.files_done;
     if (!s.ok() && fatal_.ok()) fatal_ = s;
+    waiters = std::move(source.waiters);
+    active_.erase(source.source_id);
   }
-  if (s.ok() && source.done) {
-    source.done({source.path, source.source_id, Status::Ok(), source.stored_pages.load(),
-                 source.failed_pages.load(), false});
+  if (!s.ok()) return;
+  SourceOutcome outcome{source.path,
+                        source.source_id,
+                        Status::Ok(),
+                        source.stored_pages.load(),
+                        source.failed_pages.load(),
+                        false};
+  if (source.done) source.done(outcome);
+  for (auto& [path, done] : waiters) {
+    outcome.path = path;
+    done(outcome);
   }
 }
 
@@ -522,8 +546,6 @@ void BatchRun::Work(ocr::Engine& engine) {
       skip = !fatal_.ok();  // drain without processing once the store has failed
     }
     if (!skip) ProcessPage(engine, **job);
-    std::lock_guard lock(mu_);
-    if (--in_flight_ == 0) idle_.notify_all();
   }
 }
 
@@ -533,12 +555,16 @@ Result<AssemblyCounts> BatchRun::Assemble(const std::vector<std::int64_t>& sourc
 }
 
 Result<IngestSummary> BatchRun::Finish(const std::vector<std::int64_t>& assembly_order,
-                                       const std::string& stop_reason) {
+                                       const std::string& stop_reason, bool cancel_ends_batch) {
   queue_.Close();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
   CHARTSCAN_RETURN_IF_ERROR(Fatal());
-  const bool stopped = Cancelled() || !stop_reason.empty();
+  bool stopped = !stop_reason.empty() || Cancelled();
+  if (stopped && stop_reason.empty() && cancel_ends_batch) {
+    CHARTSCAN_ASSIGN_OR_RETURN(indexer::BatchInfo batch, store_.GetBatch(summary_.batch_id));
+    stopped = batch.done_pages() + batch.failed_pages() < batch.pages;
+  }
   if (options_.assemble && !stopped) {
     CHARTSCAN_ASSIGN_OR_RETURN(AssemblyCounts counts,
                                Assemble(assembly_order.empty() ? source_order_ : assembly_order));

@@ -49,6 +49,11 @@ struct SourceOutcome {
 };
 using SourceDone = std::function<void(const SourceOutcome&)>;
 
+// The last unfinished batch of this kind and exactly these inputs that no process is working on
+// (interrupted or stopped); 0 when there is none.
+Result<std::int64_t> FindResumable(const indexer::Store& store, indexer::BatchKind kind,
+                                   const std::string& inputs);
+
 class BatchRun {
  public:
   BatchRun(indexer::Store& store, const IngestOptions& options, const ProgressFn& progress,
@@ -66,8 +71,9 @@ class BatchRun {
   // A store failure that stops the batch (OK while none).
   Status Fatal();
 
-  // Queues the missing pages of the batch's unfinished sources from their stored originals.
-  Status QueuePending();
+  // Queues the missing pages of the batch's unfinished sources from their stored originals;
+  // `done` hears of each (with the path it was first registered under) when it is complete.
+  Status QueuePending(const SourceDone& done = {});
   // Reads a file (or the files under a folder's path as DiscoverFiles gave it) and queues its
   // missing pages. Per-file problems are recorded, not returned; the Status is a store failure.
   Status AddFile(const std::string& path, const SourceDone& done = {});
@@ -78,15 +84,15 @@ class BatchRun {
   void AddKnownFiles(int files);  // for progress: files discovered but not read yet
   void AddProblem(const std::string& path, int page, const Status& status);
 
-  // Waits until every queued page is stored (the workers keep running).
-  void WaitIdle();
   // Assembles the given sources now (serialized with other assemblies of this run).
   Result<AssemblyCounts> Assemble(const std::vector<std::int64_t>& source_ids);
   // Closes the queue, joins the workers and, unless cancelled or stopped, assembles
   // `assembly_order` (empty: the sources in the order this run met them) and marks the batch
-  // done. With a stop reason, the batch is marked stopped with it and not assembled.
+  // done. With a stop reason, the batch is marked stopped with it and not assembled. A cancel
+  // stops the batch too, unless cancel_ends_batch (a hot folder ends its session with Ctrl-C):
+  // then the batch is done when every page that arrived in it is stored.
   Result<IngestSummary> Finish(const std::vector<std::int64_t>& assembly_order,
-                               const std::string& stop_reason);
+                               const std::string& stop_reason, bool cancel_ends_batch = false);
 
  private:
   struct SourceWork;
@@ -115,8 +121,6 @@ class BatchRun {
   bool finished_ = false;
 
   std::mutex mu_;  // guards everything below, and serializes progress_fn_
-  std::condition_variable idle_;
-  int in_flight_ = 0;  // pages queued and not yet stored
   IngestSummary summary_;
   Progress progress_;
   double confidence_sum_ = 0;
@@ -124,6 +128,9 @@ class BatchRun {
   Status fatal_;
   std::vector<std::int64_t> source_order_;  // sources met in this run, in order, no repeats
   std::set<std::int64_t> queued_sources_;   // sources queued in this run
+  // Sources with pages still in flight, so a file reaching one by another path can be told when
+  // it is done.
+  std::map<std::int64_t, std::shared_ptr<SourceWork>> active_;
   std::mutex assemble_mu_;
 };
 

@@ -51,22 +51,6 @@ Result<std::vector<std::string>> IngestPathsOf(const std::string& inputs) {
   return out;
 }
 
-namespace {
-
-// The last unfinished ingest batch of exactly these inputs that no process is working on.
-Result<std::int64_t> FindInterrupted(const indexer::Store& store, const std::string& inputs) {
-  CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::BatchInfo> batches, store.Batches());
-  for (auto it = batches.rbegin(); it != batches.rend(); ++it) {
-    if (it->kind == indexer::BatchKind::kIngest && it->state != indexer::BatchState::kDone &&
-        !it->live && it->inputs == inputs) {
-      return it->batch_id;
-    }
-  }
-  return std::int64_t{0};
-}
-
-}  // namespace
-
 Result<IngestSummary> Ingest(indexer::Store& store, const std::vector<std::string>& paths,
                              const IngestOptions& options, const ProgressFn& progress,
                              const std::atomic<bool>* cancel, Env* env) {
@@ -92,7 +76,8 @@ Result<IngestSummary> Ingest(indexer::Store& store, const std::vector<std::strin
   start.declared_sheets = options.declared_sheets;
   start.duplex = options.duplex;
   if (resume == 0 && options.auto_resume) {
-    CHARTSCAN_ASSIGN_OR_RETURN(resume, FindInterrupted(store, start.inputs));
+    CHARTSCAN_ASSIGN_OR_RETURN(resume,
+                               FindResumable(store, indexer::BatchKind::kIngest, start.inputs));
   }
 
   BatchRun run(store, options, progress, cancel, env);

@@ -8,9 +8,11 @@
 // writes, assembly, finishing the batch. The seed is printed; CHARTSCAN_CRASH_SEED replays a run.
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -204,6 +206,101 @@ TEST(CrashGate, KilledAtRandomMomentsTheBatchFinishesWithEveryPageOnce) {
     EXPECT_EQ(it->second, value) << key << " differs from the uninterrupted run";
   }
   EXPECT_EQ(got.documents, expected.documents);
+}
+
+// Files in a folder, by name (regular files only).
+std::set<std::string> FilesIn(const std::string& dir) {
+  std::set<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    if (e.is_regular_file()) names.insert(e.path().filename().string());
+  }
+  return names;
+}
+
+TEST(CrashGate, WatchKilledAtRandomMomentsLosesAndDoublesNoFile) {
+  const std::string work = kWork + "/watch";
+  ASSERT_EQ(std::system(("rm -rf '" + work + "' && mkdir -p '" + work + "/in'").c_str()), 0);
+  const std::string folder = work + "/in", store = work + "/store";
+  // Seven sample files (8 pages, one blank) and one that cannot be read.
+  const std::vector<std::string> samples = {"0002-clean-progress_note.png",
+                                            "0003-light-history_and_physical.jpg",
+                                            "0005-fax-history_and_physical.tif",
+                                            "0006-faint-radiology_report.jpg",
+                                            "0008-lowres-consent.jpg",
+                                            "0010-blank.jpg",
+                                            "0011-clean-discharge_summary-near_blank.tif"};
+  for (const std::string& f : samples) {
+    std::filesystem::copy_file(kSamples + "/" + f, folder + "/" + f);
+  }
+  {
+    std::ofstream bad(folder + "/broken.pdf");
+    bad << "%PDF-1.4 this is not really a PDF";
+  }
+  const std::vector<std::string> args = {"watch",     "--store", store,     "--settle-ms", "200",
+                                         "--workers", "2",       "--quiet", folder};
+
+  unsigned seed = static_cast<unsigned>(std::random_device{}());
+  if (const char* s = std::getenv("CHARTSCAN_CRASH_SEED"))
+    seed = static_cast<unsigned>(std::atoll(s));
+  std::printf("watch crash gate: seed %u\n", seed);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> moment(0.2, 3.0);
+  constexpr int kKills = 8;
+  for (int round = 0; round < kKills; ++round) {
+    const std::string log = work + "/round-" + std::to_string(round) + ".log";
+    const pid_t pid = Spawn(args, log);
+    const double at = moment(rng);
+    std::this_thread::sleep_for(std::chrono::duration<double>(at));
+    ::kill(pid, SIGKILL);
+    ASSERT_EQ(Wait(pid), -SIGKILL) << ReadAll(log);
+    std::printf("  round %d: killed at %.2fs, %zu files left\n", round, at, FilesIn(folder).size());
+    if (::access((store + "/chartscan.db").c_str(), F_OK) == 0) {
+      const std::string check_log = work + "/check-" + std::to_string(round) + ".log";
+      EXPECT_EQ(RunCli({"check", "--store", store, "--verify-originals"}, check_log), 0)
+          << ReadAll(check_log);
+    }
+  }
+  // Left alone, the watch empties the folder; then Ctrl-C ends the session.
+  const std::string log = work + "/final.log";
+  const pid_t pid = Spawn(args, log);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  // Ctrl-C is handled once the session has started (it says so first).
+  while (ReadAll(log).find("Watching") == std::string::npos &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  while (!FilesIn(folder).empty() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ::kill(pid, SIGINT);
+  const int rc = Wait(pid);
+  // 1 when this session set the broken file aside, 0 when an earlier one did.
+  EXPECT_TRUE(rc == 0 || rc == 1) << rc << "\n" << ReadAll(log);
+
+  EXPECT_TRUE(FilesIn(folder).empty());
+  std::set<std::string> expected_done(samples.begin(), samples.end());
+  EXPECT_EQ(FilesIn(folder + "/done"), expected_done) << "each file once, none doubled";
+  EXPECT_EQ(FilesIn(folder + "/failed"),
+            (std::set<std::string>{"broken.pdf", "broken.pdf.error.txt"}));
+  const std::string check_log = work + "/check-final.log";
+  EXPECT_EQ(RunCli({"check", "--store", store, "--verify-originals"}, check_log), 0)
+      << ReadAll(check_log);
+
+  const Exported got = Export(store, "watch");
+  EXPECT_EQ(got.pages.size(), 8u) << "every page of the seven files, once";
+  std::set<std::string> sources;
+  for (const auto& [key, value] : got.pages) sources.insert(key.substr(0, key.find('#')));
+  EXPECT_EQ(sources.size(), samples.size());
+  const std::string batches_out = work + "/batches.json";
+  ASSERT_EQ(RunCli({"batches", "--store", store, "--json"}, batches_out), 0);
+  auto batches = nlohmann::json::parse(ReadAll(batches_out))["batches"];
+  int with_pages = 0;
+  for (const auto& b : batches) {
+    if (b["pages"].get<int>() > 0) ++with_pages;
+    EXPECT_EQ(b["status"], "done") << b.dump();
+  }
+  EXPECT_EQ(with_pages, 1) << "every restart continued the same batch\n" << batches.dump(2);
 }
 
 }  // namespace
