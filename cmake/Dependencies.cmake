@@ -20,6 +20,8 @@ chartscan_pkg(sodium libsodium)
 chartscan_pkg(tiff libtiff-4)
 chartscan_pkg(pangocairo pangocairo)
 chartscan_pkg(glib glib-2.0)
+# SANE: scanners in capture. Tests use SANE's own virtual `test` and `pnm` backends.
+chartscan_pkg(sane sane-backends)
 # ZXing-cpp 1.4 (barcode reading and, in the sample generator, writing). ZX_USE_UTF8 makes
 # Result::text() return UTF-8 std::string, the API later releases keep.
 chartscan_pkg(zxing zxing)

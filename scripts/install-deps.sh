@@ -15,6 +15,9 @@ packages=(
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
   # capture
   libpoppler-glib-dev poppler-utils libtiff-dev qpdf
+  # scanners through SANE; the tests drive SANE's virtual `test` and `pnm` backends, which ship
+  # in libsane1
+  libsane-dev libsane1
   # store
   libsqlite3-dev sqlite3 libsodium-dev
   # libraries

@@ -43,6 +43,28 @@ struct IngestArgs {
 };
 int RunIngest(const IngestArgs& args);
 
+struct ScannersArgs {
+  bool json = false;
+  bool all_options = false;
+};
+int RunScanners(const ScannersArgs& args);
+
+struct ScanArgs {
+  std::string store;
+  std::string device;
+  std::string source;  // adf, adf-duplex, flatbed; empty: the device's (or the resumed batch's)
+  int dpi = 0;         // 0: 300 (or the resumed batch's)
+  std::string mode;    // gray, color, lineart
+  std::vector<std::string> device_options;  // NAME=VALUE
+  std::string batch;
+  int sheets = 0;
+  std::int64_t resume = 0;
+  int workers = 0;
+  bool json = false;
+  bool quiet = false;
+};
+int RunScan(const ScanArgs& args);
+
 struct WatchArgs {
   std::string store;
   std::string folder;

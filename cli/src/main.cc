@@ -122,6 +122,38 @@ int main(int argc, char** argv) {
   documents_cmd->add_flag("--orphans", documents.orphans,
                           "Only orphans (no chart, or a chart matching nobody on the roster)");
 
+  ScannersArgs scanners;
+  CLI::App* scanners_cmd = app.add_subcommand(
+      "scanners", "List scanners (SANE) with their sources, resolutions and colour modes");
+  scanners_cmd->add_flag("--json", scanners.json, "Print the scanners as JSON");
+  scanners_cmd->add_flag("--all-options", scanners.all_options,
+                         "Also list every backend option (for --option)");
+
+  ScanArgs scan;
+  CLI::App* scan_cmd = app.add_subcommand(
+      "scan", "Scan until the feeder is empty; each page is digitized as it arrives");
+  scan_cmd->add_option("--store", scan.store, "Store folder");
+  scan_cmd->add_option("--device", scan.device, "SANE device name (default: the first found)");
+  scan_cmd->add_option("--source", scan.source, "Paper source")
+      ->check(CLI::IsMember({"adf", "adf-duplex", "flatbed"}));
+  scan_cmd->add_option("--dpi", scan.dpi, "Resolution (default 300; the nearest offered is used)")
+      ->check(CLI::Range(50, 1200));
+  scan_cmd->add_option("--mode", scan.mode, "Colour mode")
+      ->check(CLI::IsMember({"gray", "color", "lineart"}));
+  scan_cmd->add_option("--option", scan.device_options,
+                       "A backend option NAME=VALUE (see chartscan scanners --all-options)");
+  scan_cmd->add_option("--batch", scan.batch, "A name for this batch");
+  scan_cmd->add_option("--sheets", scan.sheets, "Sheets in the feeder, checked against the scan")
+      ->check(CLI::Range(1, 1000000));
+  scan_cmd
+      ->add_option("--resume", scan.resume,
+                   "Continue this batch after a fault was cleared (its device and settings)")
+      ->check(CLI::PositiveNumber);
+  scan_cmd->add_option("--workers", scan.workers, "Pages processed in parallel")
+      ->check(CLI::Range(0, 256));
+  scan_cmd->add_flag("--json", scan.json, "Print the summary as JSON");
+  scan_cmd->add_flag("-q,--quiet", scan.quiet, "No progress display");
+
   WatchArgs watch;
   CLI::App* watch_cmd = app.add_subcommand(
       "watch",
@@ -177,6 +209,8 @@ int main(int argc, char** argv) {
     return RunIngest(ingest);
   }
   if (*watch_cmd) return RunWatch(watch);
+  if (*scanners_cmd) return RunScanners(scanners);
+  if (*scan_cmd) return RunScan(scan);
   if (*batches_cmd) return RunBatches(batch_args);
   if (*batch_show) return RunBatchShow(batch_args);
   if (*check_cmd) return RunCheck(check);

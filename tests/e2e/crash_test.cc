@@ -303,4 +303,163 @@ TEST(CrashGate, WatchKilledAtRandomMomentsLosesAndDoublesNoFile) {
   EXPECT_EQ(with_pages, 1) << "every restart continued the same batch\n" << batches.dump(2);
 }
 
+TEST(CrashGate, CtrlCStopsCleanlyAndTheSameCommandFinishesTheBatch) {
+  const std::string work = kWork + "/interrupt";
+  ASSERT_EQ(std::system(("rm -rf '" + work + "' && mkdir -p '" + work + "'").c_str()), 0);
+  const std::string store = work + "/store";
+  const std::vector<std::string> args = {"ingest", "--store", store, "--workers", "1", kSamples};
+  const std::string log = work + "/first.log";
+  const pid_t pid = Spawn(args, log);
+  // Interrupt once the first page is stored (as `batches` shows it, read-only, while it runs).
+  const std::string poll = work + "/poll.json";
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  while (std::chrono::steady_clock::now() < give_up) {
+    if (RunCli({"batches", "--store", store, "--json"}, poll) == 0) {
+      auto list = nlohmann::json::parse(ReadAll(poll))["batches"];
+      if (!list.empty() && list[0]["done"].get<int>() >= 1) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ::kill(pid, SIGINT);
+  EXPECT_EQ(Wait(pid), 1) << ReadAll(log);
+  EXPECT_NE(ReadAll(log).find("Stopped batch"), std::string::npos) << ReadAll(log);
+  const std::string check_log = work + "/check.log";
+  EXPECT_EQ(RunCli({"check", "--store", store}, check_log), 0) << ReadAll(check_log);
+  const std::string show = work + "/show.json";
+  ASSERT_EQ(RunCli({"batch", "show", "--store", store, "--json", "1"}, show), 0);
+  auto batch = nlohmann::json::parse(ReadAll(show));
+  EXPECT_EQ(batch["status"], "stopped (cancelled)");
+  const int done_before = batch["done"].get<int>();
+  EXPECT_GE(done_before, 1);
+  EXPECT_LT(done_before, 13);
+  EXPECT_EQ(batch["stages"]["cleaned"].get<int>() + batch["stages"]["recognized"].get<int>() +
+                batch["stages"]["extracted"].get<int>(),
+            0)
+      << "pages in flight were finished, not left half-done";
+
+  const std::string again = work + "/again.log";
+  ASSERT_EQ(RunCli(args, again), 0) << ReadAll(again);
+  ASSERT_EQ(RunCli({"batch", "show", "--store", store, "--json", "1"}, show), 0);
+  batch = nlohmann::json::parse(ReadAll(show));
+  EXPECT_EQ(batch["status"], "done");
+  EXPECT_EQ(batch["done"].get<int>(), 13);
+  EXPECT_EQ(Export(store, "interrupt").pages.size(), 13u);
+}
+
+// SANE's virtual test scanner, in a configuration owned by this test (no real scanner is probed).
+void UseVirtualScanners(const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/dll.conf") << "test\n";
+  ::setenv("SANE_CONFIG_DIR", dir.c_str(), 1);  // inherited by every chartscan started below
+}
+
+TEST(CrashGate, ScanKilledAtRandomMomentsKeepsEverySideOnce) {
+  const std::string work = kWork + "/scan";
+  ASSERT_EQ(std::system(("rm -rf '" + work + "' && mkdir -p '" + work + "'").c_str()), 0);
+  UseVirtualScanners(work + "/sane");
+  const std::string store = work + "/store";
+  // The test device's feeder holds 10 sheets; a read delay makes a side take about half a
+  // second, so kills land while sides are being read, encoded, stored and recognized.
+  const std::vector<std::string> scan = {"scan",
+                                         "--store",
+                                         store,
+                                         "--device",
+                                         "test:0",
+                                         "--source",
+                                         "adf",
+                                         "--dpi",
+                                         "150",
+                                         "--option",
+                                         "test-picture=Color pattern",
+                                         "--option",
+                                         "read-delay=yes",
+                                         "--option",
+                                         "read-delay-duration=40000",
+                                         "--workers",
+                                         "2",
+                                         "--quiet"};
+
+  unsigned seed = static_cast<unsigned>(std::random_device{}());
+  if (const char* s = std::getenv("CHARTSCAN_CRASH_SEED"))
+    seed = static_cast<unsigned>(std::atoll(s));
+  std::printf("scan crash gate: seed %u\n", seed);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> moment(0.1, 4.0);
+
+  // The batch to resume: the open one (there is only ever one scan batch here).
+  auto batch_id = [&]() -> std::string {
+    const std::string out = work + "/batches.json";
+    if (RunCli({"batches", "--store", store, "--json"}, out) != 0) return "";
+    auto batches = nlohmann::json::parse(ReadAll(out))["batches"];
+    return batches.empty() ? "" : std::to_string(batches.back()["batch_id"].get<int>());
+  };
+  constexpr int kKills = 6;
+  int kills = 0;
+  for (int round = 0; round < kKills; ++round) {
+    std::vector<std::string> args = scan;
+    const std::string id = batch_id();
+    if (!id.empty()) {
+      args.push_back("--resume");
+      args.push_back(id);
+    }
+    const std::string log = work + "/round-" + std::to_string(round) + ".log";
+    const pid_t pid = Spawn(args, log);
+    const double at = moment(rng);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(at);
+    int status = 0;
+    bool exited = false;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (::waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (exited) {
+      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadAll(log);
+      break;
+    }
+    ::kill(pid, SIGKILL);
+    ASSERT_EQ(Wait(pid), -SIGKILL);
+    ++kills;
+    std::printf("  round %d: killed at %.2fs\n", round, at);
+    if (::access((store + "/chartscan.db").c_str(), F_OK) == 0) {
+      const std::string check_log = work + "/check-" + std::to_string(round) + ".log";
+      EXPECT_EQ(RunCli({"check", "--store", store, "--verify-originals"}, check_log), 0)
+          << ReadAll(check_log);
+    }
+  }
+  EXPECT_GE(kills, 1);
+  // Left alone, the resumed batch runs the feeder empty and finishes.
+  std::vector<std::string> args = scan;
+  const std::string id = batch_id();
+  if (!id.empty()) {
+    args.push_back("--resume");
+    args.push_back(id);
+  }
+  const std::string log = work + "/final.log";
+  ASSERT_EQ(RunCli(args, log), 0) << ReadAll(log);
+  const std::string check_log = work + "/check-final.log";
+  EXPECT_EQ(RunCli({"check", "--store", store, "--verify-originals"}, check_log), 0)
+      << ReadAll(check_log);
+
+  // One batch, done; every side that arrived is stored once, as side 1, 2, 3... in order.
+  const std::string out = work + "/batches.json";
+  ASSERT_EQ(RunCli({"batches", "--store", store, "--json"}, out), 0);
+  auto batches = nlohmann::json::parse(ReadAll(out))["batches"];
+  ASSERT_EQ(batches.size(), 1u) << batches.dump(2);
+  EXPECT_EQ(batches[0]["status"], "done");
+  const int sides = batches[0]["pages"].get<int>();
+  EXPECT_EQ(batches[0]["done"].get<int>(), sides);
+  EXPECT_GE(sides, 10);
+  const Exported got = Export(store, "scan");
+  EXPECT_EQ(static_cast<int>(got.pages.size()), sides);
+  int expected_side = 0;
+  for (const auto& [key, value] : got.pages) {  // keys sort by side number (zero-padded)
+    char want[32];
+    std::snprintf(want, sizeof want, "/side-%04d#1", ++expected_side);
+    EXPECT_NE(key.find(want), std::string::npos) << key;
+  }
+}
+
 }  // namespace

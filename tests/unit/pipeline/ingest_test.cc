@@ -405,10 +405,70 @@ TEST_F(IngestTest, CancelledBatchResumesWithoutDuplicates) {
       &cancel);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_LT(first->pages, 5);
+  EXPECT_EQ(store_->GetBatch(first->batch_id)->state, indexer::BatchState::kStopped);
   auto second = Ingest(*store_, {(root_ / "in").string()}, options_);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_EQ(first->pages + second->pages, 5);
   EXPECT_EQ(Pages().size(), 5u);
+  EXPECT_TRUE(second->resumed);
+  EXPECT_EQ(second->batch_id, first->batch_id) << "the same command continues the same batch";
+  auto batch = store_->GetBatch(first->batch_id);
+  EXPECT_EQ(batch->state, indexer::BatchState::kDone);
+  EXPECT_EQ(batch->done_pages(), 5);
+  EXPECT_EQ(store_->Batches()->size(), 1u);
+}
+
+TEST_F(IngestTest, ResumedBatchFinishesFromStoredOriginalsWhenTheFilesAreGone) {
+  namespace fx = capture::fixtures;
+  std::vector<fx::TiffPageSpec> specs;
+  for (int i = 0; i < 4; ++i) {
+    auto spec = fx::FaxPage(1728, 1100, COMPRESSION_CCITTFAX4, 200, 200 + 200 * i, 1200, 30);
+    spec.x_resolution = 204;
+    spec.y_resolution = 196;
+    specs.push_back(std::move(spec));
+  }
+  const std::string tiff = Write("stack.tif", fx::WriteTiff(specs));
+  std::atomic<bool> cancel{false};
+  options_.workers = 1;
+  options_.queue_depth = 1;
+  auto first = Ingest(
+      *store_, {tiff}, options_,
+      [&](const Progress& p) {
+        if (p.pages_done >= 1) cancel = true;
+      },
+      &cancel);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_LT(first->pages, 4);
+  fs::remove(tiff);  // moved away, as files on a shared drive are
+
+  IngestOptions resume = options_;
+  resume.resume_batch = first->batch_id;
+  auto second = Ingest(*store_, {}, resume);  // the batch's own paths
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(first->pages + second->pages, 4);
+  EXPECT_EQ(Pages().size(), 4u);
+  EXPECT_EQ(store_->GetBatch(first->batch_id)->state, indexer::BatchState::kDone);
+  ASSERT_EQ(second->problems.size(), 1u) << "the missing file is reported";
+  EXPECT_EQ(second->problems[0].status.code(), StatusCode::kNotFound);
+}
+
+TEST_F(IngestTest, DeclaredSheetsAreCheckedAgainstThePagesCaptured) {
+  Write("a.png", TextPng({"PROGRESS NOTE", "Ambulating"}));
+  Write("b.png", BlankPng());  // the blank back of a duplex sheet counts
+  options_.declared_sheets = 1;
+  options_.duplex = true;
+  auto matched = Ingest(*store_, {(root_ / "in").string()}, options_);
+  ASSERT_TRUE(matched.ok());
+  auto batch = store_->GetBatch(matched->batch_id);
+  EXPECT_EQ(batch->declared_sheets, 1);
+  EXPECT_FALSE(batch->sheet_mismatch());
+
+  Write("c.png", TextPng({"LAB REPORT", "Glucose"}));
+  options_.declared_sheets = 2;
+  auto odd = Ingest(*store_, {root_ / "in" / "c.png"}, options_);
+  ASSERT_TRUE(odd.ok());
+  EXPECT_TRUE(store_->GetBatch(odd->batch_id)->sheet_mismatch())
+      << "one side is not two duplex sheets";
 }
 
 TEST_F(IngestTest, MissingPathIsReportedAndOthersGoOn) {
