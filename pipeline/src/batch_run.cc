@@ -109,6 +109,9 @@ struct BatchRun::PageJob {
   int index = 0;  // 0-based
   capture::CapturedPage page;
   Status decode_error;
+  // Non-empty: the page was not kept decoded (the queue was full when it was captured); the
+  // worker decodes it from this stored original.
+  std::string original_sha256;
 };
 
 BatchRun::BatchRun(indexer::Store& store, const IngestOptions& options, const ProgressFn& progress,
@@ -330,7 +333,14 @@ Status BatchRun::AddCaptured(std::string_view original, std::string_view kind,
     queued_sources_.insert(info.source_id);
     ++progress_.pages_known;
   }
-  queue_.Push(std::move(job));  // false only once the run is finishing: the page stays "arrived"
+  // A scanner must not wait for OCR: when the workers are behind, the decoded page is let go
+  // and the job refers to the original just stored instead, so a backlog costs a few bytes a
+  // page, not megabytes. (Push fails only once the run is finishing: the page stays "arrived".)
+  if (!queue_.TryPush(job)) {
+    job->page = {};
+    job->original_sha256 = sha;
+    queue_.PushAlways(std::move(job));
+  }
   Report();
   return Fatal();
 }
@@ -425,6 +435,21 @@ void BatchRun::ProcessPage(ocr::Engine& engine, PageJob& job) {
   write.source_id = source.source_id;
   write.source_page = job.index + 1;
 
+  if (!job.original_sha256.empty()) {
+    Result<std::string> bytes = store_.ReadOriginal(job.original_sha256);
+    Result<std::unique_ptr<capture::SourceReader>> reader =
+        bytes.ok()
+            ? capture::SourceReader::Open(std::move(bytes).value(), source.path, options_.capture)
+            : Result<std::unique_ptr<capture::SourceReader>>(bytes.status());
+    Result<capture::CapturedPage> page = reader.ok()
+                                             ? (*reader)->ReadPage(job.index)
+                                             : Result<capture::CapturedPage>(reader.status());
+    if (page.ok()) {
+      job.page = std::move(page).value();
+    } else {
+      job.decode_error = page.status();
+    }
+  }
   Status problem = job.decode_error;
   bool timed_out = false;
   if (problem.ok()) {

@@ -1,6 +1,7 @@
 // A blocking FIFO with a capacity, for handing decoded pages from the reader to the workers.
 // Push blocks while full (this is what keeps memory flat); Pop blocks while empty and returns
-// nullopt once the queue is closed and drained.
+// nullopt once the queue is closed and drained. TryPush and PushAlways let a producer that must
+// not wait (a scanner) hand over light items instead when the queue is full.
 #pragma once
 
 #include <condition_variable>
@@ -19,6 +20,25 @@ class BoundedQueue {
   bool Push(T item) {
     std::unique_lock lock(mu_);
     not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
+    if (closed_) return false;
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return true;
+  }
+
+  // Pushes only if there is room now; false (keeping the item) when full or closed.
+  bool TryPush(T& item) {
+    std::lock_guard lock(mu_);
+    if (closed_ || items_.size() >= capacity_) return false;
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return true;
+  }
+
+  // Pushes whatever the capacity, for items that are cheap to hold (a reference to work rather
+  // than the work's data). Returns false (dropping the item) if the queue was closed.
+  bool PushAlways(T item) {
+    std::lock_guard lock(mu_);
     if (closed_) return false;
     items_.push_back(std::move(item));
     not_empty_.notify_one();

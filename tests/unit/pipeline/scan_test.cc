@@ -196,6 +196,30 @@ TEST_F(ScanTest, AJamStopsTheFeedKeepsEverySideAndResumeContinuesTheSameBatch) {
   EXPECT_EQ(store_->Batches()->size(), 1u);
 }
 
+TEST_F(ScanTest, ScanningIsNotHeldUpByRecognition) {
+  // One worker and room for one decoded page: the feeder still runs through all five sheets
+  // while the first pages are being recognized; the rest wait as stored originals.
+  options_.ingest.workers = 1;
+  options_.ingest.queue_depth = 1;
+  std::vector<std::vector<std::string>> texts;
+  for (int i = 1; i <= 5; ++i) texts.push_back({"PROGRESS NOTE DAY " + std::to_string(i)});
+  auto feeder = Feeder(Sheets(texts), "nodocs");
+  int done_when_all_scanned = -1;
+  auto result = Scan(*store_, *feeder, options_, [&](const Progress& p) {
+    if (p.pages_known == 5 && done_when_all_scanned < 0) done_when_all_scanned = p.pages_done;
+  });
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->sides, 5);
+  EXPECT_GE(done_when_all_scanned, 0);
+  EXPECT_LE(done_when_all_scanned, 2) << "the feeder waited for recognition";
+  auto pages = Pages();
+  ASSERT_EQ(pages.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_NE(pages[i].text.text.find("DAY " + std::to_string(i + 1)), std::string::npos)
+        << pages[i].text.text;
+  }
+}
+
 TEST_F(ScanTest, CoverOpenAndIoErrorStopTheFeedWithAdvice) {
   for (const std::string fault : {"coveropen", "ioerror"}) {
     auto feeder = Feeder(Sheets({{"CONSENT FORM", "Signed"}}), fault);
