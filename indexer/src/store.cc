@@ -318,6 +318,18 @@ class SqliteStore final : public Store {
   Result<SourceInfo> RegisterSource(std::int64_t batch_id, const std::string& path,
                                     const std::string& sha256, std::string_view kind,
                                     std::uint64_t size, int page_count) override {
+    return Register(batch_id, path, sha256, kind, size, page_count, /*journal=*/false);
+  }
+
+  Result<SourceInfo> RegisterArrivedSource(std::int64_t batch_id, const std::string& path,
+                                           const std::string& sha256, std::string_view kind,
+                                           std::uint64_t size, int page_count) override {
+    return Register(batch_id, path, sha256, kind, size, page_count, /*journal=*/true);
+  }
+
+  Result<SourceInfo> Register(std::int64_t batch_id, const std::string& path,
+                              const std::string& sha256, std::string_view kind, std::uint64_t size,
+                              int page_count, bool journal) {
     CHARTSCAN_RETURN_IF_ERROR(CheckSha256(sha256));
     if (page_count < 0) return Status::InvalidArgument("negative page count for " + path);
     if (batch_id <= 0) return Status::InvalidArgument("no batch given for " + path);
@@ -349,6 +361,12 @@ class SqliteStore final : public Store {
       seen.Bind(2, found->source_id);
       seen.Bind(3, path);
       CHARTSCAN_RETURN_IF_ERROR(seen.Run());
+      if (journal && found->state != SourceState::kComplete) {
+        std::vector<int> pages;
+        for (int i = 1; i <= found->page_count; ++i) pages.push_back(i);
+        CHARTSCAN_RETURN_IF_ERROR(
+            InsertJournal(db, batch_id, found->source_id, pages, env_->NowMicros()));
+      }
       return *found;
     });
   }

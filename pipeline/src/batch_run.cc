@@ -306,7 +306,7 @@ Status BatchRun::AddCaptured(std::string_view original, std::string_view kind,
   CHARTSCAN_ASSIGN_OR_RETURN(std::string sha, store_.PutOriginal(original));
   CHARTSCAN_ASSIGN_OR_RETURN(
       indexer::SourceInfo info,
-      store_.RegisterSource(summary_.batch_id, path, sha, kind, original.size(), 1));
+      store_.RegisterArrivedSource(summary_.batch_id, path, sha, kind, original.size(), 1));
   {
     std::lock_guard lock(mu_);
     ++summary_.files;
@@ -314,7 +314,6 @@ Status BatchRun::AddCaptured(std::string_view original, std::string_view kind,
   }
   NoteSource(info.source_id);
   if (info.state == indexer::SourceState::kComplete) return Fatal();  // the very same capture
-  CHARTSCAN_RETURN_IF_ERROR(store_.JournalArrived(summary_.batch_id, info.source_id, {1}));
   auto work = std::make_shared<SourceWork>();
   work->source_id = info.source_id;
   work->path = path;

@@ -159,6 +159,22 @@ TEST(Batches, SheetsCountDuplexSidesWithBlankBacks) {
   EXPECT_EQ(store->GetBatch((*simplex)->batch_id())->sheets_captured(), 3);
 }
 
+TEST(Batches, ARegisteredCaptureIsJournaledInTheSameTransaction) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  auto claim = store->CreateBatch(Start("scan"));
+  const std::int64_t batch = (*claim)->batch_id();
+  auto sha = store->PutOriginal("side one");
+  auto info =
+      store->RegisterArrivedSource(batch, "scan:test:0/batch-1/side-0001", *sha, "tiff", 8, 1);
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  auto journal = store->Journal(batch);
+  ASSERT_EQ(journal->size(), 1u);
+  EXPECT_EQ((*journal)[0].source_id, info->source_id);
+  EXPECT_EQ((*journal)[0].stage, PageStage::kArrived);
+  EXPECT_EQ(store->BatchSources(batch)->size(), 1u);
+}
+
 TEST(Batches, SourcesInTheOrderTheirPagesArrived) {
   TempDir dir;
   auto store = OpenStore(dir.path());

@@ -393,6 +393,12 @@ class Store {
   virtual Result<SourceInfo> RegisterSource(std::int64_t batch_id, const std::string& path,
                                             const std::string& sha256, std::string_view kind,
                                             std::uint64_t size, int page_count) = 0;
+  // RegisterSource, and its pages journaled as arrived in the batch, in one transaction: for a
+  // page that exists nowhere but in the store (a scanned side), so no crash can leave it
+  // registered but unknown to its batch.
+  virtual Result<SourceInfo> RegisterArrivedSource(std::int64_t batch_id, const std::string& path,
+                                                   const std::string& sha256, std::string_view kind,
+                                                   std::uint64_t size, int page_count) = 0;
   // 1-based page numbers already stored for a source (to resume an interrupted source).
   virtual Result<std::set<int>> StoredPages(std::int64_t source_id) const = 0;
   virtual Status CompleteSource(std::int64_t source_id) = 0;
