@@ -18,15 +18,18 @@
 // reload them (SANE_INFO_RELOAD_OPTIONS) and invalidate earlier pointers.
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <limits>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <sane/sane.h>
 #include <sane/saneopts.h>

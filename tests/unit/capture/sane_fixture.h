@@ -65,7 +65,8 @@ ScanSettings PnmSettings(const std::string& path);
 
 // Settings for a fast scan on the test device: 50 dpi and a 20 x 20 mm area (39 x 39 pixels),
 // test-picture "Grid" (black and white squares of 10 mm), no simulated fault, delay or hand
-// scanner. (three-pass can only be set in colour mode: append {"three-pass", "no"} there.)
+// scanner, at most 100 bytes per sane_read (see sane_fixture.cc for why). (three-pass can only
+// be set in colour mode: append {"three-pass", "no"} there.)
 ScanSettings SmallTestScan(ScanSource source = ScanSource::kFlatbed,
                            ScanColor color = ScanColor::kGray);
 

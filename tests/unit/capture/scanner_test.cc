@@ -353,60 +353,10 @@ TEST_F(VirtualScanner, AdfFeedsTenPagesThenReportsFeederEmpty) {
   EXPECT_EQ(reloaded.page.index, 0);
 }
 
-TEST_F(VirtualScanner, JamMidBatchKeepsEarlierPagesAndTheSessionGoesOn) {
-  std::unique_ptr<Scanner> scanner = Open(kTestDevice, SmallTestScan(ScanSource::kAdf));
-  ASSERT_NE(scanner, nullptr);
-  std::vector<CapturedPage> pages;
-  for (int i = 0; i < 3; ++i) pages.push_back(Page(*scanner));
-
-  ASSERT_TRUE(scanner->SetOption("read-return-value", "SANE_STATUS_JAMMED").ok());
-  ScanResult jam = scanner->NextPage();
-  EXPECT_EQ(jam.fault, ScanFault::kJammed);
-  EXPECT_THAT(jam.message, HasSubstr("jammed"));
-  EXPECT_TRUE(jam.page.image.empty());
-  for (const CapturedPage& p : pages) {
-    EXPECT_TRUE(SameImage(p.image, pages.front().image));  // complete, untouched by the jam
-  }
-
-  // The operator clears the jam; numbering goes on.
-  ASSERT_TRUE(scanner->SetOption("read-return-value", "Default").ok());
-  const CapturedPage next = Page(*scanner);
-  EXPECT_EQ(next.index, 3);
-  EXPECT_TRUE(SameImage(next.image, pages.front().image));
-}
-
-TEST_F(VirtualScanner, ReadStatusesOfTheTestDeviceBecomeFaults) {
-  struct Case {
-    const char* status;
-    ScanFault fault;
-  };
-  for (const Case& c : {Case{"SANE_STATUS_COVER_OPEN", ScanFault::kCoverOpen},
-                        Case{"SANE_STATUS_IO_ERROR", ScanFault::kIoError},
-                        Case{"SANE_STATUS_NO_MEM", ScanFault::kNoMemory},
-                        Case{"SANE_STATUS_ACCESS_DENIED", ScanFault::kAccessDenied},
-                        Case{"SANE_STATUS_DEVICE_BUSY", ScanFault::kDeviceBusy},
-                        Case{"SANE_STATUS_CANCELLED", ScanFault::kCancelled},
-                        Case{"SANE_STATUS_INVAL", ScanFault::kOther},
-                        Case{"SANE_STATUS_UNSUPPORTED", ScanFault::kOther},
-                        Case{"SANE_STATUS_NO_DOCS", ScanFault::kFeederEmpty},
-                        Case{"SANE_STATUS_EOF", ScanFault::kFeederEmpty}}) {
-    ScanSettings s = SmallTestScan(ScanSource::kAdf);
-    s.device_options.emplace_back("read-return-value", c.status);
-    std::unique_ptr<Scanner> scanner = Open(kTestDevice, s);
-    ASSERT_NE(scanner, nullptr);
-    ScanResult r = scanner->NextPage();
-    EXPECT_EQ(r.fault, c.fault) << c.status << ": " << r.message;
-    EXPECT_THAT(r.message, HasSubstr("test:0")) << c.status;
-  }
-}
-
-TEST_F(VirtualScanner, EofBeforeAnyDataOnAFlatbedIsNotAnEmptyFeeder) {
-  ScanSettings s = SmallTestScan(ScanSource::kFlatbed);
-  s.device_options.emplace_back("read-return-value", "SANE_STATUS_EOF");
-  std::unique_ptr<Scanner> scanner = Open(kTestDevice, s);
-  ASSERT_NE(scanner, nullptr);
-  EXPECT_EQ(scanner->NextPage().fault, ScanFault::kOther);
-}
+// Faults are simulated with the pnm device only. The test device's read-return-value makes the
+// first sane_read fail at once, and the sane_cancel that must follow then races its reader
+// thread, which SANE cancels asynchronously while it allocates its picture: the thread dies
+// holding the allocator's lock and sane_cancel hangs joining it (seen in one run in a few).
 
 // --- the pnm device: a given image, and simulated faults
 
@@ -495,14 +445,22 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
-TEST_F(VirtualScanner, PageScannedBeforeAJamIsComplete) {
+TEST_F(VirtualScanner, PageScannedBeforeAJamIsCompleteAndTheSessionGoesOn) {
   const Image image = PatternImage(31, 17, PixelFormat::kRgb8);
   std::unique_ptr<Scanner> scanner = Open(kPnmDevice, PnmSettings(WriteImage(image, "p.ppm")));
   ASSERT_NE(scanner, nullptr);
   const CapturedPage before = Page(*scanner);
   ASSERT_TRUE(scanner->SetOption("status-jammed", "yes").ok());
-  EXPECT_EQ(scanner->NextPage().fault, ScanFault::kJammed);
+  ScanResult jam = scanner->NextPage();
+  EXPECT_EQ(jam.fault, ScanFault::kJammed);
+  EXPECT_TRUE(jam.page.image.empty());
   EXPECT_TRUE(SameImage(before.image, image));
+
+  // The operator clears the jam and feeds the sheet again: the session and its numbering go on.
+  ASSERT_TRUE(scanner->SetOption("status-jammed", "no").ok());
+  const CapturedPage after = Page(*scanner);
+  EXPECT_EQ(after.index, 1);
+  EXPECT_TRUE(SameImage(after.image, image));
 }
 
 // --- pixels: depths, modes, frames
