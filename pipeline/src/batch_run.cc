@@ -220,7 +220,12 @@ Status BatchRun::QueuePending(const SourceDone& done) {
       AddProblem(info.path, 0, problem);
       continue;
     }
-    NoteSource(info.source_id);
+    // Not noted in the assembly order here: the files given again place it (an ingest assembles
+    // in the order of its paths); Finish appends those no file reached.
+    {
+      std::lock_guard lock(mu_);
+      resumed_sources_.push_back(info.source_id);
+    }
     CHARTSCAN_RETURN_IF_ERROR(QueueSource(*reader, info, info.path, done));
   }
   return Fatal();
@@ -590,8 +595,14 @@ Result<IngestSummary> BatchRun::Finish(const std::vector<std::int64_t>& assembly
     stopped = batch.done_pages() + batch.failed_pages() < batch.pages;
   }
   if (options_.assemble && !stopped) {
-    CHARTSCAN_ASSIGN_OR_RETURN(AssemblyCounts counts,
-                               Assemble(assembly_order.empty() ? source_order_ : assembly_order));
+    std::vector<std::int64_t> order = assembly_order;
+    if (order.empty()) {
+      order = source_order_;
+      for (std::int64_t id : resumed_sources_) {
+        if (std::find(order.begin(), order.end(), id) == order.end()) order.push_back(id);
+      }
+    }
+    CHARTSCAN_ASSIGN_OR_RETURN(AssemblyCounts counts, Assemble(order));
     summary_.documents = counts.documents;
     summary_.charts = counts.charts;
     summary_.orphan_documents = counts.orphan_documents;

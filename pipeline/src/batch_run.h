@@ -126,8 +126,9 @@ class BatchRun {
   double confidence_sum_ = 0;
   int confidence_pages_ = 0;
   Status fatal_;
-  std::vector<std::int64_t> source_order_;  // sources met in this run, in order, no repeats
-  std::set<std::int64_t> queued_sources_;   // sources queued in this run
+  std::vector<std::int64_t> source_order_;     // sources met in this run, in order, no repeats
+  std::set<std::int64_t> queued_sources_;      // sources queued in this run
+  std::vector<std::int64_t> resumed_sources_;  // queued from the journal (QueuePending)
   // Sources with pages still in flight, so a file reaching one by another path can be told when
   // it is done.
   std::map<std::int64_t, std::shared_ptr<SourceWork>> active_;

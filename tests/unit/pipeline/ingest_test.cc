@@ -452,6 +452,58 @@ TEST_F(IngestTest, ResumedBatchFinishesFromStoredOriginalsWhenTheFilesAreGone) {
   EXPECT_EQ(second->problems[0].status.code(), StatusCode::kNotFound);
 }
 
+TEST_F(IngestTest, ResumedBatchIsAssembledInTheOrderOfItsPaths) {
+  // Regression: a source finished from the journal on resume used to be assembled first, ahead
+  // of files given before it, so the batch's first document changed with where it was stopped.
+  namespace fx = capture::fixtures;
+  Write("1-first.png", TextPng({"PROGRESS NOTE", "Patient: Mary Holt", "Page 1 of 1"}));
+  std::vector<fx::TiffPageSpec> specs;
+  for (int i = 0; i < 6; ++i) {
+    // A lab report of six pages, each with text (pages without text make no document).
+    const std::string png =
+        TextPng({"LAB REPORT", "Patient: Amos Quill", "Page " + std::to_string(i + 1) + " of 6"});
+    cv::Mat grey = cv::imdecode(std::vector<uchar>(png.begin(), png.end()), cv::IMREAD_GRAYSCALE);
+    fx::TiffPageSpec spec;
+    spec.width = static_cast<std::uint32_t>(grey.cols);
+    spec.height = static_cast<std::uint32_t>(grey.rows);
+    spec.x_resolution = 300;
+    spec.y_resolution = 300;
+    spec.samples.assign(grey.data, grey.data + grey.total());
+    specs.push_back(std::move(spec));
+  }
+  Write("2-second.tif", fx::WriteTiff(specs));
+  std::atomic<bool> cancel{false};
+  options_.workers = 1;
+  options_.queue_depth = 1;
+  auto first = Ingest(
+      *store_, {(root_ / "in").string()}, options_,
+      [&](const Progress& p) {
+        if (p.pages_done >= 2) cancel = true;
+      },
+      &cancel);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_LT(first->pages, 7) << "the tiff must be left part-way for this test";
+  auto second = Ingest(*store_, {(root_ / "in").string()}, options_);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  ASSERT_TRUE(second->resumed);
+  std::vector<indexer::DocumentInfo> docs;
+  ASSERT_TRUE(store_
+                  ->ForEachDocument([&](const indexer::DocumentInfo& d) {
+                    docs.push_back(d);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_FALSE(docs.empty());
+  for (const auto& d : docs) {
+    auto page = store_->GetPage(d.page_ids.front());
+    ASSERT_TRUE(page.ok());
+    if (d.boundary == "batch_start") {
+      EXPECT_NE(page->source_path.find("1-first.png"), std::string::npos)
+          << "the batch starts with the first path given, not with " << page->source_path;
+    }
+  }
+}
+
 TEST_F(IngestTest, DeclaredSheetsAreCheckedAgainstThePagesCaptured) {
   Write("a.png", TextPng({"PROGRESS NOTE", "Ambulating"}));
   Write("b.png", BlankPng());  // the blank back of a duplex sheet counts
