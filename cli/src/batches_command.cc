@@ -56,8 +56,14 @@ std::string ResumeCommand(const indexer::BatchInfo& b) {
   switch (b.kind) {
     case indexer::BatchKind::kScan:
       return "chartscan scan --resume " + id;
-    case indexer::BatchKind::kWatch:
-      return "chartscan watch --resume " + id;
+    case indexer::BatchKind::kWatch: {
+      // A watch needs its folder; the batch recorded it.
+      nlohmann::json j = nlohmann::json::parse(b.inputs, nullptr, /*allow_exceptions=*/false);
+      const std::string dir = j.is_object() && j.contains("dir") && j["dir"].is_string()
+                                  ? j["dir"].get<std::string>()
+                                  : "FOLDER";
+      return "chartscan watch --resume " + id + " " + dir;
+    }
     case indexer::BatchKind::kIngest:
       return "chartscan ingest --resume " + id;
   }

@@ -326,4 +326,101 @@ TEST_F(CliTest, ListingsWithoutAStoreExitTwo) {
   EXPECT_FALSE(fs::exists(root_ / "nothing"));
 }
 
+// SANE's virtual devices only (no real scanner is probed): a configuration folder of the test's.
+std::string VirtualScanners(const fs::path& root) {
+  fs::create_directories(root / "sane");
+  std::ofstream(root / "sane" / "dll.conf") << "pnm\ntest\n";
+  return "SANE_CONFIG_DIR=" + (root / "sane").string();
+}
+
+TEST_F(CliTest, ScannersListsDevicesWithSourcesAndModes) {
+  const std::string env = VirtualScanners(root_);
+  Output o = Run("scanners --json", env);
+  ASSERT_EQ(o.rc, 0) << o.err;
+  auto j = nlohmann::json::parse(o.out);
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& d : j["scanners"]) by_name[d["name"].get<std::string>()] = d;
+  ASSERT_TRUE(by_name.count("test:0")) << o.out;
+  EXPECT_NE(by_name["test:0"]["sources"].dump().find("Automatic Document Feeder"),
+            std::string::npos);
+  EXPECT_NE(by_name["test:0"]["modes"].dump().find("Color"), std::string::npos);
+  EXPECT_FALSE(by_name["test:0"]["options"].empty());
+  o = Run("scanners", env);
+  EXPECT_EQ(o.rc, 0);
+  EXPECT_NE(o.out.find("pnm:0"), std::string::npos);
+}
+
+TEST_F(CliTest, ScanStopsAtAJamSaysWhatToDoAndResumeFinishesTheBatch) {
+  const std::string env = VirtualScanners(root_);
+  // The pnm device feeds one page from a file; "status-jammed" makes it report a paper jam.
+  cv::Mat page(1100, 2550, CV_8UC1, cv::Scalar(255));
+  cv::putText(page, "PROGRESS NOTE", {150, 250}, cv::FONT_HERSHEY_SIMPLEX, 2.0, cv::Scalar(20), 4);
+  const std::string pgm = (root_ / "in" / "sheet.pgm").string();
+  cv::imwrite(pgm, page);
+  Output o = Run("scan --store " + Store() +
+                     " --device pnm:0 --dpi 300 --sheets 1 --option filename=" + pgm +
+                     " --option status-jammed=yes",
+                 env);
+  EXPECT_EQ(o.rc, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("jam"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("scan --store " + Store() + " --resume 1"), std::string::npos) << o.out;
+  Output b = Run("batches --store " + Store() + " --json");
+  ASSERT_EQ(b.rc, 0);
+  auto batches = nlohmann::json::parse(b.out)["batches"];
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0]["status"], "stopped (jammed)");
+  EXPECT_EQ(batches[0]["kind"], "scan");
+
+  // The operator clears the jam; the batch goes on with the same device and settings.
+  o = Run("scan --store " + Store() + " --resume 1 --option status-jammed=no --json", env);
+  ASSERT_EQ(o.rc, 0) << o.out << o.err;
+  auto j = nlohmann::json::parse(o.out);
+  EXPECT_EQ(j["batch_id"], 1);
+  EXPECT_EQ(j["sides"], 1);
+  EXPECT_EQ(j["fault"], "feeder_empty");
+  EXPECT_EQ(j["sheet_mismatch"], false);
+  b = Run("batch show --store " + Store() + " --json 1");
+  ASSERT_EQ(b.rc, 0);
+  auto batch = nlohmann::json::parse(b.out);
+  EXPECT_EQ(batch["status"], "done");
+  EXPECT_EQ(batch["done"], 1);
+  ASSERT_EQ(batch["sources"].size(), 1u);
+  EXPECT_NE(batch["sources"][0]["path"].get<std::string>().find("scan:pnm:0/batch-1/side-0001"),
+            std::string::npos);
+  Output s = Run("search --store " + Store() + " --json progress");
+  ASSERT_EQ(s.rc, 0);
+  EXPECT_EQ(nlohmann::json::parse(s.out)["total"], 1);
+}
+
+TEST_F(CliTest, ScanOfAnUnknownDeviceCannotStart) {
+  const std::string env = VirtualScanners(root_);
+  Output o = Run("scan --store " + Store() + " --device nosuch:0", env);
+  EXPECT_EQ(o.rc, 2);
+  EXPECT_NE(o.err.find("nosuch:0"), std::string::npos) << o.err;
+}
+
+TEST_F(CliTest, BatchesShowAndCheckDescribeTheStore) {
+  WritePage("a.png", {"PROGRESS NOTE", "Ambulating"});
+  Write("broken.pdf", "%PDF-1.4 not really");
+  Output o = Run("ingest --quiet --store " + Store() + " --sheets 3 " + (root_ / "in").string());
+  EXPECT_EQ(o.rc, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("MISMATCH"), std::string::npos) << o.out;
+  o = Run("batches --store " + Store());
+  ASSERT_EQ(o.rc, 0);
+  EXPECT_NE(o.out.find("1/3 MISMATCH"), std::string::npos) << o.out;
+  o = Run("batch show --store " + Store() + " 1");
+  ASSERT_EQ(o.rc, 0);
+  EXPECT_NE(o.out.find("Files set aside (1)"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("broken.pdf"), std::string::npos);
+  EXPECT_EQ(o.out.find("Ambulating"), std::string::npos) << "never OCR text";
+  o = Run("batch show --store " + Store() + " 7");
+  EXPECT_EQ(o.rc, 2);
+  o = Run("check --store " + Store() + " --verify-originals --json");
+  ASSERT_EQ(o.rc, 0) << o.out;
+  auto j = nlohmann::json::parse(o.out);
+  EXPECT_EQ(j["ok"], true);
+  EXPECT_EQ(j["pages"], 1);
+  EXPECT_EQ(j["originals_checked"], 1) << "one per source (the unreadable file is no source)";
+}
+
 }  // namespace
