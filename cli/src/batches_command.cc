@@ -103,6 +103,7 @@ nlohmann::json BatchJson(const indexer::BatchInfo& b) {
           {"sources", b.sources},
           {"file_failures", b.file_failures},
           {"documents", b.documents},
+          {"lost_sides", b.lost_sides},
           {"declared_sheets", b.declared_sheets},
           {"duplex", b.duplex},
           {"sheets_captured", b.sheets_captured()},
@@ -174,7 +175,8 @@ int RunBatchShow(const BatchArgs& args) {
   auto sources = store.BatchSources(args.batch_id);
   auto failures = store.Failures(args.batch_id);
   auto journal = store.Journal(args.batch_id);
-  if (!sources.ok() || !failures.ok() || !journal.ok()) {
+  auto captures = store.PendingCaptures(args.batch_id);
+  if (!sources.ok() || !failures.ok() || !journal.ok() || !captures.ok()) {
     std::cerr << "chartscan: cannot read batch " << args.batch_id << "\n";
     return kExitError;
   }
@@ -226,6 +228,11 @@ int RunBatchShow(const BatchArgs& args) {
       fp.push_back({{"source_id", f.source_id}, {"source_page", f.page}, {"error", f.error}});
     }
     j["failed_pages"] = fp;
+    nlohmann::json lost = nlohmann::json::array();
+    for (const auto& c : *captures) {
+      if (c.lost) lost.push_back(c.path);
+    }
+    j["lost_side_paths"] = lost;
     std::cout << j.dump(2) << "\n";
     return kExitOk;
   }
@@ -265,6 +272,12 @@ int RunBatchShow(const BatchArgs& args) {
     for (const auto& f : failed_pages) {
       std::printf("  %s page %d: %s\n", f.path.c_str(), f.page, f.error.c_str());
     }
+  }
+  for (const auto& c : *captures) {
+    std::printf(c.lost ? "LOST: %s was being stored when chartscan stopped; scan that sheet again\n"
+                       : "Pending: %s was being stored when chartscan stopped; resuming the batch "
+                         "recovers it\n",
+                c.path.c_str());
   }
   if (b.state != indexer::BatchState::kDone && !b.live) {
     std::printf("Finish it with: %s\n", ResumeCommand(b).c_str());

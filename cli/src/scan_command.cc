@@ -184,6 +184,8 @@ int RunScan(const ScanArgs& args) {
                         {"advice", faulted ? std::string(capture::ScanFaultAdvice(s.fault)) : ""},
                         {"stopped", !in.stop_reason.empty()},
                         {"resumed", in.resumed},
+                        {"recovered_sides", s.recovered_sides},
+                        {"lost_sides", s.lost_sides},
                         {"seconds", in.seconds}};
     if (batch.ok()) {
       j["batch_pages"] = batch->pages;
@@ -209,6 +211,16 @@ int RunScan(const ScanArgs& args) {
                       ? ": MISMATCH, recount and rescan what is missing"
                       : "");
     }
+    if (s.recovered_sides > 0) {
+      std::printf("  recovered   %d side%s stored just before chartscan stopped last time\n",
+                  s.recovered_sides, s.recovered_sides == 1 ? "" : "s");
+    }
+    for (const std::string& lost : s.lost_sides) {
+      std::printf(
+          "LOST: %s was being stored when chartscan stopped last time; scan that sheet "
+          "again.\n",
+          lost.c_str());
+    }
     if (faulted) {
       std::printf("The scanner stopped: %s (%s).\n%s\n",
                   std::string(capture::ScanFaultName(s.fault)).c_str(), s.fault_message.c_str(),
@@ -222,7 +234,8 @@ int RunScan(const ScanArgs& args) {
     }
   }
   const bool mismatch = batch.ok() && batch->sheet_mismatch() && in.stop_reason.empty();
-  return in.stop_reason.empty() && in.ok() && !mismatch ? kExitOk : kExitSomeFailed;
+  return in.stop_reason.empty() && in.ok() && !mismatch && s.lost_sides.empty() ? kExitOk
+                                                                                : kExitSomeFailed;
 }
 
 }  // namespace chartscan::cli

@@ -191,7 +191,8 @@ Result<std::vector<BatchInfo>> ReadBatches(sqlite3* db, std::optional<std::int64
         "started_micros, finished_micros, updated_micros, "
         "(SELECT count(*) FROM source_paths sp WHERE sp.batch_id = b.id), "
         "(SELECT count(*) FROM failures f WHERE f.batch_id = b.id), "
-        "(SELECT count(*) FROM documents d WHERE d.batch_id = b.id AND d.page_count > 0) "
+        "(SELECT count(*) FROM documents d WHERE d.batch_id = b.id AND d.page_count > 0), "
+        "(SELECT count(*) FROM captures c WHERE c.batch_id = b.id AND c.state = 'lost') "
         "FROM batches b WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
         "list batches"));
     if (batch_id) st.Bind(1, *batch_id);
@@ -213,6 +214,7 @@ Result<std::vector<BatchInfo>> ReadBatches(sqlite3* db, std::optional<std::int64
       b.sources = st.Int(11);
       b.file_failures = st.Int(12);
       b.documents = st.Int(13);
+      b.lost_sides = st.Int(14);
       out.push_back(std::move(b));
     }
   }

@@ -173,8 +173,11 @@ CREATE INDEX charts_by_patient ON charts(patient_id);
 // Version 4: batches that survive anything. A batch records what fed it (kind and inputs, so it
 // can be resumed), its state, and the sheets the operator declared. The journal holds one row per
 // page that arrived in a batch (id = arrival order) with the stage it reached; "indexed" and
-// "failed" are written with the page row itself. Pages stored by earlier versions are journaled
-// as they stand, and batches they finished are done.
+// "failed" are written with the page row itself. captures holds a scanned side between the moment
+// it is about to be written and its registration (the row goes in the same transaction as the
+// registration), so a crash in between is found on resume: the side is registered if its
+// original made it to disk, else it is marked lost for the operator to rescan. Pages stored by
+// earlier versions are journaled as they stand, and batches they finished are done.
 constexpr const char* kSchemaV4 = R"sql(
 ALTER TABLE batches ADD COLUMN kind TEXT NOT NULL DEFAULT 'ingest'
   CHECK (kind IN ('ingest', 'scan', 'watch'));
@@ -198,6 +201,16 @@ CREATE TABLE journal (
   UNIQUE (batch_id, source_id, source_page)
 );
 CREATE INDEX journal_by_source ON journal(source_id, source_page);
+CREATE TABLE captures (
+  batch_id INTEGER NOT NULL REFERENCES batches(id),
+  sha256 TEXT NOT NULL,
+  path TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'lost')),
+  at_micros INTEGER NOT NULL,
+  PRIMARY KEY (batch_id, sha256)
+) WITHOUT ROWID;
 INSERT INTO journal (batch_id, source_id, source_page, stage, updated_micros)
   SELECT batch_id, source_id, source_page, CASE WHEN error <> '' THEN 'failed' ELSE 'indexed' END,
          updated_micros

@@ -361,6 +361,14 @@ class SqliteStore final : public Store {
       seen.Bind(2, found->source_id);
       seen.Bind(3, path);
       CHARTSCAN_RETURN_IF_ERROR(seen.Run());
+      if (journal) {
+        Stmt done;
+        CHARTSCAN_RETURN_IF_ERROR(done.Prepare(
+            db, "DELETE FROM captures WHERE batch_id = ?1 AND sha256 = ?2", "clear capture"));
+        done.Bind(1, batch_id);
+        done.Bind(2, sha256);
+        CHARTSCAN_RETURN_IF_ERROR(done.Run());
+      }
       if (journal && found->state != SourceState::kComplete) {
         std::vector<int> pages;
         for (int i = 1; i <= found->page_count; ++i) pages.push_back(i);
@@ -368,6 +376,58 @@ class SqliteStore final : public Store {
             InsertJournal(db, batch_id, found->source_id, pages, env_->NowMicros()));
       }
       return *found;
+    });
+  }
+
+  Status NoteCapture(std::int64_t batch_id, const std::string& path, const std::string& sha256,
+                     std::string_view kind, std::uint64_t size) override {
+    CHARTSCAN_RETURN_IF_ERROR(CheckSha256(sha256));
+    return Write([&](sqlite3* db) -> Status {
+      Stmt st;
+      CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
+          db,
+          "INSERT OR REPLACE INTO captures (batch_id, sha256, path, kind, size, state, at_micros) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)",
+          "note capture"));
+      st.Bind(1, batch_id);
+      st.Bind(2, sha256);
+      st.Bind(3, path);
+      st.Bind(4, kind);
+      st.Bind(5, static_cast<std::int64_t>(size));
+      st.Bind(6, env_->NowMicros());
+      return st.Run();
+    });
+  }
+
+  Result<std::vector<PendingCapture>> PendingCaptures(std::int64_t batch_id) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(st.Prepare(lease.get(),
+                                         "SELECT path, sha256, kind, size, state, at_micros FROM "
+                                         "captures WHERE batch_id = ?1 ORDER BY at_micros, path",
+                                         "list captures"));
+    st.Bind(1, batch_id);
+    std::vector<PendingCapture> out;
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
+      if (!more) break;
+      out.push_back({batch_id, st.Text(0), st.Text(1), st.Text(2),
+                     static_cast<std::uint64_t>(st.Int64(3)), st.Text(4) == "lost", st.Int64(5)});
+    }
+    return out;
+  }
+
+  Status MarkCaptureLost(std::int64_t batch_id, const std::string& sha256) override {
+    return Write([&](sqlite3* db) -> Status {
+      Stmt st;
+      CHARTSCAN_RETURN_IF_ERROR(
+          st.Prepare(db, "UPDATE captures SET state = 'lost' WHERE batch_id = ?1 AND sha256 = ?2",
+                     "mark capture lost"));
+      st.Bind(1, batch_id);
+      st.Bind(2, sha256);
+      CHARTSCAN_RETURN_IF_ERROR(st.Run());
+      if (sqlite3_changes(db) == 0) return Status::NotFound("no such capture in batch");
+      return Status::Ok();
     });
   }
 

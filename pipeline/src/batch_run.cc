@@ -308,7 +308,13 @@ Status BatchRun::AddFile(const std::string& path, const SourceDone& done) {
 Status BatchRun::AddCaptured(std::string_view original, std::string_view kind,
                              const std::string& path, capture::CapturedPage page,
                              const SourceDone& done) {
-  CHARTSCAN_ASSIGN_OR_RETURN(std::string sha, store_.PutOriginal(original));
+  // Noted before the file is written, so a crash at any point either finds the side stored or
+  // knows it was lost (Scan's resume settles pending captures).
+  const std::string sha = indexer::Store::Sha256Hex(original);
+  CHARTSCAN_RETURN_IF_ERROR(
+      store_.NoteCapture(summary_.batch_id, path, sha, kind, original.size()));
+  CHARTSCAN_ASSIGN_OR_RETURN(std::string stored_sha, store_.PutOriginal(original));
+  if (stored_sha != sha) return Status::Internal("the store digests differently");
   CHARTSCAN_ASSIGN_OR_RETURN(
       indexer::SourceInfo info,
       store_.RegisterArrivedSource(summary_.batch_id, path, sha, kind, original.size(), 1));

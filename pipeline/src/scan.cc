@@ -120,12 +120,32 @@ Result<ScanSummary> Scan(indexer::Store& store, capture::Scanner& scanner,
   }
   BatchRun run(store, options.ingest, progress, cancel, env);
   CHARTSCAN_RETURN_IF_ERROR(run.Start(start, options.resume_batch));
+  ScanSummary summary;
+  if (run.resumed()) {
+    // Sides caught by a crash between being noted and being registered: registered now when
+    // their original reached the disk, else marked lost for the operator to rescan.
+    CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::PendingCapture> captures,
+                               store.PendingCaptures(run.batch_id()));
+    for (const indexer::PendingCapture& c : captures) {
+      if (c.lost) continue;
+      if (store.ReadOriginal(c.sha256).ok()) {
+        CHARTSCAN_RETURN_IF_ERROR(
+            store.RegisterArrivedSource(run.batch_id(), c.path, c.sha256, c.kind, c.size, 1)
+                .status());
+        ++summary.recovered_sides;
+      } else {
+        CHARTSCAN_RETURN_IF_ERROR(store.MarkCaptureLost(run.batch_id(), c.sha256));
+        summary.lost_sides.push_back(c.path);
+      }
+    }
+    CHARTSCAN_RETURN_IF_ERROR(run.QueuePending());
+  }
   CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::SourceInfo> earlier,
                              store.BatchSources(run.batch_id()));
-  int side = static_cast<int>(earlier.size());  // sides already in the batch
-  if (run.resumed()) CHARTSCAN_RETURN_IF_ERROR(run.QueuePending());
+  CHARTSCAN_ASSIGN_OR_RETURN(indexer::BatchInfo batch, store.GetBatch(run.batch_id()));
+  // Sides already in the batch, lost ones included: a lost side keeps its number.
+  int side = static_cast<int>(earlier.size()) + batch.lost_sides;
 
-  ScanSummary summary;
   std::string stop_reason;
   {
     CancelRelay relay(scanner, cancel);

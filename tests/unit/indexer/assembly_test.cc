@@ -226,7 +226,7 @@ TEST(Assembly, PagesOfSourcesComeInTheGivenSourceOrder) {
 
 // What schema version 4 (batches and their journal) added, dropped to make an older store.
 constexpr const char* kDropVersion4 =
-    "DROP TABLE journal; ALTER TABLE batches DROP COLUMN kind; "
+    "DROP TABLE journal; DROP TABLE captures; ALTER TABLE batches DROP COLUMN kind; "
     "ALTER TABLE batches DROP COLUMN state; ALTER TABLE batches DROP COLUMN inputs; "
     "ALTER TABLE batches DROP COLUMN declared_sheets; ALTER TABLE batches DROP COLUMN duplex; "
     "ALTER TABLE batches DROP COLUMN stop_reason; "

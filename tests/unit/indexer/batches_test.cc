@@ -175,6 +175,29 @@ TEST(Batches, ARegisteredCaptureIsJournaledInTheSameTransaction) {
   EXPECT_EQ(store->BatchSources(batch)->size(), 1u);
 }
 
+TEST(Batches, CapturesArePendingUntilRegisteredAndMayBeMarkedLost) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  auto claim = store->CreateBatch(Start("scan"));
+  const std::int64_t batch = (*claim)->batch_id();
+  const std::string kept = Store::Sha256Hex("side one"), gone = Store::Sha256Hex("side two");
+  ASSERT_TRUE(store->NoteCapture(batch, "scan:x/side-0001", kept, "tiff", 8).ok());
+  ASSERT_TRUE(store->NoteCapture(batch, "scan:x/side-0002", gone, "tiff", 8).ok());
+  EXPECT_EQ(store->NoteCapture(batch, "p", "not a digest", "tiff", 1).code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(store->PutOriginal("side one").ok());
+  ASSERT_TRUE(store->RegisterArrivedSource(batch, "scan:x/side-0001", kept, "tiff", 8, 1).ok());
+  auto pending = store->PendingCaptures(batch);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 1u) << "registration clears its capture in the same transaction";
+  EXPECT_EQ((*pending)[0].path, "scan:x/side-0002");
+  EXPECT_FALSE((*pending)[0].lost);
+  ASSERT_TRUE(store->MarkCaptureLost(batch, gone).ok());
+  EXPECT_TRUE((*store->PendingCaptures(batch))[0].lost);
+  EXPECT_EQ(store->GetBatch(batch)->lost_sides, 1);
+  EXPECT_EQ(store->MarkCaptureLost(batch, kept).code(), StatusCode::kNotFound);
+}
+
 TEST(Batches, SourcesInTheOrderTheirPagesArrived) {
   TempDir dir;
   auto store = OpenStore(dir.path());
@@ -305,7 +328,7 @@ TEST(Batches, VersionThreeStoreMigratesWithPagesJournaledAndBatchesDone) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(dir.Sub("chartscan.db").c_str(), &db), SQLITE_OK);
   const char* downgrade =
-      "DROP TABLE journal; ALTER TABLE batches DROP COLUMN kind; "
+      "DROP TABLE journal; DROP TABLE captures; ALTER TABLE batches DROP COLUMN kind; "
       "ALTER TABLE batches DROP COLUMN state; ALTER TABLE batches DROP COLUMN inputs; "
       "ALTER TABLE batches DROP COLUMN declared_sheets; ALTER TABLE batches DROP COLUMN duplex; "
       "ALTER TABLE batches DROP COLUMN stop_reason; "

@@ -11,6 +11,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <chartscan/capture/page_writer.h>
 #include <chartscan/capture/source.h>
 #include <chartscan/pipeline/scan.h>
 
@@ -218,6 +219,46 @@ TEST_F(ScanTest, ScanningIsNotHeldUpByRecognition) {
     EXPECT_NE(pages[i].text.text.find("DAY " + std::to_string(i + 1)), std::string::npos)
         << pages[i].text.text;
   }
+}
+
+TEST_F(ScanTest, ResumeRecoversASideStoredJustBeforeACrashAndReportsOneThatWasNot) {
+  // What a crash leaves in the milliseconds around storing two sides: side 1 was noted and its
+  // original written, side 2 only noted; neither registered.
+  indexer::BatchStart start;
+  start.kind = indexer::BatchKind::kScan;
+  start.name = "scan";
+  options_.settings = sf::PnmSettings("");
+  start.inputs = ScanInputs(sf::kPnmDevice, options_.settings);
+  auto claim = store_->CreateBatch(start);
+  ASSERT_TRUE(claim.ok());
+  const std::int64_t id = (*claim)->batch_id();
+  capture::CapturedPage side;
+  side.image = TextPage({"DISCHARGE SUMMARY", "Stable for discharge"});
+  side.resolution = {300, 300};
+  const std::string tiff = *capture::EncodeTiff(side, "side 1");
+  const std::string sha = indexer::Store::Sha256Hex(tiff);
+  ASSERT_TRUE(
+      store_->NoteCapture(id, "scan:pnm:0/batch-1/side-0001", sha, "tiff", tiff.size()).ok());
+  ASSERT_TRUE(store_->PutOriginal(tiff).ok());
+  const std::string never = indexer::Store::Sha256Hex("never written");
+  ASSERT_TRUE(store_->NoteCapture(id, "scan:pnm:0/batch-1/side-0002", never, "tiff", 13).ok());
+  claim->reset();  // the process died
+
+  auto feeder = Feeder(Sheets({{"PROGRESS NOTE", "Next morning"}}), "nodocs");
+  options_.resume_batch = id;
+  auto result = Scan(*store_, *feeder, options_);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->recovered_sides, 1);
+  ASSERT_EQ(result->lost_sides.size(), 1u);
+  EXPECT_EQ(result->lost_sides[0], "scan:pnm:0/batch-1/side-0002");
+  auto pages = Pages();
+  ASSERT_EQ(pages.size(), 2u);
+  EXPECT_NE(pages[0].text.text.find("DISCHARGE"), std::string::npos);
+  EXPECT_NE(pages[1].source_path.find("side-0003"), std::string::npos)
+      << "a lost side keeps its number: " << pages[1].source_path;
+  auto batch = store_->GetBatch(id);
+  EXPECT_EQ(batch->lost_sides, 1);
+  EXPECT_EQ(batch->state, indexer::BatchState::kDone);
 }
 
 TEST_F(ScanTest, CoverOpenAndIoErrorStopTheFeedWithAdvice) {

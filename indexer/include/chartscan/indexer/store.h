@@ -109,6 +109,7 @@ struct BatchInfo {
   int sources = 0;
   int file_failures = 0;  // files that could not be read at all
   int documents = 0;
+  int lost_sides = 0;  // scanned sides lost in a crash before they were stored (rescan them)
 
   int done_pages() const { return stages[static_cast<int>(PageStage::kIndexed)]; }
   int failed_pages() const { return stages[static_cast<int>(PageStage::kFailed)]; }
@@ -118,6 +119,17 @@ struct BatchInfo {
   bool sheet_mismatch() const {
     return declared_sheets > 0 && pages != declared_sheets * (duplex ? 2 : 1);
   }
+};
+
+// A scanned side between NoteCapture and its registration (see Store::NoteCapture).
+struct PendingCapture {
+  std::int64_t batch_id = 0;
+  std::string path;
+  std::string sha256;
+  std::string kind;
+  std::uint64_t size = 0;
+  bool lost = false;  // its original never reached the disk: the sheet must be scanned again
+  std::int64_t at_micros = 0;
 };
 
 // A page of a batch's journal.
@@ -399,6 +411,17 @@ class Store {
   virtual Result<SourceInfo> RegisterArrivedSource(std::int64_t batch_id, const std::string& path,
                                                    const std::string& sha256, std::string_view kind,
                                                    std::uint64_t size, int page_count) = 0;
+  // Records durably that a captured page (a scanned side, which exists nowhere else) is about to
+  // be written as original `sha256` and registered as `path` in the batch. RegisterArrivedSource
+  // of that digest in that batch clears the record in its own transaction; a crash in between
+  // leaves it for PendingCaptures. kInvalidArgument for a malformed digest.
+  virtual Status NoteCapture(std::int64_t batch_id, const std::string& path,
+                             const std::string& sha256, std::string_view kind,
+                             std::uint64_t size) = 0;
+  // The captures of a batch still recorded (pending, and those marked lost), oldest first.
+  virtual Result<std::vector<PendingCapture>> PendingCaptures(std::int64_t batch_id) const = 0;
+  // Marks a pending capture lost (its original is not in the store).
+  virtual Status MarkCaptureLost(std::int64_t batch_id, const std::string& sha256) = 0;
   // 1-based page numbers already stored for a source (to resume an interrupted source).
   virtual Result<std::set<int>> StoredPages(std::int64_t source_id) const = 0;
   virtual Status CompleteSource(std::int64_t source_id) = 0;

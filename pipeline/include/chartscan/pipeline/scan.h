@@ -6,6 +6,11 @@
 // clean, recognize, extract and store it meanwhile. So the feeder runs at the scanner's pace, not
 // OCR's, and a side the scanner delivered is never lost whatever happens next.
 //
+// A side is noted in the store (Store::NoteCapture) before its original is written, so even a
+// crash in the milliseconds between the write and the registration is found when the batch is
+// resumed: the side is registered if its original reached the disk, and otherwise reported lost,
+// by side number, for the operator to scan that sheet again (the sheet count flags it as well).
+//
 // Faults: when the scanner reports one (paper jam, cover open, I/O error, device busy or gone...)
 // the feed stops, every side scanned so far is finished and stored, and the batch is marked
 // stopped with the fault's name. Resuming the batch (resume_batch) once the operator cleared the
@@ -21,6 +26,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <chartscan/capture/scanner.h>
 #include <chartscan/pipeline/ingest.h>
@@ -43,6 +49,10 @@ struct ScanSummary {
   capture::ScanFault fault = capture::ScanFault::kNone;  // what stopped the feed (kFeederEmpty:
                                                          // the normal end)
   std::string fault_message;                             // the scanner's words, for the operator
+  // On resume: sides a crash caught after they were noted. Recovered ones had reached the disk
+  // and are digitized now; lost ones (paths) did not, and their sheets must be scanned again.
+  int recovered_sides = 0;
+  std::vector<std::string> lost_sides;
 };
 
 // What a scan batch records, and back (device and settings).
