@@ -471,8 +471,10 @@ TEST(CrashGate, ScanKilledAtRandomMomentsKeepsEverySideOnce) {
             0);
   std::set<std::string> numbered;  // "side-0001", ...
   auto side_of = [](const std::string& path) { return path.substr(path.rfind("/side-") + 1, 9); };
-  for (const auto& lost : nlohmann::json::parse(ReadAll(show))["lost_side_paths"]) {
-    numbered.insert(side_of(lost.get<std::string>()));
+  // (Parsed into a variable first: a range-for over a member of a temporary would dangle.)
+  const nlohmann::json shown = nlohmann::json::parse(ReadAll(show));
+  for (const auto& path : shown["lost_side_paths"]) {
+    numbered.insert(side_of(path.get<std::string>()));
   }
   const int lost = static_cast<int>(numbered.size());
   std::printf("scan crash gate: %d sides stored, %d lost to a kill before reaching the disk\n",
