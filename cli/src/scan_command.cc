@@ -170,23 +170,26 @@ int RunScan(const ScanArgs& args) {
       s.fault != capture::ScanFault::kNone && s.fault != capture::ScanFault::kFeederEmpty;
   auto batch = (*store)->GetBatch(in.batch_id);
   if (args.json) {
-    nlohmann::json j = {{"batch_id", in.batch_id},
-                        {"store", dir},
-                        {"device", (*scanner)->device_name()},
-                        {"sides", s.sides},
-                        {"pages", in.pages},
-                        {"blank_pages", in.blank_pages},
-                        {"failed_pages", in.failed_pages},
-                        {"documents", in.documents},
-                        {"charts", in.charts},
-                        {"fault", std::string(capture::ScanFaultName(s.fault))},
-                        {"fault_message", s.fault_message},
-                        {"advice", faulted ? std::string(capture::ScanFaultAdvice(s.fault)) : ""},
-                        {"stopped", !in.stop_reason.empty()},
-                        {"resumed", in.resumed},
-                        {"recovered_sides", s.recovered_sides},
-                        {"lost_sides", s.lost_sides},
-                        {"seconds", in.seconds}};
+    nlohmann::json j = {
+        {"batch_id", in.batch_id},
+        {"store", dir},
+        {"device", (*scanner)->device_name()},
+        {"sides", s.sides},
+        {"pages", in.pages},
+        {"blank_pages", in.blank_pages},
+        {"failed_pages", in.failed_pages},
+        {"documents", in.documents},
+        {"charts", in.charts},
+        {"fault", std::string(capture::ScanFaultName(s.fault))},
+        {"fault_message", s.fault_message},
+        {"advice", faulted ? std::string(capture::ScanFaultAdvice(s.fault)) : ""},
+        {"stopped", !in.stop_reason.empty()},
+        {"resumed", in.resumed},
+        {"recovered_sides", s.recovered_sides},
+        {"lost_sides", s.lost_sides},
+        {"seconds", in.seconds},
+        {"feed_seconds", s.feed_seconds},
+        {"sides_per_minute", s.feed_seconds > 0 ? s.sides * 60 / s.feed_seconds : 0.0}};
     if (batch.ok()) {
       j["batch_pages"] = batch->pages;
       j["declared_sheets"] = batch->declared_sheets;

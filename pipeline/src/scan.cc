@@ -147,6 +147,7 @@ Result<ScanSummary> Scan(indexer::Store& store, capture::Scanner& scanner,
   int side = static_cast<int>(earlier.size()) + batch.lost_sides;
 
   std::string stop_reason;
+  const auto feed_start = std::chrono::steady_clock::now();
   {
     CancelRelay relay(scanner, cancel);
     while (!run.Cancelled()) {
@@ -183,6 +184,8 @@ Result<ScanSummary> Scan(indexer::Store& store, capture::Scanner& scanner,
       ++summary.sides;
     }
   }
+  summary.feed_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - feed_start).count();
   CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::SourceInfo> sources,
                              store.BatchSources(run.batch_id()));
   std::vector<std::int64_t> order;

@@ -46,6 +46,9 @@ struct ScanOptions {
 struct ScanSummary {
   IngestSummary ingest;  // pages processed in this run, documents, problems...
   int sides = 0;         // sides scanned in this run
+  // From the first side asked for to the feed's end: the pace the operator sees at the scanner
+  // (every side stored durably), independent of how long recognition takes afterwards.
+  double feed_seconds = 0;
   capture::ScanFault fault = capture::ScanFault::kNone;  // what stopped the feed (kFeederEmpty:
                                                          // the normal end)
   std::string fault_message;                             // the scanner's words, for the operator
