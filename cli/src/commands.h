@@ -29,6 +29,17 @@ inline constexpr std::string_view kCodesFile = "codes.csv";
 // The store's imported code list, or nullopt when none was imported; an error names the file.
 Result<std::optional<extract::CodeSet>> LoadStoreCodes(const std::string& dir);
 
+// What the digitizing commands (ingest, scan, watch) need from their store: the store opened for
+// writing, and the code list pages are validated against when the store has an imported one
+// (the built-in list merged with it; null otherwise: extraction then uses the built-in list).
+// Prints why and returns nullopt when the store cannot be opened or its code list is unreadable.
+struct WorkStore {
+  std::string dir;
+  std::unique_ptr<indexer::Store> store;
+  std::unique_ptr<extract::CodeSet> codes;
+};
+std::optional<WorkStore> OpenWorkStore(const std::string& flag);
+
 struct IngestArgs {
   std::string program;  // how the user invoked chartscan, for the commands suggested at the end
   std::string store;

@@ -27,30 +27,14 @@ std::string Describe(const pipeline::FileProblem& p) {
 }  // namespace
 
 int RunIngest(const IngestArgs& args) {
-  const std::string dir = ResolveStoreDir(args.store);
-  indexer::StoreOptions store_options;
-  store_options.dir = dir;
-  auto store = indexer::Store::Open(store_options);
-  if (!store.ok()) {
-    std::cerr << "chartscan: cannot open the store: " << store.status().ToString() << "\n";
-    return kExitError;
-  }
+  std::optional<WorkStore> work = OpenWorkStore(args.store);
+  if (!work) return kExitError;
+  const std::string& dir = work->dir;
+  auto& store = work->store;
 
   pipeline::IngestOptions options;
   options.workers = args.workers;
-  // An imported code list adds to the built-in one (and may make a system complete).
-  auto imported = LoadStoreCodes(dir);
-  if (!imported.ok()) {
-    std::cerr << "chartscan: the store's code list is unreadable: " << imported.status().ToString()
-              << "\n";
-    return kExitError;
-  }
-  extract::CodeSet codes;
-  if (imported->has_value()) {
-    codes.Merge(extract::CodeSet::BuiltIn());
-    codes.Merge(**imported);
-    options.extract.codes = &codes;
-  }
+  options.extract.codes = work->codes.get();
   options.batch_name = args.batch;
   options.resume_batch = args.resume;
   options.declared_sheets = args.sheets;
@@ -67,7 +51,7 @@ int RunIngest(const IngestArgs& args) {
                  options.EffectiveWorkers());
   }
   auto result = pipeline::Ingest(
-      **store, args.paths, options, [&](const pipeline::Progress& p) { printer(p); },
+      *store, args.paths, options, [&](const pipeline::Progress& p) { printer(p); },
       &InterruptFlag());
   printer.Finish();
   RestoreInterruptHandler();
@@ -76,7 +60,7 @@ int RunIngest(const IngestArgs& args) {
     return kExitError;
   }
   const pipeline::IngestSummary& s = *result;
-  auto batch = (*store)->GetBatch(s.batch_id);
+  auto batch = store->GetBatch(s.batch_id);
 
   if (args.json) {
     nlohmann::json j = {{"batch_id", s.batch_id},

@@ -95,23 +95,21 @@ int RunScanners(const ScannersArgs& args) {
 }
 
 int RunScan(const ScanArgs& args) {
-  const std::string dir = ResolveStoreDir(args.store);
-  indexer::StoreOptions store_options;
-  store_options.dir = dir;
-  auto store = indexer::Store::Open(store_options);
-  if (!store.ok()) {
-    std::cerr << "chartscan: cannot open the store: " << store.status().ToString() << "\n";
-    return kExitError;
-  }
+  std::optional<WorkStore> work = OpenWorkStore(args.store);
+  if (!work) return kExitError;
+  const std::string& dir = work->dir;
+  auto& store = work->store;
   pipeline::ScanOptions options;
   options.ingest.workers = args.workers;
+  // Scanned pages are validated against the store's imported code list, as ingested files are.
+  options.ingest.extract.codes = work->codes.get();
   options.ingest.batch_name = args.batch;
   options.ingest.declared_sheets = args.sheets;
   options.resume_batch = args.resume;
   options.device = args.device;
   if (args.resume != 0) {
     // The batch's own device and settings, unless given again on the command line.
-    auto batch = (*store)->GetBatch(args.resume);
+    auto batch = store->GetBatch(args.resume);
     if (!batch.ok()) {
       std::cerr << "chartscan: " << batch.status().ToString() << "\n";
       return kExitError;
@@ -156,7 +154,7 @@ int RunScan(const ScanArgs& args) {
         std::string(capture::ScanColorName(options.settings.color)).c_str(), dir.c_str());
   }
   auto result = pipeline::Scan(
-      **store, **scanner, options, [&](const pipeline::Progress& p) { printer(p); },
+      *store, **scanner, options, [&](const pipeline::Progress& p) { printer(p); },
       &InterruptFlag());
   printer.Finish();
   RestoreInterruptHandler();
@@ -168,7 +166,7 @@ int RunScan(const ScanArgs& args) {
   const pipeline::IngestSummary& in = s.ingest;
   const bool faulted =
       s.fault != capture::ScanFault::kNone && s.fault != capture::ScanFault::kFeederEmpty;
-  auto batch = (*store)->GetBatch(in.batch_id);
+  auto batch = store->GetBatch(in.batch_id);
   if (args.json) {
     nlohmann::json j = {
         {"batch_id", in.batch_id},

@@ -12,14 +12,10 @@
 namespace chartscan::cli {
 
 int RunWatch(const WatchArgs& args) {
-  const std::string dir = ResolveStoreDir(args.store);
-  indexer::StoreOptions store_options;
-  store_options.dir = dir;
-  auto store = indexer::Store::Open(store_options);
-  if (!store.ok()) {
-    std::cerr << "chartscan: cannot open the store: " << store.status().ToString() << "\n";
-    return kExitError;
-  }
+  std::optional<WorkStore> work = OpenWorkStore(args.store);
+  if (!work) return kExitError;
+  const std::string& dir = work->dir;
+  auto& store = work->store;
   pipeline::WatchOptions options;
   options.folder.dir = args.folder;
   options.folder.settle_ms = args.settle_ms;
@@ -27,18 +23,7 @@ int RunWatch(const WatchArgs& args) {
   options.ingest.workers = args.workers;
   options.ingest.batch_name = args.batch;
   options.resume_batch = args.resume;
-  auto imported = LoadStoreCodes(dir);
-  if (!imported.ok()) {
-    std::cerr << "chartscan: the store's code list is unreadable: " << imported.status().ToString()
-              << "\n";
-    return kExitError;
-  }
-  extract::CodeSet codes;
-  if (imported->has_value()) {
-    codes.Merge(extract::CodeSet::BuiltIn());
-    codes.Merge(**imported);
-    options.ingest.extract.codes = &codes;
-  }
+  options.ingest.extract.codes = work->codes.get();
   if (Status s = options.Validate(); !s.ok()) {
     std::cerr << "chartscan: " << s.ToString() << "\n";
     return kExitError;
@@ -50,7 +35,7 @@ int RunWatch(const WatchArgs& args) {
                dir.c_str(), options.ingest.EffectiveWorkers());
   int failed_files = 0;
   auto result = pipeline::Watch(
-      **store, options, [&](const pipeline::Progress& p) { printer(p); },
+      *store, options, [&](const pipeline::Progress& p) { printer(p); },
       [&](const pipeline::WatchEvent& e) {
         printer.Clear();
         if (e.failed) ++failed_files;
