@@ -63,11 +63,43 @@ int RunCli(const std::vector<std::string>& args, const std::string& log) {
   return Wait(Spawn(args, log));
 }
 
+// Kills the child with SIGKILL `seconds` after now, unless it exits first. Returns -SIGKILL when
+// it was killed, else its exit status (polled, so a run that finishes in time is not "killed").
+int KillAt(pid_t pid, double seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ::kill(pid, SIGKILL);
+  return Wait(pid);
+}
+
+// A random generator for kill moments; the seed is printed, and CHARTSCAN_CRASH_SEED replays it.
+std::mt19937 SeededRng(const char* gate) {
+  unsigned seed = static_cast<unsigned>(std::random_device{}());
+  if (const char* s = std::getenv("CHARTSCAN_CRASH_SEED")) {
+    seed = static_cast<unsigned>(std::atoll(s));
+  }
+  std::printf("%s: seed %u (replay with CHARTSCAN_CRASH_SEED=%u)\n", gate, seed, seed);
+  return std::mt19937(seed);
+}
+
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// Whatever the moment of a kill, what is stored must be whole. (Before the first store exists
+// there is nothing to check.)
+void ExpectStoreWhole(const std::string& store, const std::string& log) {
+  if (::access((store + "/chartscan.db").c_str(), F_OK) != 0) return;
+  EXPECT_EQ(RunCli({"check", "--store", store, "--verify-originals"}, log), 0) << ReadAll(log);
 }
 
 struct Exported {
@@ -123,11 +155,7 @@ TEST(CrashGate, KilledAtRandomMomentsTheBatchFinishesWithEveryPageOnce) {
   const double full_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  unsigned seed = static_cast<unsigned>(std::random_device{}());
-  if (const char* s = std::getenv("CHARTSCAN_CRASH_SEED"))
-    seed = static_cast<unsigned>(std::atoll(s));
-  std::printf("crash gate: seed %u (replay with CHARTSCAN_CRASH_SEED=%u)\n", seed, seed);
-  std::mt19937 rng(seed);
+  std::mt19937 rng = SeededRng("crash gate");
   // Each run is killed within the first half of what a whole run takes, so most runs die with
   // work left and the batch is resumed many times; a few die very early (opening the store,
   // creating or claiming the batch), late ones in assembly once little work is left.
@@ -142,34 +170,16 @@ TEST(CrashGate, KilledAtRandomMomentsTheBatchFinishesWithEveryPageOnce) {
     const std::string log = kWork + "/round-" + std::to_string(round) + ".log";
     const pid_t pid = Spawn(args, log);
     const double at = moment(rng);
-    // Poll so a run that finishes before its kill moment is seen as finished, not killed.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(at);
-    int status = 0;
-    bool exited = false;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (::waitpid(pid, &status, WNOHANG) == pid) {
-        exited = true;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    const int rc = KillAt(pid, at);
+    const bool exited = rc != -SIGKILL;
     if (!exited) {
-      ::kill(pid, SIGKILL);
-      ASSERT_EQ(Wait(pid), -SIGKILL);
       ++kills;
     } else {
-      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadAll(log);
+      ASSERT_EQ(rc, 0) << ReadAll(log);
       ++finished_early;
     }
     std::printf("  round %d: %s at %.2fs\n", round, exited ? "finished" : "killed", at);
-    // Whatever the moment, what is stored is whole. (Before the first store exists there is
-    // nothing to check.)
-    if (::access((store + "/chartscan.db").c_str(), F_OK) == 0) {
-      const std::string check_log = kWork + "/check-" + std::to_string(round) + ".log";
-      EXPECT_EQ(RunCli({"check", "--store", store, "--verify-originals"}, check_log), 0)
-          << "after round " << round << ":\n"
-          << ReadAll(check_log);
-    }
+    ExpectStoreWhole(store, kWork + "/check-" + std::to_string(round) + ".log");
     if (exited) break;
   }
   std::printf("crash gate: %d kills, %d runs finished before their kill moment\n", kills,
@@ -240,26 +250,16 @@ TEST(CrashGate, WatchKilledAtRandomMomentsLosesAndDoublesNoFile) {
   const std::vector<std::string> args = {"watch",     "--store", store,     "--settle-ms", "200",
                                          "--workers", "2",       "--quiet", folder};
 
-  unsigned seed = static_cast<unsigned>(std::random_device{}());
-  if (const char* s = std::getenv("CHARTSCAN_CRASH_SEED"))
-    seed = static_cast<unsigned>(std::atoll(s));
-  std::printf("watch crash gate: seed %u\n", seed);
-  std::mt19937 rng(seed);
+  std::mt19937 rng = SeededRng("watch crash gate");
   std::uniform_real_distribution<double> moment(0.2, 3.0);
   constexpr int kKills = 8;
   for (int round = 0; round < kKills; ++round) {
     const std::string log = work + "/round-" + std::to_string(round) + ".log";
     const pid_t pid = Spawn(args, log);
     const double at = moment(rng);
-    std::this_thread::sleep_for(std::chrono::duration<double>(at));
-    ::kill(pid, SIGKILL);
-    ASSERT_EQ(Wait(pid), -SIGKILL) << ReadAll(log);
+    ASSERT_EQ(KillAt(pid, at), -SIGKILL) << "a watch runs until stopped\n" << ReadAll(log);
     std::printf("  round %d: killed at %.2fs, %zu files left\n", round, at, FilesIn(folder).size());
-    if (::access((store + "/chartscan.db").c_str(), F_OK) == 0) {
-      const std::string check_log = work + "/check-" + std::to_string(round) + ".log";
-      EXPECT_EQ(RunCli({"check", "--store", store, "--verify-originals"}, check_log), 0)
-          << ReadAll(check_log);
-    }
+    ExpectStoreWhole(store, work + "/check-" + std::to_string(round) + ".log");
   }
   // Left alone, the watch empties the folder; then Ctrl-C ends the session.
   const std::string log = work + "/final.log";
@@ -385,11 +385,7 @@ TEST(CrashGate, ScanKilledAtRandomMomentsKeepsEverySideOnce) {
                                          "2",
                                          "--quiet"};
 
-  unsigned seed = static_cast<unsigned>(std::random_device{}());
-  if (const char* s = std::getenv("CHARTSCAN_CRASH_SEED"))
-    seed = static_cast<unsigned>(std::atoll(s));
-  std::printf("scan crash gate: seed %u\n", seed);
-  std::mt19937 rng(seed);
+  std::mt19937 rng = SeededRng("scan crash gate");
   std::uniform_real_distribution<double> moment(0.1, 2.5);
 
   // The batch to resume: the open one (there is only ever one scan batch here).
@@ -412,30 +408,15 @@ TEST(CrashGate, ScanKilledAtRandomMomentsKeepsEverySideOnce) {
     const std::string log = work + "/round-" + std::to_string(round) + ".log";
     const pid_t pid = Spawn(args, log);
     const double at = moment(rng);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(at);
-    int status = 0;
-    bool exited = false;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (::waitpid(pid, &status, WNOHANG) == pid) {
-        exited = true;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    if (exited) {
-      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadAll(log);
+    const int rc = KillAt(pid, at);
+    if (rc != -SIGKILL) {
+      ASSERT_EQ(rc, 0) << ReadAll(log);
       finished = true;
       break;
     }
-    ::kill(pid, SIGKILL);
-    ASSERT_EQ(Wait(pid), -SIGKILL);
     ++kills;
     std::printf("  round %d: killed at %.2fs\n", round, at);
-    if (::access((store + "/chartscan.db").c_str(), F_OK) == 0) {
-      const std::string check_log = work + "/check-" + std::to_string(round) + ".log";
-      EXPECT_EQ(RunCli({"check", "--store", store, "--verify-originals"}, check_log), 0)
-          << ReadAll(check_log);
-    }
+    ExpectStoreWhole(store, work + "/check-" + std::to_string(round) + ".log");
   }
   EXPECT_GE(kills, 1);
   // Left alone, the resumed batch runs the feeder empty and finishes.
