@@ -196,24 +196,20 @@ void BatchRun::Journal(const SourceWork& source, int page, indexer::PageStage st
   (void)store_.JournalStage(summary_.batch_id, source.source_id, page, stage);
 }
 
+Result<std::unique_ptr<capture::SourceReader>> BatchRun::OpenStored(const std::string& sha256,
+                                                                    const std::string& path) {
+  CHARTSCAN_ASSIGN_OR_RETURN(std::string bytes, store_.ReadOriginal(sha256));
+  return capture::SourceReader::Open(std::move(bytes), path, options_.capture);
+}
+
 Status BatchRun::QueuePending(const SourceDone& done) {
   CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::SourceInfo> sources,
                              store_.BatchSources(summary_.batch_id));
   for (const indexer::SourceInfo& info : sources) {
     if (Cancelled()) break;
     if (info.state != indexer::SourceState::kPending) continue;
-    Result<std::string> bytes = store_.ReadOriginal(info.sha256);
-    Status problem = bytes.status();
-    std::unique_ptr<capture::SourceReader> reader;
-    if (problem.ok()) {
-      auto opened =
-          capture::SourceReader::Open(std::move(bytes).value(), info.path, options_.capture);
-      if (opened.ok()) {
-        reader = std::move(opened).value();
-      } else {
-        problem = opened.status();
-      }
-    }
+    Result<std::unique_ptr<capture::SourceReader>> reader = OpenStored(info.sha256, info.path);
+    const Status problem = reader.status();
     if (!problem.ok()) {
       // The original was readable when the source was registered; if it is not any more the
       // store is damaged: say so and leave the source pending for `chartscan check`.
@@ -226,7 +222,7 @@ Status BatchRun::QueuePending(const SourceDone& done) {
       std::lock_guard lock(mu_);
       resumed_sources_.push_back(info.source_id);
     }
-    CHARTSCAN_RETURN_IF_ERROR(QueueSource(*reader, info, info.path, done));
+    CHARTSCAN_RETURN_IF_ERROR(QueueSource(**reader, info, info.path, done));
   }
   return Fatal();
 }
@@ -446,11 +442,8 @@ void BatchRun::ProcessPage(ocr::Engine& engine, PageJob& job) {
   write.source_page = job.index + 1;
 
   if (!job.original_sha256.empty()) {
-    Result<std::string> bytes = store_.ReadOriginal(job.original_sha256);
     Result<std::unique_ptr<capture::SourceReader>> reader =
-        bytes.ok()
-            ? capture::SourceReader::Open(std::move(bytes).value(), source.path, options_.capture)
-            : Result<std::unique_ptr<capture::SourceReader>>(bytes.status());
+        OpenStored(job.original_sha256, source.path);
     Result<capture::CapturedPage> page = reader.ok()
                                              ? (*reader)->ReadPage(job.index)
                                              : Result<capture::CapturedPage>(reader.status());

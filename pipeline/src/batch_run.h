@@ -99,6 +99,9 @@ class BatchRun {
   struct PageJob;
   Status QueueSource(capture::SourceReader& reader, const indexer::SourceInfo& info,
                      const std::string& path, const SourceDone& done);
+  // A source read back from its stored original (named by `path` in errors).
+  Result<std::unique_ptr<capture::SourceReader>> OpenStored(const std::string& sha256,
+                                                            const std::string& path);
   void Work(ocr::Engine& engine);
   void ProcessPage(ocr::Engine& engine, PageJob& job);
   void FinishPage(SourceWork& source, bool failed);
