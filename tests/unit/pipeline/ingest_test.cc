@@ -81,6 +81,20 @@ class IngestTest : public testing::Test {
                             "Page 1 of 1"}));
   }
 
+  // Ingests `paths` one page at a time (one worker, room for one decoded page) and presses
+  // Ctrl-C once `pages` pages are stored: the batch stops with the rest left for a resume.
+  Result<IngestSummary> IngestCancelledAfter(const std::vector<std::string>& paths, int pages) {
+    std::atomic<bool> cancel{false};
+    options_.workers = 1;
+    options_.queue_depth = 1;
+    return Ingest(
+        *store_, paths, options_,
+        [&](const Progress& p) {
+          if (p.pages_done >= pages) cancel = true;
+        },
+        &cancel);
+  }
+
   std::vector<indexer::StoredPage> Pages() {
     std::vector<indexer::StoredPage> out;
     Status s = store_->ForEachPage([&](const indexer::StoredPage& p) {
@@ -394,15 +408,7 @@ TEST_F(IngestTest, CancelledBatchResumesWithoutDuplicates) {
     files.push_back(Write("p" + std::to_string(i) + ".png",
                           TextPng({"PROGRESS NOTE " + std::to_string(i), "Ambulating"})));
   }
-  std::atomic<bool> cancel{false};
-  options_.workers = 1;
-  options_.queue_depth = 1;
-  auto first = Ingest(
-      *store_, {(root_ / "in").string()}, options_,
-      [&](const Progress& p) {
-        if (p.pages_done >= 1) cancel = true;
-      },
-      &cancel);
+  auto first = IngestCancelledAfter({(root_ / "in").string()}, 1);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_LT(first->pages, 5);
   EXPECT_EQ(store_->GetBatch(first->batch_id)->state, indexer::BatchState::kStopped);
@@ -428,15 +434,7 @@ TEST_F(IngestTest, ResumedBatchFinishesFromStoredOriginalsWhenTheFilesAreGone) {
     specs.push_back(std::move(spec));
   }
   const std::string tiff = Write("stack.tif", fx::WriteTiff(specs));
-  std::atomic<bool> cancel{false};
-  options_.workers = 1;
-  options_.queue_depth = 1;
-  auto first = Ingest(
-      *store_, {tiff}, options_,
-      [&](const Progress& p) {
-        if (p.pages_done >= 1) cancel = true;
-      },
-      &cancel);
+  auto first = IngestCancelledAfter({tiff}, 1);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   ASSERT_LT(first->pages, 4);
   fs::remove(tiff);  // moved away, as files on a shared drive are
@@ -472,15 +470,7 @@ TEST_F(IngestTest, ResumedBatchIsAssembledInTheOrderOfItsPaths) {
     specs.push_back(std::move(spec));
   }
   Write("2-second.tif", fx::WriteTiff(specs));
-  std::atomic<bool> cancel{false};
-  options_.workers = 1;
-  options_.queue_depth = 1;
-  auto first = Ingest(
-      *store_, {(root_ / "in").string()}, options_,
-      [&](const Progress& p) {
-        if (p.pages_done >= 2) cancel = true;
-      },
-      &cancel);
+  auto first = IngestCancelledAfter({(root_ / "in").string()}, 2);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   ASSERT_LT(first->pages, 7) << "the tiff must be left part-way for this test";
   auto second = Ingest(*store_, {(root_ / "in").string()}, options_);
