@@ -217,7 +217,59 @@ INSERT INTO journal (batch_id, source_id, source_page, stage, updated_micros)
   FROM pages WHERE batch_id IS NOT NULL ORDER BY id;
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
+// Version 5: search at archive scale. The page index no longer keeps its own copy of the text: it
+// is an external-content index over pages (text and ident), so it costs only its inverted lists.
+// As FTS5 requires of such an index, every page row has its entry, empty pages included.
+// pages.ident holds the page's identity and title words (normalized field values: patient name,
+// MRN, DOB, provider, codes; and its document type), indexed as a second column that ranking
+// weighs above body text. chart_fts indexes each chart's patient name for the name: filter (with
+// SQLite's own tokenizer: names need no identifier handling); triggers keep it in step with
+// charts. search_meta.charts_gen moves whenever
+// charts, the roster or documents' codes change (triggers, and each assembly), so a store's
+// in-memory name, MRN and code vocabulary (for approximate matching) knows when to reload.
+constexpr const char* kSchemaV5 = R"sql(
+ALTER TABLE pages ADD COLUMN ident TEXT NOT NULL DEFAULT '';
+UPDATE pages SET ident = trim(replace(doc_type, '_', ' ') || ' ' || coalesce((
+  SELECT group_concat(normalized, ' ') FROM fields f
+  WHERE f.page_id = pages.id AND f.name IN ('patient_name', 'mrn', 'dob', 'provider',
+                                            'provider_npi', 'facility', 'icd10', 'cpt')), ''));
+DROP TABLE page_fts;
+CREATE VIRTUAL TABLE page_fts USING fts5(text, ident, content = 'pages', content_rowid = 'id',
+                                         tokenize = 'chartscan');
+INSERT INTO page_fts (page_fts, rank) VALUES ('rank', 'bm25(1.0, 4.0)');
+INSERT INTO page_fts (page_fts) VALUES ('rebuild');
+CREATE TABLE search_meta (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  charts_gen INTEGER NOT NULL
+);
+INSERT INTO search_meta (id, charts_gen) VALUES (1, 0);
+CREATE VIRTUAL TABLE chart_fts USING fts5(name, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO chart_fts (rowid, name) SELECT id, patient_name FROM charts;
+CREATE TRIGGER charts_search_insert AFTER INSERT ON charts BEGIN
+  INSERT INTO chart_fts (rowid, name) VALUES (new.id, new.patient_name);
+  UPDATE search_meta SET charts_gen = charts_gen + 1;
+END;
+CREATE TRIGGER charts_search_update AFTER UPDATE OF patient_name, mrn ON charts BEGIN
+  DELETE FROM chart_fts WHERE rowid = old.id;
+  INSERT INTO chart_fts (rowid, name) VALUES (new.id, new.patient_name);
+  UPDATE search_meta SET charts_gen = charts_gen + 1;
+END;
+CREATE TRIGGER charts_search_delete AFTER DELETE ON charts BEGIN
+  DELETE FROM chart_fts WHERE rowid = old.id;
+  UPDATE search_meta SET charts_gen = charts_gen + 1;
+END;
+CREATE TRIGGER patients_search_insert AFTER INSERT ON patients BEGIN
+  UPDATE search_meta SET charts_gen = charts_gen + 1;
+END;
+CREATE TRIGGER patients_search_update AFTER UPDATE ON patients BEGIN
+  UPDATE search_meta SET charts_gen = charts_gen + 1;
+END;
+CREATE INDEX charts_by_dob ON charts(dob);
+CREATE INDEX documents_by_date ON documents(date_of_service);
+CREATE INDEX documents_by_type ON documents(doc_type, date_of_service);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
 
 }  // namespace
 

@@ -27,6 +27,7 @@
 #include "batches.h"
 #include "page_codec.h"
 #include "query.h"
+#include "search.h"
 #include "schema.h"
 #include "sqlite_util.h"
 #include "tokenizer.h"
@@ -512,124 +513,191 @@ class SqliteStore final : public Store {
     });
   }
 
-  Result<std::int64_t> PutPage(const PageWrite& page) override {
-    CHARTSCAN_RETURN_IF_ERROR(CheckWritable());
+  // A page checked, its image written and its columns encoded, ready for its transaction.
+  struct PreparedPage {
+    const PageWrite* page = nullptr;
+    std::string image_sha;
+    std::string words;
+    std::string lines;
+    std::string quality;
+    std::string barcodes;
+    std::string ident;
+  };
+
+  Result<PreparedPage> PreparePage(const PageWrite& page) {
     if (page.source_id <= 0) return Status::InvalidArgument("page has no source");
     if (page.source_page < 1) {
       return Status::InvalidArgument("page number " + std::to_string(page.source_page) +
                                      " of source " + std::to_string(page.source_id) +
                                      " is not 1-based");
     }
-    std::string image_sha;
+    PreparedPage prepared;
+    prepared.page = &page;
     if (!page.image_bytes.empty()) {
       if (page.image_format != "png" && page.image_format != "jpeg") {
         return Status::InvalidArgument("page image format must be png or jpeg, got '" +
                                        page.image_format + "'");
       }
-      image_sha = Sha256Hex(page.image_bytes);
-      CHARTSCAN_RETURN_IF_ERROR(PutContentFile(ImagePath(image_sha, page.image_format),
+      prepared.image_sha = Sha256Hex(page.image_bytes);
+      CHARTSCAN_RETURN_IF_ERROR(PutContentFile(ImagePath(prepared.image_sha, page.image_format),
                                                page.image_bytes, /*read_only=*/false));
     }
     // Encoding happens outside the write lock so concurrent writers only queue for SQLite work.
-    const std::string words = EncodeWords(page.text.words);
-    const std::string lines = EncodeLines(page.text.lines);
-    const std::string quality = EncodeQuality(page.quality);
-    const std::string barcodes = EncodeBarcodes(page.barcodes);
-    return Write([&](sqlite3* db) -> Result<std::int64_t> {
-      Stmt up;
-      CHARTSCAN_RETURN_IF_ERROR(up.Prepare(
-          db,
-          "INSERT INTO pages (batch_id, source_id, source_page, document_id, blank, text, origin, "
-          "mean_confidence, word_count, words, lines, quality, doc_type, error, image_sha256, "
-          "image_format, image_width, image_height, updated_micros, barcodes) VALUES (?1, ?2, "
-          "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
-          "ON CONFLICT (source_id, source_page) DO UPDATE SET batch_id = excluded.batch_id, "
-          "document_id = excluded.document_id, blank = excluded.blank, text = excluded.text, "
-          "origin = excluded.origin, mean_confidence = excluded.mean_confidence, "
-          "word_count = excluded.word_count, words = excluded.words, lines = excluded.lines, "
-          "quality = excluded.quality, doc_type = excluded.doc_type, error = excluded.error, "
-          "image_sha256 = excluded.image_sha256, image_format = excluded.image_format, "
-          "image_width = excluded.image_width, image_height = excluded.image_height, "
-          "updated_micros = excluded.updated_micros, barcodes = excluded.barcodes RETURNING id",
-          "store page"));
-      up.BindId(1, page.batch_id);
-      up.Bind(2, page.source_id);
-      up.Bind(3, page.source_page);
-      up.BindId(4, page.document_id);
-      up.Bind(5, page.blank ? 1 : 0);
-      up.Bind(6, page.text.text);
-      up.Bind(7, static_cast<int>(page.text.origin));
-      up.Bind(8, page.text.mean_confidence);
-      up.Bind(9, static_cast<std::int64_t>(page.text.words.size()));
-      up.Bind(10, words);
-      up.Bind(11, lines);
-      up.Bind(12, quality);
-      up.Bind(13, page.doc_type);
-      up.Bind(14, page.error);
-      up.Bind(15, image_sha);
-      up.Bind(16, image_sha.empty() ? std::string() : page.image_format);
-      up.Bind(17, image_sha.empty() ? 0 : page.image_width);
-      up.Bind(18, image_sha.empty() ? 0 : page.image_height);
-      up.Bind(19, env_->NowMicros());
-      up.Bind(20, barcodes);
-      CHARTSCAN_ASSIGN_OR_RETURN(bool row, up.Step());
-      if (!row) return Status::Internal("page upsert returned no id");
-      const std::int64_t id = up.Int64(0);
-      CHARTSCAN_RETURN_IF_ERROR(up.Run());  // finish the statement before the next one
+    prepared.words = EncodeWords(page.text.words);
+    prepared.lines = EncodeLines(page.text.lines);
+    prepared.quality = EncodeQuality(page.quality);
+    prepared.barcodes = EncodeBarcodes(page.barcodes);
+    prepared.ident = PageIdent(page.doc_type, page.fields);
+    return prepared;
+  }
 
-      Stmt del;
-      CHARTSCAN_RETURN_IF_ERROR(
-          del.Prepare(db, "DELETE FROM fields WHERE page_id = ?1", "replace page fields"));
-      del.Bind(1, id);
-      CHARTSCAN_RETURN_IF_ERROR(del.Run());
-      if (!page.fields.empty()) {
-        Stmt ins;
-        CHARTSCAN_RETURN_IF_ERROR(ins.Prepare(
-            db,
-            "INSERT INTO fields (page_id, seq, name, value, normalized, confidence, page_index, "
-            "box_x, box_y, box_width, box_height, needs_review) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-            "?7, ?8, ?9, ?10, ?11, ?12)",
-            "store page fields"));
-        int seq = 0;
-        for (const Field& f : page.fields) {
-          ins.Reset();
-          ins.Bind(1, id);
-          ins.Bind(2, seq++);
-          ins.Bind(3, f.name);
-          ins.Bind(4, f.value);
-          ins.Bind(5, f.normalized);
-          ins.Bind(6, f.confidence);
-          ins.Bind(7, f.page_index);
-          ins.Bind(8, f.box.x);
-          ins.Bind(9, f.box.y);
-          ins.Bind(10, f.box.width);
-          ins.Bind(11, f.box.height);
-          ins.Bind(12, f.needs_review ? 1 : 0);
-          CHARTSCAN_RETURN_IF_ERROR(ins.Run());
-        }
-      }
+  Result<std::int64_t> PutPage(const PageWrite& page) override {
+    CHARTSCAN_RETURN_IF_ERROR(CheckWritable());
+    CHARTSCAN_ASSIGN_OR_RETURN(PreparedPage prepared, PreparePage(page));
+    return Write([&](sqlite3* db) { return WritePage(db, prepared); });
+  }
 
-      Stmt unindex;
-      CHARTSCAN_RETURN_IF_ERROR(
-          unindex.Prepare(db, "DELETE FROM page_fts WHERE rowid = ?1", "replace page index"));
-      unindex.Bind(1, id);
-      CHARTSCAN_RETURN_IF_ERROR(unindex.Run());
-      if (!page.text.text.empty()) {
-        Stmt index;
-        CHARTSCAN_RETURN_IF_ERROR(
-            index.Prepare(db, "INSERT INTO page_fts (rowid, text) VALUES (?1, ?2)", "index page"));
-        index.Bind(1, id);
-        index.Bind(2, page.text.text);
-        CHARTSCAN_RETURN_IF_ERROR(index.Run());
+  Result<std::vector<std::int64_t>> PutPages(const std::vector<PageWrite>& pages) override {
+    CHARTSCAN_RETURN_IF_ERROR(CheckWritable());
+    std::vector<PreparedPage> prepared;
+    prepared.reserve(pages.size());
+    for (const PageWrite& page : pages) {
+      CHARTSCAN_ASSIGN_OR_RETURN(PreparedPage p, PreparePage(page));
+      prepared.push_back(std::move(p));
+    }
+    return Write([&](sqlite3* db) -> Result<std::vector<std::int64_t>> {
+      std::vector<std::int64_t> ids;
+      ids.reserve(prepared.size());
+      for (const PreparedPage& p : prepared) {
+        CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t id, WritePage(db, p));
+        ids.push_back(id);
       }
-      if (page.batch_id != 0) {
-        CHARTSCAN_RETURN_IF_ERROR(UpdateJournal(
-            db, page.batch_id, page.source_id, page.source_page,
-            page.error.empty() ? PageStage::kIndexed : PageStage::kFailed, env_->NowMicros(),
-            /*upsert=*/true));
-      }
-      return id;
+      return ids;
     });
+  }
+
+  // The page row, its fields, its index entry and its journal entry, inside the caller's write
+  // transaction. The index has no copy of the text (external content): a page replaced must be
+  // taken out of it with the values it was indexed with, read here before they are overwritten.
+  Result<std::int64_t> WritePage(sqlite3* db, const PreparedPage& prepared) {
+    const PageWrite& page = *prepared.page;
+    const std::string& image_sha = prepared.image_sha;
+    const std::string& words = prepared.words;
+    const std::string& lines = prepared.lines;
+    const std::string& quality = prepared.quality;
+    const std::string& barcodes = prepared.barcodes;
+    {
+      Stmt old;
+      CHARTSCAN_RETURN_IF_ERROR(old.Prepare(
+          db,
+          "SELECT id, text, ident FROM pages WHERE source_id = ?1 AND source_page = ?2",
+          "read replaced page"));
+      old.Bind(1, page.source_id);
+      old.Bind(2, page.source_page);
+      CHARTSCAN_ASSIGN_OR_RETURN(bool found, old.Step());
+      if (found) {
+        Stmt unindex;
+        CHARTSCAN_RETURN_IF_ERROR(unindex.Prepare(
+            db,
+            "INSERT INTO page_fts (page_fts, rowid, text, ident) VALUES ('delete', ?1, ?2, ?3)",
+            "replace page index"));
+        unindex.Bind(1, old.Int64(0));
+        unindex.Bind(2, old.Text(1));
+        unindex.Bind(3, old.Text(2));
+        CHARTSCAN_RETURN_IF_ERROR(unindex.Run());
+      }
+    }
+    Stmt up;
+    CHARTSCAN_RETURN_IF_ERROR(up.Prepare(
+        db,
+        "INSERT INTO pages (batch_id, source_id, source_page, document_id, blank, text, origin, "
+        "mean_confidence, word_count, words, lines, quality, doc_type, error, image_sha256, "
+        "image_format, image_width, image_height, updated_micros, barcodes, ident) VALUES (?1, ?2, "
+        "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21) "
+        "ON CONFLICT (source_id, source_page) DO UPDATE SET batch_id = excluded.batch_id, "
+        "document_id = excluded.document_id, blank = excluded.blank, text = excluded.text, "
+        "origin = excluded.origin, mean_confidence = excluded.mean_confidence, "
+        "word_count = excluded.word_count, words = excluded.words, lines = excluded.lines, "
+        "quality = excluded.quality, doc_type = excluded.doc_type, error = excluded.error, "
+        "image_sha256 = excluded.image_sha256, image_format = excluded.image_format, "
+        "image_width = excluded.image_width, image_height = excluded.image_height, "
+        "updated_micros = excluded.updated_micros, barcodes = excluded.barcodes, "
+        "ident = excluded.ident RETURNING id",
+        "store page"));
+    up.BindId(1, page.batch_id);
+    up.Bind(2, page.source_id);
+    up.Bind(3, page.source_page);
+    up.BindId(4, page.document_id);
+    up.Bind(5, page.blank ? 1 : 0);
+    up.Bind(6, page.text.text);
+    up.Bind(7, static_cast<int>(page.text.origin));
+    up.Bind(8, page.text.mean_confidence);
+    up.Bind(9, static_cast<std::int64_t>(page.text.words.size()));
+    up.Bind(10, words);
+    up.Bind(11, lines);
+    up.Bind(12, quality);
+    up.Bind(13, page.doc_type);
+    up.Bind(14, page.error);
+    up.Bind(15, image_sha);
+    up.Bind(16, image_sha.empty() ? std::string() : page.image_format);
+    up.Bind(17, image_sha.empty() ? 0 : page.image_width);
+    up.Bind(18, image_sha.empty() ? 0 : page.image_height);
+    up.Bind(19, env_->NowMicros());
+    up.Bind(20, barcodes);
+    up.Bind(21, prepared.ident);
+    CHARTSCAN_ASSIGN_OR_RETURN(bool row, up.Step());
+    if (!row) return Status::Internal("page upsert returned no id");
+    const std::int64_t id = up.Int64(0);
+    CHARTSCAN_RETURN_IF_ERROR(up.Run());  // finish the statement before the next one
+
+    Stmt del;
+    CHARTSCAN_RETURN_IF_ERROR(
+        del.Prepare(db, "DELETE FROM fields WHERE page_id = ?1", "replace page fields"));
+    del.Bind(1, id);
+    CHARTSCAN_RETURN_IF_ERROR(del.Run());
+    if (!page.fields.empty()) {
+      Stmt ins;
+      CHARTSCAN_RETURN_IF_ERROR(ins.Prepare(
+          db,
+          "INSERT INTO fields (page_id, seq, name, value, normalized, confidence, page_index, "
+          "box_x, box_y, box_width, box_height, needs_review) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+          "?7, ?8, ?9, ?10, ?11, ?12)",
+          "store page fields"));
+      int seq = 0;
+      for (const Field& f : page.fields) {
+        ins.Reset();
+        ins.Bind(1, id);
+        ins.Bind(2, seq++);
+        ins.Bind(3, f.name);
+        ins.Bind(4, f.value);
+        ins.Bind(5, f.normalized);
+        ins.Bind(6, f.confidence);
+        ins.Bind(7, f.page_index);
+        ins.Bind(8, f.box.x);
+        ins.Bind(9, f.box.y);
+        ins.Bind(10, f.box.width);
+        ins.Bind(11, f.box.height);
+        ins.Bind(12, f.needs_review ? 1 : 0);
+        CHARTSCAN_RETURN_IF_ERROR(ins.Run());
+      }
+    }
+
+    {
+      Stmt index;
+      CHARTSCAN_RETURN_IF_ERROR(index.Prepare(
+          db, "INSERT INTO page_fts (rowid, text, ident) VALUES (?1, ?2, ?3)", "index page"));
+      index.Bind(1, id);
+      index.Bind(2, page.text.text);
+      index.Bind(3, prepared.ident);
+      CHARTSCAN_RETURN_IF_ERROR(index.Run());
+    }
+    if (page.batch_id != 0) {
+      CHARTSCAN_RETURN_IF_ERROR(UpdateJournal(
+          db, page.batch_id, page.source_id, page.source_page,
+          page.error.empty() ? PageStage::kIndexed : PageStage::kFailed, env_->NowMicros(),
+          /*upsert=*/true));
+    }
+    return id;
   }
 
   Result<SearchResults> Search(std::string_view query,
@@ -640,49 +708,18 @@ class SqliteStore final : public Store {
     if (options.snippet_tokens < 1 || options.snippet_tokens > 64) {
       return Status::InvalidArgument("snippet_tokens must be between 1 and 64");
     }
-    CHARTSCAN_ASSIGN_OR_RETURN(std::string match, TranslateQuery(query));
+    CHARTSCAN_ASSIGN_OR_RETURN(QueryNode parsed, ParseQuery(query));
     CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
     sqlite3* db = lease.get();
-    // One read transaction, so the total and the slice describe the same snapshot.
+    // One read transaction, so the counts and the slice describe the same snapshot.
     CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
-
-    SearchResults results;
-    Stmt count;
-    CHARTSCAN_RETURN_IF_ERROR(QueryError(
-        count.Prepare(db, "SELECT count(*) FROM page_fts WHERE page_fts MATCH ?1", "search")));
-    count.Bind(1, match);
-    CHARTSCAN_ASSIGN_OR_RETURN(bool counted, QueryError(count.Step()));
-    results.total = counted ? count.Int64(0) : 0;
-    if (results.total == 0 || options.limit == 0) return results;
-
-    Stmt hits;
-    CHARTSCAN_RETURN_IF_ERROR(QueryError(hits.Prepare(
-        db,
-        "SELECT f.rowid, s.path, p.source_page, p.document_id, f.snip, f.rank FROM "
-        "(SELECT rowid, snippet(page_fts, 0, ?2, ?3, '…', ?4) AS snip, rank FROM page_fts "
-        "WHERE page_fts MATCH ?1 ORDER BY rank, rowid LIMIT ?5 OFFSET ?6) AS f "
-        "JOIN pages p ON p.id = f.rowid JOIN sources s ON s.id = p.source_id "
-        "ORDER BY f.rank, f.rowid",
-        "search")));
-    hits.Bind(1, match);
-    hits.Bind(2, options.highlight_begin);
-    hits.Bind(3, options.highlight_end);
-    hits.Bind(4, options.snippet_tokens);
-    hits.Bind(5, options.limit);
-    hits.Bind(6, options.offset);
-    for (;;) {
-      CHARTSCAN_ASSIGN_OR_RETURN(bool more, QueryError(hits.Step()));
-      if (!more) break;
-      SearchHit h;
-      h.page_id = hits.Int64(0);
-      h.source_path = hits.Text(1);
-      h.source_page = hits.Int(2);
-      h.document_id = hits.Int64(3);
-      h.snippet = hits.Text(4);
-      h.score = -hits.Double(5);  // bm25 is lower-is-better
-      results.hits.push_back(std::move(h));
+    std::shared_ptr<const Vocabulary> vocab;
+    if (options.approximate) {
+      CHARTSCAN_ASSIGN_OR_RETURN(vocab, SearchVocabulary(db));
+    } else {
+      vocab = std::make_shared<const Vocabulary>();
     }
-    return results;
+    return QueryError(ExecuteSearch(db, parsed, *vocab, options));
   }
 
   Status ForEachPage(const std::function<Status(const StoredPage&)>& fn) const override {
@@ -942,6 +979,9 @@ class SqliteStore final : public Store {
                                        "documents WHERE documents.chart_id = charts.id)",
                                        "drop empty charts"));
       }
+      // Codes of the documents changed: the search vocabulary reloads (see Store::Search).
+      CHARTSCAN_RETURN_IF_ERROR(Exec(
+          db, "UPDATE search_meta SET charts_gen = charts_gen + 1", "mark search vocabulary"));
       return out;
     });
   }
@@ -1209,6 +1249,18 @@ class SqliteStore final : public Store {
     return Status::NotFound("no " + std::string(what) + " with id " + std::to_string(id));
   }
 
+  // The vocabulary for widening queries, as of db's read transaction. Loading it reads every
+  // chart once; it is kept until charts, the roster or documents' codes change.
+  Result<std::shared_ptr<const Vocabulary>> SearchVocabulary(sqlite3* db) const {
+    CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t gen, VocabularyGeneration(db));
+    std::lock_guard lock(vocab_mu_);
+    if (vocab_ == nullptr || gen != vocab_gen_) {
+      CHARTSCAN_ASSIGN_OR_RETURN(vocab_, LoadVocabulary(db));
+      vocab_gen_ = gen;
+    }
+    return vocab_;
+  }
+
   // A failure to parse or run a MATCH expression is the query's fault: report it in our words.
   // Busy, I/O and corruption keep their own codes.
   template <typename T>
@@ -1411,7 +1463,11 @@ class SqliteStore final : public Store {
   Env* const env_;
   const std::string db_path_;
 
-  std::mutex write_mu_;
+  mutable std::mutex write_mu_;  // Check runs FTS5's integrity check on the writer
+  // The search vocabulary, reloaded when the store's vocabulary generation moves.
+  mutable std::mutex vocab_mu_;
+  mutable std::shared_ptr<const Vocabulary> vocab_;
+  mutable std::int64_t vocab_gen_ = -1;
   DbHandle writer_;  // null when read-only
 
   mutable std::mutex pool_mu_;
@@ -1444,7 +1500,7 @@ Result<CheckReport> SqliteStore::Check(bool verify_originals) const {
         return Status::Ok();
       }));
   CHARTSCAN_RETURN_IF_ERROR(
-      each("SELECT (SELECT count(*) FROM pages), (SELECT count(*) FROM page_fts), "
+      each("SELECT (SELECT count(*) FROM pages), (SELECT count(*) FROM page_fts_docsize), "
            "(SELECT count(*) FROM sources)",
            "count pages", [&](const Stmt& st) {
              report.pages = st.Int64(0);
@@ -1452,22 +1508,35 @@ Result<CheckReport> SqliteStore::Check(bool verify_originals) const {
              report.sources = st.Int64(2);
              return Status::Ok();
            }));
-  // Every page with text is in the index once (rowid = page id), with its current text; nothing
-  // else is.
+  // The index holds one entry (a docsize row) per page and nothing else; FTS5's own integrity
+  // check then compares every entry's terms with its page's current text, so a page indexed
+  // twice, stale or missing is found.
   CHARTSCAN_RETURN_IF_ERROR(
-      each("SELECT p.id FROM pages p WHERE p.text <> '' AND NOT EXISTS "
-           "(SELECT 1 FROM page_fts f WHERE f.rowid = p.id)",
+      each("SELECT p.id FROM pages p WHERE NOT EXISTS "
+           "(SELECT 1 FROM page_fts_docsize d WHERE d.id = p.id)",
            "check index coverage", [&](const Stmt& st) {
              problem("page " + std::to_string(st.Int64(0)) + ": not in the search index");
              return Status::Ok();
            }));
   CHARTSCAN_RETURN_IF_ERROR(each(
-      "SELECT f.rowid FROM page_fts f LEFT JOIN pages p ON p.id = f.rowid "
-      "WHERE p.id IS NULL OR p.text = '' OR p.text <> f.text",
+      "SELECT d.id FROM page_fts_docsize d LEFT JOIN pages p ON p.id = d.id WHERE p.id IS NULL",
       "check index entries", [&](const Stmt& st) {
         problem("search index entry " + std::to_string(st.Int64(0)) + ": no page with that text");
         return Status::Ok();
       }));
+  // FTS5's integrity check is an INSERT of a command, so it runs on the writer connection (it
+  // writes nothing). A store opened read-only cannot run it; the checks above still ran.
+  if (writer_ != nullptr) {
+    std::lock_guard lock(write_mu_);
+    Status fts = Exec(writer_.get(),
+                      "INSERT INTO page_fts (page_fts, rank) VALUES ('integrity-check', 1)",
+                      "check search index");
+    if (fts.code() == StatusCode::kCorrupt || fts.code() == StatusCode::kInternal) {
+      problem("search index: does not match the page text");
+    } else if (!fts.ok()) {
+      return fts;
+    }
+  }
   CHARTSCAN_RETURN_IF_ERROR(
       each("SELECT s.id, s.page_count, (SELECT count(*) FROM pages p WHERE p.source_id = s.id) "
            "FROM sources s WHERE s.state = 'complete'",

@@ -23,6 +23,15 @@ class TempDir {
   std::string path_;
 };
 
+// SQL that turns a current store back into schema version 4 (for migration tests; run it with
+// plain SQLite, then the version 4 downgrade of the test).
+inline constexpr const char* kDropVersion5 =
+    "DROP TRIGGER charts_search_insert; DROP TRIGGER charts_search_update; "
+    "DROP TRIGGER charts_search_delete; DROP TRIGGER patients_search_insert; "
+    "DROP TRIGGER patients_search_update; DROP TABLE chart_fts; DROP TABLE search_meta; "
+    "DROP INDEX charts_by_dob; DROP INDEX documents_by_type; DROP INDEX documents_by_date; "
+    "ALTER TABLE pages DROP COLUMN ident; PRAGMA user_version = 4;";
+
 // Opens (creating) a store in dir; fails the test on error.
 std::unique_ptr<Store> OpenStore(const std::string& dir, Env* env = Env::Default());
 

@@ -319,20 +319,34 @@ struct SearchOptions {
   std::string highlight_begin = "[";
   std::string highlight_end = "]";
   int snippet_tokens = 12;
+  // Also find what OCR may have misread: identifiers and codes with a confusable glyph (0/O,
+  // 1/I/l, 5/S, 8/B) or by substring, names within one edit or sounding alike. Such hits come
+  // after every exact hit and are marked approximate.
+  bool approximate = true;
 };
 
 struct SearchHit {
   std::int64_t page_id = 0;
   std::string source_path;
   int source_page = 1;
-  std::int64_t document_id = 0;
+  std::int64_t document_id = 0;  // 0: in no document (not assembled yet)
+  int document_page = 0;         // 1-based within its document; 0 when not assembled
+  std::string doc_type;          // its document's type
+  std::string date_of_service;   // its document's date of service, ISO
+  std::int64_t chart_id = 0;     // 0: no chart
+  std::string mrn;               // its chart's
+  std::string patient_name;      // its chart's
   std::string snippet;
-  double score = 0;  // higher is better
+  double score = 0;          // higher is better; meaningful within one result list
+  bool approximate = false;  // found only by a widened match (see SearchOptions::approximate)
 };
 
 struct SearchResults {
-  std::int64_t total = 0;  // all matching pages, not just this slice
+  std::int64_t total = 0;        // all matching pages, not just this slice, approximate included
+  std::int64_t exact_total = 0;  // of which found by exact matches; they come first
   std::vector<SearchHit> hits;
+  // How the query was widened, one line each ("0O482913 ~ 00482913"), for the user.
+  std::vector<std::string> approximations;
 };
 
 struct StoreStats {
@@ -441,9 +455,17 @@ class Store {
   // with the page's journal entry in its batch (indexed, or failed when it has an error).
   // Returns the page id.
   virtual Result<std::int64_t> PutPage(const PageWrite& page) = 0;
+  // PutPage for many pages in one transaction (bulk loads: archive migration, benchmarks): all
+  // are stored or none is. Returns the page ids in the order given.
+  virtual Result<std::vector<std::int64_t>> PutPages(const std::vector<PageWrite>& pages) = 0;
 
-  // Full-text search over page text. Query syntax: words (all must match), "exact phrases",
-  // prefix*, OR, NOT, parentheses. Identifiers like E11.9 or 00482913 are matched as written.
+  // Search over page text and the identity of each page's document and chart, in the query
+  // language described in indexer/src/query.h: words, "phrases", prefix*, AND/OR/NOT, parentheses,
+  // and filters mrn:, name:, dob:, type:, date:, batch:, code:. Identifiers like E11.9 or 00482913
+  // are matched as written; with options.approximate also as OCR may have misread them (after
+  // the exact hits, marked). Hits are ranked by relevance (BM25, identity and title words
+  // weighing four times body text); filter-only queries list newest documents first. A malformed
+  // query -> kInvalidArgument naming the problem.
   virtual Result<SearchResults> Search(std::string_view query,
                                        const SearchOptions& options) const = 0;
 

@@ -1,0 +1,622 @@
+// How a query is answered.
+//
+// The parsed query is compiled twice: exactly as typed, and widened (each word or filter value
+// that OCR may have misread replaced by the alternatives fuzzy.h proposes; terms on the right of
+// a NOT are never widened, so the widened query finds a superset). Exact hits come first, ranked;
+// then the pages only the widened query finds, ranked among themselves and marked approximate.
+//
+// Each compilation splits the top-level conjunction into the parts the full-text index answers
+// on its own (words, phrases, prefixes and their boolean combinations: one FTS5 MATCH
+// expression, which also ranks) and filters (SQL over documents, charts and fields). Filters
+// inside OR or NOT, and text mixed with them there, become SQL predicates too, with text as
+// `p.id IN (SELECT rowid FROM page_fts WHERE page_fts MATCH ?)`.
+//
+// The join order matters at archive scale. A common word matches a large share of a million
+// pages while an MRN, a name or a date of birth picks a few dozen: when a top-level filter is of
+// such an identity kind, pages are driven from the filter (CROSS JOIN forces SQLite to loop over
+// the filtered pages and probe the index by rowid); otherwise the MATCH drives and filters are
+// checked on its rows. Ranking is FTS5's BM25 with the ident column (identity and title words,
+// see PageIdent) weighing four times the text (configured as the table's rank in schema v5).
+// Filter-only queries have no relevance to rank by and list the newest documents first.
+#include "search.h"
+
+#include <algorithm>
+#include <set>
+
+#include <chartscan/models/document.h>
+
+#include "sqlite_util.h"
+
+namespace chartscan::indexer {
+namespace {
+
+constexpr std::size_t kMaxAlternatives = 24;
+
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+bool HasDigit(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool AllLetters(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\'';
+  });
+}
+
+std::vector<std::string> SplitWords(std::string_view s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ' ' || c == ',' || c == '\t') {
+      if (!cur.empty()) out.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+// A compiled piece of SQL with its parameters, all bound as text.
+struct Sql {
+  std::string text;
+  std::vector<std::string> binds;
+
+  void Append(const Sql& other) {
+    text += other.text;
+    binds.insert(binds.end(), other.binds.begin(), other.binds.end());
+  }
+};
+
+Sql InList(const std::vector<std::string>& values) {
+  Sql s;
+  s.text = "(";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    s.text += i == 0 ? "?" : ", ?";
+    s.binds.push_back(values[i]);
+  }
+  s.text += ")";
+  return s;
+}
+
+class Compiler {
+ public:
+  Compiler(const Vocabulary& vocab, bool widen, std::vector<std::string>* notes)
+      : vocab_(vocab), widen_(widen), notes_(notes) {}
+
+  // The alternatives a word may have been misread as (lower-case, for the index), or none.
+  std::vector<std::string> WordAlternatives(const QueryNode& term) {
+    std::vector<std::string> alts;
+    if (!widen_ || term.phrase || term.prefix) return alts;
+    const std::string& w = term.text;
+    if (HasDigit(w) && w.size() >= 4) {
+      alts = vocab_.SimilarIdentifiers(w, kMaxAlternatives / 2);
+      for (std::string& v : ConfusionVariants(w, kMaxAlternatives)) {
+        if (alts.size() >= kMaxAlternatives) break;
+        if (std::find(alts.begin(), alts.end(), v) == alts.end()) alts.push_back(std::move(v));
+      }
+    } else if (AllLetters(w)) {
+      alts = vocab_.SimilarNames(w);
+    }
+    Note(w, alts);
+    return alts;
+  }
+
+  // A text-only subtree as an FTS5 expression. `exact` keeps it unwidened (right of a NOT).
+  std::string Fts(const QueryNode& n, bool exact) {
+    switch (n.kind) {
+      case QueryNode::Kind::kTerm: {
+        std::string q = Quote(n.text);
+        if (n.prefix) q += '*';
+        if (exact) return q;
+        std::vector<std::string> alts = WordAlternatives(n);
+        if (alts.empty()) return q;
+        std::string out = "(" + q;
+        for (const std::string& a : alts) out += " OR " + Quote(a);
+        return out + ")";
+      }
+      case QueryNode::Kind::kNot:
+        return "(" + Fts(n.children[0], exact) + " NOT " + Fts(n.children[1], true) + ")";
+      case QueryNode::Kind::kAnd:
+      case QueryNode::Kind::kOr: {
+        const char* op = n.kind == QueryNode::Kind::kAnd ? " AND " : " OR ";
+        std::string out = "(";
+        for (std::size_t i = 0; i < n.children.size(); ++i) {
+          if (i > 0) out += op;
+          out += Fts(n.children[i], exact);
+        }
+        return out + ")";
+      }
+      case QueryNode::Kind::kFilter:
+        break;
+    }
+    return "";
+  }
+
+  // Any subtree as a predicate on pages p.
+  Sql Predicate(const QueryNode& n, bool exact) {
+    Sql s;
+    if (IsTextOnly(n)) {
+      s.text = "p.id IN (SELECT rowid FROM page_fts WHERE page_fts MATCH ?)";
+      s.binds.push_back(Fts(n, exact));
+      return s;
+    }
+    switch (n.kind) {
+      case QueryNode::Kind::kFilter:
+        return Filter(n, exact);
+      case QueryNode::Kind::kNot: {
+        s.text = "(";
+        s.Append(Predicate(n.children[0], exact));
+        s.text += " AND NOT ";
+        s.Append(Predicate(n.children[1], true));
+        s.text += ")";
+        return s;
+      }
+      default: {
+        const char* op = n.kind == QueryNode::Kind::kAnd ? " AND " : " OR ";
+        s.text = "(";
+        for (std::size_t i = 0; i < n.children.size(); ++i) {
+          if (i > 0) s.text += op;
+          s.Append(Predicate(n.children[i], exact));
+        }
+        s.text += ")";
+        return s;
+      }
+    }
+  }
+
+ private:
+  void Note(const std::string& what, const std::vector<std::string>& alts) {
+    if (notes_ == nullptr || alts.empty()) return;
+    std::string line = what + " ~";
+    std::size_t shown = 0;
+    for (const std::string& a : alts) {
+      if (++shown > 6) {
+        line += " (+" + std::to_string(alts.size() - 6) + " more)";
+        break;
+      }
+      line += " " + a;
+    }
+    if (std::find(notes_->begin(), notes_->end(), line) == notes_->end()) notes_->push_back(line);
+  }
+
+  Sql Filter(const QueryNode& n, bool exact) {
+    const bool widen = widen_ && !exact;
+    Sql s;
+    switch (n.field) {
+      case QueryField::kMrn: {
+        std::vector<std::string> values{n.text};
+        if (widen && !n.prefix) {
+          std::vector<std::string> alts;
+          for (const std::string& v : vocab_.ConfusableIdentifiers(n.text, kMaxAlternatives)) {
+            if (v != n.text) alts.push_back(v);
+          }
+          for (const std::string& v : vocab_.SimilarIdentifiers(n.text, kMaxAlternatives)) {
+            std::string up = v;
+            for (char& c : up) {
+              if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+            }
+            if (std::find(alts.begin(), alts.end(), up) == alts.end()) alts.push_back(up);
+          }
+          Note("mrn:" + n.text, alts);
+          values.insert(values.end(), alts.begin(), alts.end());
+        }
+        if (n.prefix) {
+          s.text =
+              "(p.document_id IN (SELECT d.id FROM documents d JOIN charts c ON c.id = d.chart_id "
+              "WHERE c.mrn GLOB ?) OR p.id IN (SELECT page_id FROM fields WHERE name = 'mrn' AND "
+              "normalized GLOB ?))";
+          s.binds = {n.text + "*", n.text + "*"};
+          return s;
+        }
+        Sql in = InList(values);
+        s.text =
+            "(p.document_id IN (SELECT d.id FROM documents d JOIN charts c ON c.id = d.chart_id "
+            "WHERE c.mrn IN ";
+        s.Append(in);
+        s.text += ") OR p.id IN (SELECT page_id FROM fields WHERE name = 'mrn' AND normalized IN ";
+        s.Append(in);
+        s.text += "))";
+        return s;
+      }
+      case QueryField::kName: {
+        std::vector<std::string> words = SplitWords(n.text);
+        std::string match = "{name} : (";
+        for (std::size_t i = 0; i < words.size(); ++i) {
+          if (i > 0) match += " AND ";
+          const bool last_prefix = n.prefix && i + 1 == words.size();
+          std::string q = Quote(words[i]) + (last_prefix ? "*" : "");
+          std::vector<std::string> alts;
+          if (widen && !last_prefix && AllLetters(words[i])) {
+            alts = vocab_.SimilarNames(words[i]);
+            Note(words[i], alts);
+          }
+          if (alts.empty()) {
+            match += q;
+          } else {
+            match += "(" + q;
+            for (const std::string& a : alts) match += " OR " + Quote(a);
+            match += ")";
+          }
+        }
+        match += ")";
+        s.text =
+            "p.document_id IN (SELECT d.id FROM documents d WHERE d.chart_id IN (SELECT rowid "
+            "FROM chart_fts WHERE chart_fts MATCH ?))";
+        s.binds = {match};
+        return s;
+      }
+      case QueryField::kDob:
+        s.text =
+            "(p.document_id IN (SELECT d.id FROM documents d JOIN charts c ON c.id = d.chart_id "
+            "WHERE c.dob = ?) OR p.id IN (SELECT page_id FROM fields WHERE name = 'dob' AND "
+            "normalized = ?))";
+        s.binds = {n.text, n.text};
+        return s;
+      case QueryField::kType:
+        s.text = "p.document_id IN (SELECT id FROM documents WHERE doc_type = ?)";
+        s.binds = {n.text};
+        return s;
+      case QueryField::kDate:
+        // '~' sorts after digits and '-', so "2019-12~" is above every day of December 2019.
+        s.text =
+            "p.document_id IN (SELECT id FROM documents WHERE date_of_service <> '' AND "
+            "date_of_service >= ? AND date_of_service <= ?)";
+        s.binds = {n.date_from, n.date_to.empty() ? std::string("~") : n.date_to + "~"};
+        return s;
+      case QueryField::kBatch:
+        s.text = "p.batch_id = " + n.text;  // digits only, checked by the parser
+        return s;
+      case QueryField::kCode: {
+        std::vector<std::string> values{n.text};
+        if (widen && !n.prefix) {
+          std::vector<std::string> alts;
+          for (const std::string& v : vocab_.ConfusableCodes(n.text, kMaxAlternatives)) {
+            if (v != n.text) alts.push_back(v);
+          }
+          Note("code:" + n.text, alts);
+          values.insert(values.end(), alts.begin(), alts.end());
+        }
+        // The code itself, or (a category without a dot, or a prefix) the codes under it.
+        Sql cond;
+        cond.text = "(normalized IN ";
+        cond.Append(InList(values));
+        if (n.prefix) {
+          cond.text += " OR normalized GLOB ?";
+          cond.binds.push_back(n.text + "*");
+        } else if (n.text.find('.') == std::string::npos) {
+          cond.text += " OR normalized GLOB ?";
+          cond.binds.push_back(n.text + ".*");
+        }
+        cond.text += ")";
+        s.text =
+            "(p.document_id IN (SELECT document_id FROM document_fields WHERE name IN ('icd10', "
+            "'cpt', 'hcpcs') AND ";
+        s.Append(cond);
+        s.text += ") OR p.id IN (SELECT page_id FROM fields WHERE name IN ('icd10', 'cpt', "
+                  "'hcpcs') AND ";
+        s.Append(cond);
+        s.text += "))";
+        return s;
+      }
+    }
+    return s;
+  }
+
+  const Vocabulary& vocab_;
+  bool widen_;
+  std::vector<std::string>* notes_;
+};
+
+// One compilation of the query: the MATCH expression (empty: none) and the other conditions.
+struct Plan {
+  std::string match;
+  Sql where;  // empty text: none
+  bool filter_driven = false;
+
+  bool operator==(const Plan& o) const {
+    return match == o.match && where.text == o.where.text && where.binds == o.where.binds;
+  }
+};
+
+bool IsSelective(const QueryNode& n) {
+  return n.kind == QueryNode::Kind::kFilter &&
+         (n.field == QueryField::kMrn || n.field == QueryField::kName ||
+          n.field == QueryField::kDob || n.field == QueryField::kCode ||
+          n.field == QueryField::kBatch);
+}
+
+Plan Compile(const QueryNode& query, Compiler& compiler, bool exact) {
+  std::vector<const QueryNode*> conjuncts;
+  if (query.kind == QueryNode::Kind::kAnd) {
+    for (const QueryNode& c : query.children) conjuncts.push_back(&c);
+  } else {
+    conjuncts.push_back(&query);
+  }
+  Plan plan;
+  std::vector<std::string> text;
+  for (const QueryNode* c : conjuncts) {
+    if (IsTextOnly(*c)) {
+      text.push_back(compiler.Fts(*c, exact));
+      continue;
+    }
+    if (IsSelective(*c)) plan.filter_driven = true;
+    if (!plan.where.text.empty()) plan.where.text += " AND ";
+    plan.where.Append(compiler.Predicate(*c, exact));
+  }
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    plan.match += (i == 0 ? "" : " AND ") + text[i];
+  }
+  if (text.size() > 1) plan.match = "(" + plan.match + ")";
+  return plan;
+}
+
+// The FROM/WHERE of a plan, optionally excluding the pages of another plan (the exact one).
+Sql Body(const Plan& plan, const Plan* exclude) {
+  Sql s;
+  if (!plan.match.empty()) {
+    s.text = plan.filter_driven && !plan.where.text.empty()
+                 ? " FROM pages p CROSS JOIN page_fts f ON f.rowid = p.id WHERE page_fts MATCH ?"
+                 : " FROM page_fts f JOIN pages p ON p.id = f.rowid WHERE page_fts MATCH ?";
+    s.binds.push_back(plan.match);
+  } else {
+    s.text = " FROM pages p LEFT JOIN documents d ON d.id = p.document_id WHERE 1";
+  }
+  if (!plan.where.text.empty()) {
+    s.text += " AND ";
+    s.Append(plan.where);
+  }
+  if (exclude != nullptr) {
+    s.text += " AND NOT (1";
+    if (!exclude->match.empty()) {
+      s.text += " AND p.id IN (SELECT rowid FROM page_fts WHERE page_fts MATCH ?)";
+      s.binds.push_back(exclude->match);
+    }
+    if (!exclude->where.text.empty()) {
+      s.text += " AND ";
+      s.Append(exclude->where);
+    }
+    s.text += ")";
+  }
+  return s;
+}
+
+// The pages only the widened plan finds. When only the words were widened, FTS5 subtracts the
+// exact expression itself (cheaper than a subquery).
+Sql ApproximateBody(const Plan& exact, const Plan& widened) {
+  if (!exact.match.empty() && exact.where.text == widened.where.text &&
+      exact.where.binds == widened.where.binds) {
+    Plan p = widened;
+    p.match = "(" + widened.match + " NOT " + exact.match + ")";
+    return Body(p, nullptr);
+  }
+  return Body(widened, &exact);
+}
+
+Status BindAll(Stmt& st, const std::vector<std::string>& binds, int first = 1) {
+  for (std::size_t i = 0; i < binds.size(); ++i) {
+    st.Bind(first + static_cast<int>(i), std::string_view(binds[i]));
+  }
+  return Status::Ok();
+}
+
+Result<std::int64_t> Count(sqlite3* db, const Sql& body) {
+  Stmt st;
+  CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db, ("SELECT count(*)" + body.text).c_str(), "search"));
+  CHARTSCAN_RETURN_IF_ERROR(BindAll(st, body.binds));
+  CHARTSCAN_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int64(0) : 0;
+}
+
+struct Ranked {
+  std::int64_t page_id;
+  double score;
+};
+
+Result<std::vector<Ranked>> Slice(sqlite3* db, const Sql& body, bool ranked, int limit,
+                                  std::int64_t offset) {
+  std::string sql = ranked ? "SELECT p.id, f.rank" + body.text + " ORDER BY f.rank, p.id"
+                           : "SELECT p.id, 0" + body.text +
+                                 " ORDER BY d.date_of_service DESC, p.document_id, "
+                                 "p.document_page, p.id";
+  sql += " LIMIT ? OFFSET ?";
+  Stmt st;
+  CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db, sql.c_str(), "search"));
+  CHARTSCAN_RETURN_IF_ERROR(BindAll(st, body.binds));
+  st.Bind(static_cast<int>(body.binds.size()) + 1, limit);
+  st.Bind(static_cast<int>(body.binds.size()) + 2, offset);
+  std::vector<Ranked> out;
+  for (;;) {
+    CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
+    if (!more) return out;
+    out.push_back({st.Int64(0), -st.Double(1)});  // bm25 is lower-is-better
+  }
+}
+
+// The page's place, its document and chart, and a snippet around what matched (the opening of
+// its text for a filter-only query).
+Status Describe(sqlite3* db, const std::string& match, const SearchOptions& options,
+                SearchHit* hit) {
+  Stmt st;
+  CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
+      db,
+      "SELECT s.path, p.source_page, coalesce(p.document_id, 0), p.document_page, "
+      "coalesce(d.doc_type, ''), coalesce(d.date_of_service, ''), coalesce(c.id, 0), "
+      "coalesce(c.mrn, ''), coalesce(c.patient_name, ''), substr(p.text, 1, 400) FROM pages p "
+      "JOIN sources s ON s.id = p.source_id LEFT JOIN documents d ON d.id = p.document_id "
+      "LEFT JOIN charts c ON c.id = d.chart_id WHERE p.id = ?1",
+      "describe hit"));
+  st.Bind(1, hit->page_id);
+  CHARTSCAN_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::Internal("search hit vanished");
+  hit->source_path = st.Text(0);
+  hit->source_page = st.Int(1);
+  hit->document_id = st.Int64(2);
+  hit->document_page = st.Int(3);
+  hit->doc_type = st.Text(4);
+  hit->date_of_service = st.Text(5);
+  hit->chart_id = st.Int64(6);
+  hit->mrn = st.Text(7);
+  hit->patient_name = st.Text(8);
+  if (match.empty()) {
+    // The first snippet_tokens words of the page.
+    const std::string text = st.Text(9);
+    std::string out;
+    int words = 0;
+    bool in_word = false;
+    for (char c : text) {
+      const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+      if (!space && !in_word && ++words > options.snippet_tokens) {
+        out += "…";
+        break;
+      }
+      in_word = !space;
+      out += space ? ' ' : c;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    hit->snippet = std::move(out);
+    return Status::Ok();
+  }
+  Stmt snip;
+  CHARTSCAN_RETURN_IF_ERROR(snip.Prepare(
+      db,
+      "SELECT snippet(page_fts, 0, ?2, ?3, '…', ?4) FROM page_fts WHERE page_fts MATCH ?1 AND "
+      "rowid = ?5",
+      "search snippet"));
+  snip.Bind(1, std::string_view(match));
+  snip.Bind(2, std::string_view(options.highlight_begin));
+  snip.Bind(3, std::string_view(options.highlight_end));
+  snip.Bind(4, options.snippet_tokens);
+  snip.Bind(5, hit->page_id);
+  CHARTSCAN_ASSIGN_OR_RETURN(bool found, snip.Step());
+  if (found) hit->snippet = snip.Text(0);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string PageIdent(std::string_view doc_type, const std::vector<Field>& fields) {
+  std::string out;
+  for (char c : doc_type) out += c == '_' ? ' ' : c;
+  for (const Field& f : fields) {
+    if (f.name == "patient_name" || f.name == "mrn" || f.name == "dob" || f.name == "provider" ||
+        f.name == "provider_npi" || f.name == "facility" || f.name == "icd10" || f.name == "cpt" ||
+        f.name == "hcpcs") {
+      const std::string& v = f.normalized.empty() ? f.value : f.normalized;
+      if (v.empty()) continue;
+      if (!out.empty()) out += ' ';
+      out += v;
+    }
+  }
+  return out;
+}
+
+Result<std::int64_t> VocabularyGeneration(sqlite3* db) {
+  Stmt st;
+  CHARTSCAN_RETURN_IF_ERROR(
+      st.Prepare(db, "SELECT charts_gen FROM search_meta WHERE id = 1", "read search vocabulary"));
+  CHARTSCAN_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int64(0) : 0;
+}
+
+Result<std::shared_ptr<const Vocabulary>> LoadVocabulary(sqlite3* db) {
+  auto vocab = std::make_shared<Vocabulary>();
+  {
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(
+        st.Prepare(db,
+                   "SELECT patient_name, mrn FROM charts UNION ALL "
+                   "SELECT given_name || ' ' || family_name, mrn FROM patients",
+                   "load search vocabulary"));
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
+      if (!more) break;
+      vocab->AddName(st.Text(0));
+      vocab->AddIdentifier(st.Text(1));
+    }
+  }
+  // Names and MRNs as pages read them, misreadings included: that is what widening must reach.
+  {
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
+        db,
+        "SELECT DISTINCT name, normalized FROM fields WHERE name IN ('patient_name', 'mrn') "
+        "UNION SELECT DISTINCT 'code', normalized FROM document_fields "
+        "WHERE name IN ('icd10', 'cpt', 'hcpcs')",
+        "load search vocabulary"));
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
+      if (!more) break;
+      const std::string kind = st.Text(0);
+      if (kind == "patient_name") {
+        vocab->AddName(st.Text(1));
+      } else if (kind == "mrn") {
+        vocab->AddIdentifier(st.Text(1));
+      } else {
+        vocab->AddCode(st.Text(1));
+      }
+    }
+  }
+  vocab->Finish();
+  return std::shared_ptr<const Vocabulary>(std::move(vocab));
+}
+
+Result<SearchResults> ExecuteSearch(sqlite3* db, const QueryNode& query, const Vocabulary& vocab,
+                                    const SearchOptions& options) {
+  SearchResults results;
+  Compiler exact_compiler(vocab, /*widen=*/false, nullptr);
+  const Plan exact = Compile(query, exact_compiler, /*exact=*/true);
+  Compiler wide_compiler(vocab, options.approximate, &results.approximations);
+  const Plan widened = Compile(query, wide_compiler, /*exact=*/!options.approximate);
+  const bool widens = options.approximate && !(widened == exact);
+  const bool ranked = !exact.match.empty();
+
+  const Sql exact_body = Body(exact, nullptr);
+  CHARTSCAN_ASSIGN_OR_RETURN(results.exact_total, Count(db, exact_body));
+  results.total = results.exact_total;
+  Sql approx_body;
+  if (widens) {
+    approx_body = ApproximateBody(exact, widened);
+    CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t approx, Count(db, approx_body));
+    results.total += approx;
+  }
+  if (results.total == 0 || options.limit == 0) return results;
+
+  std::vector<Ranked> page;
+  std::int64_t approx_offset = 0;
+  if (options.offset < results.exact_total) {
+    CHARTSCAN_ASSIGN_OR_RETURN(page, Slice(db, exact_body, ranked, options.limit, options.offset));
+  } else {
+    approx_offset = options.offset - results.exact_total;
+  }
+  const std::size_t exact_hits = page.size();
+  if (widens && static_cast<int>(page.size()) < options.limit) {
+    CHARTSCAN_ASSIGN_OR_RETURN(
+        std::vector<Ranked> more,
+        Slice(db, approx_body, ranked, options.limit - static_cast<int>(page.size()),
+              approx_offset));
+    page.insert(page.end(), more.begin(), more.end());
+  }
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    SearchHit hit;
+    hit.page_id = page[i].page_id;
+    hit.score = page[i].score;
+    hit.approximate = i >= exact_hits;
+    CHARTSCAN_RETURN_IF_ERROR(
+        Describe(db, hit.approximate ? widened.match : exact.match, options, &hit));
+    results.hits.push_back(std::move(hit));
+  }
+  return results;
+}
+
+}  // namespace chartscan::indexer

@@ -1,0 +1,404 @@
+// The query language end to end on a small assembled store: field filters, their combination
+// with words and operators, OCR-tolerant identifiers and names (ranked after exact hits and
+// marked), grouping data on hits, and the messages for malformed queries.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <chartscan/indexer/store.h>
+
+#include "../../../indexer/src/fuzzy.h"
+#include "../../../indexer/src/query.h"
+#include "test_store.h"
+
+namespace chartscan::indexer {
+namespace {
+
+using testing::AddSource;
+using testing::OpenStore;
+using testing::TempDir;
+using testing::TextPage;
+
+Field F(const std::string& name, const std::string& normalized) {
+  Field f;
+  f.name = name;
+  f.value = normalized;
+  f.normalized = normalized;
+  f.confidence = 0.9;
+  return f;
+}
+
+struct Doc {
+  std::string mrn, name, dob, type, date;
+  std::vector<std::string> codes;
+  std::vector<std::string> pages;  // text of each page
+  std::string read_name{};  // the name as extraction read it on the first page, if not name
+  std::string read_mrn{};   // the MRN as extraction read it, if not mrn
+};
+
+// Four patients; the first page of Margaret's lab report has her MRN misread in the text
+// (0O482913) and her name misread ("Margret"), as extraction then read it too.
+class QueryStore : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = OpenStore(dir_.path());
+    batch_ = *store_->BeginBatch("q");
+    Add({"00482913", "Margaret Johnson", "1952-03-14", "discharge_summary", "2019-03-20",
+         {"E11.9", "I10"},
+         {"DISCHARGE SUMMARY Patient: Margaret Johnson MRN: 00482913 warfarin 5 mg daily",
+          "Hospital course uneventful. Continue warfarin. Follow up with cardiology."}});
+    Add({"00482913", "Margaret Johnson", "1952-03-14", "lab_report", "2021-07-02",
+         {"E11.65"},
+         {"LABORATORY REPORT Patient: Margret Johnson MRN: 0O482913 potassium 4.1 mmol/L"},
+         "Margret Johnson", "0O482913"});
+    Add({"00771234", "Robert Smith", "1948-11-02", "progress_note", "2019-08-11",
+         {"I10"},
+         {"PROGRESS NOTE Patient: Robert Smith MRN: 00771234 hypertension stable on lisinopril",
+          "Discussed warfarin risks; not started."}});
+    Add({"00990001", "Catherine Doyle", "1960-01-30", "radiology_report", "2018-12-01",
+         {},
+         {"RADIOLOGY REPORT Patient: Catherine Doyle MRN: 00990001 chest x-ray clear"}});
+  }
+
+  void Add(const Doc& d) {
+    const std::int64_t source = AddSource(*store_, batch_, "/scans/" + d.mrn + d.type + ".pdf",
+                                          d.mrn + d.type, static_cast<int>(d.pages.size()));
+    std::vector<std::int64_t> ids;
+    for (std::size_t i = 0; i < d.pages.size(); ++i) {
+      PageWrite p = TextPage(batch_, source, static_cast<int>(i) + 1, d.pages[i]);
+      p.doc_type = d.type;
+      if (i == 0) {
+        p.fields = {F("patient_name", d.read_name.empty() ? d.name : d.read_name),
+                    F("mrn", d.read_mrn.empty() ? d.mrn : d.read_mrn), F("dob", d.dob)};
+      }
+      auto id = store_->PutPage(p);
+      ASSERT_TRUE(id.ok()) << id.status().ToString();
+      ids.push_back(*id);
+      pages_.push_back(*id);
+    }
+    AssemblyWrite a;
+    a.batch_id = batch_;
+    a.source_ids = {source};
+    // Charts are keyed by MRN: reuse the chart id a previous assembly gave this MRN.
+    std::int64_t chart_id = 0;
+    auto charts = store_->Charts();
+    ASSERT_TRUE(charts.ok());
+    for (const ChartInfo& c : charts.value()) {
+      if (c.mrn == d.mrn) chart_id = c.chart_id;
+    }
+    a.charts.push_back({chart_id, d.mrn, d.name, d.dob});
+    DocumentWrite w;
+    w.page_ids = ids;
+    w.type.name = d.type;
+    w.type.confidence = 0.9;
+    w.date_of_service = d.date;
+    w.boundary = "source";
+    w.chart = 0;
+    for (const std::string& c : d.codes) {
+      Field f = F(c.find('.') != std::string::npos || (c[0] >= 'A' && c[0] <= 'Z') ? "icd10"
+                                                                                  : "cpt",
+                  c);
+      w.fields.push_back(f);
+    }
+    a.documents.push_back(w);
+    auto r = store_->Assemble(a);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+
+  // Page ids found, exact ones and approximate ones.
+  struct Found {
+    std::vector<std::int64_t> exact, approximate;
+    std::int64_t total = 0;
+  };
+  Found Search(std::string_view q, bool approximate = true) {
+    SearchOptions o;
+    o.limit = 100;
+    o.approximate = approximate;
+    auto r = store_->Search(q, o);
+    EXPECT_TRUE(r.ok()) << q << ": " << r.status().ToString();
+    Found f;
+    if (!r.ok()) return f;
+    f.total = r->total;
+    bool seen_approx = false;
+    for (const SearchHit& h : r->hits) {
+      if (h.approximate) {
+        seen_approx = true;
+        f.approximate.push_back(h.page_id);
+      } else {
+        EXPECT_FALSE(seen_approx) << q << ": an exact hit after an approximate one";
+        f.exact.push_back(h.page_id);
+      }
+    }
+    EXPECT_EQ(r->exact_total, static_cast<std::int64_t>(f.exact.size())) << q;
+    std::sort(f.exact.begin(), f.exact.end());
+    std::sort(f.approximate.begin(), f.approximate.end());
+    return f;
+  }
+  std::string Error(std::string_view q) {
+    auto r = store_->Search(q, {});
+    EXPECT_FALSE(r.ok()) << q;
+    if (r.ok()) return "";
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << q;
+    return std::string(r.status().message());
+  }
+  std::int64_t P(int i) const { return pages_[static_cast<std::size_t>(i)]; }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+  std::int64_t batch_ = 0;
+  // Pages in order: 0,1 Margaret's discharge summary; 2 her lab report; 3,4 Robert's note;
+  // 5 Catherine's radiology report.
+  std::vector<std::int64_t> pages_;
+};
+
+using Ids = std::vector<std::int64_t>;
+
+TEST_F(QueryStore, MrnFilterFindsEveryPageOfTheChart) {
+  Found f = Search("mrn:00482913");
+  EXPECT_EQ(f.exact, (Ids{P(0), P(1), P(2)}));
+  EXPECT_TRUE(f.approximate.empty());
+  EXPECT_EQ(Search("MRN:00482913").exact, f.exact);  // field names in any case
+}
+
+TEST_F(QueryStore, MrnFilterWithWordsNarrowsToPagesWithThem) {
+  EXPECT_EQ(Search("mrn:00482913 warfarin").exact, (Ids{P(0), P(1)}));
+  EXPECT_EQ(Search("warfarin mrn:00771234").exact, (Ids{P(4)}));
+}
+
+TEST_F(QueryStore, MrnReadWithAConfusedGlyphIsFoundApproximately) {
+  // The text of page 2 carries 0O482913; searching the true MRN as a word finds page 0 exactly
+  // and page 2 approximately.
+  Found f = Search("00482913");
+  EXPECT_EQ(f.exact, (Ids{P(0)}));
+  EXPECT_EQ(f.approximate, (Ids{P(2)}));
+  // And the other way round: typing what OCR read finds the clean pages approximately.
+  Found g = Search("0O482913");
+  EXPECT_EQ(g.exact, (Ids{P(2)}));
+  EXPECT_EQ(g.approximate, (Ids{P(0)}));
+  // A filter typed with the confusion finds the page that reads so exactly, and the rest of
+  // the chart approximately.
+  Found h = Search("mrn:0O482913");
+  EXPECT_EQ(h.exact, (Ids{P(2)}));
+  EXPECT_EQ(h.approximate, (Ids{P(0), P(1)}));
+}
+
+TEST_F(QueryStore, PartOfAnIdentifierFindsItApproximately) {
+  Found f = Search("mrn:482913");
+  EXPECT_TRUE(f.exact.empty());
+  EXPECT_EQ(f.approximate, (Ids{P(0), P(1), P(2)}));
+}
+
+TEST_F(QueryStore, ExactOptionTurnsWideningOff) {
+  Found f = Search("00482913", /*approximate=*/false);
+  EXPECT_EQ(f.exact, (Ids{P(0)}));
+  EXPECT_TRUE(f.approximate.empty());
+  EXPECT_EQ(f.total, 1);
+}
+
+TEST_F(QueryStore, NameFilterMatchesEveryWordOfTheChartsName) {
+  EXPECT_EQ(Search("name:\"margaret johnson\"").exact, (Ids{P(0), P(1), P(2)}));
+  EXPECT_EQ(Search("name:\"johnson, margaret\"").exact, (Ids{P(0), P(1), P(2)}));
+  EXPECT_EQ(Search("name:smith").exact, (Ids{P(3), P(4)}));
+  EXPECT_EQ(Search("name:marg*").exact, (Ids{P(0), P(1), P(2)}));
+  EXPECT_TRUE(Search("name:\"robert johnson\"").exact.empty());
+}
+
+TEST_F(QueryStore, MisspelledNameFindsThePatientApproximately) {
+  Found f = Search("name:\"margret jonson\"");
+  EXPECT_TRUE(f.exact.empty());
+  EXPECT_EQ(f.approximate, (Ids{P(0), P(1), P(2)}));
+  // Sound-alike spelling.
+  Found k = Search("name:\"kathryn doyle\"");
+  EXPECT_EQ(k.approximate, (Ids{P(5)}));
+}
+
+TEST_F(QueryStore, NameWordInTextAlsoFindsItsMisreadSpelling) {
+  // Page 2 reads "Margret": the bare word finds pages 0 exactly, page 2 approximately.
+  Found f = Search("margaret");
+  EXPECT_EQ(f.exact, (Ids{P(0)}));
+  EXPECT_EQ(f.approximate, (Ids{P(2)}));
+}
+
+TEST_F(QueryStore, DobTypeDateBatchAndCodeFilters) {
+  EXPECT_EQ(Search("dob:1952-03-14").exact, (Ids{P(0), P(1), P(2)}));
+  EXPECT_EQ(Search("dob:03/14/1952").exact, (Ids{P(0), P(1), P(2)}));
+  EXPECT_EQ(Search("type:lab_report").exact, (Ids{P(2)}));
+  EXPECT_EQ(Search("type:discharge").exact, (Ids{P(0), P(1)}));  // a unique prefix
+  EXPECT_EQ(Search("date:2019").exact, (Ids{P(0), P(1), P(3), P(4)}));
+  EXPECT_EQ(Search("date:2019-01..2019-06").exact, (Ids{P(0), P(1)}));
+  EXPECT_EQ(Search("date:..2018-12").exact, (Ids{P(5)}));
+  EXPECT_EQ(Search("date:2021..").exact, (Ids{P(2)}));
+  EXPECT_EQ(Search("batch:" + std::to_string(batch_)).total, 6);
+  EXPECT_EQ(Search("batch:999").total, 0);
+  EXPECT_EQ(Search("code:I10").exact, (Ids{P(0), P(1), P(3), P(4)}));
+  EXPECT_EQ(Search("code:E11.9").exact, (Ids{P(0), P(1)}));
+  EXPECT_EQ(Search("code:E11").exact, (Ids{P(0), P(1), P(2)}));  // the category
+  EXPECT_EQ(Search("code:E11.6*").exact, (Ids{P(2)}));
+}
+
+TEST_F(QueryStore, MisreadCodeIsFoundApproximately) {
+  Found f = Search("code:Ell.9");  // l for 1
+  EXPECT_TRUE(f.exact.empty());
+  EXPECT_EQ(f.approximate, (Ids{P(0), P(1)}));
+}
+
+TEST_F(QueryStore, FiltersCombineWithOperators) {
+  EXPECT_EQ(Search("type:lab_report OR type:radiology_report").exact, (Ids{P(2), P(5)}));
+  EXPECT_EQ(Search("warfarin NOT mrn:00771234").exact, (Ids{P(0), P(1)}));
+  EXPECT_EQ(Search("(warfarin OR potassium) AND name:johnson").exact, (Ids{P(0), P(1), P(2)}));
+  EXPECT_EQ(Search("date:2019 type:progress_note hypertension").exact, (Ids{P(3)}));
+}
+
+TEST_F(QueryStore, HitsCarryTheirChartAndDocument) {
+  auto r = store_->Search("potassium", {});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 1u);
+  const SearchHit& h = r->hits[0];
+  EXPECT_EQ(h.mrn, "00482913");
+  EXPECT_EQ(h.patient_name, "Margaret Johnson");
+  EXPECT_EQ(h.doc_type, "lab_report");
+  EXPECT_EQ(h.date_of_service, "2021-07-02");
+  EXPECT_EQ(h.document_page, 1);
+  EXPECT_NE(h.chart_id, 0);
+  EXPECT_NE(h.snippet.find("[potassium]"), std::string::npos) << h.snippet;
+}
+
+TEST_F(QueryStore, ApproximateHitsHighlightWhatMatched) {
+  auto r = store_->Search("00482913", {});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 2u);
+  EXPECT_TRUE(r->hits[1].approximate);
+  EXPECT_NE(r->hits[1].snippet.find("[0O482913]"), std::string::npos) << r->hits[1].snippet;
+  ASSERT_FALSE(r->approximations.empty());
+  EXPECT_NE(r->approximations[0].find("0o482913"), std::string::npos) << r->approximations[0];
+}
+
+TEST(SearchRanking, IdentityWordsRankAboveBodyText) {
+  // Two pages of the same length mention "holt" once; on the second it is also the patient's
+  // name as extracted, so it ranks first.
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  const std::int64_t batch = *store->BeginBatch("r");
+  const std::int64_t a = AddSource(*store, batch, "/a.pdf", "a");
+  const std::int64_t b = AddSource(*store, batch, "/b.pdf", "b");
+  auto first = store->PutPage(TextPage(batch, a, 1, "seen by doctor holt for review today"));
+  PageWrite named = TextPage(batch, b, 1, "patient holt seen for review today again");
+  named.fields = {F("patient_name", "Mary Holt")};
+  auto second = store->PutPage(named);
+  ASSERT_TRUE(first.ok() && second.ok());
+  auto r = store->Search("holt", {});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 2u);
+  EXPECT_EQ(r->hits[0].page_id, *second);
+  EXPECT_GT(r->hits[0].score, r->hits[1].score);
+}
+
+TEST_F(QueryStore, FilterOnlyQueriesListNewestDocumentsFirst) {
+  auto r = store_->Search("mrn:00482913", {});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 3u);
+  EXPECT_EQ(r->hits[0].page_id, P(2));  // 2021 lab report before the 2019 summary
+  EXPECT_EQ(r->hits[1].page_id, P(0));
+  EXPECT_EQ(r->hits[2].page_id, P(1));
+}
+
+TEST_F(QueryStore, PagingRunsThroughExactThenApproximateHits) {
+  SearchOptions o;
+  o.limit = 1;
+  std::vector<std::int64_t> seen;
+  std::vector<bool> approx;
+  for (int off = 0; off < 3; ++off) {
+    o.offset = off;
+    auto r = store_->Search("00482913", o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->total, 2);
+    for (const SearchHit& h : r->hits) {
+      seen.push_back(h.page_id);
+      approx.push_back(h.approximate);
+    }
+  }
+  EXPECT_EQ(seen, (Ids{P(0), P(2)}));
+  EXPECT_EQ(approx, (std::vector<bool>{false, true}));
+}
+
+TEST_F(QueryStore, MalformedQueriesSayWhatIsWrong) {
+  EXPECT_NE(Error("dob:1952-13-01").find("dob:"), std::string::npos);
+  EXPECT_NE(Error("type:invoice").find("the types are"), std::string::npos);
+  EXPECT_NE(Error("date:2019-05..2018").find("ends before it starts"), std::string::npos);
+  EXPECT_NE(Error("date:yesterday").find("date:"), std::string::npos);
+  EXPECT_NE(Error("batch:abc").find("batch:"), std::string::npos);
+  EXPECT_NE(Error("mrn:\"\"").find("needs a value"), std::string::npos);
+  EXPECT_NE(Error("mrn:12;drop").find("letters and digits"), std::string::npos);
+  EXPECT_NE(Error("name:\"margaret").find("unclosed"), std::string::npos);
+  EXPECT_NE(Error("dob:1952*").find("does not take"), std::string::npos);
+  EXPECT_NE(Error("OR mrn:1").find("OR"), std::string::npos);
+}
+
+TEST_F(QueryStore, UnknownFieldIsSearchedAsText) {
+  // "BP:120/80" is not a filter; it is looked up as the words it contains.
+  EXPECT_EQ(Search("BP:120/80").total, 0);
+  EXPECT_EQ(Search("Patient:Robert").exact, (Ids{P(3)}));  // the phrase "patient robert"
+}
+
+TEST(QueryParser, NestsAndFlattensOperators) {
+  auto q = ParseQuery("a b c OR d");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->kind, QueryNode::Kind::kOr);
+  ASSERT_EQ(q->children.size(), 2u);
+  EXPECT_EQ(q->children[0].kind, QueryNode::Kind::kAnd);
+  EXPECT_EQ(q->children[0].children.size(), 3u);
+  auto f = ParseQuery("code:e11* name:\"Ann Lee\" date:2019-1..2019-12");
+  EXPECT_FALSE(f.ok());  // 2019-1 is not a month
+  auto g = ParseQuery("code:e11* name:\"Ann Lee\"");
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->children[0].text, "E11");
+  EXPECT_TRUE(g->children[0].prefix);
+  EXPECT_EQ(g->children[1].text, "Ann Lee");
+  EXPECT_FALSE(IsTextOnly(*g));
+}
+
+TEST(Fuzzy, ConfusionsCanonicalizeAlike) {
+  EXPECT_EQ(ConfusionCanonical("0O482913"), ConfusionCanonical("00482913"));
+  EXPECT_EQ(ConfusionCanonical("E1l.9"), ConfusionCanonical("E11.9"));
+  EXPECT_EQ(ConfusionCanonical("5B"), ConfusionCanonical("S8"));
+  EXPECT_NE(ConfusionCanonical("00482913"), ConfusionCanonical("00482914"));
+  std::vector<std::string> v = ConfusionVariants("A10");
+  EXPECT_NE(std::find(v.begin(), v.end(), "ai0"), v.end());
+  EXPECT_NE(std::find(v.begin(), v.end(), "a1o"), v.end());
+  EXPECT_EQ(std::find(v.begin(), v.end(), "a10"), v.end());
+}
+
+TEST(Fuzzy, PhoneticKeyGroupsSoundAlikeNames) {
+  EXPECT_EQ(PhoneticKey("Catherine"), PhoneticKey("Kathryn"));
+  EXPECT_EQ(PhoneticKey("Smith"), PhoneticKey("Smyth"));
+  EXPECT_EQ(PhoneticKey("John"), PhoneticKey("Jon"));
+  EXPECT_EQ(PhoneticKey("Margaret"), PhoneticKey("Margret"));
+  EXPECT_EQ(PhoneticKey("Philips"), PhoneticKey("Filips"));
+  EXPECT_NE(PhoneticKey("Smith"), PhoneticKey("Jones"));
+  EXPECT_NE(PhoneticKey("Johnson"), PhoneticKey("Johnston"));
+}
+
+TEST(Fuzzy, EditDistanceCountsTranspositionAsOne) {
+  EXPECT_EQ(EditDistance("margaret", "margret"), 1);
+  EXPECT_EQ(EditDistance("johnson", "jonhson"), 1);
+  EXPECT_EQ(EditDistance("smith", "smith"), 0);
+  EXPECT_EQ(EditDistance("", "abc"), 3);
+}
+
+TEST(Fuzzy, VocabularyFindsNamesWithinOneEditOrSoundingAlike) {
+  Vocabulary v;
+  v.AddName("Margaret Johnson");
+  v.AddName("Kathryn Doyle");
+  v.AddName("Robert Smith");
+  v.Finish();
+  std::vector<std::string> m = v.SimilarNames("Margret");
+  EXPECT_EQ(m, (std::vector<std::string>{"margaret"}));
+  EXPECT_EQ(v.SimilarNames("Catherine"), (std::vector<std::string>{"kathryn"}));
+  EXPECT_TRUE(v.SimilarNames("Margaret").empty());  // itself is not "similar"
+  EXPECT_TRUE(v.SimilarNames("Wilson").empty());
+}
+
+}  // namespace
+}  // namespace chartscan::indexer
