@@ -114,6 +114,7 @@ struct SearchArgs {
   int limit = 20;
   int offset = 0;
   bool json = false;
+  bool exact = false;  // no approximate matches
 };
 int RunSearch(const SearchArgs& args);
 

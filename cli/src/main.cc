@@ -49,15 +49,19 @@ int main(int argc, char** argv) {
                          "Files or folders (folders are walked recursively)");
 
   SearchArgs search;
-  CLI::App* search_cmd = app.add_subcommand("search", "Find pages by their text");
+  CLI::App* search_cmd = app.add_subcommand("search", "Find pages by their text and identity");
   search_cmd->add_option("--store", search.store, "Store folder");
   search_cmd->add_option("--limit", search.limit, "Hits to show")->check(CLI::Range(1, 10000));
   search_cmd->add_option("--offset", search.offset, "Hits to skip (paging)")
       ->check(CLI::NonNegativeNumber);
   search_cmd->add_flag("--json", search.json, "Print hits as JSON");
+  search_cmd->add_flag("--exact", search.exact,
+                       "Only exact matches (no OCR-tolerant identifiers or similar names)");
   search_cmd
       ->add_option("query", search.query,
-                   "Words (all must match), \"exact phrases\", prefix*, OR, NOT, ( )")
+                   "Words (all must match), \"exact phrases\", prefix*, AND, OR, NOT, ( ), and "
+                   "filters mrn:ID name:\"first last\" dob:YYYY-MM-DD type:TYPE "
+                   "date:FROM..TO batch:N code:E11.9")
       ->required();
 
   ExportArgs export_args;

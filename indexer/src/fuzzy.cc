@@ -53,8 +53,8 @@ std::vector<std::string> DeletionKeys(const std::string& s) {
   return keys;
 }
 
-void Collect(const std::unordered_map<std::string, std::vector<int>>& index,
-             const std::string& key, std::set<int>* out) {
+void Collect(const std::unordered_map<std::string, std::vector<int>>& index, const std::string& key,
+             std::set<int>* out) {
   auto it = index.find(key);
   if (it == index.end()) return;
   out->insert(it->second.begin(), it->second.end());
@@ -160,8 +160,8 @@ std::string PhoneticKey(std::string_view word) {
         }
         break;
       case 'h':
-        if (IsVowel(next) && !(i > 0 && std::string_view("cgpst").find(w[i - 1]) !=
-                                               std::string_view::npos)) {
+        if (IsVowel(next) &&
+            !(i > 0 && std::string_view("cgpst").find(w[i - 1]) != std::string_view::npos)) {
           emit('h');
         }
         break;
@@ -245,8 +245,8 @@ void Vocabulary::AddName(std::string_view name) {
   while (i < name.size()) {
     while (i < name.size() && !((Lower(name[i]) >= 'a' && Lower(name[i]) <= 'z'))) ++i;
     std::size_t j = i;
-    while (j < name.size() && ((Lower(name[j]) >= 'a' && Lower(name[j]) <= 'z') ||
-                               name[j] == '\'')) {
+    while (j < name.size() &&
+           ((Lower(name[j]) >= 'a' && Lower(name[j]) <= 'z') || name[j] == '\'')) {
       ++j;
     }
     if (j > i) names_.push_back(LowerAscii(name.substr(i, j - i)));
@@ -277,6 +277,8 @@ void Vocabulary::Finish() {
     std::string p = PhoneticKey(t);
     if (p.size() >= 2) phonetic_[std::move(p)].push_back(k);
   }
+  ids_lower_.reserve(ids_.size());
+  for (const std::string& id : ids_) ids_lower_.push_back(LowerAscii(id));
   for (int k = 0; k < static_cast<int>(ids_.size()); ++k) {
     id_canonical_[ConfusionCanonical(ids_[static_cast<std::size_t>(k)])].push_back(k);
   }
@@ -338,16 +340,15 @@ std::vector<std::string> Vocabulary::SimilarIdentifiers(std::string_view id,
   };
   for (const std::string& s : ConfusableIdentifiers(id, max)) add(s);
   if (lower.size() >= 5) {
-    for (const std::string& s : ids_) {
+    for (const std::string& s : ids_lower_) {
       if (out.size() >= max) break;
-      if (s.size() > lower.size() && LowerAscii(s).find(lower) != std::string::npos) add(s);
+      if (s.size() > lower.size() && s.find(lower) != std::string::npos) add(s);
     }
   }
   return out;
 }
 
-std::vector<std::string> Vocabulary::ConfusableCodes(std::string_view code,
-                                                     std::size_t max) const {
+std::vector<std::string> Vocabulary::ConfusableCodes(std::string_view code, std::size_t max) const {
   std::vector<std::string> out;
   auto it = code_canonical_.find(ConfusionCanonical(code));
   if (it == code_canonical_.end()) return out;

@@ -63,10 +63,11 @@ class Vocabulary {
   std::size_t identifiers() const { return ids_.size(); }
 
  private:
-  std::vector<std::string> names_;  // distinct, lower-case
+  std::vector<std::string> names_;                               // distinct, lower-case
   std::unordered_map<std::string, std::vector<int>> deletions_;  // key -> names_ index
   std::unordered_map<std::string, std::vector<int>> phonetic_;
-  std::vector<std::string> ids_;  // distinct, as stored
+  std::vector<std::string> ids_;        // distinct, as stored
+  std::vector<std::string> ids_lower_;  // the same, lower-case (substring search)
   std::unordered_map<std::string, std::vector<int>> id_canonical_;
   std::vector<std::string> codes_;
   std::unordered_map<std::string, std::vector<int>> code_canonical_;

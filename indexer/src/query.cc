@@ -31,8 +31,8 @@ struct Token {
 };
 
 constexpr std::pair<std::string_view, QueryField> kFields[] = {
-    {"mrn", QueryField::kMrn},   {"name", QueryField::kName},   {"dob", QueryField::kDob},
-    {"type", QueryField::kType}, {"date", QueryField::kDate},   {"batch", QueryField::kBatch},
+    {"mrn", QueryField::kMrn},   {"name", QueryField::kName}, {"dob", QueryField::kDob},
+    {"type", QueryField::kType}, {"date", QueryField::kDate}, {"batch", QueryField::kBatch},
     {"code", QueryField::kCode},
 };
 
@@ -229,8 +229,8 @@ Result<QueryNode> MakeFilter(const Token& t) {
       std::string id;
       for (char c : v) {
         if (c == ' ' || c == '-') continue;
-        const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c == '.' && t.field == QueryField::kCode);
+        const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                        (c >= 'A' && c <= 'Z') || (c == '.' && t.field == QueryField::kCode);
         if (!ok) {
           return Status::InvalidArgument(field + ": takes letters and digits only" +
                                          (t.field == QueryField::kCode
@@ -248,8 +248,7 @@ Result<QueryNode> MakeFilter(const Token& t) {
     case QueryField::kDob: {
       std::optional<std::string> iso = IsoDate(v, /*whole=*/true);
       if (!iso) {
-        return Status::InvalidArgument(
-            "dob: needs a full date such as 1952-03-14 or 03/14/1952");
+        return Status::InvalidArgument("dob: needs a full date such as 1952-03-14 or 03/14/1952");
       }
       n.text = *iso;
       return n;
@@ -271,11 +270,13 @@ Result<QueryNode> MakeFilter(const Token& t) {
       }
       if (matches.size() != 1) {
         std::string known;
-        for (const char* name : kDocumentTypeNames) known += (known.empty() ? "" : ", ") + std::string(name);
-        return Status::InvalidArgument(
-            "type: " + std::string(matches.empty() ? "no document type is called '"
-                                                   : "more than one document type starts '") +
-            want + "'; the types are " + known);
+        for (const char* name : kDocumentTypeNames)
+          known += (known.empty() ? "" : ", ") + std::string(name);
+        return Status::InvalidArgument("type: " +
+                                       std::string(matches.empty()
+                                                       ? "no document type is called '"
+                                                       : "more than one document type starts '") +
+                                       want + "'; the types are " + known);
       }
       n.text = matches[0];
       return n;

@@ -101,14 +101,22 @@ class Compiler {
     const std::string& w = term.text;
     if (HasDigit(w) && w.size() >= 4) {
       alts = vocab_.SimilarIdentifiers(w, kMaxAlternatives / 2);
+      // Known identifiers are worth naming to the user; the blind glyph swaps are not.
+      std::vector<std::string> named = alts;
+      bool swapped = false;
       for (std::string& v : ConfusionVariants(w, kMaxAlternatives)) {
         if (alts.size() >= kMaxAlternatives) break;
-        if (std::find(alts.begin(), alts.end(), v) == alts.end()) alts.push_back(std::move(v));
+        if (std::find(alts.begin(), alts.end(), v) == alts.end()) {
+          alts.push_back(std::move(v));
+          swapped = true;
+        }
       }
+      if (swapped) named.push_back("(and " + w + " with 0/O, 1/I/l, 5/S or 8/B misread)");
+      Note(w, named);
     } else if (AllLetters(w)) {
       alts = vocab_.SimilarNames(w);
+      Note(w, alts);
     }
-    Note(w, alts);
     return alts;
   }
 
@@ -303,8 +311,9 @@ class Compiler {
             "(p.document_id IN (SELECT document_id FROM document_fields WHERE name IN ('icd10', "
             "'cpt', 'hcpcs') AND ";
         s.Append(cond);
-        s.text += ") OR p.id IN (SELECT page_id FROM fields WHERE name IN ('icd10', 'cpt', "
-                  "'hcpcs') AND ";
+        s.text +=
+            ") OR p.id IN (SELECT page_id FROM fields WHERE name IN ('icd10', 'cpt', "
+            "'hcpcs') AND ";
         s.Append(cond);
         s.text += "))";
         return s;
@@ -601,10 +610,9 @@ Result<SearchResults> ExecuteSearch(sqlite3* db, const QueryNode& query, const V
   }
   const std::size_t exact_hits = page.size();
   if (widens && static_cast<int>(page.size()) < options.limit) {
-    CHARTSCAN_ASSIGN_OR_RETURN(
-        std::vector<Ranked> more,
-        Slice(db, approx_body, ranked, options.limit - static_cast<int>(page.size()),
-              approx_offset));
+    CHARTSCAN_ASSIGN_OR_RETURN(std::vector<Ranked> more,
+                               Slice(db, approx_body, ranked,
+                                     options.limit - static_cast<int>(page.size()), approx_offset));
     page.insert(page.end(), more.begin(), more.end());
   }
   for (std::size_t i = 0; i < page.size(); ++i) {
