@@ -87,6 +87,28 @@ std::vector<std::string> ConfusionVariants(std::string_view word, std::size_t ma
   return out;
 }
 
+std::string OcrCanonical(std::string_view word) {
+  std::string w = LowerAscii(word);
+  auto fold = [&w](std::string_view from, char to) {
+    std::string out;
+    out.reserve(w.size());
+    for (std::size_t i = 0; i < w.size();) {
+      if (w.compare(i, from.size(), from) == 0) {
+        out += to;
+        i += from.size();
+      } else {
+        out += w[i++];
+      }
+    }
+    w = std::move(out);
+  };
+  fold("li", 'h');
+  fold("cl", 'd');
+  fold("rn", 'm');
+  fold("vv", 'w');
+  return w;
+}
+
 std::string PhoneticKey(std::string_view word) {
   std::string w;
   for (char c : word) {
@@ -240,7 +262,7 @@ int EditDistance(std::string_view a, std::string_view b) {
   return prev[m];
 }
 
-void Vocabulary::AddName(std::string_view name) {
+void Vocabulary::AddName(std::string_view name, bool of_record) {
   std::size_t i = 0;
   while (i < name.size()) {
     while (i < name.size() && !((Lower(name[i]) >= 'a' && Lower(name[i]) <= 'z'))) ++i;
@@ -249,7 +271,10 @@ void Vocabulary::AddName(std::string_view name) {
            ((Lower(name[j]) >= 'a' && Lower(name[j]) <= 'z') || name[j] == '\'')) {
       ++j;
     }
-    if (j > i) names_.push_back(LowerAscii(name.substr(i, j - i)));
+    if (j > i) {
+      names_.push_back(LowerAscii(name.substr(i, j - i)));
+      if (of_record) record_names_.push_back(names_.back());
+    }
     i = j;
   }
 }
@@ -268,6 +293,7 @@ void Vocabulary::Finish() {
     v->erase(std::unique(v->begin(), v->end()), v->end());
   };
   dedupe(&names_);
+  dedupe(&record_names_);
   dedupe(&ids_);
   dedupe(&codes_);
   for (int k = 0; k < static_cast<int>(names_.size()); ++k) {
@@ -276,6 +302,7 @@ void Vocabulary::Finish() {
     for (std::string& key : DeletionKeys(t)) deletions_[std::move(key)].push_back(k);
     std::string p = PhoneticKey(t);
     if (p.size() >= 2) phonetic_[std::move(p)].push_back(k);
+    ocr_canonical_[OcrCanonical(t)].push_back(k);
   }
   ids_lower_.reserve(ids_.size());
   for (const std::string& id : ids_) ids_lower_.push_back(LowerAscii(id));
@@ -294,14 +321,18 @@ std::vector<std::string> Vocabulary::SimilarNames(std::string_view word, std::si
   if (!finished_ || w.size() < 4) return out;
   std::set<int> edits;
   for (const std::string& key : DeletionKeys(w)) Collect(deletions_, key, &edits);
+  // Misread letter groups count as one edit.
+  Collect(ocr_canonical_, OcrCanonical(w), &edits);
   std::set<int> sounds;
   const std::string p = PhoneticKey(w);
   if (p.size() >= 2) Collect(phonetic_, p, &sounds);
   // Closest first: one edit, then sound-alikes by their edit distance.
   std::vector<std::pair<int, int>> ranked;  // (distance, index)
+  const std::string folded = OcrCanonical(w);
   for (int k : edits) {
-    const int d = EditDistance(w, names_[static_cast<std::size_t>(k)]);
-    if (d == 1) ranked.emplace_back(d, k);
+    const std::string& name = names_[static_cast<std::size_t>(k)];
+    const int d = EditDistance(w, name);
+    if (d == 1 || (d > 1 && OcrCanonical(name) == folded)) ranked.emplace_back(1, k);
   }
   for (int k : sounds) {
     if (edits.count(k) != 0) continue;
@@ -309,9 +340,15 @@ std::vector<std::string> Vocabulary::SimilarNames(std::string_view word, std::si
     if (d > 0) ranked.emplace_back(d + 1, k);
   }
   std::sort(ranked.begin(), ranked.end());
+  auto of_record = [this](const std::string& t) {
+    return std::binary_search(record_names_.begin(), record_names_.end(), t);
+  };
+  const bool typed_of_record = of_record(w);
   for (const auto& [d, k] : ranked) {
     if (out.size() >= max) break;
-    out.push_back(names_[static_cast<std::size_t>(k)]);
+    const std::string& name = names_[static_cast<std::size_t>(k)];
+    if (typed_of_record && of_record(name)) continue;
+    out.push_back(name);
   }
   return out;
 }

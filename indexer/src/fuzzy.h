@@ -12,8 +12,10 @@
 // is therefore widened to the terms of the name vocabulary within one edit (Damerau: insertion,
 // deletion, substitution or transposition of adjacent letters), found through a deletion
 // neighbourhood (every term is filed under itself and each of its one-letter deletions; two
-// words within one edit share a key), and to the terms with the same phonetic key (PhoneticKey:
-// a small Metaphone-like code, below).
+// words within one edit share a key), to the terms with the same phonetic key (PhoneticKey: a
+// small Metaphone-like code, below), and to the terms that read the same once the letter groups
+// a recognizer confuses are merged (OcrCanonical: li->h, cl->d, rn->m, vv->w; "tirnothy" and
+// "davicl" are two edits from their names but the same after it).
 #pragma once
 
 #include <cstddef>
@@ -34,6 +36,10 @@ std::vector<std::string> ConfusionVariants(std::string_view word, std::size_t ma
 // sounding English spellings share it (Catherine/Kathryn, Smith/Smyth, Jon/John).
 std::string PhoneticKey(std::string_view word);
 
+// Lower-cased, with the multi-letter confusions of OCR folded: "li" -> "h", then "cl" -> "d",
+// "rn" -> "m", "vv" -> "w" (the order matters: "miclielle" must become "michelle").
+std::string OcrCanonical(std::string_view word);
+
 // Optimal string alignment distance (Levenshtein plus adjacent transposition), bytes.
 int EditDistance(std::string_view a, std::string_view b);
 
@@ -41,8 +47,9 @@ int EditDistance(std::string_view a, std::string_view b);
 // of the store's charts (see Store::Search); immutable and safe to share between threads after.
 class Vocabulary {
  public:
-  // A name as stored (a chart's patient name): its words become name terms.
-  void AddName(std::string_view name);
+  // A name: its words become name terms. of_record: a chart's or the roster's name (a person
+  // the facility knows), rather than a name as a page read it (possibly misread).
+  void AddName(std::string_view name, bool of_record);
   // An MRN or other identifier, and a medical code, as normalized in the store.
   void AddIdentifier(std::string_view id);
   void AddCode(std::string_view code);
@@ -50,6 +57,8 @@ class Vocabulary {
   void Finish();
 
   // Name terms (lower-case) within one edit of `word` or sounding like it, `word` excluded.
+  // When `word` is itself a name of record, other names of record are left out: "Johnston" is
+  // another patient, not a misreading of "Johnson"; names only pages read still come.
   std::vector<std::string> SimilarNames(std::string_view word, std::size_t max = 16) const;
   // Identifiers equal to `id` up to confusions, or (for 5 or more characters) containing it;
   // `id` itself excluded. Lower-case, as the index holds them.
@@ -63,9 +72,11 @@ class Vocabulary {
   std::size_t identifiers() const { return ids_.size(); }
 
  private:
-  std::vector<std::string> names_;                               // distinct, lower-case
+  std::vector<std::string> names_;         // distinct, lower-case
+  std::vector<std::string> record_names_;  // the names of record among them (sorted at Finish)
   std::unordered_map<std::string, std::vector<int>> deletions_;  // key -> names_ index
   std::unordered_map<std::string, std::vector<int>> phonetic_;
+  std::unordered_map<std::string, std::vector<int>> ocr_canonical_;
   std::vector<std::string> ids_;        // distinct, as stored
   std::vector<std::string> ids_lower_;  // the same, lower-case (substring search)
   std::unordered_map<std::string, std::vector<int>> id_canonical_;

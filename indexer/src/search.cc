@@ -550,7 +550,7 @@ Result<std::shared_ptr<const Vocabulary>> LoadVocabulary(sqlite3* db) {
     for (;;) {
       CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
       if (!more) break;
-      vocab->AddName(st.Text(0));
+      vocab->AddName(st.Text(0), /*of_record=*/true);
       vocab->AddIdentifier(st.Text(1));
     }
   }
@@ -568,7 +568,7 @@ Result<std::shared_ptr<const Vocabulary>> LoadVocabulary(sqlite3* db) {
       if (!more) break;
       const std::string kind = st.Text(0);
       if (kind == "patient_name") {
-        vocab->AddName(st.Text(1));
+        vocab->AddName(st.Text(1), /*of_record=*/false);
       } else if (kind == "mrn") {
         vocab->AddIdentifier(st.Text(1));
       } else {

@@ -532,15 +532,46 @@ TEST(Fuzzy, EditDistanceCountsTranspositionAsOne) {
 
 TEST(Fuzzy, VocabularyFindsNamesWithinOneEditOrSoundingAlike) {
   Vocabulary v;
-  v.AddName("Margaret Johnson");
-  v.AddName("Kathryn Doyle");
-  v.AddName("Robert Smith");
+  v.AddName("Margaret Johnson", true);
+  v.AddName("Kathryn Doyle", true);
+  v.AddName("Robert Smith", true);
   v.Finish();
   std::vector<std::string> m = v.SimilarNames("Margret");
   EXPECT_EQ(m, (std::vector<std::string>{"margaret"}));
   EXPECT_EQ(v.SimilarNames("Catherine"), (std::vector<std::string>{"kathryn"}));
   EXPECT_TRUE(v.SimilarNames("Margaret").empty());  // itself is not "similar"
   EXPECT_TRUE(v.SimilarNames("Wilson").empty());
+}
+
+TEST(Fuzzy, AnotherPatientsNameIsNotAMisreadingOfAKnownName) {
+  Vocabulary v;
+  v.AddName("Margaret Johnson", true);
+  v.AddName("Paul Johnston", true);
+  v.AddName("Margret Johnson", false);  // as a page read it
+  v.Finish();
+  EXPECT_EQ(v.SimilarNames("johnson"), std::vector<std::string>{});
+  EXPECT_EQ(v.SimilarNames("margaret"), (std::vector<std::string>{"margret"}));
+  // A spelling nobody has is widened to every name of record near it.
+  Vocabulary s;
+  s.AddName("Anna Smith", true);
+  s.AddName("Paul Smyth", true);
+  s.Finish();
+  EXPECT_TRUE(s.SimilarNames("smith").empty());
+  std::vector<std::string> both = s.SimilarNames("smth");
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(both, (std::vector<std::string>{"smith", "smyth"}));
+}
+
+TEST(Fuzzy, MisreadLetterGroupsCountAsOneEdit) {
+  EXPECT_EQ(OcrCanonical("Tirnothy"), OcrCanonical("timothy"));
+  EXPECT_EQ(OcrCanonical("davicl"), OcrCanonical("David"));
+  EXPECT_EQ(OcrCanonical("miclielle"), OcrCanonical("michelle"));
+  Vocabulary v;
+  v.AddName("Timothy Jones", true);
+  v.AddName("Michelle Hill", true);
+  v.Finish();
+  EXPECT_EQ(v.SimilarNames("tirnothy"), (std::vector<std::string>{"timothy"}));
+  EXPECT_EQ(v.SimilarNames("miclielle"), (std::vector<std::string>{"michelle"}));
 }
 
 }  // namespace
