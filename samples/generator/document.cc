@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "vocabulary.h"
+#include <chartscan/samples/vocabulary.h>
 
 namespace chartscan::samples {
 namespace {

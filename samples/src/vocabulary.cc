@@ -1,5 +1,6 @@
-// Word lists for the sample generator. See vocabulary.h for why they look the way they do.
-#include "vocabulary.h"
+// Word lists for the sample generators. See chartscan/samples/vocabulary.h for why they look
+// the way they do.
+#include <chartscan/samples/vocabulary.h>
 
 namespace chartscan::samples::vocab {
 
