@@ -128,6 +128,7 @@ int RunSearch(const SearchArgs& args) {
     nlohmann::json out = {{"query", query},
                           {"total", results->total},
                           {"exact_total", results->exact_total},
+                          {"total_capped", results->total_capped},
                           {"offset", args.offset},
                           {"approximations", results->approximations},
                           {"hits", hits},
@@ -139,7 +140,8 @@ int RunSearch(const SearchArgs& args) {
     std::cout << "No page matches " << query << "\n";
     return kExitOk;
   }
-  std::cout << results->total << (results->total == 1 ? " page matches " : " pages match ")
+  std::cout << results->total << (results->total_capped ? "+" : "")
+            << (results->total == 1 && !results->total_capped ? " page matches " : " pages match ")
             << query;
   const std::int64_t approximate = results->total - results->exact_total;
   if (approximate > 0) std::cout << " (" << approximate << " approximately, marked ~)";
@@ -147,6 +149,10 @@ int RunSearch(const SearchArgs& args) {
     std::cout << "; showing " << args.offset + 1 << "-" << args.offset + results->hits.size();
   }
   std::cout << "\n";
+  if (results->total_capped) {
+    std::cout << "  (ranked among the " << options.max_ranked
+              << " most recently stored matches: add a word or a filter to rank them all)\n";
+  }
   if (approximate > 0) {
     for (const std::string& a : results->approximations) {
       std::cout << "  also matched: " << a << "\n";

@@ -12,12 +12,18 @@
 // `p.id IN (SELECT rowid FROM page_fts WHERE page_fts MATCH ?)`.
 //
 // The join order matters at archive scale. A common word matches a large share of a million
-// pages while an MRN, a name or a date of birth picks a few dozen: when a top-level filter is of
-// such an identity kind, pages are driven from the filter (CROSS JOIN forces SQLite to loop over
-// the filtered pages and probe the index by rowid); otherwise the MATCH drives and filters are
-// checked on its rows. Ranking is FTS5's BM25 with the ident column (identity and title words,
-// see PageIdent) weighing four times the text (configured as the table's rank in schema v5).
-// Filter-only queries have no relevance to rank by and list the newest documents first.
+// pages while an MRN, a name or a date of birth picks a few dozen: when the filters pick few
+// pages (counted, up to a limit, before the search), pages are driven from the filter (CROSS JOIN
+// forces SQLite to loop over the filtered pages and probe the index by rowid); otherwise the
+// MATCH drives and filters are checked on its rows. Ranking is FTS5's BM25 with the ident column
+// (identity and title words, see PageIdent) weighing four times the text (configured as the
+// table's rank in schema v5). Filter-only queries have no relevance to rank by and list the
+// newest documents first.
+//
+// Work is bounded for broad queries (SearchOptions::max_ranked, N): pages are counted up to N,
+// and when more match, BM25 ranks the N most recently stored matches (FTS5 walks its lists in
+// rowid order and stops) instead of every match in the archive. The result says so, and a filter
+// or another word brings the query back under N, where ranking is over every match.
 #include "search.h"
 
 #include <algorithm>
@@ -155,6 +161,7 @@ class Compiler {
   Sql Predicate(const QueryNode& n, bool exact) {
     Sql s;
     if (IsTextOnly(n)) {
+      emitted_text_ = true;
       s.text = "p.id IN (SELECT rowid FROM page_fts WHERE page_fts MATCH ?)";
       s.binds.push_back(Fts(n, exact));
       return s;
@@ -182,6 +189,9 @@ class Compiler {
       }
     }
   }
+
+  // Whether a Predicate so far needed the full-text index (text inside OR or NOT with filters).
+  bool emitted_text() const { return emitted_text_; }
 
  private:
   void Note(const std::string& what, const std::vector<std::string>& alts) {
@@ -325,25 +335,20 @@ class Compiler {
   const Vocabulary& vocab_;
   bool widen_;
   std::vector<std::string>* notes_;
+  bool emitted_text_ = false;
 };
 
 // One compilation of the query: the MATCH expression (empty: none) and the other conditions.
 struct Plan {
   std::string match;
-  Sql where;  // empty text: none
-  bool filter_driven = false;
+  Sql where;                    // empty text: none
+  bool where_has_text = false;  // where holds full-text subqueries
+  bool filter_driven = false;   // see DecideDriver
 
   bool operator==(const Plan& o) const {
     return match == o.match && where.text == o.where.text && where.binds == o.where.binds;
   }
 };
-
-bool IsSelective(const QueryNode& n) {
-  return n.kind == QueryNode::Kind::kFilter &&
-         (n.field == QueryField::kMrn || n.field == QueryField::kName ||
-          n.field == QueryField::kDob || n.field == QueryField::kCode ||
-          n.field == QueryField::kBatch);
-}
 
 Plan Compile(const QueryNode& query, Compiler& compiler, bool exact) {
   std::vector<const QueryNode*> conjuncts;
@@ -359,10 +364,10 @@ Plan Compile(const QueryNode& query, Compiler& compiler, bool exact) {
       text.push_back(compiler.Fts(*c, exact));
       continue;
     }
-    if (IsSelective(*c)) plan.filter_driven = true;
     if (!plan.where.text.empty()) plan.where.text += " AND ";
     plan.where.Append(compiler.Predicate(*c, exact));
   }
+  plan.where_has_text = compiler.emitted_text();
   for (std::size_t i = 0; i < text.size(); ++i) {
     plan.match += (i == 0 ? "" : " AND ") + text[i];
   }
@@ -419,12 +424,34 @@ Status BindAll(Stmt& st, const std::vector<std::string>& binds, int first = 1) {
   return Status::Ok();
 }
 
-Result<std::int64_t> Count(sqlite3* db, const Sql& body) {
+// How many rows the body gives, counting no further than cap + 1.
+Result<std::int64_t> Count(sqlite3* db, const Sql& body, std::int64_t cap) {
   Stmt st;
-  CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db, ("SELECT count(*)" + body.text).c_str(), "search"));
+  CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
+      db, ("SELECT count(*) FROM (SELECT 1" + body.text + " LIMIT ?)").c_str(), "search"));
   CHARTSCAN_RETURN_IF_ERROR(BindAll(st, body.binds));
+  st.Bind(static_cast<int>(body.binds.size()) + 1, cap + 1);
   CHARTSCAN_ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? st.Int64(0) : 0;
+}
+
+// A plan with both words and filters is driven from the filter when the filter picks few pages
+// (an MRN, a name, a date of birth: a few dozen), probing the index for each; otherwise from the
+// index, checking the filter on each match. Counting the filter's pages up to the limit costs
+// at most that many index steps.
+constexpr std::int64_t kDriveByFilterMax = 2000;
+
+Status DecideDriver(sqlite3* db, Plan* plan) {
+  plan->filter_driven = false;
+  if (plan->match.empty() || plan->where.text.empty() || plan->where_has_text) {
+    return Status::Ok();
+  }
+  Sql body;
+  body.text = " FROM pages p WHERE ";
+  body.Append(plan->where);
+  CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t n, Count(db, body, kDriveByFilterMax));
+  plan->filter_driven = n <= kDriveByFilterMax;
+  return Status::Ok();
 }
 
 struct Ranked {
@@ -432,18 +459,31 @@ struct Ranked {
   double score;
 };
 
-Result<std::vector<Ranked>> Slice(sqlite3* db, const Sql& body, bool ranked, int limit,
-                                  std::int64_t offset) {
-  std::string sql = ranked ? "SELECT p.id, f.rank" + body.text + " ORDER BY f.rank, p.id"
-                           : "SELECT p.id, 0" + body.text +
-                                 " ORDER BY d.date_of_service DESC, p.document_id, "
-                                 "p.document_page, p.id";
+// A slice of the body's pages. Ranked bodies are ordered by BM25; filter-only bodies by date of
+// service, newest first. When more than `cap` pages match (`capped`), ranking runs over the
+// `cap` most recently stored matches, and filter-only results come most recently stored first:
+// both then cost at most `cap` index steps instead of a pass over every match.
+Result<std::vector<Ranked>> Slice(sqlite3* db, const Sql& body, bool ranked, bool capped,
+                                  std::int64_t cap, int limit, std::int64_t offset) {
+  std::string sql;
+  std::vector<std::string> binds = body.binds;
+  if (ranked && capped) {
+    sql = "SELECT id, r FROM (SELECT p.id AS id, f.rank AS r" + body.text +
+          " ORDER BY f.rowid DESC LIMIT " + std::to_string(cap) + ") ORDER BY r, id";
+  } else if (ranked) {
+    sql = "SELECT p.id, f.rank" + body.text + " ORDER BY f.rank, p.id";
+  } else if (capped) {
+    sql = "SELECT p.id, 0" + body.text + " ORDER BY p.id DESC";
+  } else {
+    sql = "SELECT p.id, 0" + body.text +
+          " ORDER BY d.date_of_service DESC, p.document_id, p.document_page, p.id";
+  }
   sql += " LIMIT ? OFFSET ?";
   Stmt st;
   CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db, sql.c_str(), "search"));
-  CHARTSCAN_RETURN_IF_ERROR(BindAll(st, body.binds));
-  st.Bind(static_cast<int>(body.binds.size()) + 1, limit);
-  st.Bind(static_cast<int>(body.binds.size()) + 2, offset);
+  CHARTSCAN_RETURN_IF_ERROR(BindAll(st, binds));
+  st.Bind(static_cast<int>(binds.size()) + 1, limit);
+  st.Bind(static_cast<int>(binds.size()) + 2, offset);
   std::vector<Ranked> out;
   for (;;) {
     CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
@@ -583,35 +623,45 @@ Result<std::shared_ptr<const Vocabulary>> LoadVocabulary(sqlite3* db) {
 Result<SearchResults> ExecuteSearch(sqlite3* db, const QueryNode& query, const Vocabulary& vocab,
                                     const SearchOptions& options) {
   SearchResults results;
+  const std::int64_t cap = options.max_ranked;
   Compiler exact_compiler(vocab, /*widen=*/false, nullptr);
-  const Plan exact = Compile(query, exact_compiler, /*exact=*/true);
+  Plan exact = Compile(query, exact_compiler, /*exact=*/true);
   Compiler wide_compiler(vocab, options.approximate, &results.approximations);
-  const Plan widened = Compile(query, wide_compiler, /*exact=*/!options.approximate);
+  Plan widened = Compile(query, wide_compiler, /*exact=*/!options.approximate);
   const bool widens = options.approximate && !(widened == exact);
   const bool ranked = !exact.match.empty();
+  CHARTSCAN_RETURN_IF_ERROR(DecideDriver(db, &exact));
 
   const Sql exact_body = Body(exact, nullptr);
-  CHARTSCAN_ASSIGN_OR_RETURN(results.exact_total, Count(db, exact_body));
+  CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t exact_count, Count(db, exact_body, cap));
+  const bool exact_capped = exact_count > cap;
+  results.exact_total = std::min(exact_count, cap);
   results.total = results.exact_total;
+  results.total_capped = exact_capped;
   Sql approx_body;
+  bool approx_capped = false;
   if (widens) {
+    CHARTSCAN_RETURN_IF_ERROR(DecideDriver(db, &widened));
     approx_body = ApproximateBody(exact, widened);
-    CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t approx, Count(db, approx_body));
-    results.total += approx;
+    CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t approx, Count(db, approx_body, cap));
+    approx_capped = approx > cap;
+    results.total += std::min(approx, cap);
+    results.total_capped = results.total_capped || approx_capped;
   }
   if (results.total == 0 || options.limit == 0) return results;
 
   std::vector<Ranked> page;
   std::int64_t approx_offset = 0;
   if (options.offset < results.exact_total) {
-    CHARTSCAN_ASSIGN_OR_RETURN(page, Slice(db, exact_body, ranked, options.limit, options.offset));
+    CHARTSCAN_ASSIGN_OR_RETURN(
+        page, Slice(db, exact_body, ranked, exact_capped, cap, options.limit, options.offset));
   } else {
     approx_offset = options.offset - results.exact_total;
   }
   const std::size_t exact_hits = page.size();
   if (widens && static_cast<int>(page.size()) < options.limit) {
     CHARTSCAN_ASSIGN_OR_RETURN(std::vector<Ranked> more,
-                               Slice(db, approx_body, ranked,
+                               Slice(db, approx_body, ranked, approx_capped, cap,
                                      options.limit - static_cast<int>(page.size()), approx_offset));
     page.insert(page.end(), more.begin(), more.end());
   }

@@ -706,6 +706,9 @@ class SqliteStore final : public Store {
     if (options.snippet_tokens < 1 || options.snippet_tokens > 64) {
       return Status::InvalidArgument("snippet_tokens must be between 1 and 64");
     }
+    if (options.max_ranked < 100) {
+      return Status::InvalidArgument("max_ranked must be at least 100");
+    }
     CHARTSCAN_ASSIGN_OR_RETURN(QueryNode parsed, ParseQuery(query));
     CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
     sqlite3* db = lease.get();
@@ -1247,15 +1250,23 @@ class SqliteStore final : public Store {
     return Status::NotFound("no " + std::string(what) + " with id " + std::to_string(id));
   }
 
-  // The vocabulary for widening queries, as of db's read transaction. Loading it reads every
-  // chart once; it is kept until charts, the roster or documents' codes change.
+  // The vocabulary for widening queries. Loading it reads every chart and the names and MRNs
+  // pages read; it is kept until charts, the roster or documents' codes change (each assembly).
+  // While one search reloads it, the others go on with the previous one rather than wait: a
+  // widening a batch behind is better than a stalled search.
   Result<std::shared_ptr<const Vocabulary>> SearchVocabulary(sqlite3* db) const {
     CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t gen, VocabularyGeneration(db));
-    std::lock_guard lock(vocab_mu_);
-    if (vocab_ == nullptr || gen != vocab_gen_) {
-      CHARTSCAN_ASSIGN_OR_RETURN(vocab_, LoadVocabulary(db));
-      vocab_gen_ = gen;
+    {
+      std::lock_guard lock(vocab_mu_);
+      if (vocab_ != nullptr && (gen == vocab_gen_ || vocab_loading_)) return vocab_;
+      vocab_loading_ = true;
     }
+    Result<std::shared_ptr<const Vocabulary>> loaded = LoadVocabulary(db);
+    std::lock_guard lock(vocab_mu_);
+    vocab_loading_ = false;
+    if (!loaded.ok()) return loaded.status();
+    vocab_ = *loaded;
+    vocab_gen_ = gen;
     return vocab_;
   }
 
@@ -1473,6 +1484,7 @@ class SqliteStore final : public Store {
   mutable std::mutex vocab_mu_;
   mutable std::shared_ptr<const Vocabulary> vocab_;
   mutable std::int64_t vocab_gen_ = -1;
+  mutable bool vocab_loading_ = false;
   DbHandle writer_;  // null when read-only
 
   mutable std::mutex pool_mu_;

@@ -485,6 +485,53 @@ TEST_F(QueryStore, RandomQueriesAreAnsweredOrRefusedWithAMessage) {
   EXPECT_GT(refused, 50);
 }
 
+TEST(SearchIndex, BroadQueriesCountAndRankAtMostMaxRanked) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  const std::int64_t batch = *store->BeginBatch("broad");
+  const std::int64_t src = AddSource(*store, batch, "/broad.pdf", "broad", 150);
+  std::vector<PageWrite> pages;
+  for (int i = 1; i <= 150; ++i) {
+    // Page 7 says "fever" three times: it ranks first whenever it is among those ranked.
+    pages.push_back(
+        TextPage(batch, src, i,
+                 i == 7 ? "fever fever fever noted" : "fever noted on page " + std::to_string(i)));
+  }
+  auto ids = store->PutPages(pages);
+  ASSERT_TRUE(ids.ok());
+  SearchOptions all;
+  all.max_ranked = 1000;
+  auto full = store->Search("fever", all);
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full->total, 150);
+  EXPECT_FALSE(full->total_capped);
+  EXPECT_EQ(full->hits[0].page_id, (*ids)[6]);
+
+  SearchOptions capped;
+  capped.max_ranked = 100;
+  capped.limit = 5;
+  auto r = store->Search("fever", capped);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->total_capped);
+  EXPECT_EQ(r->total, 100);
+  // Ranked among the 100 most recent pages (51..150): page 7 is not among them.
+  for (const SearchHit& h : r->hits) EXPECT_GT(h.page_id, (*ids)[49]);
+  // Filter-only and capped: most recently stored first.
+  auto f = store->Search("batch:" + std::to_string(batch), capped);
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE(f->total_capped);
+  ASSERT_EQ(f->hits.size(), 5u);
+  EXPECT_EQ(f->hits[0].page_id, (*ids)[149]);
+  // A narrower query is ranked over every match again.
+  auto narrow = store->Search("\"fever fever\"", capped);
+  ASSERT_TRUE(narrow.ok());
+  EXPECT_FALSE(narrow->total_capped);
+  ASSERT_EQ(narrow->hits.size(), 1u);
+  EXPECT_EQ(narrow->hits[0].page_id, (*ids)[6]);
+  capped.max_ranked = 99;
+  EXPECT_EQ(store->Search("fever", capped).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(QueryParser, NestsAndFlattensOperators) {
   auto q = ParseQuery("a b c OR d");
   ASSERT_TRUE(q.ok());

@@ -323,6 +323,10 @@ struct SearchOptions {
   // 1/I/l, 5/S, 8/B) or by substring, names within one edit or sounding alike. Such hits come
   // after every exact hit and are marked approximate.
   bool approximate = true;
+  // Work per search is bounded for queries that match a large part of an archive: pages are
+  // counted up to this many (exact and approximate each), and when more match, hits are ranked
+  // among the most recently stored this-many matches (SearchResults::total_capped). 100 or more.
+  std::int64_t max_ranked = 10'000;
 };
 
 struct SearchHit {
@@ -344,6 +348,9 @@ struct SearchHit {
 struct SearchResults {
   std::int64_t total = 0;        // all matching pages, not just this slice, approximate included
   std::int64_t exact_total = 0;  // of which found by exact matches; they come first
+  // More pages match than SearchOptions::max_ranked: total and exact_total are lower bounds, and
+  // hits were ranked among the most recently stored matches (narrow the query to rank them all).
+  bool total_capped = false;
   std::vector<SearchHit> hits;
   // How the query was widened, one line each ("0O482913 ~ 00482913"), for the user.
   std::vector<std::string> approximations;
