@@ -229,22 +229,24 @@ class Compiler {
           Note("mrn:" + n.text, alts);
           values.insert(values.end(), alts.begin(), alts.end());
         }
+        // One IN over page ids, each branch an index search: an OR of two IN terms would make
+        // SQLite scan.
         if (n.prefix) {
           s.text =
-              "(p.document_id IN (SELECT d.id FROM documents d JOIN charts c ON c.id = d.chart_id "
-              "WHERE c.mrn GLOB ?) OR p.id IN (SELECT page_id FROM fields WHERE name = 'mrn' AND "
-              "normalized GLOB ?))";
+              "p.id IN (SELECT p2.id FROM pages p2 WHERE p2.document_id IN (SELECT d.id FROM "
+              "documents d JOIN charts c ON c.id = d.chart_id WHERE c.mrn GLOB ?) UNION SELECT "
+              "page_id FROM fields WHERE name = 'mrn' AND normalized GLOB ?)";
           s.binds = {n.text + "*", n.text + "*"};
           return s;
         }
         Sql in = InList(values);
         s.text =
-            "(p.document_id IN (SELECT d.id FROM documents d JOIN charts c ON c.id = d.chart_id "
-            "WHERE c.mrn IN ";
+            "p.id IN (SELECT p2.id FROM pages p2 WHERE p2.document_id IN (SELECT d.id FROM "
+            "documents d JOIN charts c ON c.id = d.chart_id WHERE c.mrn IN ";
         s.Append(in);
-        s.text += ") OR p.id IN (SELECT page_id FROM fields WHERE name = 'mrn' AND normalized IN ";
+        s.text += ") UNION SELECT page_id FROM fields WHERE name = 'mrn' AND normalized IN ";
         s.Append(in);
-        s.text += "))";
+        s.text += ")";
         return s;
       }
       case QueryField::kName: {
@@ -276,9 +278,9 @@ class Compiler {
       }
       case QueryField::kDob:
         s.text =
-            "(p.document_id IN (SELECT d.id FROM documents d JOIN charts c ON c.id = d.chart_id "
-            "WHERE c.dob = ?) OR p.id IN (SELECT page_id FROM fields WHERE name = 'dob' AND "
-            "normalized = ?))";
+            "p.id IN (SELECT p2.id FROM pages p2 WHERE p2.document_id IN (SELECT d.id FROM "
+            "documents d JOIN charts c ON c.id = d.chart_id WHERE c.dob = ?) UNION SELECT page_id "
+            "FROM fields WHERE name = 'dob' AND normalized = ?)";
         s.binds = {n.text, n.text};
         return s;
       case QueryField::kType:
@@ -305,27 +307,32 @@ class Compiler {
           Note("code:" + n.text, alts);
           values.insert(values.end(), alts.begin(), alts.end());
         }
-        // The code itself, or (a category without a dot, or a prefix) the codes under it.
-        Sql cond;
-        cond.text = "(normalized IN ";
-        cond.Append(InList(values));
+        // The code itself, or (a category without a dot, or a prefix) the codes under it; each
+        // alternative its own index search (see kMrn).
+        const std::string kCodeFields = "name IN ('icd10', 'cpt', 'hcpcs') AND ";
+        std::string pattern;
         if (n.prefix) {
-          cond.text += " OR normalized GLOB ?";
-          cond.binds.push_back(n.text + "*");
+          pattern = n.text + "*";
         } else if (n.text.find('.') == std::string::npos) {
-          cond.text += " OR normalized GLOB ?";
-          cond.binds.push_back(n.text + ".*");
+          pattern = n.text + ".*";
         }
-        cond.text += ")";
-        s.text =
-            "(p.document_id IN (SELECT document_id FROM document_fields WHERE name IN ('icd10', "
-            "'cpt', 'hcpcs') AND ";
-        s.Append(cond);
-        s.text +=
-            ") OR p.id IN (SELECT page_id FROM fields WHERE name IN ('icd10', 'cpt', "
-            "'hcpcs') AND ";
-        s.Append(cond);
-        s.text += "))";
+        auto codes = [&](const std::string& table, const std::string& column) {
+          Sql c;
+          c.text =
+              "SELECT " + column + " FROM " + table + " WHERE " + kCodeFields + "normalized IN ";
+          c.Append(InList(values));
+          if (!pattern.empty()) {
+            c.text += " UNION ALL SELECT " + column + " FROM " + table + " WHERE " + kCodeFields +
+                      "normalized GLOB ?";
+            c.binds.push_back(pattern);
+          }
+          return c;
+        };
+        s.text = "p.id IN (SELECT p2.id FROM pages p2 WHERE p2.document_id IN (";
+        s.Append(codes("document_fields", "document_id"));
+        s.text += ") UNION ";
+        s.Append(codes("fields", "page_id"));
+        s.text += ")";
         return s;
       }
     }
@@ -341,9 +348,11 @@ class Compiler {
 // One compilation of the query: the MATCH expression (empty: none) and the other conditions.
 struct Plan {
   std::string match;
-  Sql where;                    // empty text: none
-  bool where_has_text = false;  // where holds full-text subqueries
-  bool filter_driven = false;   // see DecideDriver
+  std::string batch;  // a top-level batch: filter (its pages are a narrow range of page ids)
+  std::int64_t id_low = 0, id_high = 0;  // that range, when batch is set (see DecideDriver)
+  Sql where;                             // empty text: none
+  bool where_has_text = false;           // where holds full-text subqueries
+  bool filter_driven = false;            // see DecideDriver
 
   bool operator==(const Plan& o) const {
     return match == o.match && where.text == o.where.text && where.binds == o.where.binds;
@@ -363,6 +372,9 @@ Plan Compile(const QueryNode& query, Compiler& compiler, bool exact) {
     if (IsTextOnly(*c)) {
       text.push_back(compiler.Fts(*c, exact));
       continue;
+    }
+    if (c->kind == QueryNode::Kind::kFilter && c->field == QueryField::kBatch) {
+      plan.batch = c->text;
     }
     if (!plan.where.text.empty()) plan.where.text += " AND ";
     plan.where.Append(compiler.Predicate(*c, exact));
@@ -385,6 +397,11 @@ Sql Body(const Plan& plan, const Plan* exclude) {
     s.binds.push_back(plan.match);
   } else {
     s.text = " FROM pages p LEFT JOIN documents d ON d.id = p.document_id WHERE 1";
+  }
+  if (!plan.batch.empty()) {
+    const std::string column = plan.match.empty() ? "p.id" : "f.rowid";
+    s.text += " AND " + column + " >= " + std::to_string(plan.id_low) + " AND " + column +
+              " <= " + std::to_string(plan.id_high);
   }
   if (!plan.where.text.empty()) {
     s.text += " AND ";
@@ -443,6 +460,20 @@ constexpr std::int64_t kDriveByFilterMax = 2000;
 
 Status DecideDriver(sqlite3* db, Plan* plan) {
   plan->filter_driven = false;
+  if (!plan->batch.empty()) {
+    // A batch's pages were stored together: bounding the page ids lets FTS5 seek to them
+    // instead of walking every match in the archive.
+    Stmt range;
+    CHARTSCAN_RETURN_IF_ERROR(range.Prepare(
+        db, "SELECT coalesce(min(id), 0), coalesce(max(id), -1) FROM pages WHERE batch_id = ?1",
+        "search batch range"));
+    range.Bind(1, std::string_view(plan->batch));
+    CHARTSCAN_ASSIGN_OR_RETURN(bool row, range.Step());
+    if (row) {
+      plan->id_low = range.Int64(0);
+      plan->id_high = range.Int64(1);
+    }
+  }
   if (plan->match.empty() || plan->where.text.empty() || plan->where_has_text) {
     return Status::Ok();
   }

@@ -125,6 +125,7 @@ TEST(SearchRelevance, RecallAndPrecisionPerCategory) {
     const std::string text = ar::RenderQuery(q.root, written->batch_ids);
     indexer::SearchOptions so;
     so.limit = 100'000;
+    so.max_ranked = 1'000'000;  // every match counted and ranked: this measures recall
     so.snippet_tokens = 1;
     auto r = (*store)->Search(text, so);
     ASSERT_TRUE(r.ok()) << text << ": " << r.status().ToString();

@@ -326,7 +326,7 @@ struct SearchOptions {
   // Work per search is bounded for queries that match a large part of an archive: pages are
   // counted up to this many (exact and approximate each), and when more match, hits are ranked
   // among the most recently stored this-many matches (SearchResults::total_capped). 100 or more.
-  std::int64_t max_ranked = 10'000;
+  std::int64_t max_ranked = 2'000;
 };
 
 struct SearchHit {
