@@ -300,8 +300,9 @@ void Vocabulary::Finish() {
     const std::string& t = names_[static_cast<std::size_t>(k)];
     if (t.size() < 3) continue;
     for (std::string& key : DeletionKeys(t)) deletions_[std::move(key)].push_back(k);
+    // Keys of one or two consonants ("rt": right, red, reed) say too little to go on.
     std::string p = PhoneticKey(t);
-    if (p.size() >= 2) phonetic_[std::move(p)].push_back(k);
+    if (p.size() >= 3) phonetic_[std::move(p)].push_back(k);
     ocr_canonical_[OcrCanonical(t)].push_back(k);
   }
   ids_lower_.reserve(ids_.size());
@@ -325,7 +326,7 @@ std::vector<std::string> Vocabulary::SimilarNames(std::string_view word, std::si
   Collect(ocr_canonical_, OcrCanonical(w), &edits);
   std::set<int> sounds;
   const std::string p = PhoneticKey(w);
-  if (p.size() >= 2) Collect(phonetic_, p, &sounds);
+  if (p.size() >= 3) Collect(phonetic_, p, &sounds);
   // Closest first: one edit, then sound-alikes by their edit distance.
   std::vector<std::pair<int, int>> ranked;  // (distance, index)
   const std::string folded = OcrCanonical(w);
@@ -351,6 +352,10 @@ std::vector<std::string> Vocabulary::SimilarNames(std::string_view word, std::si
     out.push_back(name);
   }
   return out;
+}
+
+bool Vocabulary::IsName(std::string_view word) const {
+  return std::binary_search(names_.begin(), names_.end(), LowerAscii(word));
 }
 
 std::vector<std::string> Vocabulary::ConfusableIdentifiers(std::string_view id,

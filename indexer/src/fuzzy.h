@@ -68,6 +68,9 @@ class Vocabulary {
   // Codes as stored (upper-case) confusable with `code`.
   std::vector<std::string> ConfusableCodes(std::string_view code, std::size_t max = 16) const;
 
+  // Whether the word (any case) is a name term, of record or as a page read it.
+  bool IsName(std::string_view word) const;
+
   std::size_t name_terms() const { return names_.size(); }
   std::size_t identifiers() const { return ids_.size(); }
 

@@ -27,6 +27,7 @@
 #include "search.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include <chartscan/models/document.h>
@@ -97,8 +98,12 @@ Sql InList(const std::vector<std::string>& values) {
 
 class Compiler {
  public:
-  Compiler(const Vocabulary& vocab, bool widen, std::vector<std::string>* notes)
-      : vocab_(vocab), widen_(widen), notes_(notes) {}
+  // is_common(word): the word is on many pages of the index.
+  Compiler(const Vocabulary& vocab, bool widen, std::vector<std::string>* notes,
+           std::function<bool(const std::string&)> is_common = {})
+      : vocab_(vocab), widen_(widen), notes_(notes), is_common_(std::move(is_common)) {
+    if (!is_common_) is_common_ = [](const std::string&) { return false; };
+  }
 
   // The alternatives a word may have been misread as (lower-case, for the index), or none.
   std::vector<std::string> WordAlternatives(const QueryNode& term) {
@@ -119,7 +124,9 @@ class Compiler {
       }
       if (swapped) named.push_back("(and " + w + " with 0/O, 1/I/l, 5/S or 8/B misread)");
       Note(w, named);
-    } else if (AllLetters(w)) {
+    } else if (AllLetters(w) && (vocab_.IsName(w) || !is_common_(w))) {
+      // A word that is nobody's name but common in the text ("right") is a word, not a misread
+      // name: widening it would bring every Wright. A rare one ("jonson") may be a misspelling.
       alts = vocab_.SimilarNames(w);
       Note(w, alts);
     }
@@ -342,6 +349,7 @@ class Compiler {
   const Vocabulary& vocab_;
   bool widen_;
   std::vector<std::string>* notes_;
+  std::function<bool(const std::string&)> is_common_;
   bool emitted_text_ = false;
 };
 
@@ -393,7 +401,7 @@ Sql Body(const Plan& plan, const Plan* exclude) {
   if (!plan.match.empty()) {
     s.text = plan.filter_driven && !plan.where.text.empty()
                  ? " FROM pages p CROSS JOIN page_fts f ON f.rowid = p.id WHERE page_fts MATCH ?"
-                 : " FROM page_fts f JOIN pages p ON p.id = f.rowid WHERE page_fts MATCH ?";
+                 : " FROM page_fts f CROSS JOIN pages p ON p.id = f.rowid WHERE page_fts MATCH ?";
     s.binds.push_back(plan.match);
   } else {
     s.text = " FROM pages p LEFT JOIN documents d ON d.id = p.document_id WHERE 1";
@@ -657,7 +665,15 @@ Result<SearchResults> ExecuteSearch(sqlite3* db, const QueryNode& query, const V
   const std::int64_t cap = options.max_ranked;
   Compiler exact_compiler(vocab, /*widen=*/false, nullptr);
   Plan exact = Compile(query, exact_compiler, /*exact=*/true);
-  Compiler wide_compiler(vocab, options.approximate, &results.approximations);
+  constexpr std::int64_t kCommonWordPages = 20;
+  auto is_common = [db](const std::string& word) {
+    Sql body;
+    body.text = " FROM page_fts WHERE page_fts MATCH ?";
+    body.binds = {Quote(word)};
+    Result<std::int64_t> n = Count(db, body, kCommonWordPages);
+    return !n.ok() || *n >= kCommonWordPages;
+  };
+  Compiler wide_compiler(vocab, options.approximate, &results.approximations, is_common);
   Plan widened = Compile(query, wide_compiler, /*exact=*/!options.approximate);
   const bool widens = options.approximate && !(widened == exact);
   const bool ranked = !exact.match.empty();
