@@ -12,7 +12,8 @@
 // Then, over the fixed query set (samples/archive ChooseQueries: about 1,100 queries in 15
 // categories, with every expected page; --skip leaves categories out):
 //   recall     per category, against the ground truth: every hit fetched for queries with up to
-//              --recall-cap expected pages; broader queries report found/expected counts
+//              --recall-cap expected pages (SearchOptions::max_ranked raised to the fetch limit);
+//              broader queries report found/expected counts
 //   latency    single client: each query once after a warm-up pass; Store::Search with
 //              SearchOptions{limit = 20} (defaults otherwise: snippets, approximate matching on)
 //              against Xapian's Enquire::get_mset(0, 20) with a snippet of each hit
@@ -333,10 +334,14 @@ Hits XapianSearch(Xapian::Database& db, const ar::QueryNode& node,
   return h;
 }
 
-Hits StoreSearch(const Store& store, const std::string& query, int limit) {
+// max_ranked 0: the store's default. The recall pass raises it to its fetch limit so every match
+// is ranked (and can be fetched), not only the most recently stored ones.
+Hits StoreSearch(const Store& store, const std::string& query, int limit,
+                 std::int64_t max_ranked = 0) {
   Hits h;
   chartscan::indexer::SearchOptions o;
   o.limit = limit;
+  if (max_ranked > o.max_ranked) o.max_ranked = max_ranked;
   auto r = store.Search(query, o);
   if (!r.ok()) {
     h.ok = false;
@@ -755,7 +760,7 @@ int main(int argc, char** argv) {
     const std::int64_t n = static_cast<std::int64_t>(q.expected.size());
     const bool narrow = n <= opt.recall_cap;
     const int limit = static_cast<int>(narrow ? std::max<std::int64_t>(n * 2 + 50, 100) : 20);
-    Hits h = StoreSearch(store, q.text, limit);
+    Hits h = StoreSearch(store, q.text, limit, narrow ? limit : 0);
     Recall& rc = recall_cs[q.q.category];
     if (!h.ok) {
       ++rc.errors;
