@@ -73,9 +73,8 @@ struct Limits {
 Limits LimitsFor(ar::QueryCategory c) {
   switch (c) {
     case ar::QueryCategory::kApproxIdentifier:
-      return {0.90, 0.80};
     case ar::QueryCategory::kApproxName:
-      return {0.85, 0.60};
+      return {0.95, 0.90};
     default:
       return {0.97, 0.90};
   }
