@@ -28,8 +28,7 @@
 #include <opencv2/core.hpp>
 
 #include <chartscan/models/status.h>
-
-#include "rng.h"
+#include <chartscan/samples/rng.h>
 
 namespace chartscan::samples {
 

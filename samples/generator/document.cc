@@ -46,28 +46,6 @@ std::string Fixed(double v, int decimals) {
   return buf;
 }
 
-// Days since 1970-01-01 and back (Howard Hinnant's civil calendar algorithms).
-long DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const long yoe = y - era * 400;
-  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-Date CivilFromDays(long z) {
-  z += 719468;
-  const long era = (z >= 0 ? z : z - 146096) / 146097;
-  const long doe = z - era * 146097;
-  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const long mp = (5 * doy + 2) / 153;
-  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  return {static_cast<int>(yoe + era * 400 + (m <= 2)), m, d};
-}
-
 Date RandomDate(Rng& rng, int year_lo, int year_hi) {
   long lo = DaysFromCivil(year_lo, 1, 1);
   long hi = DaysFromCivil(year_hi, 12, 31);
@@ -1025,14 +1003,6 @@ std::string_view DocTypeName(DocType type) {
       return "medication_administration_record";
   }
   return "unknown";
-}
-
-Date Date::AddDays(int days) const { return CivilFromDays(DaysFromCivil(year, month, day) + days); }
-
-std::string Date::Iso() const {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
-  return buf;
 }
 
 std::string FormatDate(const Date& d, DateStyle style) {

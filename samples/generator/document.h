@@ -15,7 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include "rng.h"
+#include <chartscan/samples/calendar.h>
+#include <chartscan/samples/rng.h>
 
 namespace chartscan::samples {
 
@@ -31,16 +32,6 @@ enum class DocType {
 };
 inline constexpr int kDocTypeCount = 8;
 std::string_view DocTypeName(DocType type);
-
-struct Date {
-  int year = 2000;
-  int month = 1;
-  int day = 1;
-
-  Date AddDays(int days) const;
-  std::string Iso() const;
-  friend bool operator==(const Date&, const Date&) = default;
-};
 
 enum class DateStyle { kSlash, kIso, kDayMonYear, kLong, kSlashUnpadded };
 std::string FormatDate(const Date& d, DateStyle style);

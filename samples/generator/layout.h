@@ -24,10 +24,10 @@
 #include <variant>
 #include <vector>
 
+#include <chartscan/samples/rng.h>
 #include <chartscan/samples/truth.h>
 
 #include "document.h"
-#include "rng.h"
 
 typedef struct _PangoContext PangoContext;
 typedef struct _PangoLayout PangoLayout;

@@ -24,13 +24,13 @@
 #include <opencv2/imgproc.hpp>
 #include <pango/pangocairo.h>
 
+#include <chartscan/samples/rng.h>
 #include <chartscan/samples/truth.h>
 
 #include "degrade.h"
 #include "document.h"
 #include "layout.h"
 #include "render.h"
-#include "rng.h"
 #include "sheets.h"
 #include "writers.h"
 

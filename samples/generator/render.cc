@@ -18,7 +18,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <pango/pangocairo.h>
 
-#include "rng.h"
+#include <chartscan/samples/rng.h>
 
 namespace chartscan::samples {
 namespace {

@@ -13,8 +13,9 @@
 
 #include <string>
 
+#include <chartscan/samples/rng.h>
+
 #include "layout.h"
-#include "rng.h"
 
 namespace chartscan::samples {
 

@@ -21,9 +21,10 @@
 
 #include <chartscan/models/document.h>
 #include <chartscan/samples/archive.h>
+#include <chartscan/samples/calendar.h>
+#include <chartscan/samples/rng.h>
 #include <chartscan/samples/vocabulary.h>
 
-#include "archive_rng.h"
 #include "page_text.h"
 
 namespace chartscan::samples::archive {
@@ -32,44 +33,9 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Dates.
 
-struct Date {
-  int y = 2000;
-  int m = 1;
-  int d = 1;
-};
-
-long DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const long yoe = y - era * 400;
-  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-Date CivilFromDays(long z) {
-  z += 719468;
-  const long era = (z >= 0 ? z : z - 146096) / 146097;
-  const long doe = z - era * 146097;
-  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const long mp = (5 * doy + 2) / 153;
-  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  return {static_cast<int>(yoe + era * 400 + (m <= 2)), m, d};
-}
-
-long Days(const Date& d) { return DaysFromCivil(d.y, d.m, d.d); }
-Date AddDays(const Date& d, long n) { return CivilFromDays(Days(d) + n); }
-
-std::string Iso(const Date& d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.y, d.m, d.d);
-  return buf;
-}
 std::string Slash(const Date& d) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", d.m, d.d, d.y);
+  std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", d.month, d.day, d.year);
   return buf;
 }
 Date FromIso(std::string_view s) {
@@ -78,8 +44,8 @@ Date FromIso(std::string_view s) {
 }
 
 int AgeOn(const Date& dob, const Date& on) {
-  int age = on.y - dob.y;
-  if (on.m < dob.m || (on.m == dob.m && on.d < dob.d)) --age;
+  int age = on.year - dob.year;
+  if (on.month < dob.month || (on.month == dob.month && on.day < dob.day)) --age;
   return age;
 }
 
@@ -632,7 +598,7 @@ class BodyWriter {
       case 0: {
         const int los = rng_.Int(2, 7);
         LineBuilder b;
-        b.Label("Admission Date:").Id(Slash(AddDays(dos_, -los))).Gap();
+        b.Label("Admission Date:").Id(Slash(dos_.AddDays(-los))).Gap();
         b.Label("Discharge Date:").Id(Slash(dos_));
         queue_.push_back(b.Take());
         Heading("PRINCIPAL DIAGNOSIS:");
@@ -846,7 +812,7 @@ class BodyWriter {
         Heading("COMPARISON:");
         Para(rng_.Chance(0.5)
                  ? "None available."
-                 : "Prior study dated " + Slash(AddDays(dos_, -rng_.Int(30, 900))) + ".");
+                 : "Prior study dated " + Slash(dos_.AddDays(-rng_.Int(30, 900))) + ".");
         return true;
       case 1:
         Heading("TECHNIQUE:");
@@ -1004,7 +970,7 @@ class BodyWriter {
         }
         for (int i = 0; i < 4; ++i) {
           const vocab::Medication& m = *rng_.Pick(meds);
-          const Date day = AddDays(dos_, rng_.Int(0, 3));
+          const Date day = dos_.AddDays(rng_.Int(0, 3));
           Para(Slash(day) + " " + Time(rng_) + " " + m.name + " " + m.dose + " " + m.route + " " +
                rng_.Pick(std::vector<std::string>{"given", "given", "given", "held", "refused"}) +
                " " + Nurse());
@@ -1088,7 +1054,7 @@ class BodyWriter {
   // clinic document, in turn.
   void ClinicalContinuation() {
     const int k = continuation_++;
-    const Date day = AddDays(dos_, k / 3);
+    const Date day = dos_.AddDays(k / 3);
     const std::string he = patient_.sex == "M" ? "he" : "she";
     switch (k % 5) {
       case 0: {
@@ -1297,8 +1263,8 @@ Archive::Archive(const ArchiveOptions& options) : options_(options) {
     p.mrn = mrn;
     const long lo = DaysFromCivil(1925, 1, 1);
     const long hi = DaysFromCivil(2002, 12, 31);
-    p.dob =
-        Iso(CivilFromDays(lo + static_cast<long>(roster.Uniform() * static_cast<double>(hi - lo))));
+    p.dob = CivilFromDays(lo + static_cast<long>(roster.Uniform() * static_cast<double>(hi - lo)))
+                .Iso();
     p.first_page = first;
     p.pages = static_cast<int>(1 + share(i + 1) - share(i));
     first += p.pages;
@@ -1351,8 +1317,8 @@ std::vector<ArchiveDocument> Archive::PatientDocuments(int index) const {
   std::vector<Plan> plans;
   int left = patient.pages;
   const Date dob = FromIso(patient.dob);
-  const long first_day =
-      std::max(DaysFromCivil(options_.first_year, 1, 1), DaysFromCivil(dob.y + 18, dob.m, 1));
+  const long first_day = std::max(DaysFromCivil(options_.first_year, 1, 1),
+                                  DaysFromCivil(dob.year + 18, dob.month, 1));
   const long last_day = std::max(first_day, DaysFromCivil(options_.last_year, 12, 31));
   while (left > 0) {
     double total = 0;
@@ -1426,7 +1392,7 @@ std::vector<ArchiveDocument> Archive::PatientDocuments(int index) const {
     doc.ordinal_in_patient = static_cast<int>(di);
     doc.batch = static_cast<int>(ordinal / options_.pages_per_batch);
     doc.type = kDocumentTypeNames[plan.type];
-    doc.date_of_service = Iso(dos);
+    doc.date_of_service = dos.Iso();
     doc.provider = provider.given + " " + provider.family + ", MD";
     char path[64];
     std::snprintf(path, sizeof path, "%s/doc-%03d.pdf", pdir, static_cast<int>(di));
@@ -1478,7 +1444,7 @@ std::vector<ArchiveDocument> Archive::PatientDocuments(int index) const {
         lines.push_back(std::move(l));
       }
       if (last) {
-        const Date signed_on = AddDays(dos, page_rng.Int(0, 2));
+        const Date signed_on = dos.AddDays(page_rng.Int(0, 2));
         lines.push_back(LineBuilder()
                             .Label("Electronically signed by")
                             .Name(provider.given)

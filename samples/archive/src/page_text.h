@@ -9,8 +9,7 @@
 #include <vector>
 
 #include <chartscan/samples/archive.h>
-
-#include "archive_rng.h"
+#include <chartscan/samples/rng.h>
 
 namespace chartscan::samples::archive {
 

@@ -24,9 +24,9 @@
 #include <nlohmann/json.hpp>
 
 #include <chartscan/samples/archive_queries.h>
+#include <chartscan/samples/rng.h>
 #include <chartscan/samples/vocabulary.h>
 
-#include "archive_rng.h"
 #include "page_text.h"
 
 namespace chartscan::samples::archive {

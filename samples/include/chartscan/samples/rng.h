@@ -1,7 +1,10 @@
-// Deterministic random numbers for the archive generator: splitmix64, whose output is fixed by
-// the seed alone on every platform (standard distributions are implementation-defined). Fork()
-// derives an independent stream for a named purpose or an index, so a patient's documents depend
-// only on the seed and the patient, and the OCR errors of a page never shift its text.
+// Deterministic random numbers for the sample generators (chartscan-samplegen and the archive).
+//
+// Standard library distributions are implementation-defined (libstdc++ and libc++ give different
+// sequences for the same engine), so the generator draws everything through this splitmix64-based
+// class, whose output is fixed by the seed alone on every platform. Fork() derives an independent
+// stream for a named purpose so that adding a draw in one place (say, the letterhead) does not
+// shift every later choice (the degradation of page 40).
 //
 // Thread safety: an Rng is a value; do not share one between threads.
 #pragma once
@@ -9,11 +12,13 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
 #include <vector>
 
-namespace chartscan::samples::archive {
+namespace chartscan::samples {
 
 class Rng {
  public:
@@ -23,12 +28,15 @@ class Rng {
     state_ += 0x9E3779B97F4A7C15ull;
     return Mix(state_);
   }
+
+  // An independent stream, fixed by this stream's current state and the tag.
   Rng Fork(std::string_view tag) const { return Rng(state_ ^ Hash(tag)); }
   Rng Fork(std::uint64_t tag) const { return Rng(state_ ^ Mix(tag + 0x632BE59BD9B4E019ull)); }
 
+  // Uniform in [0, 1).
   double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   double Uniform(double lo, double hi) { return lo + (hi - lo) * Uniform(); }
-  // Uniform integer in [lo, hi] (inclusive).
+  // Uniform integer in [lo, hi] (inclusive). The modulo bias is below 2^-40 for our ranges.
   int Int(int lo, int hi) {
     if (hi <= lo) return lo;
     return lo + static_cast<int>(Next() % static_cast<std::uint64_t>(hi - lo + 1));
@@ -40,10 +48,17 @@ class Rng {
     if (u1 < 1e-300) u1 = 1e-300;
     return mean + sd * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
   }
+  double Sign() { return Chance(0.5) ? 1.0 : -1.0; }
+
   template <typename T>
   const T& Pick(const std::vector<T>& v) {
     if (v.empty()) throw std::logic_error("Rng::Pick on an empty list");
     return v[static_cast<std::size_t>(Int(0, static_cast<int>(v.size()) - 1))];
+  }
+  template <typename T>
+  T Pick(std::initializer_list<T> v) {
+    if (v.size() == 0) throw std::logic_error("Rng::Pick on an empty list");
+    return *(v.begin() + Int(0, static_cast<int>(v.size()) - 1));
   }
   template <typename T, std::size_t N>
   const T& Pick(const T (&v)[N]) {
@@ -61,14 +76,33 @@ class Rng {
     idx.resize(static_cast<std::size_t>(k));
     return idx;
   }
+  // Index drawn with the given (not necessarily normalized) weights.
+  std::size_t Weighted(std::initializer_list<double> weights) {
+    double total = 0;
+    for (double w : weights) total += w;
+    double r = Uniform() * total;
+    std::size_t i = 0;
+    for (double w : weights) {
+      if (r < w) return i;
+      r -= w;
+      ++i;
+    }
+    return weights.size() - 1;
+  }
+  template <typename T>
+  void Shuffle(std::vector<T>& v) {
+    for (std::size_t i = v.size(); i > 1; --i) {
+      std::size_t j = static_cast<std::size_t>(Next() % i);
+      std::swap(v[i - 1], v[j]);
+    }
+  }
 
+ private:
   static std::uint64_t Mix(std::uint64_t z) {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
   }
-
- private:
   static std::uint64_t Hash(std::string_view s) {
     std::uint64_t h = 0xCBF29CE484222325ull;  // FNV-1a
     for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ull;
@@ -78,4 +112,4 @@ class Rng {
   std::uint64_t state_;
 };
 
-}  // namespace chartscan::samples::archive
+}  // namespace chartscan::samples
