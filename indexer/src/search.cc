@@ -442,11 +442,11 @@ Sql ApproximateBody(const Plan& exact, const Plan& widened) {
   return Body(widened, &exact);
 }
 
-Status BindAll(Stmt& st, const std::vector<std::string>& binds, int first = 1) {
+// Binds a body's parameters, all text, from ?1 on.
+void BindAll(Stmt& st, const std::vector<std::string>& binds) {
   for (std::size_t i = 0; i < binds.size(); ++i) {
-    st.Bind(first + static_cast<int>(i), std::string_view(binds[i]));
+    st.Bind(static_cast<int>(i) + 1, std::string_view(binds[i]));
   }
-  return Status::Ok();
 }
 
 // How many rows the body gives, counting no further than cap + 1.
@@ -454,7 +454,7 @@ Result<std::int64_t> Count(sqlite3* db, const Sql& body, std::int64_t cap) {
   Stmt st;
   CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
       db, ("SELECT count(*) FROM (SELECT 1" + body.text + " LIMIT ?)").c_str(), "search"));
-  CHARTSCAN_RETURN_IF_ERROR(BindAll(st, body.binds));
+  BindAll(st, body.binds);
   st.Bind(static_cast<int>(body.binds.size()) + 1, cap + 1);
   CHARTSCAN_ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? st.Int64(0) : 0;
@@ -505,7 +505,6 @@ struct Ranked {
 Result<std::vector<Ranked>> Slice(sqlite3* db, const Sql& body, bool ranked, bool capped,
                                   std::int64_t cap, int limit, std::int64_t offset) {
   std::string sql;
-  std::vector<std::string> binds = body.binds;
   if (ranked && capped) {
     sql = "SELECT id, r FROM (SELECT p.id AS id, f.rank AS r" + body.text +
           " ORDER BY f.rowid DESC LIMIT " + std::to_string(cap) + ") ORDER BY r, id";
@@ -520,9 +519,9 @@ Result<std::vector<Ranked>> Slice(sqlite3* db, const Sql& body, bool ranked, boo
   sql += " LIMIT ? OFFSET ?";
   Stmt st;
   CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db, sql.c_str(), "search"));
-  CHARTSCAN_RETURN_IF_ERROR(BindAll(st, binds));
-  st.Bind(static_cast<int>(binds.size()) + 1, limit);
-  st.Bind(static_cast<int>(binds.size()) + 2, offset);
+  BindAll(st, body.binds);
+  st.Bind(static_cast<int>(body.binds.size()) + 1, limit);
+  st.Bind(static_cast<int>(body.binds.size()) + 2, offset);
   std::vector<Ranked> out;
   for (;;) {
     CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());

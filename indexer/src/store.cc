@@ -582,10 +582,6 @@ class SqliteStore final : public Store {
   Result<std::int64_t> WritePage(sqlite3* db, const PreparedPage& prepared) {
     const PageWrite& page = *prepared.page;
     const std::string& image_sha = prepared.image_sha;
-    const std::string& words = prepared.words;
-    const std::string& lines = prepared.lines;
-    const std::string& quality = prepared.quality;
-    const std::string& barcodes = prepared.barcodes;
     {
       Stmt old;
       CHARTSCAN_RETURN_IF_ERROR(old.Prepare(
@@ -631,9 +627,9 @@ class SqliteStore final : public Store {
     up.Bind(7, static_cast<int>(page.text.origin));
     up.Bind(8, page.text.mean_confidence);
     up.Bind(9, static_cast<std::int64_t>(page.text.words.size()));
-    up.Bind(10, words);
-    up.Bind(11, lines);
-    up.Bind(12, quality);
+    up.Bind(10, prepared.words);
+    up.Bind(11, prepared.lines);
+    up.Bind(12, prepared.quality);
     up.Bind(13, page.doc_type);
     up.Bind(14, page.error);
     up.Bind(15, image_sha);
@@ -641,7 +637,7 @@ class SqliteStore final : public Store {
     up.Bind(17, image_sha.empty() ? 0 : page.image_width);
     up.Bind(18, image_sha.empty() ? 0 : page.image_height);
     up.Bind(19, env_->NowMicros());
-    up.Bind(20, barcodes);
+    up.Bind(20, prepared.barcodes);
     up.Bind(21, prepared.ident);
     CHARTSCAN_ASSIGN_OR_RETURN(bool row, up.Step());
     if (!row) return Status::Internal("page upsert returned no id");
