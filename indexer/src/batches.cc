@@ -12,48 +12,6 @@
 
 namespace chartscan::indexer {
 
-std::string_view BatchKindName(BatchKind k) {
-  switch (k) {
-    case BatchKind::kIngest:
-      return "ingest";
-    case BatchKind::kScan:
-      return "scan";
-    case BatchKind::kWatch:
-      return "watch";
-  }
-  return "ingest";
-}
-
-std::string_view BatchStateName(BatchState s) {
-  switch (s) {
-    case BatchState::kOpen:
-      return "open";
-    case BatchState::kStopped:
-      return "stopped";
-    case BatchState::kDone:
-      return "done";
-  }
-  return "open";
-}
-
-std::string_view PageStageName(PageStage s) {
-  switch (s) {
-    case PageStage::kArrived:
-      return "arrived";
-    case PageStage::kCleaned:
-      return "cleaned";
-    case PageStage::kRecognized:
-      return "recognized";
-    case PageStage::kExtracted:
-      return "extracted";
-    case PageStage::kIndexed:
-      return "indexed";
-    case PageStage::kFailed:
-      return "failed";
-  }
-  return "arrived";
-}
-
 std::optional<BatchKind> ParseBatchKind(std::string_view s) {
   for (BatchKind k : {BatchKind::kIngest, BatchKind::kScan, BatchKind::kWatch}) {
     if (BatchKindName(k) == s) return k;

@@ -51,9 +51,39 @@
 #include <chartscan/models/document.h>
 #include <chartscan/models/env.h>
 #include <chartscan/models/page.h>
+#include <chartscan/models/records.h>
 #include <chartscan/models/status.h>
 
 namespace chartscan::indexer {
+
+// The store's read records live in models (records.h) so that the stages that show them need not
+// depend on the store; these names keep them reachable as indexer:: too.
+using chartscan::AuditCheck;
+using chartscan::AuditEvent;
+using chartscan::BatchInfo;
+using chartscan::BatchKind;
+using chartscan::BatchKindName;
+using chartscan::BatchState;
+using chartscan::BatchStateName;
+using chartscan::ChartInfo;
+using chartscan::DocumentInfo;
+using chartscan::FailureRecord;
+using chartscan::kPageStageCount;
+using chartscan::kRosterMatchNone;
+using chartscan::PageImage;
+using chartscan::PageStage;
+using chartscan::PageStageName;
+using chartscan::ReviewDecision;
+using chartscan::ReviewItem;
+using chartscan::ReviewKind;
+using chartscan::ReviewQueue;
+using chartscan::Role;
+using chartscan::SearchHit;
+using chartscan::SearchOptions;
+using chartscan::SearchResults;
+using chartscan::StoredPage;
+using chartscan::UserRecord;
+using chartscan::UserUpdate;
 
 struct StoreOptions {
   std::string dir = "chartscan-data";
@@ -65,19 +95,6 @@ struct StoreOptions {
 
 enum class SourceState { kPending, kComplete, kFailed };
 
-// What fed a batch.
-enum class BatchKind { kIngest, kScan, kWatch };
-std::string_view BatchKindName(BatchKind k);  // "ingest", "scan", "watch"
-// kOpen: being worked on, or interrupted (see BatchInfo::live); kStopped: stopped on purpose
-// (Ctrl-C, a scanner fault) and resumable; kDone: finished.
-enum class BatchState { kOpen, kStopped, kDone };
-std::string_view BatchStateName(BatchState s);  // "open", "stopped", "done"
-
-// Where a page is in its batch (see the journal guarantee above).
-enum class PageStage { kArrived, kCleaned, kRecognized, kExtracted, kIndexed, kFailed };
-std::string_view PageStageName(PageStage s);  // "arrived", ..., "indexed", "failed"
-inline constexpr int kPageStageCount = 6;
-
 struct BatchStart {
   BatchKind kind = BatchKind::kIngest;
   std::string name;
@@ -86,39 +103,6 @@ struct BatchStart {
   std::string inputs;
   int declared_sheets = 0;  // sheets the operator counted (--sheets); 0: none declared
   bool duplex = false;      // each sheet gives two sides
-};
-
-struct BatchInfo {
-  std::int64_t batch_id = 0;
-  std::string name;
-  BatchKind kind = BatchKind::kIngest;
-  BatchState state = BatchState::kOpen;
-  bool live = false;  // a process holds the batch's claim now (kOpen and !live: interrupted)
-  std::string inputs;
-  int declared_sheets = 0;
-  bool duplex = false;
-  std::string stop_reason;  // why it stopped (kStopped): "cancelled", a scanner fault...
-  std::int64_t started_micros = 0;
-  std::int64_t finished_micros = 0;  // 0 until done
-  std::int64_t updated_micros = 0;   // last journal or state change
-  // From the journal.
-  int pages = 0;                              // pages that arrived (sides, blank ones included)
-  std::array<int, kPageStageCount> stages{};  // pages per PageStage, by index
-  int blank_pages = 0;
-  int flagged_pages = 0;  // misfiled, or in a document that needs review
-  int sources = 0;
-  int file_failures = 0;  // files that could not be read at all
-  int documents = 0;
-  int lost_sides = 0;  // scanned sides lost in a crash before they were stored (rescan them)
-
-  int done_pages() const { return stages[static_cast<int>(PageStage::kIndexed)]; }
-  int failed_pages() const { return stages[static_cast<int>(PageStage::kFailed)]; }
-  // Sheets the captured sides make (a duplex sheet gives two sides, its blank back included).
-  int sheets_captured() const { return duplex ? (pages + 1) / 2 : pages; }
-  // The operator declared a count and the sides captured do not make exactly that many sheets.
-  bool sheet_mismatch() const {
-    return declared_sheets > 0 && pages != declared_sheets * (duplex ? 2 : 1);
-  }
 };
 
 // A scanned side between NoteCapture and its registration (see Store::NoteCapture).
@@ -189,32 +173,6 @@ struct PageWrite {
   int image_height = 0;
 };
 
-// A page as read back.
-struct StoredPage {
-  std::int64_t page_id = 0;
-  std::int64_t batch_id = 0;
-  std::int64_t source_id = 0;
-  std::string source_path;  // the path as given at ingest
-  std::string source_sha256;
-  int source_page = 1;
-  std::int64_t document_id = 0;
-  bool blank = false;
-  PageText text;  // words and lines included
-  PageQuality quality;
-  std::string doc_type;  // the page's own classification
-  std::vector<Field> fields;
-  std::vector<Barcode> barcodes;
-  std::string error;
-  std::string image_format;
-  int image_width = 0;
-  int image_height = 0;
-  // Set by assembly (0 / empty / false before it ran):
-  int document_page = 0;  // 1-based position in its document
-  bool misfiled = false;  // its identity or footer disagrees with its document
-  std::int64_t chart_id = 0;
-  DocumentType document_type;  // its document's type (name empty before assembly)
-};
-
 // A patient of the facility's roster (the master patient index), one per MRN.
 struct PatientRecord {
   std::int64_t patient_id = 0;  // set when read back; ignored by ImportPatients
@@ -228,23 +186,6 @@ struct PatientRecord {
 struct PatientImportResult {
   int added = 0;
   int updated = 0;  // an MRN already on the roster: its name, DOB and sex replaced
-};
-
-// How a chart was matched to the roster: "mrn", "name_dob", "none" (a roster exists and nobody
-// matched: the chart is an orphan) or "" (no roster when it was assembled: not matched).
-inline constexpr std::string_view kRosterMatchNone = "none";
-
-// A patient chart: the documents of one patient, keyed by MRN, else name and date of birth.
-struct ChartInfo {
-  std::int64_t chart_id = 0;
-  std::string mrn;  // normalized; empty for a chart keyed by name and date of birth
-  std::string patient_name;
-  std::string dob;
-  int documents = 0;
-  std::int64_t patient_id = 0;  // the roster patient matched; 0: none
-  std::string roster_match{};   // see kRosterMatchNone
-  int pages = 0;                // over its documents
-  int needs_review_documents = 0;
 };
 
 // A chart's roster match, as re-matched after a roster import.
@@ -292,70 +233,6 @@ struct AssemblyResult {
   std::vector<std::int64_t> chart_ids;     // per AssemblyWrite::charts
 };
 
-// A document as read back.
-struct DocumentInfo {
-  std::int64_t document_id = 0;
-  std::int64_t batch_id = 0;
-  std::int64_t chart_id = 0;  // 0: no chart
-  DocumentType type;
-  bool needs_review = false;
-  std::string date_of_service;
-  std::string boundary;
-  std::vector<std::int64_t> page_ids;  // in document order
-  std::vector<std::int64_t> misfiled_page_ids;
-  std::vector<Field> fields;
-};
-
-struct PageImage {
-  std::string bytes;
-  std::string format;  // "png" or "jpeg"
-  int width = 0;
-  int height = 0;
-};
-
-struct SearchOptions {
-  int limit = 20;
-  int offset = 0;
-  std::string highlight_begin = "[";
-  std::string highlight_end = "]";
-  int snippet_tokens = 12;
-  // Also find what OCR may have misread: identifiers and codes with a confusable glyph (0/O,
-  // 1/I/l, 5/S, 8/B) or by substring, names within one edit or sounding alike. Such hits come
-  // after every exact hit and are marked approximate.
-  bool approximate = true;
-  // Work per search is bounded for queries that match a large part of an archive: pages are
-  // counted up to this many (exact and approximate each), and when more match, hits are ranked
-  // among the most recently stored this-many matches (SearchResults::total_capped). 100 or more.
-  std::int64_t max_ranked = 2'000;
-};
-
-struct SearchHit {
-  std::int64_t page_id = 0;
-  std::string source_path;
-  int source_page = 1;
-  std::int64_t document_id = 0;  // 0: in no document (not assembled yet)
-  int document_page = 0;         // 1-based within its document; 0 when not assembled
-  std::string doc_type;          // its document's type
-  std::string date_of_service;   // its document's date of service, ISO
-  std::int64_t chart_id = 0;     // 0: no chart
-  std::string mrn;               // its chart's
-  std::string patient_name;      // its chart's
-  std::string snippet;
-  double score = 0;          // higher is better; meaningful within one result list
-  bool approximate = false;  // found only by a widened match (see SearchOptions::approximate)
-};
-
-struct SearchResults {
-  std::int64_t total = 0;        // all matching pages, not just this slice, approximate included
-  std::int64_t exact_total = 0;  // of which found by exact matches; they come first
-  // More pages match than SearchOptions::max_ranked: total and exact_total are lower bounds, and
-  // hits were ranked among the most recently stored matches (narrow the query to rank them all).
-  bool total_capped = false;
-  std::vector<SearchHit> hits;
-  // How the query was widened, one line each ("0O482913 ~ 00482913"), for the user.
-  std::vector<std::string> approximations;
-};
-
 struct StoreStats {
   std::int64_t sources = 0;
   std::int64_t failed_sources = 0;
@@ -365,15 +242,6 @@ struct StoreStats {
   std::int64_t failed_pages = 0;
   std::int64_t documents = 0;
   double mean_confidence = 0;  // over non-blank OCR'd pages
-};
-
-struct FailureRecord {
-  std::int64_t batch_id = 0;
-  std::string path;
-  std::string sha256;  // empty if the file could not be read at all
-  std::string code;    // StatusCodeName
-  std::string message;
-  std::int64_t at_micros = 0;
 };
 
 class Store {
