@@ -61,7 +61,7 @@ function h(tag, attrs, ...children) {
   return el;
 }
 
-function append(el, children) {
+function append(el, ...children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
@@ -187,14 +187,23 @@ class ApiError extends Error {
   }
 }
 
+// The server's messages are sentences without a capital or a full stop ("wrong name or password").
+function sentence(text) {
+  const t = String(text || '').trim();
+  if (!t) return '';
+  return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.');
+}
+
 // The sentence to show for a failed request.
 function errorText(err) {
   if (err instanceof ApiError) {
     if (err.status === 403) {
-      return err.message && err.message !== ROLE_MESSAGE ? `${ROLE_MESSAGE} (${err.message})` : ROLE_MESSAGE;
+      // A role refusal says so itself; other refusals (a stale CSRF token) get the generic line too.
+      if (!err.body.error) return ROLE_MESSAGE;
+      return /role/i.test(err.message) ? sentence(err.message) : `${ROLE_MESSAGE} ${sentence(err.message)}`;
     }
-    if (err.status === 404) return err.message || 'Not found.';
-    return err.message;
+    if (err.status === 404) return sentence(err.message) || 'Not found.';
+    return sentence(err.message);
   }
   if (err && err.name === 'TypeError') return 'The server cannot be reached. Check that chartscan serve is running.';
   return 'Something went wrong.';
@@ -220,7 +229,7 @@ async function api(path, { method = 'GET', body, retried = false } = {}) {
     if (type.includes('json')) data = await res.json().catch(() => null);
   }
   if (res.ok) return data;
-  const message = (data && typeof data.error === 'string' && data.error) || `The server answered ${res.status}.`;
+  const message = (data && typeof data.error === 'string' && data.error) || `the server answered ${res.status}`;
   const err = new ApiError(res.status, message, data);
   if (res.status === 401 && path !== '/api/login') {
     sessionLost();
@@ -374,13 +383,13 @@ function route() {
   main.removeAttribute('aria-busy');
   if (!screen) {
     document.title = 'Not found · chartscan';
-    main.append(h('h1', { tabindex: '-1', text: 'Not found' }), h('p', { text: 'There is no such screen. ' }, h('a', { href: '#/search', text: 'Go to search' })));
+    append(main, h('h1', { tabindex: '-1', text: 'Not found' }), h('p', { text: 'There is no such screen. ' }, h('a', { href: '#/search', text: 'Go to search' })));
     focusHeading();
     return;
   }
   if (screen.role && !hasRole(screen.role)) {
     document.title = 'Not allowed · chartscan';
-    main.append(h('h1', { tabindex: '-1', text: 'Not allowed' }), h('div', { class: 'error', role: 'alert' }, h('p', { text: ROLE_MESSAGE })));
+    append(main, h('h1', { tabindex: '-1', text: 'Not allowed' }), h('div', { class: 'error', role: 'alert' }, h('p', { text: ROLE_MESSAGE })));
     focusHeading();
     return;
   }
@@ -405,7 +414,7 @@ function stale(seq) {
 function loading(main, text = 'Loading…') {
   main.setAttribute('aria-busy', 'true');
   const p = h('p', { class: 'loading', text });
-  main.append(p);
+  append(main, p);
   return () => {
     main.removeAttribute('aria-busy');
     p.remove();
@@ -454,7 +463,7 @@ function renderLogin(main) {
       go(target);
     } catch (err) {
       let text = errorText(err);
-      if (err instanceof ApiError && err.status === 429 && Number(err.body.retry_after_s) > 0) {
+      if (err instanceof ApiError && err.status === 429 && Number(err.body.retry_after_s) > 0 && !/try again/i.test(err.message)) {
         const s = Math.ceil(Number(err.body.retry_after_s));
         const wait = s >= 60 ? `${Math.ceil(s / 60)} minute${Math.ceil(s / 60) === 1 ? '' : 's'}` : `${s} second${s === 1 ? '' : 's'}`;
         text = `${text} Try again in ${wait}.`;
@@ -468,7 +477,7 @@ function renderLogin(main) {
       submit.textContent = 'Sign in';
     }
   });
-  main.append(h('section', { class: 'login' }, form));
+  append(main, h('section', { class: 'login' }, form));
   name.focus();
 }
 
@@ -590,7 +599,7 @@ function renderSearch(main, r) {
     text.setAttribute('aria-invalid', message ? 'true' : 'false');
   }
 
-  main.append(h('h1', { class: 'visually-hidden', tabindex: '-1', text: 'Search' }), form, results);
+  append(main, h('h1', { class: 'visually-hidden', tabindex: '-1', text: 'Search' }), form, results);
 
   async function update(params) {
     const seq = state.seq;
@@ -613,7 +622,7 @@ function renderSearch(main, r) {
       if (stale(seq)) return;
       done();
       if (err instanceof ApiError && err.status === 400) {
-        showError(err.message);
+        showError(sentence(err.message));
         results.append(h('h2', { id: 'results-title', class: 'visually-hidden', text: 'Results' }));
         setStatus('The query needs fixing.');
       } else {
@@ -791,7 +800,7 @@ async function renderPage(main, r, seq) {
   } catch (err) {
     if (stale(seq)) return;
     done();
-    main.append(h('h1', { tabindex: '-1', text: `Page ${pageId}` }), errorBox(err));
+    append(main, h('h1', { tabindex: '-1', text: `Page ${pageId}` }), errorBox(err));
     focusHeading();
     return;
   }
@@ -1048,7 +1057,7 @@ async function renderPage(main, r, seq) {
     ]));
   details.append(fieldsTable(page.fields || [], 'Fields found on this page'));
 
-  main.append(
+  append(main, 
     h('div', { class: 'page-head' }, h('h1', { tabindex: '-1', text: title }), backLinks),
     toolbar,
     h('p', { class: 'shortcuts', id: 'page-shortcuts' },
@@ -1080,7 +1089,7 @@ function fieldsTable(fields, caption) {
 }
 
 function notFound(main, text) {
-  main.append(h('h1', { tabindex: '-1', text: 'Not found' }), h('p', { text }));
+  append(main, h('h1', { tabindex: '-1', text: 'Not found' }), h('p', { text }));
   focusHeading();
 }
 
@@ -1096,7 +1105,7 @@ async function renderChart(main, r, seq) {
   } catch (err) {
     if (stale(seq)) return;
     done();
-    main.append(h('h1', { tabindex: '-1', text: `Chart ${r.arg}` }), errorBox(err));
+    append(main, h('h1', { tabindex: '-1', text: `Chart ${r.arg}` }), errorBox(err));
     focusHeading();
     return;
   }
@@ -1114,9 +1123,9 @@ async function renderChart(main, r, seq) {
       ['Documents', fmtNumber(docs.length)],
     ]),
     reviewCount ? badge(`${reviewCount} ${reviewCount === 1 ? 'document needs' : 'documents need'} review`, 'warn') : null);
-  main.append(header);
+  append(main, header);
   if (!docs.length) {
-    main.append(h('p', { class: 'muted', text: 'This chart has no documents.' }));
+    append(main, h('p', { class: 'muted', text: 'This chart has no documents.' }));
   }
   // Documents arrive by type, then newest first; group consecutive types.
   const byType = new Map();
@@ -1133,7 +1142,7 @@ async function renderChart(main, r, seq) {
       d.needs_review ? [' ', badge('needs review', 'warn')] : null,
       ' ',
       h('a', { href: `#/document/${d.document_id}`, class: 'small-link', text: 'details', 'aria-label': `Details of ${docTypeLabel(type)} ${d.date_of_service || ''}` })));
-    main.append(h('section', { class: 'doc-type-group', 'aria-label': docTypeLabel(type) },
+    append(main, h('section', { class: 'doc-type-group', 'aria-label': docTypeLabel(type) },
       h('h2', { text: `${docTypeLabel(type)} (${list.length})` }),
       h('ul', { class: 'doc-list' }, items)));
   }
@@ -1152,14 +1161,14 @@ async function renderDocument(main, r, seq) {
   } catch (err) {
     if (stale(seq)) return;
     done();
-    main.append(h('h1', { tabindex: '-1', text: `Document ${r.arg}` }), errorBox(err));
+    append(main, h('h1', { tabindex: '-1', text: `Document ${r.arg}` }), errorBox(err));
     focusHeading();
     return;
   }
   if (stale(seq)) return;
   done();
   const pages = doc.page_ids || [];
-  main.append(
+  append(main, 
     h('h1', { tabindex: '-1', text: `${docTypeLabel(doc.doc_type)}${doc.date_of_service ? `, ${doc.date_of_service}` : ''}` }),
     doc.needs_review ? badge('needs review', 'warn') : null,
     dl([
@@ -1195,7 +1204,7 @@ async function renderReview(main, r, seq) {
   const resolvedList = h('ul', { class: 'resolved-list' });
   const resolvedSection = h('section', { class: 'panel', hidden: true, 'aria-labelledby': 'resolved-title' },
     h('h2', { id: 'resolved-title', text: 'Resolved in this session' }), resolvedList);
-  main.append(heading, help, summary, h('div', { class: 'review-layout' }, h('div', { class: 'queue-col' }, list), detail), resolvedSection);
+  append(main, heading, help, summary, h('div', { class: 'review-layout' }, h('div', { class: 'queue-col' }, list), detail), resolvedSection);
 
   let items = [];
   let total = 0;
@@ -1361,7 +1370,7 @@ async function renderReview(main, r, seq) {
       if (stale(seq)) return;
       for (const b of detail.querySelectorAll('button')) b.disabled = false;
       if (editing && err instanceof ApiError && err.status === 400) {
-        editing.error.textContent = err.message;
+        editing.error.textContent = sentence(err.message);
         editing.error.hidden = false;
         editing.input.setAttribute('aria-invalid', 'true');
         editing.input.focus();
@@ -1416,7 +1425,7 @@ function batchState(b) {
 
 async function renderBatches(main, r, seq) {
   document.title = 'Batches · chartscan';
-  main.append(h('h1', { tabindex: '-1', text: 'Batches' }));
+  append(main, h('h1', { tabindex: '-1', text: 'Batches' }));
   focusHeading();
   const done = loading(main);
   let data;
@@ -1425,14 +1434,14 @@ async function renderBatches(main, r, seq) {
   } catch (err) {
     if (stale(seq)) return;
     done();
-    main.append(errorBox(err));
+    append(main, errorBox(err));
     return;
   }
   if (stale(seq)) return;
   done();
   const batches = data.batches || [];
   if (!batches.length) {
-    main.append(h('p', { class: 'muted', text: 'No batches have been ingested into this store yet.' }));
+    append(main, h('p', { class: 'muted', text: 'No batches have been ingested into this store yet.' }));
     return;
   }
   const rows = batches.map((b) => h('tr', {},
@@ -1448,7 +1457,7 @@ async function renderBatches(main, r, seq) {
     h('td', { class: 'num', text: fmtNumber(b.documents) }),
     h('td', { class: 'num', text: `${fmtNumber(b.sources)}${b.file_failures ? ` (${fmtNumber(b.file_failures)} set aside)` : ''}` }),
     h('td', {}, b.sheet_mismatch ? badge(`${fmtNumber(b.sheets_captured)} of ${fmtNumber(b.declared_sheets)} sheets`, 'error') : (b.declared_sheets ? `${fmtNumber(b.sheets_captured)} of ${fmtNumber(b.declared_sheets)}` : '–'))));
-  main.append(table('Batches in this store', ['Batch', 'Name', 'Kind', 'State', 'Started', 'Pages done', 'Failed', 'Blank', 'Flagged', 'Documents', 'Files', 'Sheets'], rows));
+  append(main, table('Batches in this store', ['Batch', 'Name', 'Kind', 'State', 'Started', 'Pages done', 'Failed', 'Blank', 'Flagged', 'Documents', 'Files', 'Sheets'], rows));
 }
 
 async function renderBatch(main, r, seq) {
@@ -1461,13 +1470,13 @@ async function renderBatch(main, r, seq) {
   } catch (err) {
     if (stale(seq)) return;
     done();
-    main.append(h('h1', { tabindex: '-1', text: `Batch ${r.arg}` }), errorBox(err));
+    append(main, h('h1', { tabindex: '-1', text: `Batch ${r.arg}` }), errorBox(err));
     focusHeading();
     return;
   }
   if (stale(seq)) return;
   done();
-  main.append(
+  append(main, 
     h('p', { class: 'crumbs' }, h('a', { href: '#/batches', text: '← All batches' })),
     h('h1', { tabindex: '-1', text: `Batch ${b.batch_id}${b.name ? `: ${b.name}` : ''}` }),
     b.sheet_mismatch ? h('div', { class: 'error', role: 'alert' }, h('p', { text: `Sheet count mismatch: ${fmtNumber(b.declared_sheets)} sheets declared, ${fmtNumber(b.sheets_captured)} captured.` })) : null,
@@ -1488,19 +1497,19 @@ async function renderBatch(main, r, seq) {
       ['Sheets', b.declared_sheets ? `${fmtNumber(b.sheets_captured)} captured of ${fmtNumber(b.declared_sheets)} declared` : `${fmtNumber(b.sheets_captured)} captured`],
     ]));
   const failures = b.failures || [];
-  main.append(h('h2', { text: `Files set aside (${failures.length})` }));
+  append(main, h('h2', { text: `Files set aside (${failures.length})` }));
   if (failures.length) {
-    main.append(table('Files set aside', ['File', 'Code', 'Message'], failures.map((f) => h('tr', {},
+    append(main, table('Files set aside', ['File', 'Code', 'Message'], failures.map((f) => h('tr', {},
       h('td', { class: 'mono', text: f.file || '' }), h('td', { text: f.code || '' }), h('td', { text: f.message || '' })))));
-  } else main.append(h('p', { class: 'muted', text: 'None.' }));
+  } else append(main, h('p', { class: 'muted', text: 'None.' }));
   const rescan = b.rescan || [];
-  main.append(h('h2', { text: `Pages to rescan (${rescan.length})` }));
+  append(main, h('h2', { text: `Pages to rescan (${rescan.length})` }));
   if (rescan.length) {
-    main.append(table('Pages to rescan', ['Page', 'Source', 'Reasons'], rescan.map((p) => h('tr', {},
+    append(main, table('Pages to rescan', ['Page', 'Source', 'Reasons'], rescan.map((p) => h('tr', {},
       h('th', { scope: 'row' }, h('a', { href: `#/page/${p.page_id}`, text: `Page ${p.page_id}` })),
       h('td', { text: `${p.source || ''}, page ${p.source_page ?? ''}` }),
       h('td', {}, h('ul', { class: 'plain' }, (p.reasons || []).map((x) => h('li', { text: x }))))))));
-  } else main.append(h('p', { class: 'muted', text: 'None: every page read well.' }));
+  } else append(main, h('p', { class: 'muted', text: 'None: every page read well.' }));
   focusHeading();
 }
 
@@ -1508,7 +1517,7 @@ async function renderBatch(main, r, seq) {
 
 async function renderAdmin(main, r, seq) {
   document.title = 'Admin · chartscan';
-  main.append(h('h1', { tabindex: '-1', text: 'Administration' }));
+  append(main, h('h1', { tabindex: '-1', text: 'Administration' }));
   const usersSection = h('section', { class: 'panel', 'aria-labelledby': 'users-title' }, h('h2', { id: 'users-title', text: 'Users' }));
   const usersError = h('div', { class: 'error', role: 'alert', hidden: true });
   const usersBody = h('div');
@@ -1678,7 +1687,7 @@ async function renderAdmin(main, r, seq) {
     }
   }
 
-  main.append(usersSection, auditSection);
+  append(main, usersSection, auditSection);
   focusHeading();
   await Promise.all([loadUsers(), loadAudit()]);
 }
