@@ -217,6 +217,7 @@ async function newPage(width = 1366, height = 768) {
 async function shot(page, name, fullPage = false) {
   // Let the status toast fade so it does not cover the screen in the picture.
   await page.evaluate(() => document.getElementById('status')?.classList.remove('visible'));
+  await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
@@ -475,6 +476,29 @@ async function main() {
   const textMark = (await clerk.locator('.ocr-text mark').first().textContent()).toLowerCase();
   check(textMark.includes(word), `the recognized text does not mark "${word}"`);
   ok('recognized text beside the image marks the hit');
+
+  // Previous/next hit across the results of a word printed on every ingested page.
+  const sets = FILES.map((fl) => new Set(loadTruth(fl).pages.flatMap((p) => p.text.toLowerCase().match(/[a-z]{6,}/g) || [])));
+  const common = [...sets[0]].filter((x) => sets.every((st) => st.has(x))).sort((x, y) => y.length - x.length || x.localeCompare(y))[0];
+  check(common, 'no word is printed on every sample page');
+  await clerk.goto(`${base}/#/search?q=${common}`);
+  await clerk.locator('.hit-link').first().waitFor();
+  const hitCount = await clerk.locator('.hit-link').count();
+  check(hitCount >= 2, `"${common}" (on all ${FILES.length} sample pages) found on ${hitCount} page(s)`);
+  const hitPages = await clerk.locator('.hit-link').evaluateAll((as) => as.map((x) => Number(x.getAttribute('href').match(/#\/page\/(\d+)/)[1])));
+  await clerk.locator('.hit-link').first().click();
+  await clerk.waitForURL(/[?&]hit=0/);
+  await clerk.locator('.hit-box').first().waitFor({ state: 'attached' });
+  await clerk.keyboard.press('n');
+  await clerk.waitForURL(/[?&]hit=1/);
+  check(clerk.url().includes(`#/page/${hitPages[1]}?`), `n went to ${clerk.url()}, not to the second hit's page ${hitPages[1]}`);
+  await clerk.locator('.hit-box').first().waitFor({ state: 'attached' });
+  await clerk.keyboard.press('p');
+  await clerk.waitForURL(/[?&]hit=0/);
+  check(clerk.url().includes(`#/page/${hitPages[0]}?`), `p went to ${clerk.url()}, not back to page ${hitPages[0]}`);
+  ok(`n and p walk the ${hitCount} hits of "${common}" page by page`);
+  await clerk.goto(`${base}/#/page/${pageId}?q=${encodeURIComponent(word)}`);
+  await clerk.locator('.hit-box').first().waitFor({ state: 'attached' });
 
   // ---- chart -------------------------------------------------------------------------------------
   begin('chart');

@@ -1319,7 +1319,7 @@ async function renderReview(main, r, seq) {
       }
       resolve({ action: 'correct', value });
     });
-    input.addEventListener('keydown', (ev) => {
+    form.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape') {
         ev.preventDefault();
         ev.stopPropagation();
