@@ -25,6 +25,10 @@ chartscan_pkg(sane sane-backends)
 # ZXing-cpp 1.4 (barcode reading and, in the sample generator, writing). ZX_USE_UTF8 makes
 # Result::text() return UTF-8 std::string, the API later releases keep.
 chartscan_pkg(zxing zxing)
+# cpp-httplib 0.11 (the viewer's HTTP server). Debian builds it as a shared library with OpenSSL,
+# zlib and Brotli support; its pkg-config file carries the matching CPPHTTPLIB_* definitions, which
+# must agree with the library's or the classes' layouts differ.
+chartscan_pkg(httplib cpp-httplib)
 set_property(TARGET PkgConfig::zxing APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS ZX_USE_UTF8)
 
 find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)

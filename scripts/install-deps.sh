@@ -26,6 +26,9 @@ packages=(
   libcairo2-dev libpango1.0-dev fonts-liberation2 fonts-dejavu-core fonts-freefont-ttf
   # barcodes: separator sheets and patient labels (reader in barcode/, writer in the generator)
   libzxing-dev
+  # the viewer: HTTP(S) server (cpp-httplib is built with OpenSSL, zlib and Brotli, whose headers
+  # it includes), and Debian's Chromium for the browser tests
+  libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev chromium
 )
 if ! dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | grep -qv "install ok installed" \
    && [ "$(dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | wc -l)" = "${#packages[@]}" ]; then
@@ -33,4 +36,17 @@ if ! dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | grep -qv "ins
 else
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}"
+fi
+
+# Browser tests: playwright-core from the npm registry, pinned by tests/browser/package-lock.json,
+# drives Debian's Chromium (nothing is downloaded when the tests run). Node.js and npm come with
+# the machine; Debian's packages otherwise.
+if ! command -v npm > /dev/null; then
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+browser_tests="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+if [ -f "$browser_tests/package-lock.json" ]; then
+  if ! cmp -s "$browser_tests/package-lock.json" "$browser_tests/node_modules/.package-lock.json"; then
+    (cd "$browser_tests" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
 fi
