@@ -200,6 +200,41 @@ class Compiler {
   // Whether a Predicate so far needed the full-text index (text inside OR or NOT with filters).
   bool emitted_text() const { return emitted_text_; }
 
+  // The values an mrn: or code: filter is widened to (its own value excluded), or none. Callers
+  // check that widening is wanted (not right of a NOT).
+  std::vector<std::string> FilterAlternatives(const QueryNode& n) {
+    std::vector<std::string> alts;
+    if (!widen_ || n.prefix) return alts;
+    if (n.field == QueryField::kMrn) {
+      for (const std::string& v : vocab_.ConfusableIdentifiers(n.text, kMaxAlternatives)) {
+        if (v != n.text) alts.push_back(v);
+      }
+      for (const std::string& v : vocab_.SimilarIdentifiers(n.text, kMaxAlternatives)) {
+        std::string up = v;
+        for (char& c : up) {
+          if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        }
+        if (std::find(alts.begin(), alts.end(), up) == alts.end()) alts.push_back(up);
+      }
+      Note("mrn:" + n.text, alts);
+    } else if (n.field == QueryField::kCode) {
+      for (const std::string& v : vocab_.ConfusableCodes(n.text, kMaxAlternatives)) {
+        if (v != n.text) alts.push_back(v);
+      }
+      Note("code:" + n.text, alts);
+    }
+    return alts;
+  }
+
+  // The names a word of a name: filter is widened to, or none.
+  std::vector<std::string> NameAlternatives(const std::string& word) {
+    std::vector<std::string> alts;
+    if (!widen_ || !AllLetters(word)) return alts;
+    alts = vocab_.SimilarNames(word);
+    Note(word, alts);
+    return alts;
+  }
+
  private:
   void Note(const std::string& what, const std::vector<std::string>& alts) {
     if (notes_ == nullptr || alts.empty()) return;
@@ -221,19 +256,8 @@ class Compiler {
     switch (n.field) {
       case QueryField::kMrn: {
         std::vector<std::string> values{n.text};
-        if (widen && !n.prefix) {
-          std::vector<std::string> alts;
-          for (const std::string& v : vocab_.ConfusableIdentifiers(n.text, kMaxAlternatives)) {
-            if (v != n.text) alts.push_back(v);
-          }
-          for (const std::string& v : vocab_.SimilarIdentifiers(n.text, kMaxAlternatives)) {
-            std::string up = v;
-            for (char& c : up) {
-              if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-            }
-            if (std::find(alts.begin(), alts.end(), up) == alts.end()) alts.push_back(up);
-          }
-          Note("mrn:" + n.text, alts);
+        if (widen) {
+          std::vector<std::string> alts = FilterAlternatives(n);
           values.insert(values.end(), alts.begin(), alts.end());
         }
         // One IN over page ids, each branch an index search: an OR of two IN terms would make
@@ -264,10 +288,7 @@ class Compiler {
           const bool last_prefix = n.prefix && i + 1 == words.size();
           std::string q = Quote(words[i]) + (last_prefix ? "*" : "");
           std::vector<std::string> alts;
-          if (widen && !last_prefix && AllLetters(words[i])) {
-            alts = vocab_.SimilarNames(words[i]);
-            Note(words[i], alts);
-          }
+          if (widen && !last_prefix) alts = NameAlternatives(words[i]);
           if (alts.empty()) {
             match += q;
           } else {
@@ -306,12 +327,8 @@ class Compiler {
         return s;
       case QueryField::kCode: {
         std::vector<std::string> values{n.text};
-        if (widen && !n.prefix) {
-          std::vector<std::string> alts;
-          for (const std::string& v : vocab_.ConfusableCodes(n.text, kMaxAlternatives)) {
-            if (v != n.text) alts.push_back(v);
-          }
-          Note("code:" + n.text, alts);
+        if (widen) {
+          std::vector<std::string> alts = FilterAlternatives(n);
           values.insert(values.end(), alts.begin(), alts.end());
         }
         // The code itself, or (a category without a dot, or a prefix) the codes under it; each
@@ -460,6 +477,18 @@ Result<std::int64_t> Count(sqlite3* db, const Sql& body, std::int64_t cap) {
   return row ? st.Int64(0) : 0;
 }
 
+// Whether a word is on many pages of the index (then it is a word, not a misread name).
+std::function<bool(const std::string&)> CommonWordTest(sqlite3* db) {
+  constexpr std::int64_t kCommonWordPages = 20;
+  return [db](const std::string& word) {
+    Sql body;
+    body.text = " FROM page_fts WHERE page_fts MATCH ?";
+    body.binds = {Quote(word)};
+    Result<std::int64_t> n = Count(db, body, kCommonWordPages);
+    return !n.ok() || *n >= kCommonWordPages;
+  };
+}
+
 // A plan with both words and filters is driven from the filter when the filter picks few pages
 // (an MRN, a name, a date of birth: a few dozen), probing the index for each; otherwise from the
 // index, checking the filter on each match. Counting the filter's pages up to the limit costs
@@ -590,6 +619,87 @@ Status Describe(sqlite3* db, const std::string& match, const SearchOptions& opti
   return Status::Ok();
 }
 
+// What marks a page's words for MatchWords: a term as the index would look it up (each form is
+// one alternative; several tokens in a form make a phrase), and, for identity and code filters,
+// the page's own fields whose value the filter accepts, whose evidence boxes mark words too.
+struct MatchTerm {
+  std::vector<std::string> forms;        // as typed first, then the widened alternatives
+  bool prefix = false;                   // the last token of a form is a prefix
+  std::vector<std::string> field_names;  // fields whose values the filter matches, or none
+  bool field_prefix = false;             // a field value may start with a form (code category)
+};
+
+void CollectMatchTerms(const QueryNode& n, Compiler& compiler, std::vector<MatchTerm>* out) {
+  switch (n.kind) {
+    case QueryNode::Kind::kTerm: {
+      MatchTerm t;
+      t.forms.push_back(n.text);
+      for (std::string& a : compiler.WordAlternatives(n)) t.forms.push_back(std::move(a));
+      t.prefix = n.prefix;
+      out->push_back(std::move(t));
+      return;
+    }
+    case QueryNode::Kind::kNot:
+      // What a NOT excludes is not on the page (or the page would not match): nothing to mark.
+      CollectMatchTerms(n.children[0], compiler, out);
+      return;
+    case QueryNode::Kind::kAnd:
+    case QueryNode::Kind::kOr:
+      for (const QueryNode& c : n.children) CollectMatchTerms(c, compiler, out);
+      return;
+    case QueryNode::Kind::kFilter:
+      break;
+  }
+  switch (n.field) {
+    case QueryField::kMrn:
+    case QueryField::kCode:
+    case QueryField::kDob: {
+      MatchTerm t;
+      t.forms.push_back(n.text);
+      for (std::string& a : compiler.FilterAlternatives(n)) t.forms.push_back(std::move(a));
+      t.prefix = n.prefix;
+      if (n.field == QueryField::kMrn) {
+        t.field_names = {"mrn"};
+      } else if (n.field == QueryField::kDob) {
+        t.field_names = {"dob"};
+      } else {
+        t.field_names = {"icd10", "cpt", "hcpcs"};
+        // code:E11 also means the codes under the category (see Compiler::Filter).
+        t.field_prefix = n.prefix || n.text.find('.') == std::string::npos;
+      }
+      out->push_back(std::move(t));
+      return;
+    }
+    case QueryField::kName: {
+      const std::vector<std::string> words = SplitWords(n.text);
+      for (std::size_t i = 0; i < words.size(); ++i) {
+        MatchTerm t;
+        t.prefix = n.prefix && i + 1 == words.size();
+        t.forms.push_back(words[i]);
+        if (!t.prefix) {
+          for (std::string& a : compiler.NameAlternatives(words[i]))
+            t.forms.push_back(std::move(a));
+        }
+        out->push_back(std::move(t));
+      }
+      return;
+    }
+    case QueryField::kType:
+    case QueryField::kDate:
+    case QueryField::kBatch:
+      return;  // about the document, not words on the page
+  }
+}
+
+bool SameIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           auto lower = [](char c) {
+             return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+           };
+           return lower(x) == lower(y);
+         });
+}
+
 }  // namespace
 
 std::string PageIdent(std::string_view doc_type, const std::vector<Field>& fields) {
@@ -664,15 +774,7 @@ Result<SearchResults> ExecuteSearch(sqlite3* db, const QueryNode& query, const V
   const std::int64_t cap = options.max_ranked;
   Compiler exact_compiler(vocab, /*widen=*/false, nullptr);
   Plan exact = Compile(query, exact_compiler, /*exact=*/true);
-  constexpr std::int64_t kCommonWordPages = 20;
-  auto is_common = [db](const std::string& word) {
-    Sql body;
-    body.text = " FROM page_fts WHERE page_fts MATCH ?";
-    body.binds = {Quote(word)};
-    Result<std::int64_t> n = Count(db, body, kCommonWordPages);
-    return !n.ok() || *n >= kCommonWordPages;
-  };
-  Compiler wide_compiler(vocab, options.approximate, &results.approximations, is_common);
+  Compiler wide_compiler(vocab, options.approximate, &results.approximations, CommonWordTest(db));
   Plan widened = Compile(query, wide_compiler, /*exact=*/!options.approximate);
   const bool widens = options.approximate && !(widened == exact);
   const bool ranked = !exact.match.empty();
@@ -721,6 +823,94 @@ Result<SearchResults> ExecuteSearch(sqlite3* db, const QueryNode& query, const V
     results.hits.push_back(std::move(hit));
   }
   return results;
+}
+
+Result<std::vector<int>> MatchPageWords(sqlite3* db, const TextTokenizer& tokenizer,
+                                        const QueryNode& query, const Vocabulary& vocab,
+                                        bool approximate, const std::vector<Word>& words,
+                                        const std::vector<Field>& fields) {
+  Compiler compiler(vocab, approximate, nullptr, CommonWordTest(db));
+  std::vector<MatchTerm> terms;
+  CollectMatchTerms(query, compiler, &terms);
+
+  // The page as the index holds it: a stream of token positions, each with its tokens (a joined
+  // token and its parts) and the word it came from. Words are tokenized one by one, which gives
+  // the same tokens as the whole text: no token spans white space.
+  struct Position {
+    std::vector<std::string> tokens;
+    int word = 0;
+  };
+  std::vector<Position> stream;
+  for (std::size_t w = 0; w < words.size(); ++w) {
+    CHARTSCAN_ASSIGN_OR_RETURN(std::vector<TextToken> tokens,
+                               tokenizer.Tokenize(words[w].text, /*document=*/true));
+    const std::size_t base = stream.size();
+    for (TextToken& t : tokens) {
+      const std::size_t at = base + static_cast<std::size_t>(t.position);
+      if (stream.size() <= at) stream.resize(at + 1, Position{{}, static_cast<int>(w)});
+      stream[at].tokens.push_back(std::move(t.text));
+    }
+  }
+  auto token_matches = [](const Position& p, const std::string& q, bool prefix) {
+    for (const std::string& t : p.tokens) {
+      if (prefix ? t.compare(0, q.size(), q) == 0 : t == q) return true;
+    }
+    return false;
+  };
+
+  std::vector<bool> marked(words.size(), false);
+  for (const MatchTerm& term : terms) {
+    for (const std::string& form : term.forms) {
+      CHARTSCAN_ASSIGN_OR_RETURN(std::vector<TextToken> q,
+                                 tokenizer.Tokenize(form, /*document=*/false));
+      if (q.empty()) continue;
+      // A form of several tokens is a phrase (as FTS5 reads a quoted string): its tokens at
+      // consecutive positions; the last one is the prefix of a prefix term.
+      for (std::size_t start = 0; start + q.size() <= stream.size(); ++start) {
+        bool all = true;
+        for (std::size_t k = 0; k < q.size() && all; ++k) {
+          all = token_matches(stream[start + k], q[k].text, term.prefix && k + 1 == q.size());
+        }
+        if (!all) continue;
+        for (std::size_t k = 0; k < q.size(); ++k) marked[stream[start + k].word] = true;
+      }
+    }
+    if (term.field_names.empty()) continue;
+    // The words inside the evidence box of a page field the filter accepts: a date of birth
+    // printed 03/14/1952 for dob:1952-03-14, an MRN split over two words.
+    for (const Field& f : fields) {
+      if (f.box.width <= 0 || f.box.height <= 0) continue;
+      if (std::find(term.field_names.begin(), term.field_names.end(), f.name) ==
+          term.field_names.end()) {
+        continue;
+      }
+      bool accepted = false;
+      for (const std::string& form : term.forms) {
+        if (SameIgnoringCase(f.normalized, form) ||
+            ((term.prefix || term.field_prefix) && f.normalized.size() > form.size() &&
+             SameIgnoringCase(std::string_view(f.normalized).substr(0, form.size()), form) &&
+             (term.prefix || f.normalized[form.size()] == '.'))) {
+          accepted = true;
+          break;
+        }
+      }
+      if (!accepted) continue;
+      for (std::size_t w = 0; w < words.size(); ++w) {
+        const Box& b = words[w].box;
+        const int cx = b.x + b.width / 2;
+        const int cy = b.y + b.height / 2;
+        if (cx >= f.box.x && cx < f.box.x + f.box.width && cy >= f.box.y &&
+            cy < f.box.y + f.box.height) {
+          marked[w] = true;
+        }
+      }
+    }
+  }
+  std::vector<int> out;
+  for (std::size_t w = 0; w < marked.size(); ++w) {
+    if (marked[w]) out.push_back(static_cast<int>(w));
+  }
+  return out;
 }
 
 }  // namespace chartscan::indexer

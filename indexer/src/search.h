@@ -13,6 +13,7 @@
 
 #include "fuzzy.h"
 #include "query.h"
+#include "tokenizer.h"
 
 struct sqlite3;
 
@@ -30,5 +31,17 @@ Result<std::shared_ptr<const Vocabulary>> LoadVocabulary(sqlite3* db);
 // Runs `query` on db inside the caller's read transaction. Options are validated by the caller.
 Result<SearchResults> ExecuteSearch(sqlite3* db, const QueryNode& query, const Vocabulary& vocab,
                                     const SearchOptions& options);
+
+// Indexes into `words` (a page's words, in order) of the words `query` matches, for highlighting
+// (see Store::MatchWords). Query terms and the page's words are folded by `tokenizer` exactly as
+// the index folds them; with `approximate`, every term also matches the alternatives the
+// widened search would look up (the same Compiler decides). A phrase marks its words only where
+// they stand in order. mrn:, dob: and code: filters also mark the words inside the evidence box
+// of a page field (`fields`) holding an accepted value. Words right of a NOT, and type:, date:
+// and batch: filters, mark nothing. db is the caller's read connection (to tell common words).
+Result<std::vector<int>> MatchPageWords(sqlite3* db, const TextTokenizer& tokenizer,
+                                        const QueryNode& query, const Vocabulary& vocab,
+                                        bool approximate, const std::vector<Word>& words,
+                                        const std::vector<Field>& fields);
 
 }  // namespace chartscan::indexer

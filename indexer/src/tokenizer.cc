@@ -1,6 +1,7 @@
 #include "tokenizer.h"
 
 #include <new>
+#include <utility>
 
 #include "sqlite_util.h"
 
@@ -99,6 +100,55 @@ Status RegisterTokenizer(sqlite3* db) {
   static fts5_tokenizer tokenizer = {Create, Delete, Tokenize};
   int rc = api->xCreateTokenizer(api, kTokenizerName, api, &tokenizer, nullptr);
   return SqliteStatus(rc, db, "register tokenizer");
+}
+
+struct TextTokenizer::Impl {
+  fts5_tokenizer api{};
+  Fts5Tokenizer* tokenizer = nullptr;
+};
+
+Result<TextTokenizer> TextTokenizer::Create(sqlite3* db) {
+  fts5_api* api = nullptr;
+  Stmt stmt;
+  CHARTSCAN_RETURN_IF_ERROR(stmt.Prepare(db, "SELECT fts5(?1)", "find FTS5"));
+  sqlite3_bind_pointer(stmt.get(), 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
+  CHARTSCAN_RETURN_IF_ERROR(stmt.Run());
+  if (api == nullptr) return Status::Unavailable("this SQLite was built without FTS5");
+  TextTokenizer out;
+  out.impl_ = new Impl();
+  void* user = nullptr;
+  int rc = api->xFindTokenizer(api, kTokenizerName, &user, &out.impl_->api);
+  if (rc == SQLITE_OK) rc = out.impl_->api.xCreate(user, nullptr, 0, &out.impl_->tokenizer);
+  if (rc != SQLITE_OK) return SqliteStatus(rc, db, "create tokenizer");
+  return out;
+}
+
+TextTokenizer::TextTokenizer(TextTokenizer&& other) noexcept
+    : impl_(std::exchange(other.impl_, nullptr)) {}
+
+TextTokenizer::~TextTokenizer() {
+  if (impl_ == nullptr) return;
+  if (impl_->tokenizer != nullptr) impl_->api.xDelete(impl_->tokenizer);
+  delete impl_;
+}
+
+Result<std::vector<TextToken>> TextTokenizer::Tokenize(std::string_view text, bool document) const {
+  if (text.empty()) return std::vector<TextToken>();
+  struct Sink {
+    std::vector<TextToken> tokens;
+    int position = -1;
+  } sink;
+  auto on_token = [](void* p, int flags, const char* token, int n, int, int) -> int {
+    auto* s = static_cast<Sink*>(p);
+    if ((flags & FTS5_TOKEN_COLOCATED) == 0 || s->position < 0) ++s->position;
+    s->tokens.push_back({std::string(token, static_cast<std::size_t>(n)), s->position});
+    return SQLITE_OK;
+  };
+  const int rc = impl_->api.xTokenize(impl_->tokenizer, &sink,
+                                      document ? FTS5_TOKENIZE_DOCUMENT : FTS5_TOKENIZE_QUERY,
+                                      text.data(), static_cast<int>(text.size()), on_token);
+  if (rc != SQLITE_OK) return SqliteStatus(rc, nullptr, "tokenize");
+  return std::move(sink.tokens);
 }
 
 }  // namespace chartscan::indexer

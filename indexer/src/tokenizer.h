@@ -18,6 +18,10 @@
 // registering it can read every table except page_fts.
 #pragma once
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include <sqlite3.h>
 
 #include <chartscan/models/status.h>
@@ -28,5 +32,32 @@ inline constexpr char kTokenizerName[] = "chartscan";
 
 // Registers the tokenizer on one connection; must precede any use of the FTS table on it.
 Status RegisterTokenizer(sqlite3* db);
+
+// A token as the index sees it: folded (lower case, diacritics removed, joiners trimmed).
+// `position` counts tokens from 0; the parts of a joined token (document mode) share its position.
+struct TextToken {
+  std::string text;
+  int position = 0;
+};
+
+// The tokenizer, called directly: what the index holds for a document's text (document = true,
+// parts of joined tokens included) or what a query term becomes (document = false). For marking
+// matched words without a second tokenizer that could fold differently from the index. Uses one
+// connection (on which RegisterTokenizer ran); not thread-safe, like the connection.
+class TextTokenizer {
+ public:
+  static Result<TextTokenizer> Create(sqlite3* db);
+  TextTokenizer(TextTokenizer&& other) noexcept;
+  TextTokenizer& operator=(TextTokenizer&&) = delete;
+  TextTokenizer(const TextTokenizer&) = delete;
+  ~TextTokenizer();
+
+  Result<std::vector<TextToken>> Tokenize(std::string_view text, bool document) const;
+
+ private:
+  TextTokenizer() = default;
+  struct Impl;
+  Impl* impl_ = nullptr;
+};
 
 }  // namespace chartscan::indexer
