@@ -269,11 +269,96 @@ CREATE INDEX documents_by_date ON documents(date_of_service);
 CREATE INDEX documents_by_type ON documents(doc_type, date_of_service);
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
+// Version 6: verification. A clerk resolves what extraction was unsure of (see Store::Review):
+// document_fields.verified marks a field a clerk accepted or corrected (its needs_review is then
+// cleared), and documents.type_needs_review keeps the type's own flag apart from the document's
+// needs_review (which also covers fields and misfiled pages). Documents stored before this version
+// had only the combined flag: the type is taken to need review when nothing else explains it.
+// review_decisions keeps every decision (who, when, the value before and after) so that assembly,
+// which rewrites documents and their fields, applies them again; it holds plain ids, not foreign
+// keys, because the documents it names are derived data that assembly may delete. A corrected
+// misfile records the document the page was moved into (moved_to_document), which assembly reuses.
+constexpr const char* kSchemaV6 = R"sql(
+ALTER TABLE documents ADD COLUMN type_needs_review INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE document_fields ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+UPDATE documents SET type_needs_review = 1 WHERE needs_review <> 0
+  AND NOT EXISTS (SELECT 1 FROM document_fields f WHERE f.document_id = documents.id
+                  AND f.needs_review <> 0)
+  AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.document_id = documents.id AND p.misfiled <> 0);
+CREATE TABLE review_decisions (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('field', 'type', 'misfile')),
+  document_id INTEGER NOT NULL,
+  page_id INTEGER NOT NULL,
+  field TEXT NOT NULL,
+  field_seq INTEGER NOT NULL,
+  value_before TEXT NOT NULL,
+  normalized_before TEXT NOT NULL,
+  value_after TEXT NOT NULL,
+  normalized_after TEXT NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('accepted', 'corrected')),
+  user TEXT NOT NULL,
+  at_micros INTEGER NOT NULL,
+  moved_to_document INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX review_decisions_by_document ON review_decisions(document_id);
+CREATE INDEX review_decisions_by_page ON review_decisions(page_id);
+CREATE INDEX document_fields_by_review ON document_fields(needs_review) WHERE needs_review <> 0;
+CREATE INDEX pages_by_misfiled ON pages(misfiled) WHERE misfiled <> 0;
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3,
+                                       kSchemaV4, kSchemaV5, kSchemaV6};
+
+// access.db, version 1: the viewer's users and the audit log (see access.h). The log is
+// append-only at the SQL level: triggers refuse any UPDATE or DELETE of its rows. audit_head
+// holds the last event's seq and hash, written in the same transaction as the event, so that
+// rows removed from the end of the log (which leaves the chain itself intact) are noticed.
+constexpr const char* kAccessSchemaV1 = R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('technician', 'clerk', 'admin')),
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until_micros INTEGER NOT NULL DEFAULT 0,
+  created_micros INTEGER NOT NULL,
+  last_login_micros INTEGER NOT NULL DEFAULT 0,
+  updated_micros INTEGER NOT NULL
+);
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY,
+  at_micros INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  remote TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
+  SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
+  SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TABLE audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash) VALUES
+  (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+)sql";
+
+constexpr const char* kAccessMigrations[] = {kAccessSchemaV1};
 
 }  // namespace
 
 int CurrentSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+int CurrentAccessSchemaVersion() { return static_cast<int>(std::size(kAccessMigrations)); }
 
 Result<int> ReadSchemaVersion(sqlite3* db) {
   Stmt stmt;
@@ -282,22 +367,23 @@ Result<int> ReadSchemaVersion(sqlite3* db) {
   return row ? stmt.Int(0) : 0;
 }
 
-Status Migrate(sqlite3* db) {
+namespace {
+
+Status MigrateWith(sqlite3* db, const char* const* migrations, int count) {
   for (;;) {
     // The version is read inside the write transaction so two processes opening a new store at
     // once cannot both apply a migration.
     CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "begin migration"));
     Result<int> version = ReadSchemaVersion(db);
     Status s = version.status();
-    if (s.ok() && *version > CurrentSchemaVersion()) {
+    if (s.ok() && *version > count) {
       s = Status::Unsupported("store has schema version " + std::to_string(*version) +
-                              "; this chartscan handles up to " +
-                              std::to_string(CurrentSchemaVersion()));
+                              "; this chartscan handles up to " + std::to_string(count));
     }
-    if (s.ok() && *version == CurrentSchemaVersion()) {
+    if (s.ok() && *version == count) {
       return Exec(db, "COMMIT", "commit migration");
     }
-    if (s.ok()) s = Exec(db, kMigrations[*version], "migrate schema");
+    if (s.ok()) s = Exec(db, migrations[*version], "migrate schema");
     if (s.ok()) {
       std::string set = "PRAGMA user_version = " + std::to_string(*version + 1);
       s = Exec(db, set.c_str(), "set schema version");
@@ -308,6 +394,14 @@ Status Migrate(sqlite3* db) {
       return s;
     }
   }
+}
+
+}  // namespace
+
+Status Migrate(sqlite3* db) { return MigrateWith(db, kMigrations, CurrentSchemaVersion()); }
+
+Status MigrateAccess(sqlite3* db) {
+  return MigrateWith(db, kAccessMigrations, CurrentAccessSchemaVersion());
 }
 
 }  // namespace chartscan::indexer

@@ -21,4 +21,8 @@ Result<int> ReadSchemaVersion(sqlite3* db);
 // Brings the database up to CurrentSchemaVersion() on the writer connection.
 Status Migrate(sqlite3* db);
 
+// The same for <dir>/access.db (users and the audit log), which has versions of its own.
+int CurrentAccessSchemaVersion();
+Status MigrateAccess(sqlite3* db);
+
 }  // namespace chartscan::indexer

@@ -24,9 +24,11 @@
 
 #include <chartscan/indexer/store.h>
 
+#include "access.h"
 #include "batches.h"
 #include "page_codec.h"
 #include "query.h"
+#include "review.h"
 #include "schema.h"
 #include "search.h"
 #include "sqlite_util.h"
@@ -119,7 +121,7 @@ constexpr char kPageSelect[] =
     "SELECT p.id, p.batch_id, p.source_id, s.path, s.sha256, p.source_page, p.document_id, "
     "p.blank, p.text, p.origin, p.mean_confidence, p.words, p.lines, p.quality, p.doc_type, "
     "p.error, p.image_format, p.image_width, p.image_height, p.barcodes, p.document_page, "
-    "p.misfiled, d.chart_id, d.doc_type, d.doc_type_confidence, d.needs_review "
+    "p.misfiled, d.chart_id, d.doc_type, d.doc_type_confidence, d.type_needs_review "
     "FROM pages p JOIN sources s ON s.id = p.source_id "
     "LEFT JOIN documents d ON d.id = p.document_id ";
 
@@ -184,6 +186,91 @@ Result<StoredPage> ReadPage(const Stmt& row, Stmt& fields) {
     p.fields.push_back(ReadFieldRow(fields, /*with_role=*/false));
   }
   return p;
+}
+
+// Reads documents with their pages and fields: prepare with the WHERE/ORDER BY of the documents
+// wanted, bind and step docs(), and Read() each row.
+class DocumentReader {
+ public:
+  Status Prepare(sqlite3* db, const std::string& where) {
+    CHARTSCAN_RETURN_IF_ERROR(docs_.Prepare(db,
+                                            ("SELECT id, batch_id, chart_id, doc_type, "
+                                             "doc_type_confidence, needs_review, date_of_service, "
+                                             "boundary, type_needs_review FROM documents " +
+                                             where)
+                                                .c_str(),
+                                            "list documents"));
+    CHARTSCAN_RETURN_IF_ERROR(pages_.Prepare(
+        db, "SELECT id, misfiled FROM pages WHERE document_id = ?1 ORDER BY document_page",
+        "list document pages"));
+    return fields_.Prepare(db,
+                           "SELECT name, value, normalized, confidence, page_index, box_x, box_y, "
+                           "box_width, box_height, needs_review, role FROM document_fields WHERE "
+                           "document_id = ?1 ORDER BY seq",
+                           "read document fields");
+  }
+  Stmt& docs() { return docs_; }
+
+  Result<DocumentInfo> Read() {
+    DocumentInfo d;
+    d.document_id = docs_.Int64(0);
+    d.batch_id = docs_.IsNull(1) ? 0 : docs_.Int64(1);
+    d.chart_id = docs_.IsNull(2) ? 0 : docs_.Int64(2);
+    d.type.name = docs_.Text(3);
+    d.type.confidence = docs_.Double(4);
+    d.needs_review = docs_.Int(5) != 0;
+    d.date_of_service = docs_.Text(6);
+    d.boundary = docs_.Text(7);
+    d.type.needs_review = docs_.Int(8) != 0;
+    pages_.Reset();
+    pages_.Bind(1, d.document_id);
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool row, pages_.Step());
+      if (!row) break;
+      d.page_ids.push_back(pages_.Int64(0));
+      if (pages_.Int(1) != 0) d.misfiled_page_ids.push_back(pages_.Int64(0));
+    }
+    fields_.Reset();
+    fields_.Bind(1, d.document_id);
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool row, fields_.Step());
+      if (!row) break;
+      d.fields.push_back(ReadFieldRow(fields_, /*with_role=*/true));
+    }
+    return d;
+  }
+
+ private:
+  Stmt docs_, pages_, fields_;
+};
+
+// Position of a type in kDocumentTypeNames; unknown names after every known one.
+int TypeOrder(const std::string& name) {
+  int i = 0;
+  for (const char* t : kDocumentTypeNames) {
+    if (name == t) return i;
+    ++i;
+  }
+  return i;
+}
+
+constexpr char kChartSelect[] =
+    "SELECT c.id, c.mrn, c.patient_name, c.dob, count(d.id), c.patient_id, c.roster_match, "
+    "coalesce(sum(d.page_count), 0), coalesce(sum(d.needs_review), 0) FROM charts c LEFT JOIN "
+    "documents d ON d.chart_id = c.id AND d.page_count > 0 ";
+
+ChartInfo ReadChartRow(const Stmt& st) {
+  ChartInfo c;
+  c.chart_id = st.Int64(0);
+  c.mrn = st.Text(1);
+  c.patient_name = st.Text(2);
+  c.dob = st.Text(3);
+  c.documents = st.Int(4);
+  c.patient_id = st.IsNull(5) ? 0 : st.Int64(5);
+  c.roster_match = st.Text(6);
+  c.pages = st.Int(7);
+  c.needs_review_documents = st.Int(8);
+  return c;
 }
 
 class SqliteStore;
@@ -805,6 +892,14 @@ class SqliteStore final : public Store {
           }
         }
       }
+      // Pages a clerk moved out of a misfiled document are moved again after the documents are
+      // written (ReapplyDecisions); their document is kept for them, not given to another.
+      using Misfiles = std::map<std::int64_t, MisfileDecision>;
+      CHARTSCAN_ASSIGN_OR_RETURN(const Misfiles misfiles, MisfileDecisions(db, a.source_ids));
+      auto moved = [&](std::int64_t page) {
+        auto it = misfiles.find(page);
+        return it != misfiles.end() && it->second.corrected;
+      };
       for (const DocumentWrite& d : a.documents) {
         for (std::int64_t id : d.page_ids) {
           if (!old_doc.count(id)) {
@@ -861,7 +956,7 @@ class SqliteStore final : public Store {
       for (const DocumentWrite& d : a.documents) {
         std::map<std::int64_t, int> votes;
         for (std::int64_t id : d.page_ids) {
-          if (old_doc[id] != 0 && !taken.count(old_doc[id])) ++votes[old_doc[id]];
+          if (old_doc[id] != 0 && !taken.count(old_doc[id]) && !moved(id)) ++votes[old_doc[id]];
         }
         std::int64_t chosen = 0;
         int best = 0;
@@ -896,7 +991,7 @@ class SqliteStore final : public Store {
           db,
           "UPDATE documents SET chart_id = ?2, doc_type = ?3, doc_type_confidence = ?4, "
           "needs_review = ?5, date_of_service = ?6, page_count = ?7, boundary = ?8, "
-          "assembled_micros = ?9 WHERE id = ?1",
+          "assembled_micros = ?9, type_needs_review = ?10 WHERE id = ?1",
           "update document"));
       CHARTSCAN_RETURN_IF_ERROR(del_fields.Prepare(
           db, "DELETE FROM document_fields WHERE document_id = ?1", "replace document fields"));
@@ -922,6 +1017,7 @@ class SqliteStore final : public Store {
         doc_up.Bind(7, static_cast<int>(d.page_ids.size()));
         doc_up.Bind(8, d.boundary);
         doc_up.Bind(9, now);
+        doc_up.Bind(10, d.type.needs_review ? 1 : 0);
         CHARTSCAN_RETURN_IF_ERROR(doc_up.Run());
         del_fields.Reset();
         del_fields.Bind(1, id);
@@ -958,6 +1054,8 @@ class SqliteStore final : public Store {
           CHARTSCAN_RETURN_IF_ERROR(link.Run());
         }
       }
+      // Clerks' decisions outlive the documents they were made on.
+      CHARTSCAN_RETURN_IF_ERROR(ReapplyDecisions(db, out.document_ids, misfiles, now));
       // Derived rows left without pages go.
       {
         Stmt del;
@@ -987,27 +1085,13 @@ class SqliteStore final : public Store {
     CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
     Stmt st;
     CHARTSCAN_RETURN_IF_ERROR(
-        st.Prepare(lease.get(),
-                   "SELECT c.id, c.mrn, c.patient_name, c.dob, count(d.id), c.patient_id, "
-                   "c.roster_match, coalesce(sum(d.page_count), 0), "
-                   "coalesce(sum(d.needs_review), 0) FROM charts c LEFT JOIN documents d ON "
-                   "d.chart_id = c.id AND d.page_count > 0 GROUP BY c.id ORDER BY c.id",
+        st.Prepare(lease.get(), (std::string(kChartSelect) + "GROUP BY c.id ORDER BY c.id").c_str(),
                    "list charts"));
     std::vector<ChartInfo> out;
     for (;;) {
       CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
       if (!more) break;
-      ChartInfo c;
-      c.chart_id = st.Int64(0);
-      c.mrn = st.Text(1);
-      c.patient_name = st.Text(2);
-      c.dob = st.Text(3);
-      c.documents = st.Int(4);
-      c.patient_id = st.IsNull(5) ? 0 : st.Int64(5);
-      c.roster_match = st.Text(6);
-      c.pages = st.Int(7);
-      c.needs_review_documents = st.Int(8);
-      out.push_back(std::move(c));
+      out.push_back(ReadChartRow(st));
     }
     return out;
   }
@@ -1118,53 +1202,137 @@ class SqliteStore final : public Store {
     CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
     sqlite3* db = lease.get();
     CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
-    Stmt docs, pages, fields;
-    CHARTSCAN_RETURN_IF_ERROR(docs.Prepare(db,
-                                           "SELECT id, batch_id, chart_id, doc_type, "
-                                           "doc_type_confidence, needs_review, date_of_service, "
-                                           "boundary FROM documents WHERE page_count > 0 "
-                                           "ORDER BY id",
-                                           "list documents"));
-    CHARTSCAN_RETURN_IF_ERROR(pages.Prepare(
-        db, "SELECT id, misfiled FROM pages WHERE document_id = ?1 ORDER BY document_page",
-        "list document pages"));
-    CHARTSCAN_RETURN_IF_ERROR(fields.Prepare(db,
-                                             "SELECT name, value, normalized, confidence, "
-                                             "page_index, box_x, box_y, box_width, box_height, "
-                                             "needs_review, role FROM document_fields WHERE "
-                                             "document_id = ?1 ORDER BY seq",
-                                             "read document fields"));
+    DocumentReader reader;
+    CHARTSCAN_RETURN_IF_ERROR(reader.Prepare(db, "WHERE page_count > 0 ORDER BY id"));
     for (;;) {
-      CHARTSCAN_ASSIGN_OR_RETURN(bool more, docs.Step());
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, reader.docs().Step());
       if (!more) return Status::Ok();
-      DocumentInfo d;
-      d.document_id = docs.Int64(0);
-      d.batch_id = docs.IsNull(1) ? 0 : docs.Int64(1);
-      d.chart_id = docs.IsNull(2) ? 0 : docs.Int64(2);
-      d.type.name = docs.Text(3);
-      d.type.confidence = docs.Double(4);
-      d.needs_review = docs.Int(5) != 0;
-      d.type.needs_review = d.needs_review;
-      d.date_of_service = docs.Text(6);
-      d.boundary = docs.Text(7);
-      pages.Reset();
-      pages.Bind(1, d.document_id);
-      for (;;) {
-        CHARTSCAN_ASSIGN_OR_RETURN(bool row, pages.Step());
-        if (!row) break;
-        d.page_ids.push_back(pages.Int64(0));
-        if (pages.Int(1) != 0) d.misfiled_page_ids.push_back(pages.Int64(0));
-      }
-      fields.Reset();
-      fields.Bind(1, d.document_id);
-      for (;;) {
-        CHARTSCAN_ASSIGN_OR_RETURN(bool row, fields.Step());
-        if (!row) break;
-        d.fields.push_back(ReadFieldRow(fields, /*with_role=*/true));
-      }
+      CHARTSCAN_ASSIGN_OR_RETURN(DocumentInfo d, reader.Read());
       CHARTSCAN_RETURN_IF_ERROR(fn(d));
     }
   }
+
+  Result<DocumentInfo> GetDocument(std::int64_t document_id) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    sqlite3* db = lease.get();
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+    DocumentReader reader;
+    CHARTSCAN_RETURN_IF_ERROR(reader.Prepare(db, "WHERE id = ?1 AND page_count > 0"));
+    reader.docs().Bind(1, document_id);
+    CHARTSCAN_ASSIGN_OR_RETURN(bool found, reader.docs().Step());
+    if (!found) return NoSuch("document", document_id);
+    return reader.Read();
+  }
+
+  Result<ChartInfo> GetChart(std::int64_t chart_id) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
+        lease.get(), (std::string(kChartSelect) + "WHERE c.id = ?1 GROUP BY c.id").c_str(),
+        "read chart"));
+    st.Bind(1, chart_id);
+    CHARTSCAN_ASSIGN_OR_RETURN(bool found, st.Step());
+    if (!found) return NoSuch("chart", chart_id);
+    return ReadChartRow(st);
+  }
+
+  Result<std::vector<DocumentInfo>> ChartDocuments(std::int64_t chart_id) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    sqlite3* db = lease.get();
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+    CHARTSCAN_ASSIGN_OR_RETURN(bool exists, RowExists(db, "charts", chart_id));
+    if (!exists) return NoSuch("chart", chart_id);
+    DocumentReader reader;
+    CHARTSCAN_RETURN_IF_ERROR(
+        reader.Prepare(db, "WHERE chart_id = ?1 AND page_count > 0 ORDER BY id"));
+    reader.docs().Bind(1, chart_id);
+    std::vector<DocumentInfo> out;
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, reader.docs().Step());
+      if (!more) break;
+      CHARTSCAN_ASSIGN_OR_RETURN(DocumentInfo d, reader.Read());
+      out.push_back(std::move(d));
+    }
+    // ISO dates sort as text; an empty date sorts below every date, so comes last.
+    std::stable_sort(out.begin(), out.end(), [](const DocumentInfo& a, const DocumentInfo& b) {
+      const int ta = TypeOrder(a.type.name), tb = TypeOrder(b.type.name);
+      if (ta != tb) return ta < tb;
+      if (ta == static_cast<int>(std::size(kDocumentTypeNames)) && a.type.name != b.type.name) {
+        return a.type.name < b.type.name;
+      }
+      return a.date_of_service > b.date_of_service;
+    });
+    return out;
+  }
+
+  Result<std::int64_t> PageIdAt(std::int64_t source_id, int source_page) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(
+        st.Prepare(lease.get(), "SELECT id FROM pages WHERE source_id = ?1 AND source_page = ?2",
+                   "find page"));
+    st.Bind(1, source_id);
+    st.Bind(2, source_page);
+    CHARTSCAN_ASSIGN_OR_RETURN(bool found, st.Step());
+    return found ? st.Int64(0) : std::int64_t{0};
+  }
+
+  Result<std::vector<int>> MatchWords(std::string_view query, std::int64_t page_id,
+                                      bool approximate) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(QueryNode parsed, ParseQuery(query));
+    CHARTSCAN_ASSIGN_OR_RETURN(StoredPage page, GetPage(page_id));
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    sqlite3* db = lease.get();
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+    std::shared_ptr<const Vocabulary> vocab;
+    if (approximate) {
+      CHARTSCAN_ASSIGN_OR_RETURN(vocab, SearchVocabulary(db));
+    } else {
+      vocab = std::make_shared<const Vocabulary>();
+    }
+    CHARTSCAN_ASSIGN_OR_RETURN(TextTokenizer tokenizer, TextTokenizer::Create(db));
+    return QueryError(
+        MatchPageWords(db, tokenizer, parsed, *vocab, approximate, page.text.words, page.fields));
+  }
+
+  Result<ReviewQueue> Review(int offset, int limit) const override {
+    if (offset < 0 || limit < 0) {
+      return Status::InvalidArgument("review offset and limit must not be negative");
+    }
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    sqlite3* db = lease.get();
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+    return ReadReviewQueue(db, offset, limit);
+  }
+
+  Result<ReviewItem> ResolveReview(const ReviewDecision& decision) override {
+    if (decision.user.empty()) return Status::InvalidArgument("a review decision needs a user");
+    if (!decision.accept && decision.value.empty() && decision.normalized.empty()) {
+      return Status::InvalidArgument("a correction needs a value");
+    }
+    return Write([&](sqlite3* db) { return ResolveReviewItem(db, decision, env_->NowMicros()); });
+  }
+
+  Result<UserRecord> AddUser(std::string_view name, Role role,
+                             std::string_view password_hash) override {
+    return access_->AddUser(name, role, password_hash);
+  }
+  Result<UserRecord> GetUser(std::string_view name) const override {
+    return access_->GetUser(name);
+  }
+  Result<std::vector<UserRecord>> Users() const override { return access_->Users(); }
+  Result<UserRecord> UpdateUser(const UserUpdate& update) override {
+    return access_->UpdateUser(update);
+  }
+  Result<UserRecord> RecordLogin(std::string_view name, bool success, int max_failures,
+                                 std::int64_t lock_micros) override {
+    return access_->RecordLogin(name, success, max_failures, lock_micros);
+  }
+  Result<AuditEvent> Audit(const AuditEvent& event) override { return access_->Audit(event); }
+  Result<std::vector<AuditEvent>> AuditLog(std::int64_t after_seq, int limit) const override {
+    return access_->AuditLog(after_seq, limit);
+  }
+  Result<AuditCheck> VerifyAudit() const override { return access_->VerifyAudit(); }
 
   Result<PageImage> ReadPageImage(std::int64_t page_id) const override {
     std::string sha;
@@ -1481,7 +1649,8 @@ class SqliteStore final : public Store {
   mutable std::shared_ptr<const Vocabulary> vocab_;
   mutable std::int64_t vocab_gen_ = -1;
   mutable bool vocab_loading_ = false;
-  DbHandle writer_;  // null when read-only
+  DbHandle writer_;                      // null when read-only
+  std::unique_ptr<AccessStore> access_;  // users and the audit log, in a database of their own
 
   mutable std::mutex pool_mu_;
   mutable std::vector<DbHandle> idle_readers_;
@@ -1625,6 +1794,8 @@ Status SqliteStore::Init() {
           "; this chartscan reads version " + std::to_string(CurrentSchemaVersion()) +
           (version < CurrentSchemaVersion() ? " (open it for writing once)" : ""));
     }
+    CHARTSCAN_ASSIGN_OR_RETURN(access_, AccessStore::Open(options_.dir, /*read_only=*/true,
+                                                          options_.busy_timeout_ms, env_));
     return Status::Ok();
   }
   CHARTSCAN_RETURN_IF_ERROR(real->CreateDirs(options_.dir));
@@ -1635,6 +1806,8 @@ Status SqliteStore::Init() {
     writer_.reset();
     return migrated.WithContext(db_path_);
   }
+  CHARTSCAN_ASSIGN_OR_RETURN(access_, AccessStore::Open(options_.dir, /*read_only=*/false,
+                                                        options_.busy_timeout_ms, env_));
   return Status::Ok();
 }
 

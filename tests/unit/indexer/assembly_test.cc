@@ -244,6 +244,7 @@ TEST(Assembly, VersionOneStoreMigratesWithPagesUnassembled) {
   // Turn the store back into version 1: drop what version 2 added.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir.path() + "/chartscan.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, testing::kDropVersion6, nullptr, nullptr, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, testing::kDropVersion5, nullptr, nullptr, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, kDropVersion4, nullptr, nullptr, nullptr), SQLITE_OK);
   const char* downgrade =
@@ -284,6 +285,7 @@ TEST(Assembly, VersionTwoStoreMigratesWithChartsUnmatchedAndNoRoster) {
   // Turn the store back into version 2: drop what version 3 added.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir.path() + "/chartscan.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, testing::kDropVersion6, nullptr, nullptr, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, testing::kDropVersion5, nullptr, nullptr, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, kDropVersion4, nullptr, nullptr, nullptr), SQLITE_OK);
   const char* downgrade =

@@ -327,6 +327,7 @@ TEST(Batches, VersionThreeStoreMigratesWithPagesJournaledAndBatchesDone) {
   }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(dir.Sub("chartscan.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, testing::kDropVersion6, nullptr, nullptr, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, testing::kDropVersion5, nullptr, nullptr, nullptr), SQLITE_OK);
   const char* downgrade =
       "DROP TABLE journal; DROP TABLE captures; ALTER TABLE batches DROP COLUMN kind; "

@@ -23,7 +23,15 @@ class TempDir {
   std::string path_;
 };
 
-// SQL that turns a current store back into schema version 4 (for migration tests; run it with
+// SQL that turns a current store back into schema version 5 (for migration tests; run it with
+// plain SQLite). Run it before kDropVersion5 to go further back.
+inline constexpr const char* kDropVersion6 =
+    "DROP INDEX pages_by_misfiled; DROP INDEX document_fields_by_review; "
+    "DROP INDEX review_decisions_by_page; DROP INDEX review_decisions_by_document; "
+    "DROP TABLE review_decisions; ALTER TABLE document_fields DROP COLUMN verified; "
+    "ALTER TABLE documents DROP COLUMN type_needs_review; PRAGMA user_version = 5;";
+
+// SQL that turns a version 5 store back into schema version 4 (for migration tests; run it with
 // plain SQLite, then the version 4 downgrade of the test).
 inline constexpr const char* kDropVersion5 =
     "DROP TRIGGER charts_search_insert; DROP TRIGGER charts_search_update; "

@@ -7,6 +7,9 @@
 //   <dir>/originals/ab/<sha256> the original files, content-addressed by SHA-256, written once
 //                               (atomically, then made read-only) and never modified
 //   <dir>/images/ab/<sha256>.<ext>  the cleaned page images kept for display
+//   <dir>/access.db             SQLite (WAL, synchronous=FULL), apart from chartscan.db so that
+//                               neither waits for the other: the viewer's users and the
+//                               append-only, hash-chained audit log
 //
 // Guarantees
 // - Originals are stored once whatever path or batch they come from; storing the same bytes again
@@ -229,8 +232,11 @@ struct AssemblyWrite {
 };
 
 struct AssemblyResult {
-  std::vector<std::int64_t> document_ids;  // per AssemblyWrite::documents
-  std::vector<std::int64_t> chart_ids;     // per AssemblyWrite::charts
+  // Per AssemblyWrite::documents. Clerks' decisions are applied again after the documents are
+  // written (see Store::ResolveReview): a page a clerk moved out of its document is moved again,
+  // so a document given here as that page alone no longer exists afterwards.
+  std::vector<std::int64_t> document_ids;
+  std::vector<std::int64_t> chart_ids;  // per AssemblyWrite::charts
 };
 
 struct StoreStats {
@@ -374,6 +380,70 @@ class Store {
   virtual Result<StoredPage> GetPage(std::int64_t page_id) const = 0;
   virtual Result<PageImage> ReadPageImage(std::int64_t page_id) const = 0;
   virtual Result<StoreStats> Stats(std::optional<std::int64_t> batch_id) const = 0;
+
+  // ---- Reading for the viewer ----
+  // kNotFound for an unknown id (a document without pages is unknown).
+  virtual Result<DocumentInfo> GetDocument(std::int64_t document_id) const = 0;
+  virtual Result<ChartInfo> GetChart(std::int64_t chart_id) const = 0;
+  // A chart's documents, by type (in kDocumentTypeNames order; other names after), then newest
+  // date of service first (documents without one last), then id. kNotFound for an unknown chart.
+  virtual Result<std::vector<DocumentInfo>> ChartDocuments(std::int64_t chart_id) const = 0;
+  // The page id of a source's page; 0 when that page is not stored.
+  virtual Result<std::int64_t> PageIdAt(std::int64_t source_id, int source_page) const = 0;
+  // Indexes into the page's words (StoredPage::text.words), ascending, of the words the query
+  // matches: its words, phrases, prefixes and filter values (mrn:, name:, dob:, code:), tokenized
+  // and folded as the index folds them, and with `approximate` also the widened forms Search
+  // would use. A phrase marks its words only where they stand in order. mrn:, dob: and code: also
+  // mark the words inside the evidence box of a page field holding the value (a date of birth
+  // printed 03/14/1952 for dob:1952-03-14). Words under NOT, and type:, date:, batch:, mark
+  // nothing. kInvalidArgument for a malformed query, kNotFound for an unknown page.
+  virtual Result<std::vector<int>> MatchWords(std::string_view query, std::int64_t page_id,
+                                              bool approximate) const = 0;
+
+  // ---- Verification ----
+  // Unresolved review items, oldest document first (within a document: its type, its fields by
+  // seq, its misfiled pages in order): fields marked needs_review, uncertain document types, and
+  // pages flagged misfiled. `total` counts every unresolved item. kInvalidArgument for a negative
+  // offset or limit.
+  virtual Result<ReviewQueue> Review(int offset, int limit) const = 0;
+  // Resolves one item in one transaction: an accepted item is marked verified; a corrected field
+  // takes the new value and normalized form (on its document and on the page it was read from, so
+  // search and export use it from then on, and its pages are re-indexed; a corrected MRN moves the
+  // document to the chart of that MRN, created if there is none); a corrected type (one of
+  // kDocumentTypeNames) replaces the document's type; a corrected misfile moves the page into a
+  // document of its own in the chart of the MRN given (created if there is none). Every decision
+  // is kept (who, when, the value before and after) and applied again when the document is
+  // re-assembled. The document's needs_review is recomputed. kNotFound for an unknown or already
+  // resolved item, kInvalidArgument for an empty user, a correction without a value or an unknown
+  // type. Returns the item as now (for a moved page: its new document and chart).
+  virtual Result<ReviewItem> ResolveReview(const ReviewDecision& decision) = 0;
+
+  // ---- Users and the audit log (kept in <dir>/access.db, so that neither waits for ingest) ----
+  // A store opened read-only reads them (none when there is no access.db) and refuses changes
+  // (kInvalidArgument). User names are case-sensitive.
+  // kAlreadyExists for a name taken, kInvalidArgument for an empty or malformed name (1-64 of
+  // [A-Za-z0-9._@-]) or an empty hash.
+  virtual Result<UserRecord> AddUser(std::string_view name, Role role,
+                                     std::string_view password_hash) = 0;
+  virtual Result<UserRecord> GetUser(std::string_view name) const = 0;  // kNotFound
+  virtual Result<std::vector<UserRecord>> Users() const = 0;            // by name
+  // kNotFound; kInvalidArgument for an empty password hash.
+  virtual Result<UserRecord> UpdateUser(const UserUpdate& update) = 0;
+  // Records a login attempt by a known user. Success clears the failure count and any lock and
+  // sets the last login time. A failure adds one; at `max_failures` in a row the user is locked
+  // for `lock_micros` from now (and the count starts again). Returns the user as now. kNotFound
+  // for an unknown name; kInvalidArgument for max_failures < 1 or a negative lock time.
+  virtual Result<UserRecord> RecordLogin(std::string_view name, bool success, int max_failures,
+                                         std::int64_t lock_micros) = 0;
+  // Appends an event (seq, time and hashes are set here) durably before returning it.
+  // kInvalidArgument for an event without an action.
+  virtual Result<AuditEvent> Audit(const AuditEvent& event) = 0;
+  // Events with seq > after_seq, oldest first, at most `limit`.
+  virtual Result<std::vector<AuditEvent>> AuditLog(std::int64_t after_seq, int limit) const = 0;
+  // Recomputes the whole chain (the hash encoding is in indexer/src/access.h); a broken link, a
+  // missing or altered event, or missing newest events are reported in the result, not as an
+  // error.
+  virtual Result<AuditCheck> VerifyAudit() const = 0;
 };
 
 }  // namespace chartscan::indexer
