@@ -678,7 +678,10 @@ async function main() {
   await admin.locator('table th[scope="row"]', { hasText: 'e2e-new-tech' }).waitFor();
   ok('admin sees the users and adds one from the form');
 
-  // Walk the audit log for the correction and the clerk's logins.
+  // Walk the audit log (from the start, after a refresh) for the user just added, the correction
+  // and the clerk's logins.
+  await admin.getByRole('button', { name: 'Refresh' }).click();
+  await admin.waitForFunction(() => !document.querySelector('section .loading'));
   const seen = [];
   const auditRows = admin.locator('section[aria-labelledby="audit-title"] tbody tr');
   await auditRows.first().waitFor();
@@ -695,6 +698,8 @@ async function main() {
       return c && c.textContent !== first;
     }, rows[0]?.[0] ?? '');
   }
+  check(seen.some((r) => r[2] === users.admin[0] && /user/i.test(r[3]) && `${r[4]} ${r[5]}`.includes('e2e-new-tech')),
+    `no audit row by ${users.admin[0]} for adding e2e-new-tech`);
   const clerkName = users.clerk[0];
   const byClerk = seen.filter((r) => r[2] === clerkName);
   const correction = byClerk.find((r) => /correct/i.test(r[3]));
@@ -709,7 +714,8 @@ async function main() {
   const ocrInAudit = seen.find((r) => r.join(' ').toLowerCase().includes(unsearched));
   check(!ocrInAudit, `the audit log contains "${unsearched}", a word of page ${pageId}'s text nobody searched for (row ${ocrInAudit})`);
   ok(`audit log (${seen.length} rows, chain intact): correction row "${correction[3]} ${correction[4]}", ${logins.length} login rows for ${clerkName}`);
-  await admin.getByRole('button', { name: '⏮ Oldest' }).click().catch(() => {});
+  const oldest = admin.getByRole('button', { name: '« Oldest' });
+  if (await oldest.isEnabled()) await oldest.click();
   await admin.waitForFunction(() => !document.querySelector('section .loading'));
   await shot(admin, 'admin', true);
   await admin.context().close();

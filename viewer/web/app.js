@@ -1672,7 +1672,7 @@ async function renderAdmin(main, r, seq) {
           h('td', { class: 'mono', text: e.remote || '' })))));
     }
     clear(pager);
-    const first = h('button', { type: 'button', class: 'secondary', text: '⏮ Oldest', disabled: !after });
+    const first = h('button', { type: 'button', class: 'secondary', text: '« Oldest', disabled: !after });
     const prev = h('button', { type: 'button', class: 'secondary', text: '← Earlier', disabled: !history.length });
     const next = h('button', { type: 'button', class: 'secondary', text: 'Later →', disabled: events.length < AUDIT_LIMIT, dataset: { k: 'audit-next' } });
     const refresh = h('button', { type: 'button', class: 'secondary', text: 'Refresh' });
