@@ -157,6 +157,44 @@ struct ListArgs {
 int RunCharts(const ListArgs& args);
 int RunDocuments(const ListArgs& args);
 
+struct ServeArgs {
+  std::string store;
+  std::string bind = "127.0.0.1";
+  int port = 8080;
+  std::string tls_cert;
+  std::string tls_key;
+  bool insecure = false;
+  int threads = 8;
+};
+// Serves until Ctrl-C or SIGTERM. 2 when it cannot start (no administrator yet, bad options, the
+// port taken).
+int RunServe(const ServeArgs& args);
+
+struct UsersArgs {
+  std::string store;
+  std::string name;
+  std::string role;  // add: required; set: optional
+  bool password_stdin = false;
+  bool reset_password = false;  // set --password
+  bool disable = false;
+  bool enable = false;
+  bool unlock = false;
+  bool json = false;
+};
+int RunUsersAdd(const UsersArgs& args);
+int RunUsersList(const UsersArgs& args);
+int RunUsersSet(const UsersArgs& args);
+
+struct AuditArgs {
+  std::string store;
+  std::string format = "jsonl";  // export: jsonl or csv
+  std::string output;            // export: empty for stdout
+  bool json = false;             // verify
+};
+// 0 the chain is intact; 1 it is broken (where is printed); 2 the check could not run.
+int RunAuditVerify(const AuditArgs& args);
+int RunAuditExport(const AuditArgs& args);
+
 // Rows as columns aligned on the widest cell, two spaces apart; the first row is the header.
 void PrintTable(const std::vector<std::vector<std::string>>& rows);
 

@@ -192,6 +192,58 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
 
   CheckArgs check;
+  ServeArgs serve;
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve", "Serve the web viewer (search, pages, charts, verification, batches, audit)");
+  serve_cmd->add_option("--store", serve.store, "Store folder");
+  serve_cmd->add_option("--bind", serve.bind, "Address to listen on (default 127.0.0.1)");
+  serve_cmd->add_option("--port", serve.port, "Port (0: any free port)")
+      ->check(CLI::Range(0, 65535));
+  serve_cmd->add_option("--tls-cert", serve.tls_cert, "TLS certificate (PEM)");
+  serve_cmd->add_option("--tls-key", serve.tls_key, "TLS private key (PEM)");
+  serve_cmd->add_flag("--insecure", serve.insecure,
+                      "Allow a non-loopback address without TLS (trusted networks only)");
+  serve_cmd->add_option("--threads", serve.threads, "Requests served at once")
+      ->check(CLI::Range(1, 256));
+
+  UsersArgs users;
+  CLI::App* users_cmd = app.add_subcommand("users", "The viewer's users and their roles");
+  users_cmd->require_subcommand(1);
+  users_cmd->add_option("--store", users.store, "Store folder");
+  CLI::App* users_add = users_cmd->add_subcommand("add", "Add a user (asks for the password)");
+  users_add->add_option("name", users.name, "User name")->required();
+  users_add->add_option("--role", users.role, "technician, clerk or admin")->required();
+  users_add->add_flag("--password-stdin", users.password_stdin,
+                      "Read the password from the first line of stdin");
+  users_add->add_option("--store", users.store, "Store folder");
+  CLI::App* users_list = users_cmd->add_subcommand("list", "List users, roles and states");
+  users_list->add_flag("--json", users.json, "Print as JSON");
+  users_list->add_option("--store", users.store, "Store folder");
+  CLI::App* users_set = users_cmd->add_subcommand("set", "Change a user's role or state");
+  users_set->add_option("name", users.name, "User name")->required();
+  users_set->add_option("--role", users.role, "technician, clerk or admin");
+  users_set->add_flag("--disable", users.disable, "Refuse logins (sessions end at once)");
+  users_set->add_flag("--enable", users.enable, "Allow logins again");
+  users_set->add_flag("--unlock", users.unlock, "Clear a lockout after failed logins");
+  users_set->add_flag("--password", users.reset_password, "Set a new password (asks for it)");
+  users_set->add_flag("--password-stdin", users.password_stdin,
+                      "With --password: read it from the first line of stdin");
+  users_set->add_option("--store", users.store, "Store folder");
+
+  AuditArgs audit;
+  CLI::App* audit_cmd = app.add_subcommand("audit", "The audit log of every access");
+  audit_cmd->require_subcommand(1);
+  audit_cmd->add_option("--store", audit.store, "Store folder");
+  CLI::App* audit_verify =
+      audit_cmd->add_subcommand("verify", "Check the hash chain (exit 1 when it is broken)");
+  audit_verify->add_flag("--json", audit.json, "Print the result as JSON");
+  audit_verify->add_option("--store", audit.store, "Store folder");
+  CLI::App* audit_export =
+      audit_cmd->add_subcommand("export", "Write the log with its hashes for a compliance review");
+  audit_export->add_option("--format", audit.format, "jsonl (default) or csv");
+  audit_export->add_option("-o,--output", audit.output, "File to write (default: stdout)");
+  audit_export->add_option("--store", audit.store, "Store folder");
+
   CLI::App* check_cmd = app.add_subcommand(
       "check", "Verify the store: database integrity, every page indexed once, files present");
   check_cmd->add_option("--store", check.store, "Store folder");
@@ -218,6 +270,12 @@ int main(int argc, char** argv) {
   if (*batches_cmd) return RunBatches(batch_args);
   if (*batch_show) return RunBatchShow(batch_args);
   if (*check_cmd) return RunCheck(check);
+  if (*serve_cmd) return RunServe(serve);
+  if (*users_add) return RunUsersAdd(users);
+  if (*users_list) return RunUsersList(users);
+  if (*users_set) return RunUsersSet(users);
+  if (*audit_verify) return RunAuditVerify(audit);
+  if (*audit_export) return RunAuditExport(audit);
   if (*search_cmd) return RunSearch(search);
   if (*export_cmd) return RunExport(export_args);
   if (*codes_import) return RunCodesImport(codes);

@@ -168,6 +168,12 @@ class ServerImpl final : public Server {
     }
     const int threads = options_.threads;
     http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which lets a second chartscan
+    // serve bind the same port and silently take half the requests.
+    http_->set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<char*>(&yes), sizeof(yes));
+    });
     http_->set_payload_max_length(1 << 20);
     http_->set_read_timeout(30, 0);
     http_->set_write_timeout(30, 0);
