@@ -1,6 +1,10 @@
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -45,7 +49,7 @@ class Writer {
     if (!s.ok()) return s;
     WriteTimes& t = result_.times;
     t.total = Since(start);
-    t.generate = t.total - t.store() - t.callback;
+    t.generate = t.total - t.store() - t.callback - t.decorate;
     return std::move(result_);
   }
 
@@ -96,6 +100,7 @@ class Writer {
     if (pending_.empty()) return Status::Ok();
     WriteTimes& t = result_.times;
     std::vector<indexer::PageWrite> writes;
+    std::vector<std::pair<const ArchiveDocument*, const ArchivePage*>> origins;
     writes.reserve(static_cast<std::size_t>(pending_pages_));
     for (const Pending& p : pending_) {
       for (const ArchivePage& page : p.doc.pages) {
@@ -103,7 +108,11 @@ class Writer {
         w.batch_id = batch_id_;
         w.document_id = p.document_id;
         writes.push_back(std::move(w));
+        origins.emplace_back(&p.doc, &page);
       }
+    }
+    if (options_.decorate) {
+      CHARTSCAN_RETURN_IF_ERROR(Timed(t.decorate, [&] { return DecoratePages(origins, writes); }));
     }
     CHARTSCAN_ASSIGN_OR_RETURN(std::vector<std::int64_t> ids,
                                Timed(t.put_pages, [&] { return store_.PutPages(writes); }));
@@ -176,6 +185,32 @@ class Writer {
     return Status::Ok();
   }
 
+  // Each page once, from up to decorate_threads threads; the first error wins.
+  Status DecoratePages(
+      const std::vector<std::pair<const ArchiveDocument*, const ArchivePage*>>& origins,
+      std::vector<indexer::PageWrite>& writes) {
+    std::atomic<std::size_t> next{0};
+    std::mutex mu;
+    Status first = Status::Ok();
+    auto work = [&] {
+      for (std::size_t i; (i = next++) < writes.size();) {
+        Status s = options_.decorate(*origins[i].first, *origins[i].second, writes[i]);
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first.ok()) first = std::move(s);
+          next = writes.size();
+        }
+      }
+    };
+    const std::size_t n =
+        std::min<std::size_t>(static_cast<std::size_t>(options_.decorate_threads), writes.size());
+    std::vector<std::thread> helpers;
+    for (std::size_t k = 1; k < n; ++k) helpers.emplace_back(work);
+    work();
+    for (std::thread& h : helpers) h.join();
+    return first;
+  }
+
   Status FinishBatch() {
     if (claim_ == nullptr) return Status::Ok();
     CHARTSCAN_RETURN_IF_ERROR(
@@ -203,6 +238,9 @@ class Writer {
 Status WriteOptions::Validate() const {
   if (pages_per_call < 1 || pages_per_call > 100'000) {
     return Status::InvalidArgument("pages per PutPages call must be between 1 and 100,000");
+  }
+  if (decorate_threads < 1 || decorate_threads > 256) {
+    return Status::InvalidArgument("decorate threads must be between 1 and 256");
   }
   return Status::Ok();
 }

@@ -378,5 +378,57 @@ TEST(ArchiveStore, SmallArchiveIsWrittenAndReadBack) {
   for (const indexer::BatchInfo& b : *batches) EXPECT_EQ(b.state, indexer::BatchState::kDone);
 }
 
+TEST(ArchiveStore, DecorateAddsToEveryPageFromSeveralThreads) {
+  TempDir dir;
+  indexer::StoreOptions so;
+  so.dir = dir.path();
+  auto store = indexer::Store::Open(so);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  const Archive a(Small(60, 6));
+  WriteOptions w;
+  w.pages_per_call = 25;
+  w.decorate_threads = 3;
+  std::atomic<int> calls{0};
+  w.decorate = [&](const ArchiveDocument&, const ArchivePage& page, indexer::PageWrite& pw) {
+    ++calls;
+    Word word;
+    word.text = "p" + std::to_string(page.ordinal);
+    word.box = {10, 20, 30, 40};
+    word.confidence = 90;
+    pw.text.words = {word};
+    pw.text.lines = {TextLine{{10, 20, 30, 40}, 0}};
+    pw.text.text = word.text;
+    return Status::Ok();
+  };
+  auto written = WriteArchive(a, **store, w);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_EQ(calls.load(), 60);
+  for (std::int64_t ordinal : {0, 31, 59}) {
+    auto page = (*store)->GetPage(written->page_ids[static_cast<std::size_t>(ordinal)]);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    ASSERT_EQ(page->text.words.size(), 1u);
+    EXPECT_EQ(page->text.words[0].text, "p" + std::to_string(ordinal));
+    EXPECT_EQ(page->text.words[0].box, (Box{10, 20, 30, 40}));
+  }
+}
+
+TEST(ArchiveStore, DecorateErrorStopsTheWrite) {
+  TempDir dir;
+  indexer::StoreOptions so;
+  so.dir = dir.path();
+  auto store = indexer::Store::Open(so);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  WriteOptions w;
+  w.decorate_threads = 2;
+  w.decorate = [](const ArchiveDocument&, const ArchivePage& page, indexer::PageWrite&) {
+    return page.ordinal == 7 ? Status::Internal("no image for page 7") : Status::Ok();
+  };
+  auto written = WriteArchive(Archive(Small(20, 2)), **store, w);
+  ASSERT_FALSE(written.ok());
+  EXPECT_EQ(written.status().message(), "no image for page 7");
+  w.decorate_threads = 0;
+  EXPECT_FALSE(w.Validate().ok());
+}
+
 }  // namespace
 }  // namespace chartscan::samples::archive

@@ -5,9 +5,9 @@
 // file is written: the archive is for search only) and CreateDocument (unless
 // WriteOptions::create_documents is false). Pages go to the store in
 // PutPages calls of about WriteOptions::pages_per_call pages (whole documents), without images
-// and without word boxes (PageText::text, mean_confidence and origin kOcr only); then the
-// documents of that call are assembled (Assemble: one chart per patient, reused across calls) and
-// their sources completed. Each batch is finished when its last document is written.
+// and without word boxes (PageText::text, mean_confidence and origin kOcr only) unless
+// WriteOptions::decorate adds them; then the documents of that call are assembled (Assemble: one
+// chart per patient, reused across calls) and their sources completed. Each batch is finished when its last document is written.
 //
 // Times are measured around each kind of store call, so the cost of generating text and the cost
 // of writing it are reported apart.
@@ -25,12 +25,22 @@
 
 namespace chartscan::samples::archive {
 
+// Adds to a page's PageWrite what the archive leaves out (word boxes, an image...) before it is
+// stored; a non-OK status stops WriteArchive with that status.
+using Decorate = std::function<Status(const ArchiveDocument& doc, const ArchivePage& page,
+                                      indexer::PageWrite& write)>;
+
 struct WriteOptions {
   int pages_per_call = 1000;     // pages per PutPages call (whole documents; 1..100,000)
   bool complete_sources = true;  // CompleteSource for each document's source once stored
   // CreateDocument for each document before its pages are written (as the pipeline does); when
   // false, pages are written without a document and Assemble creates the documents.
   bool create_documents = true;
+  // Called once per page before each PutPages call, from decorate_threads threads at once (each
+  // page from one of them; decorate must then be safe to call concurrently). Empty: pages are
+  // stored as ToPageWrite makes them.
+  Decorate decorate;
+  int decorate_threads = 1;  // 1..256
 
   Status Validate() const;
 };
@@ -44,6 +54,7 @@ struct WriteTimes {
   double assemble = 0;
   double complete_source = 0;
   double callback = 0;  // in the caller's on_written
+  double decorate = 0;  // wall time in WriteOptions::decorate
   double generate = 0;  // everything else: generating text, errors, fields
   double total = 0;
 
