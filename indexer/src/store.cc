@@ -1221,7 +1221,40 @@ class SqliteStore final : public Store {
     reader.docs().Bind(1, document_id);
     CHARTSCAN_ASSIGN_OR_RETURN(bool found, reader.docs().Step());
     if (!found) return NoSuch("document", document_id);
-    return reader.Read();
+    CHARTSCAN_ASSIGN_OR_RETURN(DocumentInfo d, reader.Read());
+    CHARTSCAN_RETURN_IF_ERROR(ReadReviews(db, d));
+    return d;
+  }
+
+  // Who accepted or corrected the document's fields and type, matched to the fields as they read
+  // now (a field decision holds the value it left the field with).
+  static Status ReadReviews(sqlite3* db, DocumentInfo& d) {
+    Stmt st;
+    CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db,
+                                         "SELECT kind, field, normalized_after, action, user, "
+                                         "at_micros FROM review_decisions WHERE document_id = ?1 "
+                                         "AND kind <> 'misfile' ORDER BY id",
+                                         "read review decisions"));
+    st.Bind(1, d.document_id);
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return Status::Ok();
+      ReviewRecord r;
+      r.field = st.Text(0) == "type" ? "doc_type" : st.Text(1);
+      r.action = st.Text(3);
+      r.user = st.Text(4);
+      r.at_micros = st.Int64(5);
+      if (st.Text(0) == "field") {
+        const std::string after = st.Text(2);
+        for (std::size_t i = 0; i < d.fields.size(); ++i) {
+          if (d.fields[i].name == r.field && d.fields[i].normalized == after) {
+            r.field_index = static_cast<int>(i);
+            break;
+          }
+        }
+      }
+      d.reviews.push_back(std::move(r));
+    }
   }
 
   Result<ChartInfo> GetChart(std::int64_t chart_id) const override {

@@ -789,33 +789,46 @@ class ServerImpl final : public Server {
 
   Reply AuditLog(const Caller& c, const httplib::Request& req) {
     if (auto refused = Forbidden(c, Role::kAdmin)) return *refused;
-    std::int64_t after = 0;
     int limit = 100;
-    if (req.has_param("after")) {
-      const std::string a = req.get_param_value("after");
-      if (a != "0") {
-        auto v = ParseId(a);
-        if (!v) return Reply::Error(400, "after must be a sequence number");
-        after = *v;
-      }
-    }
     if (req.has_param("limit")) {
       auto v = ParseCount(req.get_param_value("limit"), 1, 1000);
       if (!v) return Reply::Error(400, "limit must be a number from 1 to 1000");
       limit = *v;
     }
+    // after=SEQ pages forward from there; before=SEQ pages back; neither: the newest events.
+    std::optional<std::int64_t> after, before;
+    for (const char* key : {"after", "before"}) {
+      if (!req.has_param(key)) continue;
+      const std::string a = req.get_param_value(key);
+      std::optional<std::int64_t> v = a == "0" ? std::optional<std::int64_t>(0) : ParseId(a);
+      if (!v) return Reply::Error(400, std::string(key) + " must be a sequence number");
+      (std::string(key) == "after" ? after : before) = v;
+    }
     // Reading the log is itself an access worth recording, and is written before the read so the
     // reader sees their own row.
-    if (!Audit(c, "view_audit", "audit", "after " + std::to_string(after)).ok()) {
-      return AuditFailed();
-    }
-    Result<std::vector<chartscan::AuditEvent>> events = catalog_->AuditLog(after, limit);
-    if (!events.ok()) return FromStatus(events.status(), "the audit log");
+    if (!Audit(c, "view_audit", "audit", "").ok()) return AuditFailed();
     Result<AuditCheck> check = catalog_->VerifyAudit();
     if (!check.ok()) return FromStatus(check.status(), "the audit log");
+    const std::int64_t last_seq = check->events;
+    std::int64_t from = 0;
+    if (after) {
+      from = *after;
+    } else if (before) {
+      from = std::max<std::int64_t>(0, *before - 1 - limit);
+      limit = static_cast<int>(std::max<std::int64_t>(0, *before - 1 - from));
+    } else {
+      from = std::max<std::int64_t>(0, last_seq - limit);
+    }
+    std::vector<chartscan::AuditEvent> events;
+    if (limit > 0) {
+      Result<std::vector<chartscan::AuditEvent>> got = catalog_->AuditLog(from, limit);
+      if (!got.ok()) return FromStatus(got.status(), "the audit log");
+      events = std::move(*got);
+    }
     json list = json::array();
-    for (const chartscan::AuditEvent& e : *events) list.push_back(AuditJson(e));
+    for (const chartscan::AuditEvent& e : events) list.push_back(AuditJson(e));
     return Reply::Json({{"events", list},
+                        {"last_seq", last_seq},
                         {"chain_ok", check->ok},
                         {"chain_events", check->events},
                         {"chain_problem", check->problem}});

@@ -235,6 +235,15 @@ json PageJson(const StoredPage& p, const PageNeighbours& around, const std::vect
   return j;
 }
 
+// The clerk who last decided the document's type, or "".
+static std::string TypeVerifier(const DocumentInfo& d) {
+  std::string by;
+  for (const ReviewRecord& r : d.reviews) {
+    if (r.field == "doc_type") by = r.user;
+  }
+  return by;
+}
+
 json DocumentJson(const DocumentInfo& d) {
   json fields = json::array();
   for (std::size_t i = 0; i < d.fields.size(); ++i) {
@@ -242,6 +251,15 @@ json DocumentJson(const DocumentInfo& d) {
     const bool on_page = f.page_index >= 0 && f.page_index < static_cast<int>(d.page_ids.size());
     json jf = FieldJson(f, on_page ? d.page_ids[static_cast<std::size_t>(f.page_index)] : 0);
     jf["seq"] = i;
+    jf["verified_by"] = "";
+    jf["verified_at"] = "";
+    for (const ReviewRecord& r : d.reviews) {  // oldest first: the last decision wins
+      if (r.field_index == static_cast<int>(i)) {
+        jf["verified_by"] = r.user;
+        jf["verified_at"] = IsoTime(r.at_micros);
+        jf["verification"] = r.action;
+      }
+    }
     fields.push_back(std::move(jf));
   }
   return {{"document_id", d.document_id},
@@ -251,6 +269,8 @@ json DocumentJson(const DocumentInfo& d) {
           {"type_confidence", Rounded(d.type.confidence, 3)},
           {"date_of_service", d.date_of_service},
           {"needs_review", d.needs_review},
+          {"type_needs_review", d.type.needs_review},
+          {"type_verified_by", TypeVerifier(d)},
           {"boundary", d.boundary},
           {"page_ids", d.page_ids},
           {"misfiled_page_ids", d.misfiled_page_ids},

@@ -561,8 +561,14 @@ TEST_F(ViewerServer, AClerksCorrectionIsValidatedRecordedAndSearchable) {
   EXPECT_EQ(found.body["total"].get<int>() > 0, true) << found.raw;
   Http doc = Get("/api/documents/" + std::to_string(document_id_), cleo);
   bool corrected = false;
-  for (const json& f : doc.body["fields"]) corrected |= f["normalized"] == "1952-03-15";
-  EXPECT_TRUE(corrected);
+  for (const json& f : doc.body["fields"]) {
+    if (f["normalized"] != "1952-03-15") continue;
+    corrected = true;
+    EXPECT_EQ(f["verified_by"], "cleo");
+    EXPECT_EQ(f["verification"], "corrected");
+    EXPECT_FALSE(f["verified_at"].get<std::string>().empty());
+  }
+  EXPECT_TRUE(corrected) << doc.raw;
   // The audit row names the field, never the values.
   bool audited = false;
   for (const AuditEvent& e : AuditRows()) {
@@ -598,6 +604,23 @@ TEST_F(ViewerServer, AnAdministratorAddsUsersWithStrongPasswordsOnly) {
   EXPECT_TRUE(added);
   // The password hash never leaves the server.
   EXPECT_THAT(Get("/api/users", ada).raw, Not(HasSubstr("argon2")));
+}
+
+TEST_F(ViewerServer, TheAuditLogOpensAtItsNewestEventsAndPagesBothWays) {
+  Login ada = LogIn("ada");
+  for (int i = 0; i < 12; ++i) ASSERT_EQ(Get("/api/pages/" + Id(0), ada).status, 200);
+  Http newest = Get("/api/audit?limit=5", ada);
+  ASSERT_EQ(newest.status, 200);
+  const std::int64_t last = newest.body["last_seq"];
+  ASSERT_EQ(newest.body["events"].size(), 5u);
+  EXPECT_EQ(newest.body["events"][4]["seq"], last);
+  EXPECT_EQ(newest.body["events"][4]["action"], "view_audit");  // the read itself, recorded first
+  Http back = Get("/api/audit?limit=5&before=" + std::to_string(last - 4), ada);
+  ASSERT_EQ(back.body["events"].size(), 5u);
+  EXPECT_EQ(back.body["events"][4]["seq"], last - 5);
+  Http first = Get("/api/audit?limit=3&after=0", ada);
+  EXPECT_EQ(first.body["events"][0]["seq"], 1);
+  EXPECT_EQ(Get("/api/audit?before=x", ada).status, 400);
 }
 
 TEST(ViewerServerOptions, ANetworkAddressNeedsTlsOrInsecure) {

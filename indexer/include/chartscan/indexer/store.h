@@ -80,6 +80,7 @@ using chartscan::ReviewDecision;
 using chartscan::ReviewItem;
 using chartscan::ReviewKind;
 using chartscan::ReviewQueue;
+using chartscan::ReviewRecord;
 using chartscan::Role;
 using chartscan::SearchHit;
 using chartscan::SearchOptions;

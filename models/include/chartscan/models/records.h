@@ -107,6 +107,15 @@ struct ChartInfo {
   int needs_review_documents = 0;
 };
 
+// A clerk's decision on one of a document's fields or on its type, as the store records it.
+struct ReviewRecord {
+  std::string field;     // field name; "doc_type" for the type
+  int field_index = -1;  // into DocumentInfo::fields; -1 for the type or a field no longer there
+  std::string action;    // "accepted" or "corrected"
+  std::string user;
+  std::int64_t at_micros = 0;
+};
+
 // A document as read back.
 struct DocumentInfo {
   std::int64_t document_id = 0;
@@ -119,6 +128,8 @@ struct DocumentInfo {
   std::vector<std::int64_t> page_ids;  // in document order
   std::vector<std::int64_t> misfiled_page_ids;
   std::vector<Field> fields;
+  // Decisions on its fields and type, oldest first (Store::GetDocument only; empty elsewhere).
+  std::vector<ReviewRecord> reviews;
 };
 
 struct PageImage {
