@@ -1808,6 +1808,9 @@ Result<CheckReport> SqliteStore::Check(bool verify_originals) const {
         }
         return Status::Ok();
       }));
+  // The audit log lives in access.db; a broken chain is a problem of the store like any other.
+  CHARTSCAN_ASSIGN_OR_RETURN(AuditCheck audit, VerifyAudit());
+  if (!audit.ok) problem("audit log: " + audit.problem);
   return report;
 }
 

@@ -1,4 +1,5 @@
 // The chartscan command, run as a subprocess on a temporary store.
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -421,6 +422,94 @@ TEST_F(CliTest, BatchesShowAndCheckDescribeTheStore) {
   EXPECT_EQ(j["ok"], true);
   EXPECT_EQ(j["pages"], 1);
   EXPECT_EQ(j["originals_checked"], 1) << "one per source (the unreadable file is no source)";
+}
+
+}  // namespace
+
+namespace {
+
+// ---- The viewer's users and the audit log, from the command line ----
+
+TEST_F(CliTest, ServeRefusesToStartWithoutAnAdministrator) {
+  Output s = Run("serve --port 0 --store " + Store());
+  EXPECT_EQ(s.rc, 2);
+  EXPECT_NE(s.err.find("users add NAME --role admin"), std::string::npos) << s.err;
+}
+
+TEST_F(CliTest, ServeRefusesANetworkAddressWithoutTls) {
+  ASSERT_EQ(Run("users add ada --role admin --password-stdin --store " + Store(),
+                "echo 'a long enough passphrase' |")
+                .rc,
+            0);
+  Output s = Run("serve --bind 0.0.0.0 --port 0 --store " + Store());
+  EXPECT_EQ(s.rc, 2);
+  EXPECT_NE(s.err.find("without TLS"), std::string::npos) << s.err;
+}
+
+TEST_F(CliTest, UsersAreAddedWithStrongPasswordsAndListedWithoutThem) {
+  Output weak =
+      Run("users add ada --role admin --password-stdin --store " + Store(), "echo short |");
+  EXPECT_EQ(weak.rc, 2);
+  EXPECT_NE(weak.err.find("at least 12"), std::string::npos) << weak.err;
+  ASSERT_EQ(Run("users add ada --role admin --password-stdin --store " + Store(),
+                "echo 'a long enough passphrase' |")
+                .rc,
+            0);
+  EXPECT_EQ(Run("users add ada --role clerk --password-stdin --store " + Store(),
+                "echo 'a long enough passphrase' |")
+                .rc,
+            2);
+  EXPECT_EQ(Run("users add bob --role superuser --password-stdin --store " + Store(),
+                "echo 'a long enough passphrase' |")
+                .rc,
+            2);
+  ASSERT_EQ(Run("users set ada --disable --store " + Store()).rc, 0);
+  Output list = Run("users list --json --store " + Store());
+  ASSERT_EQ(list.rc, 0);
+  auto users = nlohmann::json::parse(list.out);
+  ASSERT_EQ(users.size(), 1u);
+  EXPECT_EQ(users[0]["role"], "admin");
+  EXPECT_EQ(users[0]["disabled"], true);
+  EXPECT_EQ(list.out.find("argon2"), std::string::npos);
+}
+
+TEST_F(CliTest, AuditVerifyPassesAnIntactLogAndNamesTheEventOfATamperedOne) {
+  ASSERT_EQ(Run("users add ada --role admin --password-stdin --store " + Store(),
+                "echo 'a long enough passphrase' |")
+                .rc,
+            0);
+  ASSERT_EQ(Run("users set ada --role clerk --store " + Store()).rc, 0);
+  Output ok = Run("audit verify --json --store " + Store());
+  ASSERT_EQ(ok.rc, 0) << ok.out << ok.err;
+  EXPECT_EQ(nlohmann::json::parse(ok.out)["events"], 2);
+  // The export holds every event with its hashes, and its own row.
+  Output csv = Run("audit export --format csv --store " + Store());
+  ASSERT_EQ(csv.rc, 0);
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 4);  // header + 3 events
+  EXPECT_NE(csv.out.find("audit_export"), std::string::npos);
+  // Someone with the database file rewrites an event behind the triggers.
+  const std::string db = Store() + "/access.db";
+  ASSERT_EQ(std::system(("sqlite3 " + db +
+                         " \"SELECT group_concat(name, ' ') FROM sqlite_master WHERE "
+                         "type='trigger' AND tbl_name='audit'\" > " +
+                         (root_ / "triggers").string())
+                            .c_str()),
+            0);
+  const std::string triggers = Slurp(root_ / "triggers");
+  std::string drop;
+  std::istringstream names(triggers);
+  for (std::string n; names >> n;) drop += "DROP TRIGGER " + n + "; ";
+  ASSERT_EQ(std::system(("sqlite3 " + db + " \"" + drop +
+                         "UPDATE audit SET detail = 'role admin' WHERE seq = 2\"")
+                            .c_str()),
+            0);
+  Output broken = Run("audit verify --store " + Store());
+  EXPECT_EQ(broken.rc, 1);
+  EXPECT_NE(broken.out.find("event 2"), std::string::npos) << broken.out;
+  // `chartscan check` reports it with the store's other problems.
+  Output check = Run("check --store " + Store());
+  EXPECT_EQ(check.rc, 1);
+  EXPECT_NE(check.out.find("PROBLEM audit log"), std::string::npos) << check.out;
 }
 
 }  // namespace

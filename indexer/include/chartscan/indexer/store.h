@@ -288,7 +288,7 @@ class Store {
   // Verifies the store: SQLite's integrity check, every page indexed exactly once (text pages
   // once in the full-text index, nothing else there), every page image and original present
   // (and, with verify_originals, every original still matching its SHA-256), every journal entry
-  // marked indexed backed by its page. Problems are reported, not errors; an error Status means
+  // marked indexed backed by its page, and the audit log's hash chain (VerifyAudit). Problems are reported, not errors; an error Status means
   // the check itself could not run.
   virtual Result<CheckReport> Check(bool verify_originals) const = 0;
 
