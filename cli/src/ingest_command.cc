@@ -144,6 +144,9 @@ int RunIngest(const IngestArgs& args) {
     std::printf("  %s export --store %s --format jsonl > pages.jsonl\n", me, dir.c_str());
     std::printf("  %s export --store %s --format documents-jsonl > documents.jsonl\n", me,
                 dir.c_str());
+    std::printf("Browse and verify it in the viewer (the first administrator is made once):\n");
+    std::printf("  %s users add NAME --role admin --store %s\n", me, dir.c_str());
+    std::printf("  %s serve --store %s   (then open http://127.0.0.1:8080)\n", me, dir.c_str());
   }
   const bool mismatch = batch.ok() && batch->sheet_mismatch();
   return s.ok() && !Interrupted() && !mismatch ? kExitOk : kExitSomeFailed;
