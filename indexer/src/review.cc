@@ -710,6 +710,14 @@ Result<ReviewQueue> ReadReviewQueue(sqlite3* db, int offset, int limit) {
   return queue;
 }
 
+Result<ReviewItem> ReadReviewItem(sqlite3* db, const std::string& item_id) {
+  ItemRef ref;
+  if (!ParseItemId(item_id, &ref)) return NoItem(item_id);
+  CHARTSCAN_ASSIGN_OR_RETURN(std::optional<ReviewItem> found, LoadItem(db, ref, false));
+  if (!found) return NoItem(item_id);
+  return std::move(*found);
+}
+
 Result<ReviewItem> ResolveReviewItem(sqlite3* db, const ReviewDecision& decision,
                                      std::int64_t now) {
   ItemRef ref;

@@ -27,6 +27,8 @@ namespace chartscan::indexer {
 // position); `total` counts them all.
 Result<ReviewQueue> ReadReviewQueue(sqlite3* db, int offset, int limit);
 
+// One unresolved item; kNotFound when it does not exist or is resolved.
+Result<ReviewItem> ReadReviewItem(sqlite3* db, const std::string& item_id);
 // Applies and records one decision (see Store::ResolveReview). The caller has checked the user and
 // that a correction has a value.
 Result<ReviewItem> ResolveReviewItem(sqlite3* db, const ReviewDecision& decision, std::int64_t now);

@@ -1338,6 +1338,13 @@ class SqliteStore final : public Store {
     return ReadReviewQueue(db, offset, limit);
   }
 
+  Result<ReviewItem> GetReviewItem(const std::string& item_id) const override {
+    CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+    sqlite3* db = lease.get();
+    CHARTSCAN_RETURN_IF_ERROR(Exec(db, "BEGIN", "begin read"));
+    return ReadReviewItem(db, item_id);
+  }
+
   Result<ReviewItem> ResolveReview(const ReviewDecision& decision) override {
     if (decision.user.empty()) return Status::InvalidArgument("a review decision needs a user");
     if (!decision.accept && decision.value.empty() && decision.normalized.empty()) {

@@ -191,19 +191,11 @@ class StoreCatalog final : public viewer::Catalog {
   Result<AuditCheck> VerifyAudit() const override { return store_->VerifyAudit(); }
 
  private:
-  // The field a review item is about, as the store describes it (the item ids are the store's).
+  // The field a review item is about, as the store describes it; a misfile is corrected by the
+  // MRN of the chart the page belongs to.
   Result<std::string> FieldOfItem(const std::string& item_id) const {
-    // The queue is small next to the store; finding the item there keeps ids opaque here.
-    for (int offset = 0;; offset += 500) {
-      CHARTSCAN_ASSIGN_OR_RETURN(ReviewQueue q, store_->Review(offset, 500));
-      for (const ReviewItem& item : q.items) {
-        if (item.item_id == item_id) {
-          return item.kind == ReviewKind::kMisfile ? std::string("mrn") : item.field;
-        }
-      }
-      if (q.items.size() < 500) break;
-    }
-    return Status::NotFound("review item " + item_id);
+    CHARTSCAN_ASSIGN_OR_RETURN(ReviewItem item, store_->GetReviewItem(item_id));
+    return item.kind == ReviewKind::kMisfile ? std::string("mrn") : item.field;
   }
 
   Result<extract::TypedValue> Normalize(const std::string& field, const std::string& typed) const {

@@ -336,6 +336,20 @@ TEST(Review, AcceptRemovesTheItemAndRecordsWho) {
   EXPECT_FALSE(d->needs_review) << "nothing else in it needs review";
 }
 
+TEST(Review, AnItemIsReadByItsIdUntilItIsResolved) {
+  ReviewStore s;
+  auto item = s.store->GetReviewItem(FieldItem(s.doc1, 0));
+  ASSERT_TRUE(item.ok()) << item.status().ToString();
+  EXPECT_EQ(item->kind, ReviewKind::kField);
+  EXPECT_EQ(item->value, "0O482913");
+  auto misfile = s.store->GetReviewItem("m:" + std::to_string(s.pages[2]));
+  ASSERT_TRUE(misfile.ok());
+  EXPECT_EQ(misfile->kind, ReviewKind::kMisfile);
+  s.Resolve(FieldItem(s.doc1, 0), true);
+  EXPECT_EQ(s.store->GetReviewItem(FieldItem(s.doc1, 0)).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.store->GetReviewItem("f:1").status().code(), StatusCode::kNotFound);
+}
+
 TEST(Review, ResolvingTwiceOrAnUnknownItemIsNotFound) {
   ReviewStore s;
   s.Resolve(FieldItem(s.doc1, 0), true);

@@ -407,6 +407,8 @@ class Store {
   // pages flagged misfiled. `total` counts every unresolved item. kInvalidArgument for a negative
   // offset or limit.
   virtual Result<ReviewQueue> Review(int offset, int limit) const = 0;
+  // One unresolved item of the queue; kNotFound when unknown or already resolved.
+  virtual Result<ReviewItem> GetReviewItem(const std::string& item_id) const = 0;
   // Resolves one item in one transaction: an accepted item is marked verified; a corrected field
   // takes the new value and normalized form (on its document and on the page it was read from, so
   // search and export use it from then on, and its pages are re-indexed; a corrected MRN moves the
