@@ -549,6 +549,8 @@ struct Run {
   bool present = false;
   double seconds = 0;
   std::int64_t requests = 0;
+  int clients = 0;
+  int clients_answered = 0;  // clients that got any answer in the whole run
   nlohmann::json errors;
   std::map<std::string, Kind> kinds;
   std::map<std::string, std::string> samples;  // first non-2xx answer of each kind
@@ -566,6 +568,8 @@ Run LoadRun(const fs::path& file) {
   r.present = true;
   r.seconds = j.value("seconds", 0.0);
   r.requests = j.value("requests", std::int64_t{0});
+  r.clients = j.value("clients", 0);
+  r.clients_answered = j.value("clients_answered", 0);
   r.errors = j.value("errors", nlohmann::json::object());
   const nlohmann::json kinds = j.value("kinds", nlohmann::json::object());
   for (const auto& [name, k] : kinds.items()) {
@@ -685,8 +689,15 @@ int RunReport(const std::string& dir_arg, const std::vector<int>& clients) {
         row("page JSON (words, hits)", "page", "");
         row("page image (cleaned PNG)", "image", "p95 < 100 ms");
       }
-      std::printf("| %d clients, %s: requests/s (all kinds) | %s | %s | %s | |\n", c, sc.title,
-                  F(rate(a), 0).c_str(), b.present ? F(rate(b), 0).c_str() : "-",
+      auto served = [](const Run& r) {
+        return r.clients_answered == r.clients
+                   ? std::string()
+                   : " (" + std::to_string(r.clients_answered) + " of " +
+                         std::to_string(r.clients) + " clients answered)";
+      };
+      std::printf("| %d clients, %s: requests/s (all kinds) | %s%s | %s%s | %s | |\n", c, sc.title,
+                  F(rate(a), 0).c_str(), served(a).c_str(), b.present ? F(rate(b), 0).c_str() : "-",
+                  b.present ? served(b).c_str() : "",
                   b.present ? Ratio(rate(a), rate(b)).c_str() : "-");
       if (a.writer_rate >= 0 || b.writer_rate >= 0) {
         std::printf("| %d clients, %s: writer pages/s meanwhile | %s | %s | %s | |\n", c, sc.title,
@@ -702,6 +713,14 @@ int RunReport(const std::string& dir_arg, const std::vector<int>& clients) {
                              " failed PutPages; first: " + r->writer_first_error);
         }
         if (!r->present) continue;
+        if (r->clients_answered < r->clients) {
+          problems.push_back(
+              std::string(r == &a ? "chartscan" : "nginx") + ", " + std::to_string(c) +
+              " clients, " + sc.title + ": " + std::to_string(r->clients - r->clients_answered) +
+              " of " + std::to_string(r->clients) +
+              " clients got no answer at all during the run; their waits are in no latency "
+              "above, which are those of the clients served");
+        }
         for (const char* e : {"connect", "read", "write", "timeout"}) {
           const std::int64_t n = r->errors.value(e, std::int64_t{0});
           if (n > 0) {

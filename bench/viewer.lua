@@ -20,7 +20,9 @@
 -- its latencies to BENCH_VIEWER_OUT.tID.tsv (an environment variable: wrk's thread:get corrupts
 -- the Lua stack when it copies tables, so they do not travel that way); done() reads them back
 -- and prints one line "RESULT {json}" with, per kind, the count, p50/p95/p99/max in ms, the
--- answers that were not 2xx (and 5xx) with the first one's status and body.
+-- answers that were not 2xx (and 5xx) with the first one's status and body; and how many clients
+-- got any answer at all, with the fewest and most answers a client got (a request still waiting
+-- when wrk stops is in no latency: a client left waiting the whole run shows only here).
 local ffi = require("ffi")
 ffi.cdef [[
   typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -155,15 +157,18 @@ end
 function done(summary, latency, requests)
   local lat, nbad, nfive, samples = {}, {}, {}, {}
   local thumbs, sets = 0, 0
+  local answered, fewest, most = 0, nil, 0 -- clients with an answer; answers per client
   for k = 1, #threads do
     local path = out_prefix .. ".t" .. k .. ".tsv"
     local f = io.open(path, "r")
+    local mine = 0
     if f then
       for line in f:lines() do
         local kind, ms, status, extra = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
         if kind == "sample" then
           samples[ms] = samples[ms] or (status .. " " .. extra)
         elseif kind then
+          if kind ~= "set" then mine = mine + 1 end
           lat[kind] = lat[kind] or {}
           table.insert(lat[kind], tonumber(ms))
           local code = tonumber(status)
@@ -180,6 +185,9 @@ function done(summary, latency, requests)
       f:close()
       os.remove(path)
     end
+    if mine > 0 then answered = answered + 1 end
+    fewest = math.min(fewest or mine, mine)
+    most = math.max(most, mine)
   end
   local parts = {}
   for kind, l in pairs(lat) do
@@ -196,10 +204,12 @@ function done(summary, latency, requests)
   end
   local e = summary.errors
   io.write(string.format(
-    'RESULT {"seconds":%.3f,"requests":%d,"bytes":%d,' ..
+    'RESULT {"seconds":%.3f,"requests":%d,"bytes":%d,"clients":%d,"clients_answered":%d,' ..
+    '"answers_per_client":[%d,%d],' ..
     '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},' ..
     '"wrk":{"p50":%.3f,"p95":%.3f,"p99":%.3f,"max":%.3f},"kinds":{%s}}\n',
-    summary.duration / 1e6, summary.requests, summary.bytes, e.connect, e.read, e.write,
+    summary.duration / 1e6, summary.requests, summary.bytes, #threads, answered, fewest or 0,
+    most, e.connect, e.read, e.write,
     e.status, e.timeout, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
     latency:percentile(99) / 1000, latency.max / 1000, table.concat(parts, ",")))
 end
