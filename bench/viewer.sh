@@ -205,8 +205,13 @@ done
 
 # ---- the load
 machine="$(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB"
+# What else uses the CPU (a second top sample: the first one averages since boot).
+busy() {
+  top -b -n 2 -d 1 -w 200 | awk '/^top -/ {n++} n == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 > 5 {
+    printf "%s (pid %s) %s%%; ", $12, $1, $9 }'
+}
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-busy_before="$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 > 5 {printf "%s %s%%; ", $2, $1}')"
+busy_before="$(busy)"
 run() {  # server url scenario clients
   local name="$1" target="$2" scenario="$3" c="$4" wpid="" out
   out="$work/results/$name-$scenario-c$c"
@@ -244,6 +249,7 @@ for c in $clients; do
   done
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+busy_after="$(busy)"
 
 # ---- the table
 echo
@@ -256,6 +262,7 @@ echo
 echo "Typical search answer served by nginx: $(stat -c %s "$peer/www/search.json") bytes" \
   "(query: $typical_q), its 20 thumbnails $(du -cb "$peer"/www/thumbs/*.jpg | tail -1 | cut -f1)" \
   "bytes; page answer $(stat -c %s "$peer/www/page.json") bytes."
-echo "Machine: $machine; load average $load_before before, $load_after after;" \
-  "busy before: ${busy_before:-nothing}"
+echo "Machine: $machine; load average $load_before before the load, $load_after after;" \
+  "other processes over 5% CPU before: ${busy_before:-none}; after: ${busy_after:-none}" \
+  "(chartscan serve, idle, among them)"
 echo "Reproduce: $repro"
