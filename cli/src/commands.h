@@ -164,7 +164,7 @@ struct ServeArgs {
   std::string tls_cert;
   std::string tls_key;
   bool insecure = false;
-  int threads = 8;
+  int threads = 32;
 };
 // Serves until Ctrl-C or SIGTERM. 2 when it cannot start (no administrator yet, bad options, the
 // port taken).

@@ -37,7 +37,9 @@ struct ServerOptions {
   std::string tls_cert;  // PEM files; both or neither
   std::string tls_key;
   bool insecure = false;  // allow a non-loopback bind without TLS
-  int threads = 8;
+  // Connections served at once (httplib holds a thread per open connection; each browser keeps
+  // up to six).
+  int threads = 32;
   std::int64_t session_idle_s = 30 * 60;
   std::int64_t session_max_s = 12 * 60 * 60;
   int max_login_failures = 5;
