@@ -195,6 +195,11 @@ struct AuditArgs {
 int RunAuditVerify(const AuditArgs& args);
 int RunAuditExport(const AuditArgs& args);
 
+// Writes an access made from the command line (search, export) to the store's audit log, as the
+// OS user "cli:<login>". The command must not show its data when this fails.
+Status AuditCommandLine(const std::string& store_flag, std::string action, std::string target,
+                        std::string detail);
+
 // Rows as columns aligned on the widest cell, two spaces apart; the first row is the header.
 void PrintTable(const std::vector<std::vector<std::string>>& rows);
 

@@ -21,6 +21,11 @@ int RunExport(const ExportArgs& args) {
     std::cerr << "chartscan: " << store.status().ToString() << "\n";
     return kExitError;
   }
+  if (Status a = AuditCommandLine(args.store, "export", "store", args.format); !a.ok()) {
+    std::cerr << "chartscan: the audit log cannot be written, so nothing is exported: "
+              << a.ToString() << "\n";
+    return kExitError;
+  }
   std::ofstream file;
   std::ostream* out = &std::cout;
   if (!args.output.empty()) {

@@ -87,6 +87,17 @@ int RunSearch(const SearchArgs& args) {
     std::cerr << "chartscan: " << results.status().ToString() << "\n";
     return kExitError;  // a malformed query is bad usage: nothing could be searched
   }
+  std::string shown;
+  for (const auto& h : results->hits) {
+    shown += (shown.empty() ? "" : ",") + std::to_string(h.page_id);
+  }
+  if (Status a = AuditCommandLine(args.store, "search",
+                                  shown.empty() ? "pages:none" : "pages:" + shown, query);
+      !a.ok()) {
+    std::cerr << "chartscan: the audit log cannot be written, so nothing is shown: " << a.ToString()
+              << "\n";
+    return kExitError;
+  }
   const std::vector<HitGroup> groups = GroupHits(results->hits);
   if (args.json) {
     nlohmann::json hits = nlohmann::json::array();

@@ -41,6 +41,19 @@ Status AuditCli(indexer::Store& store, std::string action, std::string target, s
   return store.Audit(e).status();
 }
 
+}  // namespace
+
+Status AuditCommandLine(const std::string& store_flag, std::string action, std::string target,
+                        std::string detail) {
+  indexer::StoreOptions options;
+  options.dir = ResolveStoreDir(store_flag);
+  Result<std::unique_ptr<indexer::Store>> store = indexer::Store::Open(options);
+  if (!store.ok()) return store.status();
+  return AuditCli(**store, std::move(action), std::move(target), std::move(detail));
+}
+
+namespace {
+
 // A password from the first line of stdin (--password-stdin), else typed twice at the terminal
 // without echo.
 Result<std::string> ReadPassword(bool from_stdin) {

@@ -513,3 +513,30 @@ TEST_F(CliTest, AuditVerifyPassesAnIntactLogAndNamesTheEventOfATamperedOne) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(CliTest, SearchesAndExportsFromTheCommandLineAreAudited) {
+  ASSERT_EQ(Run("users add ada --role admin --password-stdin --store " + Store(),
+                "echo 'a long enough passphrase' |")
+                .rc,
+            0);
+  ASSERT_EQ(Run("search --store " + Store() + " warfarin").rc, 0);
+  ASSERT_EQ(Run("export --format jsonl --store " + Store()).rc, 0);
+  Output log = Run("audit export --store " + Store());
+  ASSERT_EQ(log.rc, 0);
+  std::map<std::string, nlohmann::json> by_action;
+  std::istringstream lines(log.out);
+  for (std::string line; std::getline(lines, line);) {
+    auto e = nlohmann::json::parse(line);
+    by_action[e["action"]] = e;
+  }
+  ASSERT_TRUE(by_action.count("search")) << log.out;
+  EXPECT_EQ(by_action["search"]["detail"], "warfarin");
+  EXPECT_EQ(by_action["search"]["remote"], "cli");
+  EXPECT_EQ(by_action["search"]["user"].get<std::string>().rfind("cli:", 0), 0u);
+  ASSERT_TRUE(by_action.count("export"));
+  EXPECT_EQ(by_action["export"]["detail"], "jsonl");
+}
+
+}  // namespace
