@@ -51,6 +51,7 @@
 #include <chartscan/cleanup/cleanup.h>
 #include <chartscan/indexer/store.h>
 #include <chartscan/models/page.h>
+#include <chartscan/pipeline/catalog.h>
 #include <chartscan/samples/archive.h>
 #include <chartscan/samples/archive_queries.h>
 #include <chartscan/samples/archive_store.h>
@@ -308,6 +309,9 @@ Status Decorate(const Font& font, const ar::ArchivePage& page, PageWrite& w,
   cleaned.quality = w.quality;
   CHARTSCAN_ASSIGN_OR_RETURN(chartscan::cleanup::EncodedImage encoded,
                              chartscan::cleanup::EncodeForDisplay(cleaned));
+  // The thumbnail ingest stores with every page (pipeline::MakeThumbnail).
+  CHARTSCAN_ASSIGN_OR_RETURN(w.thumb_bytes,
+                             chartscan::pipeline::MakeThumbnail(cleaned.image.view()));
   if (image_sha) *image_sha = Store::Sha256Hex(encoded.bytes);
   w.image_bytes = std::move(encoded.bytes);
   w.image_format = encoded.format;

@@ -628,6 +628,10 @@ class SqliteStore final : public Store {
       prepared.image_sha = Sha256Hex(page.image_bytes);
       CHARTSCAN_RETURN_IF_ERROR(PutContentFile(ImagePath(prepared.image_sha, page.image_format),
                                                page.image_bytes, /*read_only=*/false));
+      if (!page.thumb_bytes.empty()) {
+        CHARTSCAN_RETURN_IF_ERROR(PutContentFile(ThumbPath(prepared.image_sha), page.thumb_bytes,
+                                                 /*read_only=*/false));
+      }
     }
     // Encoding happens outside the write lock so concurrent writers only queue for SQLite work.
     prepared.words = EncodeWords(page.text.words);
@@ -1374,6 +1378,28 @@ class SqliteStore final : public Store {
   }
   Result<AuditCheck> VerifyAudit() const override { return access_->VerifyAudit(); }
 
+  Result<PageImage> ReadPageThumb(std::int64_t page_id) const override {
+    std::string sha;
+    {
+      CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
+      Stmt st;
+      CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
+          lease.get(), "SELECT image_sha256 FROM pages WHERE id = ?1", "read page thumbnail"));
+      st.Bind(1, page_id);
+      CHARTSCAN_ASSIGN_OR_RETURN(bool found, st.Step());
+      if (!found) return NoSuch("page", page_id);
+      sha = st.Text(0);
+    }
+    const std::string path = sha.empty() ? std::string() : ThumbPath(sha);
+    if (path.empty() || !env_->Exists(path)) {
+      return Status::NotFound("page " + std::to_string(page_id) + " has no thumbnail");
+    }
+    PageImage thumb;
+    thumb.format = "jpeg";
+    CHARTSCAN_ASSIGN_OR_RETURN(thumb.bytes, env_->ReadFile(path));
+    return thumb;
+  }
+
   Result<PageImage> ReadPageImage(std::int64_t page_id) const override {
     std::string sha;
     PageImage image;
@@ -1501,6 +1527,11 @@ class SqliteStore final : public Store {
   }
   std::string ImagePath(const std::string& sha, const std::string& format) const {
     return JoinPath(options_.dir, "images/" + sha.substr(0, 2) + "/" + sha + "." + format);
+  }
+  // The thumbnail of the image with that digest, beside it.
+  std::string ThumbPath(const std::string& image_sha) const {
+    return JoinPath(options_.dir,
+                    "images/" + image_sha.substr(0, 2) + "/" + image_sha + ".thumb.jpg");
   }
 
   // Writes content-addressed bytes unless a file of the same size is already there (same digest

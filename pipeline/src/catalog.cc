@@ -51,6 +51,14 @@ class ImageCache {
   std::size_t bytes_ = 0;
 };
 
+cleanup::ViewOptions ThumbnailOptions(int width) {
+  cleanup::ViewOptions o;
+  o.max_width = width;
+  o.jpeg = true;
+  o.jpeg_quality = 80;
+  return o;
+}
+
 viewer::ImageBytes FromEncoded(cleanup::EncodedImage e) {
   return {std::move(e.bytes), e.format == "jpeg" ? "image/jpeg" : "image/png"};
 }
@@ -137,13 +145,16 @@ class StoreCatalog final : public viewer::Catalog {
         return FromEncoded(std::move(e));
       }
       case viewer::ImageKind::kThumb: {
+        // Made at ingest for pages stored since thumbnails were; rendered here for older ones.
+        if (options_.thumb_width == kThumbnailWidth) {
+          Result<chartscan::PageImage> stored = store_->ReadPageThumb(r.page_id);
+          if (stored.ok()) return viewer::ImageBytes{std::move(stored->bytes), "image/jpeg"};
+          if (stored.status().code() != StatusCode::kNotFound) return stored.status();
+        }
         const std::string key = "t" + std::to_string(r.page_id);
         if (auto hit = cache_.Get(key)) return *hit;
         CHARTSCAN_ASSIGN_OR_RETURN(chartscan::PageImage stored, store_->ReadPageImage(r.page_id));
-        cleanup::ViewOptions o;
-        o.max_width = options_.thumb_width;
-        o.jpeg = true;
-        o.jpeg_quality = 80;
+        const cleanup::ViewOptions o = ThumbnailOptions(options_.thumb_width);
         CHARTSCAN_ASSIGN_OR_RETURN(cleanup::EncodedImage e,
                                    cleanup::RenderForView(stored.bytes, o));
         viewer::ImageBytes out = FromEncoded(std::move(e));
@@ -258,6 +269,12 @@ class StoreCatalog final : public viewer::Catalog {
 };
 
 }  // namespace
+
+Result<std::string> MakeThumbnail(const ImageView& cleaned) {
+  CHARTSCAN_ASSIGN_OR_RETURN(cleanup::EncodedImage e,
+                             cleanup::RenderForView(cleaned, ThumbnailOptions(kThumbnailWidth)));
+  return std::move(e.bytes);
+}
 
 Status CatalogOptions::Validate() const {
   if (thumb_width < 16 || thumb_width > 2000) return Status::InvalidArgument("thumb_width 16-2000");

@@ -341,6 +341,29 @@ TEST(Store, PageWithoutImageHasNoImage) {
   EXPECT_EQ(store->PutPage(w).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(Store, AThumbnailIsKeptBesideItsImageWhenGiven) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  ASSERT_NE(store, nullptr);
+  std::int64_t batch = store->BeginBatch("b").value();
+  std::int64_t source = AddSource(*store, batch, "/in/f.png", "f", 2);
+  PageWrite with = TextPage(batch, source, 1, "one");
+  with.image_bytes = "png bytes";
+  with.image_format = "png";
+  with.thumb_bytes = "jpeg thumbnail";
+  PageWrite without = TextPage(batch, source, 2, "two");
+  without.image_bytes = "other png bytes";
+  without.image_format = "png";
+  const std::int64_t a = store->PutPage(with).value();
+  const std::int64_t b = store->PutPage(without).value();
+  auto thumb = store->ReadPageThumb(a);
+  ASSERT_TRUE(thumb.ok()) << thumb.status().ToString();
+  EXPECT_EQ(thumb->bytes, "jpeg thumbnail");
+  EXPECT_EQ(thumb->format, "jpeg");
+  EXPECT_EQ(store->ReadPageThumb(b).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store->ReadPageThumb(999).status().code(), StatusCode::kNotFound);
+}
+
 TEST(Store, MissingRowsAreNotFound) {
   TempDir dir;
   auto store = OpenStore(dir.path());

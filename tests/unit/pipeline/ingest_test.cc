@@ -131,6 +131,12 @@ TEST_F(IngestTest, DigitizesAFolderAndMakesItSearchable) {
   auto image = store_->ReadPageImage(pages[1].page_id);
   ASSERT_TRUE(image.ok()) << image.status().ToString();
   EXPECT_EQ(image->format, "png");
+  // The result lists' thumbnail is made at ingest: a JPEG 200 pixels wide.
+  auto thumb = store_->ReadPageThumb(pages[1].page_id);
+  ASSERT_TRUE(thumb.ok()) << thumb.status().ToString();
+  ASSERT_GT(thumb->bytes.size(), 100u);
+  EXPECT_EQ(static_cast<unsigned char>(thumb->bytes[0]), 0xFF);
+  EXPECT_LT(thumb->bytes.size(), image->bytes.size() / 4);
 
   auto hits = store_->Search("wound", {});
   ASSERT_TRUE(hits.ok()) << hits.status().ToString();

@@ -175,6 +175,9 @@ struct PageWrite {
   std::string image_format;  // "png" or "jpeg"
   int image_width = 0;
   int image_height = 0;
+  // A small JPEG of the same image for result lists, made while the page is in memory; kept
+  // beside the image (derived data, content-addressed by the image). Empty: none.
+  std::string thumb_bytes;
 };
 
 // A patient of the facility's roster (the master patient index), one per MRN.
@@ -288,8 +291,8 @@ class Store {
   // Verifies the store: SQLite's integrity check, every page indexed exactly once (text pages
   // once in the full-text index, nothing else there), every page image and original present
   // (and, with verify_originals, every original still matching its SHA-256), every journal entry
-  // marked indexed backed by its page, and the audit log's hash chain (VerifyAudit). Problems are reported, not errors; an error Status means
-  // the check itself could not run.
+  // marked indexed backed by its page, and the audit log's hash chain (VerifyAudit). Problems are
+  // reported, not errors; an error Status means the check itself could not run.
   virtual Result<CheckReport> Check(bool verify_originals) const = 0;
 
   // Stores bytes under their SHA-256 unless already present; returns the hex digest.
@@ -380,6 +383,9 @@ class Store {
   virtual Status ForEachDocument(const std::function<Status(const DocumentInfo&)>& fn) const = 0;
   virtual Result<StoredPage> GetPage(std::int64_t page_id) const = 0;
   virtual Result<PageImage> ReadPageImage(std::int64_t page_id) const = 0;
+  // The page's thumbnail (JPEG; width and height left 0). kNotFound for an unknown page or one
+  // stored without a thumbnail (pages stored before thumbnails were made).
+  virtual Result<PageImage> ReadPageThumb(std::int64_t page_id) const = 0;
   virtual Result<StoreStats> Stats(std::optional<std::int64_t> batch_id) const = 0;
 
   // ---- Reading for the viewer ----

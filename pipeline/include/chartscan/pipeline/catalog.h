@@ -11,15 +11,22 @@
 
 #include <chartscan/extract/codes.h>
 #include <chartscan/indexer/store.h>
+#include <chartscan/models/image.h>
 #include <chartscan/viewer/catalog.h>
 
 namespace chartscan::pipeline {
 
+// Width of the thumbnails ingest stores with each page and the catalog makes for older pages.
+inline constexpr int kThumbnailWidth = 200;
+
+// The thumbnail of a cleaned page as ingest stores it: a JPEG kThumbnailWidth pixels wide.
+Result<std::string> MakeThumbnail(const ImageView& cleaned);
+
 struct CatalogOptions {
-  int thumb_width = 200;          // pixels
-  double original_dpi = 150;      // PDF originals are rendered at this resolution for display
-  int original_max_width = 2550;  // larger originals are scaled down (8.5 in at 300 dpi)
-  int crop_margin = 24;           // pixels of context around an evidence box
+  int thumb_width = kThumbnailWidth;  // pixels
+  double original_dpi = 150;          // PDF originals are rendered at this resolution for display
+  int original_max_width = 2550;      // larger originals are scaled down (8.5 in at 300 dpi)
+  int crop_margin = 24;               // pixels of context around an evidence box
   std::size_t image_cache_bytes = 64u << 20;
 
   Status Validate() const;
