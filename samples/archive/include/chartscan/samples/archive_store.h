@@ -7,7 +7,8 @@
 // PutPages calls of about WriteOptions::pages_per_call pages (whole documents), without images
 // and without word boxes (PageText::text, mean_confidence and origin kOcr only) unless
 // WriteOptions::decorate adds them; then the documents of that call are assembled (Assemble: one
-// chart per patient, reused across calls) and their sources completed. Each batch is finished when its last document is written.
+// chart per patient, reused across calls) and their sources completed. Each batch is finished when
+// its last document is written.
 //
 // Times are measured around each kind of store call, so the cost of generating text and the cost
 // of writing it are reported apart.
