@@ -568,7 +568,8 @@ Status Describe(sqlite3* db, const std::string& match, const SearchOptions& opti
       db,
       "SELECT s.path, p.source_page, coalesce(p.document_id, 0), p.document_page, "
       "coalesce(d.doc_type, ''), coalesce(d.date_of_service, ''), coalesce(c.id, 0), "
-      "coalesce(c.mrn, ''), coalesce(c.patient_name, ''), substr(p.text, 1, 400) FROM pages p "
+      "coalesce(c.mrn, ''), coalesce(c.patient_name, ''), substr(p.text, 1, 400), "
+      "coalesce(d.page_count, 0) FROM pages p "
       "JOIN sources s ON s.id = p.source_id LEFT JOIN documents d ON d.id = p.document_id "
       "LEFT JOIN charts c ON c.id = d.chart_id WHERE p.id = ?1",
       "describe hit"));
@@ -584,6 +585,7 @@ Status Describe(sqlite3* db, const std::string& match, const SearchOptions& opti
   hit->chart_id = st.Int64(6);
   hit->mrn = st.Text(7);
   hit->patient_name = st.Text(8);
+  hit->document_pages = st.Int(10);
   if (match.empty()) {
     // The first snippet_tokens words of the page.
     const std::string text = st.Text(9);

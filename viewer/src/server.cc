@@ -508,17 +508,7 @@ class ServerImpl final : public Server {
     if (!Audit(c, "search", shown.empty() ? "pages:none" : "pages:" + shown, q).ok()) {
       return AuditFailed();
     }
-    // Page counts of the documents in this slice, one lookup per document.
-    std::map<std::int64_t, int> pages_of;
-    std::vector<int> document_pages;
-    for (const SearchHit& h : found->hits) {
-      if (h.document_id && !pages_of.count(h.document_id)) {
-        Result<DocumentInfo> d = catalog_->GetDocument(h.document_id);
-        pages_of[h.document_id] = d.ok() ? static_cast<int>(d->page_ids.size()) : 0;
-      }
-      document_pages.push_back(h.document_id ? pages_of[h.document_id] : 0);
-    }
-    return Reply::Json(SearchJson(q, *found, document_pages));
+    return Reply::Json(SearchJson(q, *found));
   }
 
   Reply Page(const Caller& c, const httplib::Request& req, std::int64_t id) {

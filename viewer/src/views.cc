@@ -13,8 +13,6 @@ using nlohmann::json;
 // more are doubtful, which is where the accuracy gates see identity fields start to go missing.
 constexpr double kRescanConfidence = 60;
 
-json IdOrZero(std::int64_t id) { return id; }
-
 double Rounded(double v, int decimals) {
   const double f = std::pow(10.0, decimals);
   return std::round(v * f) / f;
@@ -115,8 +113,7 @@ json BatchJson(const BatchInfo& b) {
           {"sheet_mismatch", b.sheet_mismatch()}};
 }
 
-json SearchJson(std::string_view query, const SearchResults& results,
-                const std::vector<int>& document_pages) {
+json SearchJson(std::string_view query, const SearchResults& results) {
   json hits = json::array();
   // Groups in order of first appearance: chart, then document within it.
   struct DocGroup {
@@ -133,10 +130,10 @@ json SearchJson(std::string_view query, const SearchResults& results,
   for (std::size_t i = 0; i < results.hits.size(); ++i) {
     const SearchHit& h = results.hits[i];
     hits.push_back({{"page_id", h.page_id},
-                    {"document_id", IdOrZero(h.document_id)},
+                    {"document_id", h.document_id},
                     {"document_page", h.document_page},
-                    {"document_pages", i < document_pages.size() ? document_pages[i] : 0},
-                    {"chart_id", IdOrZero(h.chart_id)},
+                    {"document_pages", h.document_pages},
+                    {"chart_id", h.chart_id},
                     {"mrn", h.mrn},
                     {"patient_name", h.patient_name},
                     {"doc_type", h.doc_type},

@@ -25,9 +25,7 @@ nlohmann::json FieldJson(const Field& f, std::int64_t page_id);
 nlohmann::json BatchJson(const BatchInfo& b);
 
 // The search answer: hits of this slice and their grouping by chart, then document.
-// `document_pages` gives the page count of each hit's document (0 when unknown).
-nlohmann::json SearchJson(std::string_view query, const SearchResults& results,
-                          const std::vector<int>& document_pages);
+nlohmann::json SearchJson(std::string_view query, const SearchResults& results);
 
 struct PageNeighbours {
   std::int64_t prev = 0;

@@ -161,6 +161,7 @@ struct SearchHit {
   int source_page = 1;
   std::int64_t document_id = 0;  // 0: in no document (not assembled yet)
   int document_page = 0;         // 1-based within its document; 0 when not assembled
+  int document_pages = 0;        // pages in its document; 0 when not assembled
   std::string doc_type;          // its document's type
   std::string date_of_service;   // its document's date of service, ISO
   std::int64_t chart_id = 0;     // 0: no chart
