@@ -1390,13 +1390,15 @@ class SqliteStore final : public Store {
       if (!found) return NoSuch("page", page_id);
       sha = st.Text(0);
     }
-    const std::string path = sha.empty() ? std::string() : ThumbPath(sha);
-    if (path.empty() || !env_->Exists(path)) {
+    Result<std::string> bytes =
+        sha.empty() ? Result<std::string>(Status::NotFound("")) : env_->ReadFile(ThumbPath(sha));
+    if (!bytes.ok()) {
+      if (bytes.status().code() != StatusCode::kNotFound) return bytes.status();
       return Status::NotFound("page " + std::to_string(page_id) + " has no thumbnail");
     }
     PageImage thumb;
     thumb.format = "jpeg";
-    CHARTSCAN_ASSIGN_OR_RETURN(thumb.bytes, env_->ReadFile(path));
+    thumb.bytes = std::move(*bytes);
     return thumb;
   }
 
