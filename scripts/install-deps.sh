@@ -29,6 +29,8 @@ packages=(
   # the viewer: HTTP(S) server (cpp-httplib is built with OpenSSL, zlib and Brotli, whose headers
   # it includes), and Debian's Chromium for the browser tests
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev chromium
+  # the TLS test makes its certificate with the openssl command
+  openssl
 )
 if ! dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | grep -qv "install ok installed" \
    && [ "$(dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | wc -l)" = "${#packages[@]}" ]; then
