@@ -1,0 +1,70 @@
+// Small helpers shared by the text encoders (fhir.cc, hl7.cc): UTC calendar time from the stored
+// microseconds and ISO date checks. Private to the release stage.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace chartscan::release::internal {
+
+struct UtcTime {
+  int year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0;
+};
+
+// Civil UTC time of microseconds since the epoch (H. Hinnant's civil_from_days), so that no
+// time zone or locale of the machine leaks into a released file.
+inline UtcTime UtcFromMicros(std::int64_t micros) {
+  std::int64_t secs = micros / 1000000;
+  if (micros % 1000000 < 0) --secs;  // floor for times before the epoch
+  std::int64_t days = secs / 86400;
+  std::int64_t rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  UtcTime t;
+  t.hour = static_cast<int>(rem / 3600);
+  t.minute = static_cast<int>(rem % 3600 / 60);
+  t.second = static_cast<int>(rem % 60);
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  t.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  t.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  t.year = static_cast<int>(yoe + era * 400 + (t.month <= 2 ? 1 : 0));
+  return t;
+}
+
+inline bool AllDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// "YYYY-MM-DD" with a plausible month and day (the form models keep normalized dates in). Other
+// text (a partial or unparsed date) is left out of the coded fields rather than written invalid.
+inline bool IsIsoDate(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  if (!AllDigits(s.substr(0, 4)) || !AllDigits(s.substr(5, 2)) || !AllDigits(s.substr(8, 2))) {
+    return false;
+  }
+  const int month = (s[5] - '0') * 10 + (s[6] - '0');
+  const int day = (s[8] - '0') * 10 + (s[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+// "D000042": the id form every file name of a package uses.
+inline std::string DocumentTag(std::int64_t document_id) {
+  char id[32];
+  std::snprintf(id, sizeof id, "D%06lld", static_cast<long long>(document_id));
+  return id;
+}
+
+}  // namespace chartscan::release::internal
