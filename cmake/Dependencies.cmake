@@ -29,6 +29,12 @@ chartscan_pkg(zxing zxing)
 # zlib and Brotli support; its pkg-config file carries the matching CPPHTTPLIB_* definitions, which
 # must agree with the library's or the classes' layouts differ.
 chartscan_pkg(httplib cpp-httplib)
+# Release packages: LittleCMS makes the sRGB ICC profile of the PDF/A output intent; OpenSSL's
+# libcrypto hashes files (SHA-256 for manifests, SHA-1 where FHIR attachments ask for it); zlib
+# compresses PDF streams.
+chartscan_pkg(lcms2 lcms2)
+chartscan_pkg(crypto libcrypto)
+chartscan_pkg(zlib zlib)
 set_property(TARGET PkgConfig::zxing APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS ZX_USE_UTF8)
 
 find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)

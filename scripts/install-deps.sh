@@ -31,6 +31,9 @@ packages=(
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev chromium
   # the TLS test makes its certificate with the openssl command
   openssl
+  # release packages: LittleCMS for the PDF/A output intent's ICC profile (poppler-utils and qpdf,
+  # above, check the PDFs in the tests)
+  liblcms2-dev
 )
 if ! dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | grep -qv "install ok installed" \
    && [ "$(dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | wc -l)" = "${#packages[@]}" ]; then

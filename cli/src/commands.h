@@ -199,6 +199,29 @@ int RunAuditExport(const AuditArgs& args);
 // OS user "cli:<login>". The command must not show its data when this fails.
 Status AuditCommandLine(const std::string& store_flag, std::string action, std::string target,
                         std::string detail);
+// The same, into a store already open for writing.
+Status AuditCli(indexer::Store& store, std::string action, std::string target, std::string detail);
+
+struct ReleaseArgs {
+  std::string store;
+  std::string to;  // release: the package folder; verify: the package to check
+  std::string formats = "pdf,tiff,fhir,hl7,csv";
+  std::string chart_mrn;         // --chart MRN
+  std::int64_t batch_id = 0;     // --batch ID
+  bool all = false;              // --all
+  std::string facility;          // --facility NAME
+  std::string mrn_system;        // --mrn-system URI
+  int jpeg_quality = 0;          // --jpeg-quality N; 0: the default
+  bool no_store = false;         // verify: check the package alone
+  bool json = false;
+  bool quiet = false;
+};
+// 0 released; 2 could not (bad usage, unknown chart or batch, a target that holds files, the
+// audit log unwritable: nothing is left that looks complete).
+int RunRelease(const ReleaseArgs& args);
+// 0 the package is whole and matches the store and the audit log; 1 problems (listed); 2 the
+// check could not run.
+int RunReleaseVerify(const ReleaseArgs& args);
 
 // Rows as columns aligned on the widest cell, two spaces apart; the first row is the header.
 void PrintTable(const std::vector<std::vector<std::string>>& rows);

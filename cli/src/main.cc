@@ -77,6 +77,38 @@ int main(int argc, char** argv) {
   export_cmd->add_flag("--words", export_args.words,
                        "Include each word with its box and confidence");
 
+  ReleaseArgs release_args;
+  CLI::App* release_cmd = app.add_subcommand(
+      "release",
+      "Write a release package for an EHR or archive: searchable PDF/A, TIFF, FHIR R4, HL7 v2.5 "
+      "MDM and CSV, with a manifest of every file");
+  release_cmd->require_subcommand(0, 1);
+  release_cmd->add_option("--store", release_args.store, "Store folder");
+  release_cmd->add_option("--to", release_args.to, "Package folder to create (new or empty)");
+  release_cmd->add_option("--format", release_args.formats,
+                          "Comma-separated formats: pdf,tiff,fhir,hl7,csv (default: all)");
+  release_cmd->add_option("--chart", release_args.chart_mrn, "Release the chart of this MRN");
+  release_cmd->add_option("--batch", release_args.batch_id, "Release the documents of a batch")
+      ->check(CLI::PositiveNumber);
+  release_cmd->add_flag("--all", release_args.all, "Release every document of the store");
+  release_cmd->add_option("--facility", release_args.facility,
+                          "Facility name for FHIR and HL7 (default: chartscan)");
+  release_cmd->add_option("--mrn-system", release_args.mrn_system,
+                          "URI of the facility's MRNs for FHIR Patient.identifier.system");
+  release_cmd->add_option("--jpeg-quality", release_args.jpeg_quality,
+                          "JPEG quality of greyscale pages in PDFs, 1-100 (default 75)");
+  release_cmd->add_flag("--json", release_args.json, "Print the summary as JSON");
+  release_cmd->add_flag("-q,--quiet", release_args.quiet, "No progress line");
+  CLI::App* release_verify = release_cmd->add_subcommand(
+      "verify",
+      "Check a package: every file against its SHA-256, and (with the store) every page of the "
+      "scope in exactly one document, in order, and the release in the audit log");
+  release_verify->add_option("dir", release_args.to, "Package folder")->required();
+  release_verify->add_option("--store", release_args.store, "Store folder");
+  release_verify->add_flag("--no-store", release_args.no_store,
+                           "Check the package against its own manifest only");
+  release_verify->add_flag("--json", release_args.json, "Print the result as JSON");
+
   CodesArgs codes;
   CLI::App* codes_cmd = app.add_subcommand(
       "codes", "The code list ICD-10-CM, CPT and HCPCS codes are checked against");
@@ -278,6 +310,8 @@ int main(int argc, char** argv) {
   if (*audit_export) return RunAuditExport(audit);
   if (*search_cmd) return RunSearch(search);
   if (*export_cmd) return RunExport(export_args);
+  if (*release_verify) return RunReleaseVerify(release_args);
+  if (*release_cmd) return RunRelease(release_args);
   if (*codes_import) return RunCodesImport(codes);
   if (*codes_list) return RunCodesList(codes);
   if (*patients_import) return RunPatientsImport(patients);

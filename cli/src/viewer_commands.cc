@@ -31,6 +31,8 @@ std::string CliUser() {
   return std::string("cli:") + (user && *user ? user : std::to_string(getuid()));
 }
 
+}  // namespace
+
 Status AuditCli(indexer::Store& store, std::string action, std::string target, std::string detail) {
   AuditEvent e;
   e.user = CliUser();
@@ -40,8 +42,6 @@ Status AuditCli(indexer::Store& store, std::string action, std::string target, s
   e.remote = "cli";
   return store.Audit(e).status();
 }
-
-}  // namespace
 
 Status AuditCommandLine(const std::string& store_flag, std::string action, std::string target,
                         std::string detail) {
