@@ -55,3 +55,11 @@ if [ -f "$browser_tests/package-lock.json" ]; then
     (cd "$browser_tests" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
+# Release package validator: FHIR R4 (JSON schema, FHIR.js) and HL7 v2 (simple-hl7) checkers from
+# the npm registry, pinned by tests/release/package-lock.json.
+release_tests="$(cd "$(dirname "$0")/.." && pwd)/tests/release"
+if [ -f "$release_tests/package-lock.json" ]; then
+  if ! cmp -s "$release_tests/package-lock.json" "$release_tests/node_modules/.package-lock.json"; then
+    (cd "$release_tests" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
