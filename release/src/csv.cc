@@ -61,7 +61,9 @@ std::string CsvRow(const ReleaseChart& chart, const ReleaseDocument& document,
                    const DocumentFiles& files, std::string_view fhir_path) {
   const std::string document_id = std::to_string(document.document_id);
   const std::string chart_id = std::to_string(chart.chart.chart_id);
-  const std::string page_count = std::to_string(document.pages.size());
+  // From the files, not document.pages: the package writer hands chart-level encoders documents
+  // without their pixels.
+  const std::string page_count = std::to_string(files.page_count);
   return Line({document_id, chart_id, chart.chart.mrn, chart.chart.patient_name, chart.family_name,
                chart.given_name, chart.chart.dob, document.type.name,
                LoincForType(document.type.name).code, document.date_of_service, page_count,

@@ -88,6 +88,7 @@ std::string FakePdf(std::int64_t id) {
 DocumentFiles FilesFor(const ReleaseDocument& d, bool pdf = true, bool tiff = true) {
   DocumentFiles f;
   f.document_id = d.document_id;
+  f.page_count = static_cast<int>(d.pages.size());
   if (pdf) {
     const std::string bytes = FakePdf(d.document_id);
     f.pdf_path = DocumentFileName(d.document_id, Format::kPdf);
@@ -540,6 +541,14 @@ TEST(ReleaseCsv, RowHoldsTheDocumentsValues) {
                        "fhir/C000007.json", std::string(64, 'a'), std::string(64, 'b')}));
 }
 
+TEST(ReleaseCsv, PageCountComesFromTheFilesNotThePixels) {
+  ReleaseChart c = MakeChart();
+  DocumentFiles files = FilesFor(c.documents[0]);
+  c.documents[0].pages.clear();  // as the package writer hands chart-level encoders documents
+  files.page_count = 5;
+  EXPECT_EQ(CsvCells(CsvRow(c, c.documents[0], files, ""))[10], "5");
+}
+
 TEST(ReleaseCsv, QuotesCommasQuotesAndLineBreaks) {
   ReleaseChart c = MakeChart();
   c.chart.patient_name = "Testperson, Dana \"DQ\"";
@@ -606,6 +615,7 @@ TEST(ReleasePackageFixture, WritesPackage) {
       const std::string pdf = FakePdf(d.document_id);
       DocumentFiles f;
       f.document_id = d.document_id;
+      f.page_count = static_cast<int>(d.pages.size());
       f.pdf_path = DocumentFileName(d.document_id, Format::kPdf);
       f.pdf_size = pdf.size();
       f.pdf_sha1_base64 = Sha1Base64(pdf);
