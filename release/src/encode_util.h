@@ -1,5 +1,5 @@
 // Small helpers shared by the text encoders (fhir.cc, hl7.cc): UTC calendar time from the stored
-// microseconds and ISO date checks. Private to the release stage.
+// microseconds, ISO date and NPI checks. Private to the release stage.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +46,22 @@ inline bool AllDigits(std::string_view s) {
     if (c < '0' || c > '9') return false;
   }
   return true;
+}
+
+// NPIs are 10 digits whose last is a Luhn check digit over "80840" and the first nine (CMS).
+inline bool ValidNpi(std::string_view npi) {
+  if (npi.size() != 10 || !AllDigits(npi)) return false;
+  const std::string digits = "80840" + std::string(npi);
+  int sum = 0;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    int d = digits[digits.size() - 1 - i] - '0';
+    if (i % 2 == 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 == 0;
 }
 
 // "YYYY-MM-DD" with a plausible month and day (the form models keep normalized dates in). Other

@@ -111,22 +111,6 @@ std::string QueryEncode(std::string_view s) {
   return out;
 }
 
-// NPIs are 10 digits whose last is a Luhn check digit over "80840" and the first nine (CMS).
-bool ValidNpi(std::string_view npi) {
-  if (npi.size() != 10 || !internal::AllDigits(npi)) return false;
-  const std::string digits = "80840" + std::string(npi);
-  int sum = 0;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    int d = digits[digits.size() - 1 - i] - '0';
-    if (i % 2 == 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 == 0;
-}
-
 std::vector<std::string> SplitWords(std::string_view s) {
   std::vector<std::string> words;
   std::string current;
@@ -307,7 +291,7 @@ Result<std::string> EncodeFhirBundle(const ReleaseChart& chart,
     const ReleaseDocument& doc = chart.documents[i];
     const std::string name = CleanString(doc.FieldValue("provider"));
     std::string npi = CleanString(doc.FieldValue("provider_npi"));
-    if (!ValidNpi(npi)) npi.clear();
+    if (!internal::ValidNpi(npi)) npi.clear();
     if (name.empty() && npi.empty()) continue;
     const std::string key = ProviderKey(name, npi);
     auto [it, added] = provider_index.emplace(key, providers.size());

@@ -108,11 +108,12 @@ std::string PatientName(const ReleaseChart& chart) {
   return out;
 }
 
-// XCN for the provider: NPI (assigning authority and type NPI) when read, the name as read in
-// the family-name component (it is one string such as "Dr. Ana Ruiz, MD", not split).
+// XCN for the provider: NPI (assigning authority and type NPI) when read and valid, the name as
+// read in the family-name component (it is one string such as "Dr. Ana Ruiz, MD", not split).
 std::string ProviderXcn(const ReleaseDocument& document) {
   const std::string name = Escape(document.FieldValue("provider"));
-  const std::string npi = Escape(document.FieldValue("provider_npi"));
+  std::string npi = document.FieldValue("provider_npi");
+  if (!internal::ValidNpi(npi)) npi.clear();  // as FHIR: a misread NPI would name someone else
   if (name.empty() && npi.empty()) return "";
   if (npi.empty()) return "^" + name;
   return npi + "^" + name + "^^^^^^^NPI^^^^NPI";

@@ -133,6 +133,9 @@ std::string FullUrlOf(const json& bundle, std::string_view type, std::size_t nth
   return "";
 }
 
+std::map<std::string, std::vector<std::string>> Segments(const std::string& message);
+std::string Mdm(const ReleaseChart& c, std::size_t doc, const ReleaseOptions& options = {});
+
 // ---- FHIR ----
 
 TEST(ReleaseFhir, BundleIsRepeatable) {
@@ -267,6 +270,7 @@ TEST(ReleaseFhir, InvalidNpiIsLeftOut) {
                            MakeField("provider_npi", "1234567890")};  // bad check digit
   const json pr = Resources(Bundle(c, FilesFor(c)), "Practitioner").at(0);
   EXPECT_FALSE(pr.contains("identifier"));
+  EXPECT_EQ(Segments(Mdm(c, 0))["TXA"][5], "^Dr. Ana Ruiz, MD");
 }
 
 TEST(ReleaseFhir, TiffIsAttachedWhenPdfsAreNotReleased) {
@@ -388,7 +392,7 @@ std::string Unbase64(std::string_view s) {
   return out;
 }
 
-std::string Mdm(const ReleaseChart& c, std::size_t doc, const ReleaseOptions& options = {}) {
+std::string Mdm(const ReleaseChart& c, std::size_t doc, const ReleaseOptions& options) {
   const std::string pdf = FakePdf(c.documents[doc].document_id);
   Result<std::string> m = EncodeHl7Mdm(c, c.documents[doc], pdf, options);
   EXPECT_TRUE(m.ok()) << m.status().ToString();
