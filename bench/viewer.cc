@@ -222,8 +222,8 @@ void Draw(const Glyph& g, int variant, int pen_x, int baseline, Image& image) {
 
 // Lays the page's text out as words with boxes on a 300-dpi page, renders it and attaches the
 // encoded image (see the file comment). Safe to call from several threads at once.
-Status Decorate(const Font& font, const ar::ArchivePage& page, PageWrite& w,
-                std::string* image_sha) {
+Status Decorate(const Font& font, const ar::ArchivePage& page, PageWrite& w, std::string* image_sha,
+                bool grey) {
   // Words by line as printed, wrapped to the text width.
   struct VisualLine {
     std::vector<std::string> words;
@@ -296,11 +296,20 @@ Status Decorate(const Font& font, const ar::ArchivePage& page, PageWrite& w,
       }
     }
   }
+  // A greyscale page (bench/release.sh): what cleanup keeps when binarizing would hurt (a faint
+  // or blurred scan): off-white paper and dark grey ink, both with scanner noise.
+  if (grey) {
+    std::uniform_int_distribution<int> noise(-6, 6);
+    for (std::size_t i = 0; i < image.byte_size(); ++i) {
+      std::uint8_t& px = image.data()[i];
+      px = static_cast<std::uint8_t>(std::clamp((px < 128 ? 50 : 236) + noise(rng), 0, 255));
+    }
+  }
   chartscan::FinalizePageText(text);
   text.origin = chartscan::TextOrigin::kOcr;
   w.text = std::move(text);
   w.quality.ocr_confidence = w.text.mean_confidence;
-  w.quality.binarized = true;
+  w.quality.binarized = !grey;
   w.quality.dpi = 300;
 
   chartscan::cleanup::CleanedPage cleaned;
@@ -349,7 +358,8 @@ struct BuildOptions {
   std::int64_t pages = 10'000;
   std::uint64_t seed = 1;
   bool rebuild = false;
-  int threads = 0;  // decorating threads; 0: one per core
+  int threads = 0;    // decorating threads; 0: one per core
+  bool grey = false;  // 8-bit grey pages (noisy paper, grey ink) instead of bilevel ones
 };
 
 int RunBuild(const BuildOptions& opt) {
@@ -359,7 +369,8 @@ int RunBuild(const BuildOptions& opt) {
     std::ifstream in(manifest_path);
     const nlohmann::json m = nlohmann::json::parse(in, nullptr, false);
     if (!m.is_discarded() && m.value("pages", std::int64_t{0}) == opt.pages &&
-        m.value("seed", std::uint64_t{0}) == opt.seed && fs::exists(dir / "store")) {
+        m.value("seed", std::uint64_t{0}) == opt.seed && m.value("grey", false) == opt.grey &&
+        fs::exists(dir / "store")) {
       std::fprintf(stderr, "reusing the store built %s (%lld pages, %.0f s to build)\n",
                    m.value("built", std::string()).c_str(), static_cast<long long>(opt.pages),
                    m.value("seconds", 0.0));
@@ -394,7 +405,7 @@ int RunBuild(const BuildOptions& opt) {
                             : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   wo.decorate = [&](const ar::ArchiveDocument&, const ar::ArchivePage& page, PageWrite& w) {
     CHARTSCAN_RETURN_IF_ERROR(
-        Decorate(*font, page, w, &shas[static_cast<std::size_t>(page.ordinal)]));
+        Decorate(*font, page, w, &shas[static_cast<std::size_t>(page.ordinal)], opt.grey));
     image_bytes += static_cast<std::int64_t>(w.image_bytes.size());
     return Status::Ok();
   };
@@ -430,6 +441,7 @@ int RunBuild(const BuildOptions& opt) {
   const ar::WriteTimes& t = written->times;
   nlohmann::json m = {{"pages", written->pages},
                       {"seed", opt.seed},
+                      {"grey", opt.grey},
                       {"documents", written->documents},
                       {"patients", archive.patients().size()},
                       {"queries", queries.size()},
@@ -515,7 +527,7 @@ int RunWriter(const WriterOptions& opt) {
     for (const ar::ArchivePage& p : d.pages) {
       PageWrite w = ar::ToPageWrite(d, p, sources[at]);
       w.batch_id = batch;
-      if (Status s = Decorate(*font, p, w, nullptr); !s.ok()) {
+      if (Status s = Decorate(*font, p, w, nullptr, false); !s.ok()) {
         std::fprintf(stderr, "writer: %s\n", s.ToString().c_str());
         return 1;
       }
@@ -772,6 +784,7 @@ int main(int argc, char** argv) {
   build_cmd->add_option("--pages", build.pages, "Pages in the archive")
       ->check(CLI::Range(1, 10'000'000));
   build_cmd->add_option("--seed", build.seed, "Archive seed");
+  build_cmd->add_flag("--grey", build.grey, "8-bit grey pages instead of bilevel ones");
   build_cmd->add_option("--threads", build.threads, "Layout and rendering threads (0: per core)");
   build_cmd->add_flag("--rebuild", build.rebuild, "Rebuild even when the store is there");
   WriterOptions writer;

@@ -206,13 +206,13 @@ struct ReleaseArgs {
   std::string store;
   std::string to;  // release: the package folder; verify: the package to check
   std::string formats = "pdf,tiff,fhir,hl7,csv";
-  std::string chart_mrn;         // --chart MRN
-  std::int64_t batch_id = 0;     // --batch ID
-  bool all = false;              // --all
-  std::string facility;          // --facility NAME
-  std::string mrn_system;        // --mrn-system URI
-  int jpeg_quality = 0;          // --jpeg-quality N; 0: the default
-  bool no_store = false;         // verify: check the package alone
+  std::string chart_mrn;      // --chart MRN
+  std::int64_t batch_id = 0;  // --batch ID
+  bool all = false;           // --all
+  std::string facility;       // --facility NAME
+  std::string mrn_system;     // --mrn-system URI
+  int jpeg_quality = 0;       // --jpeg-quality N; 0: the default
+  bool no_store = false;      // verify: check the package alone
   bool json = false;
   bool quiet = false;
 };

@@ -27,7 +27,8 @@ Result<std::vector<release::Format>> ParseFormats(const std::string& list) {
     }
     if (std::find(out.begin(), out.end(), *f) == out.end()) out.push_back(*f);
   }
-  if (out.empty()) return Status::InvalidArgument("no format given (formats: pdf, tiff, fhir, hl7, csv)");
+  if (out.empty())
+    return Status::InvalidArgument("no format given (formats: pdf, tiff, fhir, hl7, csv)");
   return out;
 }
 
@@ -41,7 +42,8 @@ std::string Rate(double pages, double seconds) {
 }  // namespace
 
 int RunRelease(const ReleaseArgs& args) {
-  const int scopes = (args.all ? 1 : 0) + (args.chart_mrn.empty() ? 0 : 1) + (args.batch_id ? 1 : 0);
+  const int scopes =
+      (args.all ? 1 : 0) + (args.chart_mrn.empty() ? 0 : 1) + (args.batch_id ? 1 : 0);
   if (scopes != 1) {
     std::cerr << "chartscan release: give exactly one of --chart MRN, --batch ID or --all\n";
     return kExitError;

@@ -4,8 +4,6 @@
 // pages that will be released, and the scope's other pages with the reason they are left out.
 // Release writes the plan; VerifyRelease recomputes it and compares it with the manifest, so the
 // two can never disagree on what "the scope" means.
-#include <chartscan/pipeline/release.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +13,7 @@
 #include <set>
 
 #include <chartscan/extract/roster.h>
+#include <chartscan/pipeline/release.h>
 
 namespace chartscan::pipeline {
 namespace {
@@ -149,10 +148,10 @@ std::string Upper(std::string s) {
   return s;
 }
 
-Result<release::ReleaseChart> ChartHeader(const indexer::Store& store, std::int64_t chart_id,
-                                          const std::map<std::int64_t, indexer::PatientRecord>&
-                                              patients,
-                                          const std::vector<PlannedDocument>& documents) {
+Result<release::ReleaseChart> ChartHeader(
+    const indexer::Store& store, std::int64_t chart_id,
+    const std::map<std::int64_t, indexer::PatientRecord>& patients,
+    const std::vector<PlannedDocument>& documents) {
   release::ReleaseChart chart;
   if (chart_id != 0) {
     CHARTSCAN_ASSIGN_OR_RETURN(chart.chart, store.GetChart(chart_id));
@@ -175,8 +174,9 @@ Result<release::ReleaseChart> ChartHeader(const indexer::Store& store, std::int6
   return chart;
 }
 
-Result<release::ReleaseDocument> LoadDocument(const indexer::Store& store, const PlannedDocument& d,
-                                              const std::map<std::int64_t, std::int64_t>& batch_times) {
+Result<release::ReleaseDocument> LoadDocument(
+    const indexer::Store& store, const PlannedDocument& d,
+    const std::map<std::int64_t, std::int64_t>& batch_times) {
   release::ReleaseDocument doc;
   doc.document_id = d.info.document_id;
   doc.batch_id = d.info.batch_id;
@@ -240,9 +240,8 @@ Result<std::int64_t> FindChartByMrn(const indexer::Store& store, std::string_vie
   return Status::NotFound("no chart has that MRN");
 }
 
-Result<ReleaseSummary> Release(const indexer::Store& store, Env* env,
-                               const ReleaseRequest& request, const RecordRelease& record,
-                               const ReleaseProgress& progress) {
+Result<ReleaseSummary> Release(const indexer::Store& store, Env* env, const ReleaseRequest& request,
+                               const RecordRelease& record, const ReleaseProgress& progress) {
   const auto start = std::chrono::steady_clock::now();
   CHARTSCAN_ASSIGN_OR_RETURN(Plan plan, MakePlan(store, request.scope));
   CHARTSCAN_ASSIGN_OR_RETURN(
@@ -291,8 +290,7 @@ Result<ReleaseSummary> Release(const indexer::Store& store, Env* env,
   if (record) CHARTSCAN_RETURN_IF_ERROR(record(summary.manifest, summary.manifest_sha256));
   CHARTSCAN_RETURN_IF_ERROR(writer->Commit());
   for (const release::ManifestFile& f : summary.manifest.files) summary.bytes += f.size;
-  summary.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }
 

@@ -1,8 +1,6 @@
 // Releasing from a real store (pages, images, documents and charts written as ingest and assembly
 // write them) and checking packages against it: what is released, what is left out and why,
 // repeatability, the audit record, and tampered packages that `release verify` must reject.
-#include <chartscan/pipeline/release.h>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -13,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include <chartscan/pipeline/release.h>
 
 #include "../indexer/test_store.h"
 
@@ -173,8 +173,8 @@ TEST_F(Release, EveryNonBlankPageIsInExactlyOneDocumentAndTheRestIsListedWithIts
     EXPECT_TRUE(fs::exists(request.dir + "/" + f)) << f;
   }
   for (std::int64_t id : documents_) {
-    for (release::Format f : {release::Format::kPdf, release::Format::kTiff,
-                              release::Format::kHl7}) {
+    for (release::Format f :
+         {release::Format::kPdf, release::Format::kTiff, release::Format::kHl7}) {
       EXPECT_TRUE(fs::exists(request.dir + "/" + release::DocumentFileName(id, f)))
           << release::DocumentFileName(id, f);
     }
@@ -276,11 +276,10 @@ TEST_F(Release, UnknownChartOrBatchIsNotFound) {
 
 TEST_F(Release, AReleaseThatCannotBeAuditedIsLeftIncomplete) {
   ReleaseRequest request = Request("unrecorded");
-  Result<ReleaseSummary> summary =
-      pipeline::Release(*store_, Env::Default(), request,
-                        [](const release::Manifest&, const std::string&) {
-                          return Status::IoError("the audit log is on a full disk");
-                        });
+  Result<ReleaseSummary> summary = pipeline::Release(
+      *store_, Env::Default(), request, [](const release::Manifest&, const std::string&) {
+        return Status::IoError("the audit log is on a full disk");
+      });
   EXPECT_EQ(summary.status().code(), StatusCode::kIoError);
   EXPECT_FALSE(fs::exists(request.dir + "/manifest.json"));
   EXPECT_EQ(VerifyRelease(store_.get(), Env::Default(), request.dir).status().code(),

@@ -110,7 +110,7 @@ Result<Manifest> ReadManifest(Env* env, const std::string& dir);
 
 // What VerifyPackage (and the pipeline's cross-check against the store) found.
 struct PackageCheck {
-  std::int64_t files = 0;      // files checked against the manifest
+  std::int64_t files = 0;  // files checked against the manifest
   std::int64_t documents = 0;
   std::int64_t pages = 0;
   std::string manifest_sha256;

@@ -2,8 +2,8 @@
 //
 // A release is a scope of the store (one chart, one batch, or everything) written as files that
 // migration tools accept: a searchable PDF/A-2b and a multi-page TIFF per document, a FHIR R4
-// transaction Bundle per chart, an HL7 v2.5 MDM^T02 message per document, and a CSV manifest row per
-// document (formats.h), plus a manifest of every file with its SHA-256 (package.h).
+// transaction Bundle per chart, an HL7 v2.5 MDM^T02 message per document, and a CSV manifest row
+// per document (formats.h), plus a manifest of every file with its SHA-256 (package.h).
 //
 // This header holds what the encoders are given: the documents of one patient chart, with their
 // non-blank pages (the cleaned images the store keeps and the OCR words on them) and the values a
@@ -56,8 +56,8 @@ struct ReleaseOptions {
 // so the OCR word boxes are in its pixels) and the words read from it.
 struct ReleasePage {
   std::int64_t page_id = 0;
-  PageImage image;      // "png" (1-bit bilevel or 8-bit grey/colour) or "jpeg", as stored
-  double dpi = 300;     // resolution of the image; gives the PDF page its physical size
+  PageImage image;          // "png" (1-bit bilevel or 8-bit grey/colour) or "jpeg", as stored
+  double dpi = 300;         // resolution of the image; gives the PDF page its physical size
   std::vector<Word> words;  // reading order; boxes in image pixels
 };
 
@@ -83,7 +83,7 @@ struct ReleaseDocument {
 // The documents of one patient chart. A document in no chart (an orphan: nobody on the roster
 // matched and no identity was read) is released in a chart with chart_id 0 and empty identity.
 struct ReleaseChart {
-  ChartInfo chart;   // chart_id, mrn, patient_name ("First Last"), dob (ISO)
+  ChartInfo chart;          // chart_id, mrn, patient_name ("First Last"), dob (ISO)
   std::string family_name;  // upper-case family name when known (roster or extraction), else ""
   std::string given_name;   // upper-case given name(s) when known, else ""
   std::string sex;          // "M", "F", "X", "U" or "" (from the roster)
