@@ -339,9 +339,8 @@ Result<std::string> EncodeFhirBundle(const ReleaseChart& chart,
                                                            f.pdf_size, f.pdf_sha1_base64, title)}});
     }
     if (!f.tiff_path.empty()) {
-      // DocumentFiles carries no TIFF size or SHA-1; the manifest's SHA-256 covers the TIFF.
-      attachments.push_back(
-          Json{{"attachment", Attachment("image/tiff", f.tiff_path, 0, "", title)}});
+      attachments.push_back(Json{{"attachment", Attachment("image/tiff", f.tiff_path, f.tiff_size,
+                                                           f.tiff_sha1_base64, title)}});
     }
     dr["content"] = std::move(attachments);
 

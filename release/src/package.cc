@@ -114,6 +114,8 @@ class PackageWriterImpl final : public PackageWriter {
       }
       if (Has(Format::kTiff)) {
         f.tiff_path = DocumentFileName(d.document_id, Format::kTiff);
+        f.tiff_size = e.tiff.size();
+        f.tiff_sha1_base64 = Sha1Base64(e.tiff);
         CHARTSCAN_ASSIGN_OR_RETURN(f.tiff_sha256, Write(f.tiff_path, e.tiff));
         md.files.push_back(f.tiff_path);
       }

@@ -182,6 +182,9 @@ function validateBundle(dir, rel, errors) {
         continue;
       }
       const bytes = fs.readFileSync(file);
+      if (a.size === undefined || a.hash === undefined) {
+        err(`${where}: attachment without size or hash (a receiver cannot check the file)`);
+      }
       if (a.size !== undefined && a.size !== bytes.length) {
         err(`${where}: size ${a.size} but the file has ${bytes.length} bytes`);
       }

@@ -43,6 +43,8 @@ struct DocumentFiles {
   std::string pdf_sha1_base64;  // FHIR Attachment.hash
   std::string pdf_sha256;       // hex
   std::string tiff_path;        // "" when TIFFs are not released
+  std::uint64_t tiff_size = 0;
+  std::string tiff_sha1_base64;
   std::string tiff_sha256;
   std::string hl7_path;  // "" when HL7 is not released
 };
