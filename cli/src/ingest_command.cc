@@ -147,6 +147,11 @@ int RunIngest(const IngestArgs& args) {
     std::printf("Browse and verify it in the viewer (the first administrator is made once):\n");
     std::printf("  %s users add NAME --role admin --store %s\n", me, dir.c_str());
     std::printf("  %s serve --store %s   (then open http://127.0.0.1:8080)\n", me, dir.c_str());
+    std::printf("Release it for the EHR (searchable PDF/A, TIFF, FHIR, HL7, CSV) and check it:\n");
+    std::printf("  %s release --store %s --batch %lld --to release-%lld\n", me, dir.c_str(),
+                static_cast<long long>(s.batch_id), static_cast<long long>(s.batch_id));
+    std::printf("  %s release verify --store %s release-%lld\n", me, dir.c_str(),
+                static_cast<long long>(s.batch_id));
   }
   const bool mismatch = batch.ok() && batch->sheet_mismatch();
   return s.ok() && !Interrupted() && !mismatch ? kExitOk : kExitSomeFailed;
