@@ -296,14 +296,29 @@ Status Decorate(const Font& font, const ar::ArchivePage& page, PageWrite& w, std
       }
     }
   }
-  // A greyscale page (bench/release.sh): what cleanup keeps when binarizing would hurt (a faint
-  // or blurred scan): off-white paper and dark grey ink, both with scanner noise.
+  // A greyscale page (bench/release.sh) as cleanup keeps a page it does not binarize (a faint or
+  // blurred scan): the strokes in grey levels with the scanner's noise, everything outside the ink
+  // set to paper white (cleanup/src/cleanup.cc).
+  // Strokes are softened by a 3x3 box (a scanner's optics and the grey levels cleanup keeps), then
+  // given sensor noise of +-8 levels; paper stays white.
   if (grey) {
-    std::uniform_int_distribution<int> noise(-6, 6);
-    for (std::size_t i = 0; i < image.byte_size(); ++i) {
-      std::uint8_t& px = image.data()[i];
-      px = static_cast<std::uint8_t>(std::clamp((px < 128 ? 50 : 236) + noise(rng), 0, 255));
+    chartscan::Image soft(kPageWidth, kPageHeight, chartscan::PixelFormat::kGray8, 255);
+    std::uniform_int_distribution<int> noise(-8, 8);
+    for (int y = 1; y + 1 < kPageHeight; ++y) {
+      const std::uint8_t* up = image.row(y - 1);
+      const std::uint8_t* mid = image.row(y);
+      const std::uint8_t* down = image.row(y + 1);
+      std::uint8_t* out = soft.row(y);
+      for (int x = 1; x + 1 < kPageWidth; ++x) {
+        const int sum = up[x - 1] + up[x] + up[x + 1] + mid[x - 1] + mid[x] + mid[x + 1] +
+                        down[x - 1] + down[x] + down[x + 1];
+        if (sum == 9 * 255) continue;
+        // Ink is dark grey (60), not black, as on a faint or toner-light original.
+        const int v = 60 + (sum / 9) * (255 - 60) / 255;
+        out[x] = static_cast<std::uint8_t>(std::clamp(v + noise(rng), 0, 255));
+      }
     }
+    image = std::move(soft);
   }
   chartscan::FinalizePageText(text);
   text.origin = chartscan::TextOrigin::kOcr;
