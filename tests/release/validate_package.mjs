@@ -272,7 +272,20 @@ function validateHl7(dir, rel, csvByDoc, errors) {
   const pdfRel = `documents/${docTag}.pdf`;
   const pdfFile = path.join(dir, pdfRel);
   if (!fs.existsSync(pdfFile)) {
-    err(`${pdfRel} is missing, so OBX-5 cannot be compared`);
+    // A package released without PDFs (--format hl7,...) still carries them inside the messages.
+    let formats = [];
+    try {
+      formats = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')).formats || [];
+    } catch {
+      formats = [];
+    }
+    const bytes = Buffer.from(ed[4], 'base64');
+    if (formats.includes('pdf')) {
+      err(`${pdfRel} is missing, so OBX-5 cannot be compared`);
+    } else if (!bytes.subarray(0, 5).equals(Buffer.from('%PDF-')) ||
+               !bytes.subarray(-8).toString('latin1').includes('%%EOF')) {
+      err('OBX-5 data does not decode to a whole PDF');
+    }
     return;
   }
   if (!Buffer.from(ed[4], 'base64').equals(fs.readFileSync(pdfFile))) {
