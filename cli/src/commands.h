@@ -216,7 +216,8 @@ struct ReleaseArgs {
   bool json = false;
   bool quiet = false;
 };
-// 0 released; 2 could not (bad usage, unknown chart or batch, a target that holds files, the
+// 0 released; 1 released, but some documents were not (a page's stored image is missing or
+// damaged: listed); 2 could not (bad usage, unknown chart or batch, a target that holds files, the
 // audit log unwritable: nothing is left that looks complete).
 int RunRelease(const ReleaseArgs& args);
 // 0 the package is whole and matches the store and the audit log; 1 problems (listed); 2 the

@@ -133,8 +133,9 @@ int RunRelease(const ReleaseArgs& args) {
     j["bytes"] = summary->bytes;
     j["seconds"] = summary->seconds;
     j["manifest_sha256"] = summary->manifest_sha256;
+    j["unreleased_documents"] = summary->unreleased_documents;
     std::cout << j.dump() << "\n";
-    return kExitOk;
+    return summary->unreleased_documents.empty() ? kExitOk : kExitSomeFailed;
   }
   std::cout << "Released " << m.documents.size() << " documents (" << m.pages() << " pages, "
             << summary->charts << " charts) of " << m.scope.Describe() << " to " << args.to
@@ -148,6 +149,14 @@ int RunRelease(const ReleaseArgs& args) {
   }
   std::cout << "Release " << m.release_id << " is recorded in the audit log.\n"
             << "Check the package with: chartscan release verify " << args.to << "\n";
+  if (!summary->unreleased_documents.empty()) {
+    std::cout << summary->unreleased_documents.size()
+              << " documents were not released because a page's stored image is missing or "
+                 "damaged (chartscan check finds them):";
+    for (std::int64_t d : summary->unreleased_documents) std::cout << " " << d;
+    std::cout << ". Their pages are listed in manifest.json with the reason.\n";
+    return kExitSomeFailed;
+  }
   return kExitOk;
 }
 

@@ -174,9 +174,11 @@ Result<release::ReleaseChart> ChartHeader(
   return chart;
 }
 
+// The document with its pages' images and words. When a page's image cannot be read, `unreadable`
+// says why and the document is not to be released.
 Result<release::ReleaseDocument> LoadDocument(
     const indexer::Store& store, const PlannedDocument& d,
-    const std::map<std::int64_t, std::int64_t>& batch_times) {
+    const std::map<std::int64_t, std::int64_t>& batch_times, std::string* unreadable) {
   release::ReleaseDocument doc;
   doc.document_id = d.info.document_id;
   doc.batch_id = d.info.batch_id;
@@ -190,7 +192,15 @@ Result<release::ReleaseDocument> LoadDocument(
     CHARTSCAN_ASSIGN_OR_RETURN(StoredPage p, store.GetPage(id));
     release::ReleasePage page;
     page.page_id = id;
-    CHARTSCAN_ASSIGN_OR_RETURN(page.image, store.ReadPageImage(id));
+    Result<PageImage> image = store.ReadPageImage(id);
+    if (!image.ok()) {
+      // The page's image is missing or unreadable in the store (`chartscan check` reports it):
+      // the document is not released without it.
+      *unreadable = "page " + std::to_string(id) + "'s stored image cannot be read (" +
+                    std::string(StatusCodeName(image.status().code())) + ")";
+      return doc;
+    }
+    page.image = std::move(*image);
     page.dpi = p.quality.dpi > 0 ? p.quality.dpi : 300;
     page.words = std::move(p.text.words);
     doc.pages.push_back(std::move(page));
@@ -275,7 +285,17 @@ Result<ReleaseSummary> Release(const indexer::Store& store, Env* env, const Rele
       if (part_pages > 0 && part_pages + d.pages.size() > kPagesPerPart) {
         CHARTSCAN_RETURN_IF_ERROR(flush());
       }
-      CHARTSCAN_ASSIGN_OR_RETURN(release::ReleaseDocument doc, LoadDocument(store, d, batch_times));
+      std::string unreadable;
+      CHARTSCAN_ASSIGN_OR_RETURN(release::ReleaseDocument doc,
+                                 LoadDocument(store, d, batch_times, &unreadable));
+      if (!unreadable.empty()) {
+        for (std::int64_t p : d.pages) {
+          writer->Withhold(
+              p, "document " + std::to_string(d.info.document_id) + " not released: " + unreadable);
+        }
+        summary.unreleased_documents.push_back(d.info.document_id);
+        continue;
+      }
       part_pages += doc.pages.size();
       part.documents.push_back(std::move(doc));
     }
@@ -285,6 +305,8 @@ Result<ReleaseSummary> Release(const indexer::Store& store, Env* env, const Rele
 
   const std::string release_id =
       request.release_id.empty() ? NewReleaseId(env) : request.release_id;
+  for (std::int64_t d : writer->unreleased_documents()) summary.unreleased_documents.push_back(d);
+  std::sort(summary.unreleased_documents.begin(), summary.unreleased_documents.end());
   CHARTSCAN_ASSIGN_OR_RETURN(summary.manifest,
                              writer->Finish(request.scope, release_id, &summary.manifest_sha256));
   if (record) CHARTSCAN_RETURN_IF_ERROR(record(summary.manifest, summary.manifest_sha256));

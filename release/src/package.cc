@@ -96,6 +96,16 @@ class PackageWriterImpl final : public PackageWriter {
     for (std::size_t i = 0; i < chart.documents.size(); ++i) {
       const ReleaseDocument& d = chart.documents[i];
       EncodedDocument& e = encoded[i];
+      if (e.status.code() == StatusCode::kInvalidArgument ||
+          e.status.code() == StatusCode::kCorrupt) {
+        // A page that cannot be encoded (its stored image is damaged): the document is not
+        // released rather than released without that page, and its pages say why.
+        const std::string reason =
+            "document " + std::to_string(d.document_id) + " not released: " + e.status.message();
+        for (const ReleasePage& p : d.pages) Withhold(p.page_id, reason);
+        unreleased_.push_back(d.document_id);
+        continue;
+      }
       CHARTSCAN_RETURN_IF_ERROR(e.status);
       DocumentFiles f;
       f.document_id = d.document_id;
@@ -134,6 +144,8 @@ class PackageWriterImpl final : public PackageWriter {
     }
     return Status::Ok();
   }
+
+  const std::vector<std::int64_t>& unreleased_documents() const override { return unreleased_; }
 
   void Withhold(std::int64_t page_id, std::string reason) override {
     withheld_.push_back({page_id, std::move(reason)});
@@ -273,6 +285,7 @@ class PackageWriterImpl final : public PackageWriter {
   std::set<std::string> made_dirs_;
   std::vector<ManifestDocument> documents_;
   std::vector<WithheldPage> withheld_;
+  std::vector<std::int64_t> unreleased_;
   std::vector<ManifestFile> files_;
   std::string csv_;
   bool finished_ = false;

@@ -286,6 +286,46 @@ TEST_F(Release, AReleaseThatCannotBeAuditedIsLeftIncomplete) {
             StatusCode::kNotFound);
 }
 
+TEST_F(Release, ADocumentWithADamagedPageImageIsHeldBackAndTheRestIsReleased) {
+  // Damage the stored image of the lab report's page (chart B), leaving the others whole.
+  const std::string image_sha = indexer::Store::Sha256Hex(store_->ReadPageImage(pages_[4])->bytes);
+  const std::string image =
+      dir_.Sub("store") + "/images/" + image_sha.substr(0, 2) + "/" + image_sha + ".png";
+  ASSERT_TRUE(fs::exists(image)) << image;
+  fs::permissions(image, fs::perms::owner_write, fs::perm_options::add);
+  std::ofstream(image, std::ios::binary | std::ios::trunc) << "not a PNG any more";
+  ReleaseRequest request = Request("damaged");
+  Result<ReleaseSummary> summary = Run(request);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->unreleased_documents, std::vector<std::int64_t>{documents_[2]});
+  ASSERT_EQ(summary->manifest.documents.size(), 2u);
+  bool listed = false;
+  for (const release::WithheldPage& w : summary->manifest.withheld) {
+    if (w.page_id == pages_[4]) {
+      listed = true;
+      EXPECT_THAT(w.reason,
+                  HasSubstr("document " + std::to_string(documents_[2]) + " not released"));
+      EXPECT_THAT(w.reason, HasSubstr("page " + std::to_string(pages_[4])));
+    }
+  }
+  EXPECT_TRUE(listed);
+  EXPECT_FALSE(fs::exists(request.dir + "/" +
+                          release::DocumentFileName(documents_[2], release::Format::kPdf)));
+  // The package is whole as a package, but not as a release of the scope.
+  const std::string problems = ::testing::PrintToString(Problems(request.dir));
+  EXPECT_THAT(problems, HasSubstr("document " + std::to_string(documents_[2]) +
+                                  " of the scope is not in the package"));
+}
+
+TEST_F(Release, ADocumentWhosePageImageIsMissingIsHeldBack) {
+  const std::string image_sha = indexer::Store::Sha256Hex(store_->ReadPageImage(pages_[3])->bytes);
+  fs::remove(dir_.Sub("store") + "/images/" + image_sha.substr(0, 2) + "/" + image_sha + ".png");
+  Result<ReleaseSummary> summary = Run(Request("missing"));
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->unreleased_documents, std::vector<std::int64_t>{documents_[1]});
+  EXPECT_EQ(summary->manifest.documents.size(), 2u);
+}
+
 class TamperedRelease : public Release {
  protected:
   void SetUp() override {

@@ -3,9 +3,11 @@
 // checks a package against the store it came from.
 //
 // What is released: every assembled document of the scope, with its non-blank pages in document
-// order. The pages of the scope that are not released are listed in the manifest with the reason
-// (blank; failed: it could not be processed and has no image; unassembled: in no document). A
-// document whose pages are all blank or failed is not released. Corrections made by clerks are
+// order. A document with a page whose stored image is missing or damaged is not released (it is
+// listed in ReleaseSummary::unreleased_documents, its pages withheld with the reason); the rest
+// of the scope is. The pages of the scope that are not released are listed in the manifest with the
+// reason (blank; failed: it could not be processed and has no image; unassembled: in no document).
+// A document whose pages are all blank or failed is not released. Corrections made by clerks are
 // the values released (they are the document's stored values).
 //
 // Thread safety: the store is only read; one release per call. Errors are values: kNotFound for
@@ -40,6 +42,10 @@ struct ReleaseSummary {
   std::int64_t charts = 0;
   std::uint64_t bytes = 0;  // all files written
   double seconds = 0;
+  // Documents of the scope not released because a page's stored image is missing or damaged
+  // (their pages are withheld with the reason; `release verify` reports them). Release them again
+  // once the pages are rescanned or the store repaired.
+  std::vector<std::int64_t> unreleased_documents;
 };
 
 // Records a finished package (the caller's audit log) before it is committed: the manifest is put

@@ -94,6 +94,10 @@ class PackageWriter {
   // (the same chart_id again, later documents), so memory holds a few documents' pixels at a time;
   // its FHIR Bundle and CSV rows are written once the next chart (or Finish) comes.
   virtual Status AddChart(const ReleaseChart& chart) = 0;
+  // A document one of whose pages cannot be encoded (kInvalidArgument or kCorrupt from an
+  // encoder: a damaged stored image) is not released: AddChart goes on with the others, its pages
+  // are withheld with the reason, and its id is listed here. Other errors stop AddChart.
+  virtual const std::vector<std::int64_t>& unreleased_documents() const = 0;
   virtual void Withhold(std::int64_t page_id, std::string reason) = 0;
   // Writes documents.csv and SHA256SUMS, then the manifest under a temporary name, and returns it
   // with the manifest's own SHA-256 (`manifest_sha256`). Commit() renames it into place: the
