@@ -499,9 +499,13 @@ Result<PackageCheck> VerifyPackage(Env* env, const std::string& dir) {
       problem(path + " is missing");
       continue;
     }
-    Result<std::string> bytes = env->ReadFile(Join(dir, path));
+    // Read no more than the manifest says the file holds: a package is input from outside.
+    Result<std::string> bytes = env->ReadFile(Join(dir, path), f->size);
     if (!bytes.ok()) {
-      problem(path + " cannot be read: " + bytes.status().message());
+      problem(bytes.status().code() == StatusCode::kTooLarge
+                  ? path + " is larger than the " + std::to_string(f->size) +
+                        " bytes the manifest says"
+                  : path + " cannot be read: " + bytes.status().message());
       continue;
     }
     ++check.files;
