@@ -13,7 +13,8 @@
 #   ink: stored as 8-bit PNG, as cleanup keeps pages it does not binarize). Kept in
 #   build/bench-work/release-{bilevel,grey}-PAGES and reused.
 # - chartscan release --all --format pdf: searchable PDF/A-2b, one per document (G4 or JPEG q75
-#   images, invisible text layer on every word), then --format pdf,tiff,fhir,hl7,csv (everything).
+#   images, invisible text layer on every word); for the greyscale pages also with --bilevel (made
+#   bilevel, G4); then --format pdf,tiff,fhir,hl7,csv (everything).
 # - img2pdf (Debian's, installed here when missing), the usual tool for wrapping page images into a
 #   PDF without re-encoding them: the same page images, in one call, into one PDF. It writes no text
 #   layer, no PDF/A metadata and no other format: it is the floor for "images into a PDF", not a
@@ -47,13 +48,22 @@ for kind in bilevel grey; do
   flags=""
   if [ "$kind" = grey ]; then flags="--grey"; fi
   "$tool" build --dir "$dir" --pages "$pages" $flags >&2
-  rm -rf "$dir/pkg-pdf" "$dir/pkg-all" "$dir/img2pdf.pdf"
+  rm -rf "$dir/pkg-pdf" "$dir/pkg-all" "$dir/pkg-bilevel" "$dir/img2pdf.pdf"
 
   pdf_json=$("$chartscan" release --quiet --json --store "$dir/store" --all --format pdf \
     --to "$dir/pkg-pdf")
   released=$(json_number pages <<< "$pdf_json")
   pdf_s=$(json_number seconds <<< "$pdf_json")
   pdf_bytes=$(find "$dir/pkg-pdf/documents" -name '*.pdf' -printf '%s\n' | awk '{s+=$1} END {print s}')
+
+  bl_s=0
+  bl_bytes=0
+  if [ "$kind" = grey ]; then
+    bl_json=$("$chartscan" release --quiet --json --bilevel --store "$dir/store" --all --format pdf \
+      --to "$dir/pkg-bilevel")
+    bl_s=$(json_number seconds <<< "$bl_json")
+    bl_bytes=$(find "$dir/pkg-bilevel/documents" -name '*.pdf' -printf '%s\n' | awk '{s+=$1} END {print s}')
+  fi
 
   all_json=$("$chartscan" release --quiet --json --store "$dir/store" --all --to "$dir/pkg-all")
   all_s=$(json_number seconds <<< "$all_json")
@@ -72,9 +82,11 @@ for kind in bilevel grey; do
   peer_pages=$(wc -l < "$list")
 
   awk -v n="$released" -v kind="$kind" -v ps="$pdf_s" -v pb="$pdf_bytes" -v as="$all_s" \
-      -v ab="$all_bytes" -v qs="$peer_s" -v qb="$peer_bytes" -v qn="$peer_pages" 'BEGIN {
+      -v ab="$all_bytes" -v qs="$peer_s" -v qb="$peer_bytes" -v qn="$peer_pages" \
+      -v bs="$bl_s" -v bb="$bl_bytes" 'BEGIN {
     pr = n / ps; ar = n / as; qr = qn / qs;
     printf "| %d %s | chartscan | searchable PDF/A | %.1f | %.1f | %.2f | %.2f |\n", n, kind, pr, pb / n / 1024, pr / qr, (pb / n) / (qb / qn);
+    if (bs > 0) printf "| %d %s | chartscan --bilevel | searchable PDF/A, G4 | %.1f | %.1f | %.2f | %.2f |\n", n, kind, n / bs, bb / n / 1024, (n / bs) / qr, (bb / n) / (qb / qn);
     printf "| %d %s | chartscan | PDF+TIFF+FHIR+HL7+CSV | %.1f | %.1f | %.2f | |\n", n, kind, ar, ab / n / 1024, ar / qr;
     printf "| %d %s | img2pdf | image-only PDF | %.1f | %.1f | 1.00 | 1.00 |\n", qn, kind, qr, qb / qn / 1024;
   }'

@@ -212,6 +212,7 @@ struct ReleaseArgs {
   std::string facility;       // --facility NAME
   std::string mrn_system;     // --mrn-system URI
   int jpeg_quality = 0;       // --jpeg-quality N; 0: the default
+  bool bilevel = false;       // --bilevel: greyscale pages as bilevel G4
   bool no_store = false;      // verify: check the package alone
   bool json = false;
   bool quiet = false;

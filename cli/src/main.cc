@@ -97,6 +97,10 @@ int main(int argc, char** argv) {
                           "URI of the facility's MRNs for FHIR Patient.identifier.system");
   release_cmd->add_option("--jpeg-quality", release_args.jpeg_quality,
                           "JPEG quality of greyscale pages in PDFs, 1-100 (default 75)");
+  release_cmd->add_flag(
+      "--bilevel", release_args.bilevel,
+      "Make greyscale pages bilevel (CCITT G4) in PDFs and TIFFs: packages several "
+      "times smaller, for archives that take bilevel images only");
   release_cmd->add_flag("--json", release_args.json, "Print the summary as JSON");
   release_cmd->add_flag("-q,--quiet", release_args.quiet, "No progress line");
   CLI::App* release_verify = release_cmd->add_subcommand(

@@ -63,6 +63,7 @@ int RunRelease(const ReleaseArgs& args) {
   if (!args.facility.empty()) request.options.facility_name = args.facility;
   if (!args.mrn_system.empty()) request.options.mrn_system = args.mrn_system;
   if (args.jpeg_quality != 0) request.options.jpeg_quality = args.jpeg_quality;
+  if (args.bilevel) request.options.bilevel_threshold = release::kBilevelThreshold;
   if (Status s = request.options.Validate(); !s.ok()) {
     std::cerr << "chartscan " << s.message() << "\n";
     return kExitError;

@@ -1,5 +1,5 @@
 // Digests of released files (OpenSSL's libcrypto): SHA-256 for the manifest and the CSV, SHA-1
-// where FHIR's Attachment.hash asks for it, and MD5-free content ids.
+// where FHIR's Attachment.hash asks for it.
 #pragma once
 
 #include <string>
@@ -7,10 +7,10 @@
 
 namespace chartscan::release {
 
-std::string Sha256Hex(std::string_view bytes);     // 64 lowercase hex digits
-std::string Sha256Raw(std::string_view bytes);     // 32 bytes
-std::string Sha1Base64(std::string_view bytes);    // base64 of the 20-byte SHA-1
-std::string Base64(std::string_view bytes);        // RFC 4648, padded, no line breaks
-std::string Hex(std::string_view bytes);           // lowercase
+std::string Sha256Hex(std::string_view bytes);   // 64 lowercase hex digits
+std::string Sha256Raw(std::string_view bytes);   // 32 bytes
+std::string Sha1Base64(std::string_view bytes);  // base64 of the 20-byte SHA-1
+std::string Base64(std::string_view bytes);      // RFC 4648, padded, no line breaks
+std::string Hex(std::string_view bytes);         // lowercase
 
 }  // namespace chartscan::release

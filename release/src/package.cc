@@ -228,7 +228,7 @@ class PackageWriterImpl final : public PackageWriter {
           e.pdf = std::move(*pdf);
         }
         if (Has(Format::kTiff)) {
-          Result<std::string> tiff = EncodeTiff(d);
+          Result<std::string> tiff = EncodeTiff(d, options_);
           if (!tiff.ok()) {
             e.status = tiff.status();
             continue;

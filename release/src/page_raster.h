@@ -28,9 +28,11 @@ struct PageRaster {
 };
 
 // Decodes page.image.bytes. A page counts as bilevel when it is 1 bpp, or grey with only the
-// values 0 and 255 (how cleanup stores bilevel pages as 8-bit PNG). kInvalidArgument naming the
-// page by id when the bytes do not decode or dpi is not positive.
-Result<PageRaster> DecodePage(const ReleasePage& page);
+// values 0 and 255 (how cleanup stores bilevel pages as 8-bit PNG). With bilevel_threshold > 0 a
+// greyscale page is made bilevel too (levels below the threshold become ink); colour pages stay
+// colour. kInvalidArgument naming the page by id when the bytes do not decode or dpi is not
+// positive.
+Result<PageRaster> DecodePage(const ReleasePage& page, int bilevel_threshold = 0);
 
 // The CCITT G4 (T.6) code of a 1 bpp image, 1 = black, as one strip with white runs first, the
 // way /CCITTFaxDecode /K -1 (BlackIs1 false) reads it.

@@ -501,7 +501,7 @@ struct PageImageObject {
 };
 
 Result<PageImageObject> PageImageFor(const ReleasePage& page, const ReleaseOptions& options) {
-  CHARTSCAN_ASSIGN_OR_RETURN(PageRaster raster, DecodePage(page));
+  CHARTSCAN_ASSIGN_OR_RETURN(PageRaster raster, DecodePage(page, options.bilevel_threshold));
   PageImageObject img;
   img.width = pixGetWidth(raster.pix.get());
   img.height = pixGetHeight(raster.pix.get());

@@ -65,6 +65,9 @@ Status ReleaseOptions::Validate() const {
           *s + "')");
     }
   }
+  if (bilevel_threshold < 0 || bilevel_threshold > 254) {
+    return Status::InvalidArgument("release: the bilevel threshold must be 0 (off) to 254");
+  }
   if (jpeg_quality < 1 || jpeg_quality > 100) {
     return Status::InvalidArgument("release: JPEG quality must be 1-100");
   }

@@ -164,7 +164,7 @@ bool WritePage(TIFF* tif, const PageRaster& raster) {
 
 }  // namespace
 
-Result<PageRaster> DecodePage(const ReleasePage& page) {
+Result<PageRaster> DecodePage(const ReleasePage& page, int bilevel_threshold) {
   if (!(page.dpi > 0)) {
     return Status::InvalidArgument(PageName(page) + ": the page has no resolution (dpi)");
   }
@@ -208,8 +208,10 @@ Result<PageRaster> DecodePage(const ReleasePage& page) {
   if (out.pix == nullptr) {
     return Status::InvalidArgument(PageName(page) + ": the page image has an unsupported layout");
   }
-  if (!out.stored_jpeg && OnlyBlackAndWhite(out.pix.get())) {
-    out.pix.reset(pixThresholdToBinary(out.pix.get(), 128));
+  if (bilevel_threshold > 0 || (!out.stored_jpeg && OnlyBlackAndWhite(out.pix.get()))) {
+    out.pix.reset(
+        pixThresholdToBinary(out.pix.get(), bilevel_threshold > 0 ? bilevel_threshold : 128));
+    out.stored_jpeg = false;
     if (out.pix == nullptr) return Status::Internal(PageName(page) + ": Leptonica refused");
     out.kind = RasterKind::kBilevel;
     return out;
@@ -247,7 +249,7 @@ Result<std::string> EncodeG4(Pix* bilevel) {
   return strip;
 }
 
-Result<std::string> EncodeTiff(const ReleaseDocument& document) {
+Result<std::string> EncodeTiff(const ReleaseDocument& document, const ReleaseOptions& options) {
   if (document.pages.empty()) {
     return Status::InvalidArgument("document " + std::to_string(document.document_id) +
                                    " has no pages");
@@ -258,7 +260,7 @@ Result<std::string> EncodeTiff(const ReleaseDocument& document) {
   const int count = static_cast<int>(document.pages.size());
   for (int i = 0; i < count; ++i) {
     const ReleasePage& page = document.pages[static_cast<size_t>(i)];
-    Result<PageRaster> raster = DecodePage(page);
+    Result<PageRaster> raster = DecodePage(page, options.bilevel_threshold);
     if (!raster.ok()) {
       TIFFClose(tif);
       return raster.status();

@@ -254,6 +254,23 @@ TEST_F(ReleaseGate, ReleasingTheSameScopeAgainGivesIdenticalFiles) {
   }
 }
 
+TEST_F(ReleaseGate, BilevelReleaseIsG4AndSeveralTimesSmaller) {
+  const fs::path dir = work_ / "bilevel";
+  Output o = Cli("release --quiet --bilevel --all --format pdf --to " + dir.string());
+  ASSERT_EQ(o.rc, 0) << o.out;
+  std::uintmax_t bilevel = 0, as_stored = 0;
+  for (const auto& e : fs::directory_iterator(dir / "documents")) {
+    bilevel += fs::file_size(e.path());
+    as_stored += fs::file_size(Package() / "documents" / e.path().filename());
+    EXPECT_EQ(Shell("qpdf --check " + e.path().string()).rc, 0) << e.path();
+    Output images = Shell("pdfimages -list " + e.path().string());
+    EXPECT_NE(images.out.find("ccitt"), std::string::npos) << images.out;
+    EXPECT_EQ(images.out.find("jpeg"), std::string::npos) << images.out;
+  }
+  std::printf("PDFs as stored %ju KB, with --bilevel %ju KB\n", as_stored / 1024, bilevel / 1024);
+  EXPECT_LT(bilevel * 3, as_stored);
+}
+
 TEST_F(ReleaseGate, TheReleaseIsInTheAuditLog) {
   Output log = Cli("audit export --format jsonl");
   ASSERT_EQ(log.rc, 0);

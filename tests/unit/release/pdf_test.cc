@@ -373,6 +373,41 @@ TEST(ReleasePdf, GreyPagesAreJpegAndStoredJpegIsEmbeddedAsIs) {
   EXPECT_GT(ObjectText(*finer, 14).size(), grey_image.size());
 }
 
+TEST(ReleasePdf, BilevelOptionMakesGreyAndStoredJpegPagesG4AndSmaller) {
+  std::vector<Word> words;
+  PixOwner ink(DrawTextPage(1275, 1650, 8, 6, &words));
+  PixOwner g(GreyFrom(ink.pix));
+  ReleasePage grey = MakePage(1, g.pix, IFF_PNG, 150, words);
+  ReleasePage jpeg = LetterPage(2, 150, IFF_JFIF_JPEG);
+  Result<std::string> as_stored = EncodePdf(MakeChart(), MakeDocument({grey, jpeg}), Options());
+  ReleaseOptions bilevel = Options();
+  bilevel.bilevel_threshold = kBilevelThreshold;
+  Result<std::string> pdf = EncodePdf(MakeChart(), MakeDocument({grey, jpeg}), bilevel);
+  ASSERT_TRUE(as_stored.ok() && pdf.ok()) << pdf.status().ToString();
+  EXPECT_EQ(CountOf(*pdf, "/CCITTFaxDecode"), 2);
+  EXPECT_EQ(CountOf(*pdf, "/DCTDecode"), 0);
+  EXPECT_LT(pdf->size() * 2, as_stored->size());
+  // The ink is still where it was: rendered back, a word's box is dark in its middle row.
+  TempDir dir;
+  const std::string file = dir.Write("bilevel.pdf", *pdf);
+  const CommandResult render = RunCommand("pdftoppm -gray -r 150 -f 1 -l 1 -singlefile '" + file +
+                                          "' '" + dir.path() + "/p'");
+  ASSERT_EQ(render.exit_code, 0) << render.output;
+  PixOwner back(pixRead((dir.path() + "/p.pgm").c_str()));
+  ASSERT_NE(back.pix, nullptr);
+  const Box& b = words.front().box;
+  int dark = 0;
+  for (int x = b.x; x < b.x + b.width; ++x) {
+    l_uint32 v = 255;
+    pixGetPixel(back.pix, x, b.y + b.height / 2, &v);
+    dark += v < 128;
+  }
+  EXPECT_GT(dark, 0);
+  // Out of range thresholds are refused up front.
+  bilevel.bilevel_threshold = 255;
+  EXPECT_EQ(bilevel.Validate().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(ReleasePdf, EightBitPageOfOnlyBlackAndWhiteIsG4) {
   std::vector<Word> words;
   PixOwner ink(DrawTextPage(800, 600, 3, 3, &words));

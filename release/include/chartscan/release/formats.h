@@ -19,7 +19,8 @@ namespace chartscan::release {
 // invisible text layer (rendering mode 3, an embedded glyphless font, a ToUnicode map) whose words
 // lie on their OCR boxes, so selecting and searching in any reader land on the words. Bilevel pages
 // are compressed with CCITT G4, greyscale and colour pages as JPEG at options.jpeg_quality (a page
-// stored as JPEG is embedded as stored). PDF/A-2b: XMP metadata (pdfaid part 2, conformance B, and
+// stored as JPEG is embedded as stored); with options.bilevel_threshold, greyscale pages are made
+// bilevel and compressed with G4. PDF/A-2b: XMP metadata (pdfaid part 2, conformance B, and
 // the document's title, patient, MRN, type and date of service), an sRGB output intent with its ICC
 // profile embedded, the document info dictionary matching the XMP, a trailer /ID derived from the
 // content, no encryption, no transparency.
@@ -29,8 +30,10 @@ namespace chartscan::release {
 
 // ---- Multi-page TIFF (tiff.cc) ----
 // One TIFF per document, a page per directory: bilevel pages 1-bit CCITT G4, greyscale and colour
-// pages 8-bit with Deflate; resolution tags from dpi; no date tag.
-[[nodiscard]] Result<std::string> EncodeTiff(const ReleaseDocument& document);
+// pages 8-bit with Deflate; resolution tags from dpi; no date tag. Greyscale pages are made
+// bilevel when options.bilevel_threshold asks for it (as in EncodePdf).
+[[nodiscard]] Result<std::string> EncodeTiff(const ReleaseDocument& document,
+                                             const ReleaseOptions& options = {});
 
 // What the package holds for a document, as FHIR and the CSV manifest point at it.
 struct DocumentFiles {

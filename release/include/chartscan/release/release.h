@@ -31,6 +31,10 @@ namespace chartscan::release {
 enum class Format { kPdf, kTiff, kFhir, kHl7, kCsv };
 inline constexpr Format kAllFormats[] = {Format::kPdf, Format::kTiff, Format::kFhir, Format::kHl7,
                                          Format::kCsv};
+// The level `chartscan release --bilevel` uses: everything but near-white is ink, so faint strokes
+// of a light copy survive while the white paper cleanup left stays white.
+inline constexpr int kBilevelThreshold = 192;
+
 std::string_view FormatName(Format f);                     // "pdf", "tiff", "fhir", "hl7", "csv"
 std::optional<Format> ParseFormat(std::string_view name);  // nullopt for anything else
 
@@ -48,6 +52,11 @@ struct ReleaseOptions {
   std::string hl7_receiving_facility = "EHR";
   // JPEG quality (1-100) of greyscale and colour pages in PDFs.
   int jpeg_quality = 75;
+  // 0: pages are released as stored. 1-254: greyscale pages are made bilevel in PDFs and TIFFs,
+  // grey levels below the threshold becoming ink (cleanup has already set their paper to white),
+  // for archives that take bilevel images only or want packages several times smaller; the grey
+  // levels of faint strokes are lost. Colour pages stay colour. kBilevelThreshold is the CLI's.
+  int bilevel_threshold = 0;
 
   Status Validate() const;  // kInvalidArgument naming the bad option
 };
