@@ -23,11 +23,23 @@
 // Work is bounded for broad queries (SearchOptions::max_ranked, N): pages are counted up to N,
 // and when more match, BM25 ranks the N most recently stored matches (FTS5 walks its lists in
 // rowid order and stops) instead of every match in the archive. The result says so, and a filter
-// or another word brings the query back under N, where ranking is over every match.
+// or another word brings the query back under N, where ranking is over every match. A ranked
+// query reads its matches once (newest first, at most N + 1, each with its rank) and counts,
+// sorts and slices them in memory, rather than counting in one pass and ranking in another.
+//
+// Prefix terms ("hemo*") are spelled out before compiling as the OR of the index terms with that
+// prefix, read from FTS5's term dictionary (fts5vocab). FTS5's own prefix query merges the
+// postings of every such term into one list before returning its first row, and does it again
+// for every statement that names the prefix: the count, the ranking, BM25's page counts and each
+// hit's snippet. An OR of terms is walked lazily like any other word and stops with the walk. It
+// finds the same pages, up to kMaxPrefixTerms terms; a broader prefix keeps its most frequent
+// terms and the result says so in SearchResults::approximations.
 #include "search.h"
 
 #include <algorithm>
 #include <functional>
+#include <map>
+#include <optional>
 #include <set>
 
 #include <chartscan/models/document.h>
@@ -96,12 +108,26 @@ Sql InList(const std::vector<std::string>& values) {
   return s;
 }
 
+// A prefix term spelled out as the index terms it stands for (see ExpandPrefixes).
+struct PrefixTerms {
+  std::vector<std::string> terms;  // most frequent first; empty: no page has such a word
+  std::int64_t found = 0;          // terms in the index with the prefix (more when capped)
+  bool capped() const { return found > static_cast<std::int64_t>(terms.size()); }
+};
+using PrefixMap = std::map<std::string, PrefixTerms>;  // by the prefix as typed (QueryNode::text)
+
 class Compiler {
  public:
-  // is_common(word): the word is on many pages of the index.
+  // is_common(word): the word is on many pages of the index. prefixes: the expansions of the
+  // query's prefix terms; a prefix not in it stays an FTS5 prefix query.
   Compiler(const Vocabulary& vocab, bool widen, std::vector<std::string>* notes,
-           std::function<bool(const std::string&)> is_common = {})
-      : vocab_(vocab), widen_(widen), notes_(notes), is_common_(std::move(is_common)) {
+           std::function<bool(const std::string&)> is_common = {},
+           const PrefixMap* prefixes = nullptr)
+      : vocab_(vocab),
+        widen_(widen),
+        notes_(notes),
+        is_common_(std::move(is_common)),
+        prefixes_(prefixes) {
     if (!is_common_) is_common_ = [](const std::string&) { return false; };
   }
 
@@ -139,6 +165,20 @@ class Compiler {
       case QueryNode::Kind::kTerm: {
         std::string q = Quote(n.text);
         if (n.prefix) q += '*';
+        if (n.prefix && prefixes_ != nullptr) {
+          auto it = prefixes_->find(n.text);
+          if (it != prefixes_->end() && !it->second.terms.empty()) {
+            // The same pages as the prefix (when not capped): each term is an ordinary lazy
+            // iterator, where FTS5 would merge every matching term's postings up front, once
+            // for each statement and each hit's snippet.
+            std::string out = "(";
+            for (std::size_t i = 0; i < it->second.terms.size(); ++i) {
+              if (i > 0) out += " OR ";
+              out += Quote(it->second.terms[i]);
+            }
+            return out + ")";
+          }
+        }
         if (exact) return q;
         std::vector<std::string> alts = WordAlternatives(n);
         if (alts.empty()) return q;
@@ -367,6 +407,7 @@ class Compiler {
   bool widen_;
   std::vector<std::string>* notes_;
   std::function<bool(const std::string&)> is_common_;
+  const PrefixMap* prefixes_;
   bool emitted_text_ = false;
 };
 
@@ -477,6 +518,63 @@ Result<std::int64_t> Count(sqlite3* db, const Sql& body, std::int64_t cap) {
   return row ? st.Int64(0) : 0;
 }
 
+// The prefix terms of a query (not phrases: FTS5 reads "a b"* as a phrase ending in a prefix).
+void CollectPrefixes(const QueryNode& n, std::set<std::string>* out) {
+  if (n.kind == QueryNode::Kind::kTerm) {
+    if (n.prefix && !n.phrase) out->insert(n.text);
+    return;
+  }
+  for (const QueryNode& c : n.children) CollectPrefixes(c, out);
+}
+
+// Spells each prefix term of the query out as the index terms starting with it, read from FTS5's
+// own term dictionary (the fts5vocab table PrepareSearchConnection made). A prefix that folds to
+// more than one token is left to FTS5. Reading the dictionary walks the terms' postings once
+// (fts5vocab counts the pages of each), which is what one FTS5 prefix query costs; the prefix
+// query itself would pay it again for the count, the ranked slice, BM25's page counts and each
+// hit's snippet. More than kMaxPrefixTerms terms (a short prefix: "pat*") keeps the most
+// frequent; the caller tells the user.
+constexpr std::size_t kMaxPrefixTerms = 64;
+
+Result<PrefixMap> ExpandPrefixes(sqlite3* db, const QueryNode& query) {
+  PrefixMap out;
+  std::set<std::string> prefixes;
+  CollectPrefixes(query, &prefixes);
+  if (prefixes.empty()) return out;
+  CHARTSCAN_ASSIGN_OR_RETURN(TextTokenizer tokenizer, TextTokenizer::Create(db));
+  Stmt st;
+  CHARTSCAN_RETURN_IF_ERROR(
+      st.Prepare(db, "SELECT term, doc FROM temp.page_fts_terms WHERE term >= ?1 AND term < ?2",
+                 "search prefix terms"));
+  for (const std::string& typed : prefixes) {
+    CHARTSCAN_ASSIGN_OR_RETURN(std::vector<TextToken> tokens,
+                               tokenizer.Tokenize(typed, /*document=*/false));
+    if (tokens.size() != 1) continue;
+    const std::string& low = tokens[0].text;
+    // Every term with the prefix sorts (bytewise, as FTS5 keeps them) from the prefix up to the
+    // prefix with its last byte raised. A folded token never ends in byte 0xFF (not UTF-8).
+    std::string high = low;
+    high.back() = static_cast<char>(static_cast<unsigned char>(high.back()) + 1);
+    st.Reset();
+    st.Bind(1, std::string_view(low));
+    st.Bind(2, std::string_view(high));
+    std::vector<std::pair<std::int64_t, std::string>> found;
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
+      if (!more) break;
+      found.emplace_back(st.Int64(1), st.Text(0));
+    }
+    std::stable_sort(found.begin(), found.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    PrefixTerms& p = out[typed];
+    p.found = static_cast<std::int64_t>(found.size());
+    for (std::size_t i = 0; i < found.size() && i < kMaxPrefixTerms; ++i) {
+      p.terms.push_back(std::move(found[i].second));
+    }
+  }
+  return out;
+}
+
 // Whether a word is on many pages of the index (then it is a word, not a misread name).
 std::function<bool(const std::string&)> CommonWordTest(sqlite3* db) {
   constexpr std::int64_t kCommonWordPages = 20;
@@ -527,36 +625,90 @@ struct Ranked {
   double score;
 };
 
-// A slice of the body's pages. Ranked bodies are ordered by BM25; filter-only bodies by date of
-// service, newest first. When more than `cap` pages match (`capped`), ranking runs over the
-// `cap` most recently stored matches, and filter-only results come most recently stored first:
-// both then cost at most `cap` index steps instead of a pass over every match.
-Result<std::vector<Ranked>> Slice(sqlite3* db, const Sql& body, bool ranked, bool capped,
-                                  std::int64_t cap, int limit, std::int64_t offset) {
-  std::string sql;
-  if (ranked && capped) {
-    sql = "SELECT id, r FROM (SELECT p.id AS id, f.rank AS r" + body.text +
-          " ORDER BY f.rowid DESC LIMIT " + std::to_string(cap) + ") ORDER BY r, id";
-  } else if (ranked) {
-    sql = "SELECT p.id, f.rank" + body.text + " ORDER BY f.rank, p.id";
-  } else if (capped) {
-    sql = "SELECT p.id, 0" + body.text + " ORDER BY p.id DESC";
-  } else {
-    sql = "SELECT p.id, 0" + body.text +
-          " ORDER BY d.date_of_service DESC, p.document_id, p.document_page, p.id";
-  }
-  sql += " LIMIT ? OFFSET ?";
+// A ranked body's pages, best first (BM25, then page id), into *out; returns how many match,
+// counting no further than cap + 1. When more than cap match, the cap most recently stored are
+// ranked (as Slice does). One pass: FTS5 walks the matches newest first and stops after cap + 1,
+// computing each one's rank on the way, where counting and then ranking would walk them twice.
+Result<std::int64_t> RankMatches(sqlite3* db, const Sql& body, std::int64_t cap,
+                                 std::vector<Ranked>* out) {
   Stmt st;
-  CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db, sql.c_str(), "search"));
+  CHARTSCAN_RETURN_IF_ERROR(
+      st.Prepare(db, ("SELECT p.id, f.rank" + body.text + " ORDER BY f.rowid DESC LIMIT ?").c_str(),
+                 "search"));
   BindAll(st, body.binds);
-  st.Bind(static_cast<int>(body.binds.size()) + 1, limit);
-  st.Bind(static_cast<int>(body.binds.size()) + 2, offset);
-  std::vector<Ranked> out;
+  st.Bind(static_cast<int>(body.binds.size()) + 1, cap + 1);
+  std::vector<std::pair<double, std::int64_t>> rows;  // bm25 (lower is better), page id
   for (;;) {
     CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
-    if (!more) return out;
-    out.push_back({st.Int64(0), -st.Double(1)});  // bm25 is lower-is-better
+    if (!more) break;
+    rows.emplace_back(st.Double(1), st.Int64(0));
   }
+  const auto count = static_cast<std::int64_t>(rows.size());
+  if (count > cap) rows.resize(static_cast<std::size_t>(cap));
+  std::sort(rows.begin(), rows.end());
+  out->clear();
+  for (const auto& [rank, id] : rows) out->push_back({id, -rank});
+  return count;
+}
+
+// A filter-only body's pages in listing order into *out (the first cap): by date of service,
+// newest first, then document, page within it and id (SQLite's order, NULLs of pages in no
+// document included); when more than cap match, the cap most recently stored, newest first.
+// Returns how many match, counting no further than cap + 1. When at most cap match, one pass
+// reads them all and they are sorted here: a filter SQLite materializes (the pages of a code, of
+// a month) is built once, where counting and then slicing would build it twice. The first pass
+// asks for no order, which leaves SQLite its cheapest plan (a rare filter must not turn into a
+// walk down every page id); only a capped query reads again, newest first.
+Result<std::int64_t> ListMatches(sqlite3* db, const Sql& body, std::int64_t cap,
+                                 std::vector<Ranked>* out) {
+  out->clear();
+  Stmt st;
+  CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
+      db,
+      ("SELECT p.id, d.date_of_service, p.document_id, p.document_page" + body.text + " LIMIT ?")
+          .c_str(),
+      "search"));
+  BindAll(st, body.binds);
+  st.Bind(static_cast<int>(body.binds.size()) + 1, cap + 1);
+  struct Row {
+    std::int64_t id;
+    std::optional<std::string> date;
+    std::optional<std::int64_t> document, page;
+  };
+  std::vector<Row> rows;
+  for (;;) {
+    CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
+    if (!more) break;
+    Row r{st.Int64(0), std::nullopt, std::nullopt, std::nullopt};
+    if (!st.IsNull(1)) r.date = st.Text(1);
+    if (!st.IsNull(2)) r.document = st.Int64(2);
+    if (!st.IsNull(3)) r.page = st.Int64(3);
+    rows.push_back(std::move(r));
+  }
+  const auto count = static_cast<std::int64_t>(rows.size());
+  if (count > cap) {
+    Stmt newest;
+    CHARTSCAN_RETURN_IF_ERROR(newest.Prepare(
+        db, ("SELECT p.id" + body.text + " ORDER BY p.id DESC LIMIT ?").c_str(), "search"));
+    BindAll(newest, body.binds);
+    newest.Bind(static_cast<int>(body.binds.size()) + 1, cap);
+    for (;;) {
+      CHARTSCAN_ASSIGN_OR_RETURN(bool more, newest.Step());
+      if (!more) break;
+      out->push_back({newest.Int64(0), 0});
+    }
+    return count;
+  }
+  // std::optional orders an empty value first, as SQLite orders NULL: ascending as is, and
+  // descending (the date) by swapping the operands.
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    if (a.date != b.date) return b.date < a.date;
+    if (a.document != b.document) return a.document < b.document;
+    if (a.page != b.page) return a.page < b.page;
+    return a.id < b.id;
+  });
+  for (const Row& r : rows) out->push_back({r.id, 0});
+  return count;
 }
 
 // The page's place, its document and chart, and a snippet around what matched (the opening of
@@ -720,6 +872,14 @@ std::string PageIdent(std::string_view doc_type, const std::vector<Field>& field
   return out;
 }
 
+Status PrepareSearchConnection(sqlite3* db) {
+  // In temp, so the store's schema is unchanged and a read-only connection can make it.
+  return Exec(db,
+              "CREATE VIRTUAL TABLE IF NOT EXISTS temp.page_fts_terms USING fts5vocab(main, "
+              "page_fts, row)",
+              "prepare search");
+}
+
 Result<std::int64_t> VocabularyGeneration(sqlite3* db) {
   Stmt st;
   CHARTSCAN_RETURN_IF_ERROR(
@@ -774,16 +934,30 @@ Result<SearchResults> ExecuteSearch(sqlite3* db, const QueryNode& query, const V
                                     const SearchOptions& options) {
   SearchResults results;
   const std::int64_t cap = options.max_ranked;
-  Compiler exact_compiler(vocab, /*widen=*/false, nullptr);
+  CHARTSCAN_ASSIGN_OR_RETURN(PrefixMap prefixes, ExpandPrefixes(db, query));
+  for (const auto& [typed, p] : prefixes) {
+    if (p.capped()) {
+      results.approximations.push_back(typed + "* ~ the " + std::to_string(p.terms.size()) +
+                                       " most frequent of " + std::to_string(p.found) +
+                                       " words starting so (type more letters for the rest)");
+    }
+  }
+  Compiler exact_compiler(vocab, /*widen=*/false, nullptr, {}, &prefixes);
   Plan exact = Compile(query, exact_compiler, /*exact=*/true);
-  Compiler wide_compiler(vocab, options.approximate, &results.approximations, CommonWordTest(db));
+  Compiler wide_compiler(vocab, options.approximate, &results.approximations, CommonWordTest(db),
+                         &prefixes);
   Plan widened = Compile(query, wide_compiler, /*exact=*/!options.approximate);
   const bool widens = options.approximate && !(widened == exact);
   const bool ranked = !exact.match.empty();
   CHARTSCAN_RETURN_IF_ERROR(DecideDriver(db, &exact));
 
+  // Each body is read once: counted, ordered and sliced in memory.
+  auto matches = [&](const Sql& body, std::vector<Ranked>* out) {
+    return ranked ? RankMatches(db, body, cap, out) : ListMatches(db, body, cap, out);
+  };
   const Sql exact_body = Body(exact, nullptr);
-  CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t exact_count, Count(db, exact_body, cap));
+  std::vector<Ranked> exact_ranked, approx_ranked;
+  CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t exact_count, matches(exact_body, &exact_ranked));
   const bool exact_capped = exact_count > cap;
   results.exact_total = std::min(exact_count, cap);
   results.total = results.exact_total;
@@ -793,26 +967,32 @@ Result<SearchResults> ExecuteSearch(sqlite3* db, const QueryNode& query, const V
   if (widens) {
     CHARTSCAN_RETURN_IF_ERROR(DecideDriver(db, &widened));
     approx_body = ApproximateBody(exact, widened);
-    CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t approx, Count(db, approx_body, cap));
+    CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t approx, matches(approx_body, &approx_ranked));
     approx_capped = approx > cap;
     results.total += std::min(approx, cap);
     results.total_capped = results.total_capped || approx_capped;
   }
   if (results.total == 0 || options.limit == 0) return results;
 
+  auto slice = [](const std::vector<Ranked>& all, int limit, std::int64_t offset) {
+    std::vector<Ranked> out;
+    for (std::size_t i = static_cast<std::size_t>(offset);
+         i < all.size() && out.size() < static_cast<std::size_t>(limit); ++i) {
+      out.push_back(all[i]);
+    }
+    return out;
+  };
   std::vector<Ranked> page;
   std::int64_t approx_offset = 0;
   if (options.offset < results.exact_total) {
-    CHARTSCAN_ASSIGN_OR_RETURN(
-        page, Slice(db, exact_body, ranked, exact_capped, cap, options.limit, options.offset));
+    page = slice(exact_ranked, options.limit, options.offset);
   } else {
     approx_offset = options.offset - results.exact_total;
   }
   const std::size_t exact_hits = page.size();
   if (widens && static_cast<int>(page.size()) < options.limit) {
-    CHARTSCAN_ASSIGN_OR_RETURN(std::vector<Ranked> more,
-                               Slice(db, approx_body, ranked, approx_capped, cap,
-                                     options.limit - static_cast<int>(page.size()), approx_offset));
+    std::vector<Ranked> more =
+        slice(approx_ranked, options.limit - static_cast<int>(page.size()), approx_offset);
     page.insert(page.end(), more.begin(), more.end());
   }
   for (std::size_t i = 0; i < page.size(); ++i) {

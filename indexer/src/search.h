@@ -23,12 +23,19 @@ namespace chartscan::indexer {
 // type in words and the normalized values of its identity and code fields.
 std::string PageIdent(std::string_view doc_type, const std::vector<Field>& fields);
 
+// Readies a connection for ExecuteSearch: the index's term dictionary, which prefix terms are
+// expanded through, as a table in temp. Run once per connection, outside a transaction (a
+// rollback would undo it) and before PRAGMA query_only (which forbids even temp tables).
+// Idempotent.
+Status PrepareSearchConnection(sqlite3* db);
+
 // The generation of the store's search vocabulary (search_meta.charts_gen).
 Result<std::int64_t> VocabularyGeneration(sqlite3* db);
 // Names, MRNs and codes of the store's charts, roster and documents.
 Result<std::shared_ptr<const Vocabulary>> LoadVocabulary(sqlite3* db);
 
-// Runs `query` on db inside the caller's read transaction. Options are validated by the caller.
+// Runs `query` on db inside the caller's read transaction, on a connection PrepareSearchConnection
+// readied. Options are validated by the caller.
 Result<SearchResults> ExecuteSearch(sqlite3* db, const QueryNode& query, const Vocabulary& vocab,
                                     const SearchOptions& options);
 

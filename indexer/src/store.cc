@@ -1694,6 +1694,8 @@ class SqliteStore final : public Store {
       int persist = 1;
       sqlite3_file_control(db.get(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     } else {
+      // Searches run on readers; what they need in temp is made before query_only forbids it.
+      CHARTSCAN_RETURN_IF_ERROR(PrepareSearchConnection(db.get()));
       CHARTSCAN_RETURN_IF_ERROR(Exec(db.get(), "PRAGMA query_only = ON", "open " + db_path_));
     }
     return db;

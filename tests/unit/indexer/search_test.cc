@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -210,6 +211,51 @@ TEST(Store, SnippetUsesRequestedMarkers) {
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->hits.size(), 1u);
   EXPECT_NE(r->hits[0].snippet.find("<b>dizziness</b>"), std::string::npos) << r->hits[0].snippet;
+}
+
+TEST(Search, PrefixFindsTheSamePagesAsEveryWordStartingSo) {
+  // A prefix is spelled out as the index's words with it (search.cc): the pages are those of
+  // every such word, in either column, joined identifiers and their parts included, and no more.
+  SearchStore s({"hemoglobin 13.2", "hemorrhage noted", "Hemodialysis on Tuesday", "hemp seed oil",
+                 "the hem of the gown", "dx E11.9 follow-up", "dx E110 elsewhere", "HEMO-CHECK kit",
+                 "nothing relevant"});
+  EXPECT_EQ(s.Ids("hemo*"), (std::vector<std::int64_t>{s.id(0), s.id(1), s.id(2), s.id(7)}));
+  EXPECT_EQ(s.Ids("hem*"),
+            (std::vector<std::int64_t>{s.id(0), s.id(1), s.id(2), s.id(3), s.id(4), s.id(7)}));
+  EXPECT_EQ(s.Ids("E11*"), (std::vector<std::int64_t>{s.id(5), s.id(6)}));
+  EXPECT_EQ(s.Ids("hemo* NOT hemorrhage"), (std::vector<std::int64_t>{s.id(0), s.id(2), s.id(7)}));
+  EXPECT_EQ(s.Ids("nothing NOT hemo*"), (std::vector<std::int64_t>{s.id(8)}));
+  EXPECT_TRUE(s.Ids("xyzzy*").empty());
+  auto r = s.store().Search("hemor*", {});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_NE(r->hits[0].snippet.find("[hemorrhage]"), std::string::npos) << r->hits[0].snippet;
+  EXPECT_TRUE(r->approximations.empty());
+}
+
+TEST(Search, VeryBroadPrefixKeepsItsMostFrequentWordsAndSaysSo) {
+  // More words start with "zq" than a prefix is spelled out as: the most frequent are kept, and
+  // the user is told.
+  std::vector<std::string> texts;
+  for (int i = 0; i < 100; ++i) texts.push_back("zqword" + std::to_string(i) + " once");
+  for (int i = 0; i < 5; ++i) texts.push_back("zqcommon here");
+  SearchStore s(texts);
+  SearchOptions o;
+  o.limit = 200;
+  auto r = s.store().Search("zq*", o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_LT(r->total, 105);
+  EXPECT_GE(r->total, 5);
+  std::vector<std::int64_t> ids;
+  for (const SearchHit& h : r->hits) ids.push_back(h.page_id);
+  for (std::size_t i = 100; i < 105; ++i) {
+    EXPECT_NE(std::find(ids.begin(), ids.end(), s.id(i)), ids.end()) << i;
+  }
+  ASSERT_EQ(r->approximations.size(), 1u);
+  EXPECT_NE(r->approximations[0].find("zq*"), std::string::npos) << r->approximations[0];
+  EXPECT_NE(r->approximations[0].find("of 101"), std::string::npos) << r->approximations[0];
+  // A longer prefix is under the limit again: every page.
+  EXPECT_EQ(s.Total("zqword1*"), 11);
 }
 
 }  // namespace

@@ -349,8 +349,10 @@ class Store {
   // and filters mrn:, name:, dob:, type:, date:, batch:, code:. Identifiers like E11.9 or 00482913
   // are matched as written; with options.approximate also as OCR may have misread them (after
   // the exact hits, marked). Hits are ranked by relevance (BM25, identity and title words
-  // weighing four times body text); filter-only queries list newest documents first. A malformed
-  // query -> kInvalidArgument naming the problem.
+  // weighing four times body text); filter-only queries list newest documents first. A prefix
+  // finds every word starting so, unless more than 64 different words do: then it finds the 64
+  // most frequent, and SearchResults::approximations says so. A malformed query ->
+  // kInvalidArgument naming the problem.
   virtual Result<SearchResults> Search(std::string_view query,
                                        const SearchOptions& options) const = 0;
 
