@@ -532,6 +532,49 @@ TEST(SearchIndex, BroadQueriesCountAndRankAtMostMaxRanked) {
   EXPECT_EQ(store->Search("fever", capped).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(SearchIndex, FilterDrivenQueriesRankAndCapAsIndexDrivenOnes) {
+  // A filter that picks few pages (here a batch of 150) drives the search, probing the index for
+  // each page; its matches are ordered in memory (search.cc RankMatches): the same ranking, and
+  // when capped the same most recent pages, as when the index drives.
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  const std::int64_t batch = *store->BeginBatch("driven");
+  const std::int64_t src = AddSource(*store, batch, "/driven.pdf", "driven", 150);
+  std::vector<PageWrite> pages;
+  for (int i = 1; i <= 150; ++i) {
+    pages.push_back(
+        TextPage(batch, src, i,
+                 i == 7 ? "fever fever fever noted" : "fever noted on page " + std::to_string(i)));
+  }
+  auto ids = store->PutPages(pages);
+  ASSERT_TRUE(ids.ok());
+  const std::string query = "batch:" + std::to_string(batch) + " fever";
+  SearchOptions all;
+  all.max_ranked = 1000;
+  all.limit = 150;
+  auto full = store->Search(query, all);
+  auto unfiltered = store->Search("fever", all);
+  ASSERT_TRUE(full.ok());
+  ASSERT_TRUE(unfiltered.ok());
+  EXPECT_EQ(full->total, 150);
+  ASSERT_EQ(full->hits.size(), unfiltered->hits.size());
+  for (std::size_t i = 0; i < full->hits.size(); ++i) {
+    EXPECT_EQ(full->hits[i].page_id, unfiltered->hits[i].page_id) << i;
+    EXPECT_EQ(full->hits[i].score, unfiltered->hits[i].score) << i;
+  }
+  EXPECT_EQ(full->hits[0].page_id, (*ids)[6]);
+
+  SearchOptions capped;
+  capped.max_ranked = 100;
+  capped.limit = 100;
+  auto r = store->Search(query, capped);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->total_capped);
+  EXPECT_EQ(r->total, 100);
+  ASSERT_EQ(r->hits.size(), 100u);
+  for (const SearchHit& h : r->hits) EXPECT_GT(h.page_id, (*ids)[49]);
+}
+
 TEST(QueryParser, NestsAndFlattensOperators) {
   auto q = ParseQuery("a b c OR d");
   ASSERT_TRUE(q.ok());
