@@ -2,8 +2,9 @@
 // over hand-built charts (invented names and MRNs). The FHIR JSON is checked with nlohmann::json,
 // the HL7 message split on its own delimiters, the CSV cell by cell.
 //
-// ReleasePackageFixture.WritesPackage writes a small package (fake PDF bytes, FHIR, HL7, CSV) into
-// $CHARTSCAN_RELEASE_FIXTURE_DIR when that is set, for tests/release/validate_package.mjs.
+// ReleasePackageFixture writes a small package of hard values (an orphan chart, separators in
+// names, a formula-like name; fake PDF bytes, real FHIR, HL7, CSV) and runs
+// tests/release/validate_package.mjs over it; $CHARTSCAN_RELEASE_FIXTURE_DIR keeps it to look at.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include <chartscan/release/formats.h>
 
@@ -596,12 +598,14 @@ void WriteFile(const std::filesystem::path& path, std::string_view bytes) {
   ASSERT_TRUE(out.good()) << path;
 }
 
-TEST(ReleasePackageFixture, WritesPackage) {
+TEST(ReleasePackageFixture, HardValuesPassTheNpmValidators) {
+  // Written where asked (to look at it), else to a fresh temporary folder.
   const char* dir_env = std::getenv("CHARTSCAN_RELEASE_FIXTURE_DIR");
-  if (dir_env == nullptr || *dir_env == '\0') {
-    GTEST_SKIP() << "set CHARTSCAN_RELEASE_FIXTURE_DIR to write the validator's fixture package";
-  }
-  const std::filesystem::path dir(dir_env);
+  const bool keep = dir_env != nullptr && *dir_env != '\0';
+  const std::filesystem::path dir =
+      keep ? std::filesystem::path(dir_env)
+           : std::filesystem::path(::testing::TempDir()) /
+                 ("chartscan-release-fixture-" + std::to_string(getpid()));
   ReleaseChart hard = MakeChart();
   hard.chart.chart_id = 8;
   hard.chart.mrn = "B7654321";
@@ -640,6 +644,14 @@ TEST(ReleasePackageFixture, WritesPackage) {
     }
   }
   WriteFile(dir / "documents.csv", csv);
+
+  // The same validators the release gate runs (tests/release, installed by install-deps).
+  const char* source = std::getenv("CHARTSCAN_SOURCE_DIR");
+  ASSERT_NE(source, nullptr) << "CHARTSCAN_SOURCE_DIR is set by the test's CTest entry";
+  const std::string command = "node '" + std::string(source) +
+                              "/tests/release/validate_package.mjs' '" + dir.string() + "'";
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  if (!keep) std::filesystem::remove_all(dir);
 }
 
 }  // namespace
