@@ -49,17 +49,17 @@ fi
 if ! command -v npm > /dev/null; then
   $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi
-browser_tests="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
-if [ -f "$browser_tests/package-lock.json" ]; then
-  if ! cmp -s "$browser_tests/package-lock.json" "$browser_tests/node_modules/.package-lock.json"; then
-    (cd "$browser_tests" && npm ci --no-audit --no-fund --loglevel=error)
+# npm ci only when the lock file changed since the last install into that folder (npm's own
+# node_modules/.package-lock.json omits the root entry, so it never equals package-lock.json).
+npm_ci_if_changed() {
+  local dir="$1" stamp="$1/node_modules/.chartscan-installed-lock"
+  if [ -f "$dir/package-lock.json" ] && ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$stamp"
   fi
-fi
+}
+root="$(cd "$(dirname "$0")/.." && pwd)"
+npm_ci_if_changed "$root/tests/browser"
 # Release package validator: FHIR R4 (JSON schema, FHIR.js) and HL7 v2 (simple-hl7) checkers from
 # the npm registry, pinned by tests/release/package-lock.json.
-release_tests="$(cd "$(dirname "$0")/.." && pwd)/tests/release"
-if [ -f "$release_tests/package-lock.json" ]; then
-  if ! cmp -s "$release_tests/package-lock.json" "$release_tests/node_modules/.package-lock.json"; then
-    (cd "$release_tests" && npm ci --no-audit --no-fund --loglevel=error)
-  fi
-fi
+npm_ci_if_changed "$root/tests/release"
