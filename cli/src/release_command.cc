@@ -1,6 +1,7 @@
 // chartscan release: writes a release package (searchable PDF/A, TIFF, FHIR R4, HL7 v2.5 MDM, CSV
 // and a manifest) for one chart, one batch or the whole store; `release verify` checks one.
 // README.md ("Release") documents both.
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -147,6 +148,14 @@ int RunRelease(const ReleaseArgs& args) {
     std::cout << "Pages left out:";
     for (const auto& [reason, n] : withheld) std::cout << " " << n << " " << reason << ";";
     std::cout << " each is listed in manifest.json.\n";
+  }
+  const bool names_facility = std::find(request.formats.begin(), request.formats.end(),
+                                        release::Format::kFhir) != request.formats.end() ||
+                              std::find(request.formats.begin(), request.formats.end(),
+                                        release::Format::kHl7) != request.formats.end();
+  if (args.facility.empty() && names_facility) {
+    std::cout << "Note: no --facility was given, so the FHIR Organization and HL7 MSH-4 say \""
+              << request.options.facility_name << "\".\n";
   }
   std::cout << "Release " << m.release_id << " is recorded in the audit log.\n"
             << "Check the package with: chartscan release verify " << args.to << "\n";
