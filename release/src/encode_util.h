@@ -1,7 +1,8 @@
-// Small helpers shared by the text encoders (fhir.cc, hl7.cc): UTC calendar time from the stored
-// microseconds, ISO date and NPI checks. Private to the release stage.
+// Small helpers shared by the encoders (fhir.cc, hl7.cc, pdf.cc) and file names: UTC calendar time
+// from the stored microseconds, ISO date and NPI checks, the document tag. Private to the stage.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -13,31 +14,22 @@ struct UtcTime {
   int year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0;
 };
 
-// Civil UTC time of microseconds since the epoch (H. Hinnant's civil_from_days), so that no
-// time zone or locale of the machine leaks into a released file.
+// Civil UTC time of microseconds since the epoch (std::chrono's calendar, floored to the second),
+// so that no time zone or locale of the machine leaks into a released file.
 inline UtcTime UtcFromMicros(std::int64_t micros) {
-  std::int64_t secs = micros / 1000000;
-  if (micros % 1000000 < 0) --secs;  // floor for times before the epoch
-  std::int64_t days = secs / 86400;
-  std::int64_t rem = secs % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
-  UtcTime t;
-  t.hour = static_cast<int>(rem / 3600);
-  t.minute = static_cast<int>(rem % 3600 / 60);
-  t.second = static_cast<int>(rem % 60);
-  const std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  t.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  t.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  t.year = static_cast<int>(yoe + era * 400 + (t.month <= 2 ? 1 : 0));
-  return t;
+  using namespace std::chrono;
+  const sys_seconds t = floor<seconds>(sys_time<microseconds>(microseconds{micros}));
+  const sys_days day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{t - day};
+  UtcTime u;
+  u.year = static_cast<int>(ymd.year());
+  u.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+  u.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
+  u.hour = static_cast<int>(hms.hours().count());
+  u.minute = static_cast<int>(hms.minutes().count());
+  u.second = static_cast<int>(hms.seconds().count());
+  return u;
 }
 
 inline bool AllDigits(std::string_view s) {

@@ -458,24 +458,31 @@ Result<std::unique_ptr<PackageWriter>> PackageWriter::Create(Env* env, std::stri
       new PackageWriterImpl(env, std::move(dir), std::move(formats), std::move(options)));
 }
 
-Result<Manifest> ReadManifest(Env* env, const std::string& dir) {
+namespace {
+
+// The manifest and the SHA-256 of its bytes, from one read.
+Result<Manifest> LoadManifest(Env* env, const std::string& dir, std::string* sha256) {
   const std::string path = Join(dir, kManifestFile);
   if (!env->Exists(path)) {
     return Status::NotFound(dir + " has no " + std::string(kManifestFile) +
                             ": it is not a release package, or its release did not finish");
   }
   CHARTSCAN_ASSIGN_OR_RETURN(std::string text, env->ReadFile(path, 1ull << 30));
+  if (sha256 != nullptr) *sha256 = Sha256Hex(text);
   Result<Manifest> m = ParseManifest(text);
   if (!m.ok()) return Status::Corrupt(path + ": " + m.status().message());
   return m;
 }
 
+}  // namespace
+
+Result<Manifest> ReadManifest(Env* env, const std::string& dir) {
+  return LoadManifest(env, dir, nullptr);
+}
+
 Result<PackageCheck> VerifyPackage(Env* env, const std::string& dir) {
-  CHARTSCAN_ASSIGN_OR_RETURN(Manifest m, ReadManifest(env, dir));
   PackageCheck check;
-  CHARTSCAN_ASSIGN_OR_RETURN(std::string manifest_text,
-                             env->ReadFile(Join(dir, kManifestFile), 1ull << 30));
-  check.manifest_sha256 = Sha256Hex(manifest_text);
+  CHARTSCAN_ASSIGN_OR_RETURN(Manifest m, LoadManifest(env, dir, &check.manifest_sha256));
   auto problem = [&](std::string p) { check.problems.push_back(std::move(p)); };
 
   std::map<std::string, const ManifestFile*> listed;

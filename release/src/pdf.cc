@@ -35,7 +35,6 @@
 // stored_micros (UTC): the same document gives the same bytes.
 #include <algorithm>
 #include <charconv>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -50,6 +49,7 @@
 #include <chartscan/release/formats.h>
 
 #include "digest.h"
+#include "encode_util.h"
 #include "glyphless_font.h"
 #include "page_raster.h"
 
@@ -206,20 +206,12 @@ struct Dates {
 };
 
 Dates DatesOf(std::int64_t micros) {
-  using namespace std::chrono;
-  const sys_seconds t{duration_cast<seconds>(floor<seconds>(microseconds{micros}))};
-  const sys_days day = floor<days>(t);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{t - day};
-  const int y = static_cast<int>(ymd.year());
-  const unsigned mo = static_cast<unsigned>(ymd.month()), d = static_cast<unsigned>(ymd.day());
-  const auto h = hms.hours().count(), mi = hms.minutes().count();
-  const auto s = hms.seconds().count();
+  const internal::UtcTime t = internal::UtcFromMicros(micros);
   char xmp[64], pdf[64];
-  std::snprintf(xmp, sizeof xmp, "%04d-%02u-%02uT%02d:%02d:%02d+00:00", y, mo, d,
-                static_cast<int>(h), static_cast<int>(mi), static_cast<int>(s));
-  std::snprintf(pdf, sizeof pdf, "D:%04d%02u%02u%02d%02d%02d+00'00'", y, mo, d, static_cast<int>(h),
-                static_cast<int>(mi), static_cast<int>(s));
+  std::snprintf(xmp, sizeof xmp, "%04d-%02d-%02dT%02d:%02d:%02d+00:00", t.year, t.month, t.day,
+                t.hour, t.minute, t.second);
+  std::snprintf(pdf, sizeof pdf, "D:%04d%02d%02d%02d%02d%02d+00'00'", t.year, t.month, t.day,
+                t.hour, t.minute, t.second);
   return {xmp, pdf};
 }
 

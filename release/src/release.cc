@@ -3,6 +3,8 @@
 
 #include <chartscan/release/release.h>
 
+#include "encode_util.h"
+
 namespace chartscan::release {
 
 std::string_view FormatName(Format f) {
@@ -108,15 +110,14 @@ LoincCode LoincForType(std::string_view type) {
 }
 
 std::string DocumentFileName(std::int64_t document_id, Format f) {
-  char id[32];
-  std::snprintf(id, sizeof id, "D%06lld", static_cast<long long>(document_id));
+  const std::string id = internal::DocumentTag(document_id);
   switch (f) {
     case Format::kPdf:
-      return std::string("documents/") + id + ".pdf";
+      return "documents/" + id + ".pdf";
     case Format::kTiff:
-      return std::string("documents/") + id + ".tif";
+      return "documents/" + id + ".tif";
     case Format::kHl7:
-      return std::string("hl7/") + id + ".hl7";
+      return "hl7/" + id + ".hl7";
     case Format::kFhir:
     case Format::kCsv:
       break;
