@@ -7,10 +7,20 @@
 // - kGridMaxWords (4): ...and its lines are short (median words per line at most this). Prose set
 //   in two columns has aligned baselines too, with 5-12 words per line (6-7 in narrow columns of
 //   11 pt text); table and form cells hold 1-3 words, a label with its value up to 4.
+// - kTitleHeight (1.6): a line this many times the region's median height beside two lines
+//   stacked one above the other is a title beside an address block (60-70 px beside lines of
+//   30-40 px at 300 dpi), and the region is no grid however its baselines align: the letterhead
+//   is read block by block, as printed. (Row by row it was read only when a row gap happened to
+//   open.) The cells of a table row beside a tall line sit side by side, not stacked.
 // - kMaxWordGap (2.5 line heights): a wider gap inside a Tesseract line is a gutter, and the line
 //   is split there before ordering (a word space is ~0.3 line heights).
 // - kRowOverlap (0.5): tolerates baseline jitter and residual skew but keeps consecutive lines,
 //   whose overlap is ~0, apart.
+// - kRowTrim (0.15 of a line's height, at top and bottom): gaps between rows are looked for
+//   between trimmed line boxes. A form label set tight above its value ("Birthdate:" 8 px above
+//   "08/13/1993" at 300 dpi) often comes back from Tesseract with a box a few pixels too tall
+//   (a stray pixel of the value or of an erased rule), which closed the only gap between the
+//   label row and the value row, so the form was read column by column.
 #include <algorithm>
 #include <functional>
 
@@ -24,6 +34,8 @@ constexpr size_t kGridMaxWords = 4;
 constexpr double kRowOverlap = 0.5;
 constexpr double kMaxWordGap = 2.5;
 constexpr double kMaxBlockGap = 3.0;
+constexpr double kRowTrim = 0.15;
+constexpr double kTitleHeight = 1.6;
 
 int VerticalOverlap(const Box& a, const Box& b) {
   return std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
@@ -35,6 +47,12 @@ bool SameRow(const Box& a, const Box& b) {
          (a.right() <= b.x || b.right() <= a.x);
 }
 
+// A line's vertical extent for finding gaps between rows (see kRowTrim).
+std::pair<int, int> RowSpan(const Box& b) {
+  const int trim = static_cast<int>(kRowTrim * b.height);
+  return {b.y + trim, b.bottom() - trim};
+}
+
 // The widest gap along one axis that no line crosses: {position of the cut, width}, or width 0.
 struct Cut {
   int at = 0;
@@ -44,8 +62,7 @@ struct Cut {
 Cut WidestGap(const std::vector<const LayoutLine*>& region, bool vertical) {
   std::vector<std::pair<int, int>> spans;
   for (const LayoutLine* l : region) {
-    spans.push_back(vertical ? std::pair{l->box.x, l->box.right()}
-                             : std::pair{l->box.y, l->box.bottom()});
+    spans.push_back(vertical ? std::pair{l->box.x, l->box.right()} : RowSpan(l->box));
   }
   std::sort(spans.begin(), spans.end());
   Cut best;
@@ -62,7 +79,7 @@ Cut WidestGap(const std::vector<const LayoutLine*>& region, bool vertical) {
 // The nearest gap between rows that no line crosses, at or below y: {position, width}, or width 0.
 Cut FirstGapBelow(const std::vector<const LayoutLine*>& region, int y) {
   std::vector<std::pair<int, int>> spans;
-  for (const LayoutLine* l : region) spans.push_back({l->box.y, l->box.bottom()});
+  for (const LayoutLine* l : region) spans.push_back(RowSpan(l->box));
   std::sort(spans.begin(), spans.end());
   int reach = spans.front().second;
   for (size_t i = 1; i < spans.size(); ++i) {
@@ -72,6 +89,14 @@ Cut FirstGapBelow(const std::vector<const LayoutLine*>& region, int y) {
     reach = std::max(reach, spans[i].second);
   }
   return {};
+}
+
+int MedianHeight(const std::vector<const LayoutLine*>& region) {
+  std::vector<int> heights;
+  for (const LayoutLine* l : region) heights.push_back(l->box.height);
+  std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                   heights.end());
+  return heights[heights.size() / 2];
 }
 
 size_t MedianWords(const std::vector<const LayoutLine*>& region) {
@@ -113,7 +138,29 @@ bool GridLike(const std::vector<const LayoutLine*>& region) {
       }
     }
   }
-  return aligned >= kGridAligned * region.size() && MedianWords(region) <= kGridMaxWords;
+  if (aligned < kGridAligned * region.size() || MedianWords(region) > kGridMaxWords) return false;
+  // A title beside a stacked block of lines is a letterhead (a facility's name beside its
+  // address block), not a row of cells.
+  const int height = MedianHeight(region);
+  for (const LayoutLine* a : region) {
+    if (a->box.height < kTitleHeight * height) continue;
+    std::vector<const LayoutLine*> beside;
+    for (const LayoutLine* b : region) {
+      if (a != b && SameRow(a->box, b->box)) {
+        beside.push_back(b);
+      }
+    }
+    // Two of them one above the other: a block of lines, not the cells of one row.
+    for (const LayoutLine* b : beside) {
+      for (const LayoutLine* c : beside) {
+        const bool stacked =
+            b->box.bottom() <= c->box.y + kRowOverlap * c->box.height &&
+            std::min(b->box.right(), c->box.right()) > std::max(b->box.x, c->box.x);
+        if (stacked) return false;
+      }
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -177,7 +224,7 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
         auto split = [&](const Cut& cut, bool vertical) {
           std::vector<const LayoutLine*> first, second;
           for (const LayoutLine* l : region) {
-            const int start = vertical ? l->box.x : l->box.y;
+            const int start = vertical ? l->box.x : RowSpan(l->box).first;
             (start < cut.at ? first : second).push_back(l);
           }
           order(std::move(first));
@@ -219,7 +266,10 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
             const std::vector<const LayoutLine*>& side = right_short ? right : left;
             if (band.size() >= 4 && MedianWords(side) <= kGridMaxWords && Contiguous(side) &&
                 GridLike(band)) {
-              const Cut below = FirstGapBelow(region, sb.bottom());
+              int side_bottom = 0;
+              for (const LayoutLine* l : side)
+                side_bottom = std::max(side_bottom, RowSpan(l->box).second);
+              const Cut below = FirstGapBelow(region, side_bottom);
               if (below.width > 0) {
                 split(below, false);
                 return;

@@ -143,6 +143,38 @@ TEST(ReadingOrder, SignatureBlockBesideTheBodyIsReadAfterIt) {
   EXPECT_EQ(ordered[ordered.size() - 2].words.front(), signature_first);
 }
 
+// Form cells whose label sits a few pixels above its value, with label boxes a little too tall
+// (Tesseract's boxes from the accuracy batch, light lab report, 2026-12-02): the boxes touch, and
+// the header was read column by column ("Birthdate:", "08/13/1993", ...) instead of by rows.
+TEST(ReadingOrder, FormLabelsTouchingTheirValuesAreReadRowByRow) {
+  Layout l;
+  l.Line(0, {{289, 572, 99, 24}, {397, 572, 91, 24}});    // 0-1 Patient Name:
+  l.Line(0, {{288, 606, 301, 31}});                       // 2   Julie A. Mendoza
+  l.Line(1, {{843, 572, 112, 24}, {961, 572, 104, 35}});  // 3-4 Medical Record
+  l.Line(1, {{842, 604, 216, 33}});                       // 5   0001036047
+  l.Line(2, {{1384, 568, 146, 38}});                      // 6   Birthdate:
+  l.Line(2, {{1386, 606, 198, 31}});                      // 7   08/13/1993
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 2u);
+  EXPECT_EQ(WordOrder(ordered), (std::vector<std::vector<int>>{{0, 1, 3, 4, 6}, {2, 5, 7}}));
+}
+
+// A facility's name beside its address block: the name's box spans two address lines, so every
+// line has a partner on its baseline and the block looked like a grid. It is read block by block
+// (clean radiology report and operative note, 2026-12-02).
+TEST(ReadingOrder, LetterheadBesideAnAddressBlockIsReadBlockByBlock) {
+  Layout l;
+  l.Line(0, {{283, 166, 500, 67}, {800, 166, 576, 67}});  // 0-1 North Fork General Hospital
+  l.Line(0, {{282, 246, 622, 40}});                       // 2   Clinical Laboratory Services
+  l.Line(1, {{1914, 165, 378, 40}});                      // 3   5229 Meadow Way
+  l.Line(1, {{1835, 211, 454, 36}});                      // 4   Centerville, MO 95185
+  l.Line(1, {{1877, 257, 413, 31}});                      // 5   Phone 704-555-0194
+  l.Line(1, {{1931, 304, 357, 31}});                      // 6   Fax 704-555-0122
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 6u);
+  EXPECT_EQ(WordOrder(ordered), (std::vector<std::vector<int>>{{0, 1}, {2}, {3}, {4}, {5}, {6}}));
+}
+
 TEST(ReadingOrder, EmptyInputGivesNoLines) { EXPECT_TRUE(OrderLines({}, {}, 100).empty()); }
 
 }  // namespace

@@ -14,8 +14,11 @@
 // narrow body may run the whole page: when the side it cuts off is one short block of short lines
 // next to the top of the other side (an address block and header cells beside a letterhead and
 // form rows), and that block with the lines beside it is a grid, the band is cut off below the
-// block first and read by rows. Lines that overlap in both directions (no cut possible) are read
-// top to bottom, then left to right.
+// block first and read by rows. Gaps between rows are looked for between line boxes trimmed at top
+// and bottom (Tesseract's boxes of form labels set tight above their values often touch them), and
+// a title beside a stacked block of smaller lines (a letterhead's name beside its address) is no
+// row of a grid. Lines that overlap in both directions (no cut possible) are read top to bottom,
+// then left to right.
 #pragma once
 
 #include <vector>
