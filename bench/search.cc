@@ -84,6 +84,8 @@ struct Options {
   std::set<std::string> skip;     // query categories left out
   double max_seconds = 120;       // each concurrent client stops after this long
   bool xapian = true;
+  bool single_only = false;  // only the single-client latency pass (for tuning)
+  std::string times_file;    // per-query single-client times as TSV, when set
 };
 
 struct BenchQuery {
@@ -729,6 +731,9 @@ int main(int argc, char** argv) {
                  "concurrent clients stop after this long (before the whole query set)")
       ->capture_default_str();
   app.add_flag("--no-xapian", no_xapian, "chartscan only");
+  app.add_flag("--single-only", opt.single_only,
+               "time the single-client pass only (no recall pass, no concurrent clients)");
+  app.add_option("--times", opt.times_file, "write each query's single-client time (TSV) here");
   CLI11_PARSE(app, argc, argv);
   opt.xapian = !no_xapian;
   if (opt.writer_pages <= 0) {
@@ -757,6 +762,7 @@ int main(int argc, char** argv) {
   std::map<ar::QueryCategory, Recall> recall_cs, recall_x;
   std::map<std::string, int> cs_errors;
   for (const BenchQuery& q : queries) {
+    if (opt.single_only) break;
     const std::int64_t n = static_cast<std::int64_t>(q.expected.size());
     const bool narrow = n <= opt.recall_cap;
     const int limit = static_cast<int>(narrow ? std::max<std::int64_t>(n * 2 + 50, 100) : 20);
@@ -811,154 +817,167 @@ int main(int argc, char** argv) {
     }
   }
 
-  // ---- concurrent clients with a writer
-  WriterSet wset = MakeWriterSet(opt.writer_pages, opt.seed);
-  // chartscan: the writer's sources are registered in a batch of this run before the clock.
-  Concurrent conc_cs;
-  std::vector<chartscan::indexer::PageWrite> wpages;
-  std::int64_t writer_batch = 0;
-  std::unique_ptr<chartscan::indexer::BatchClaim> claim;
-  {
-    chartscan::indexer::BatchStart start;
-    start.name = "bench-search writer run " + std::to_string(b.build.runs + 1);
-    auto c = store.CreateBatch(start);
-    if (!c.ok()) {
-      std::fprintf(stderr, "writer batch: %s\n", c.status().ToString().c_str());
-      return 1;
+  if (!opt.times_file.empty()) {
+    std::FILE* f = std::fopen(opt.times_file.c_str(), "w");
+    if (f != nullptr) {
+      for (const auto& [ms, i] : single_cs.each) {
+        std::fprintf(f, "%.3f\t%s\t%s\n", ms,
+                     std::string(ar::QueryCategoryName(queries[i].q.category)).c_str(),
+                     queries[i].text.c_str());
+      }
+      std::fclose(f);
     }
-    claim = std::move(c).value();
-    writer_batch = claim->batch_id();
-    for (const ar::ArchiveDocument& d : wset.docs) {
-      const std::string text = d.text();
-      auto src = store.RegisterSource(writer_batch, "writer/" + d.path, Store::Sha256Hex(text),
-                                      "pdf", text.size(), static_cast<int>(d.pages.size()));
-      if (!src.ok()) {
-        std::fprintf(stderr, "writer source: %s\n", src.status().ToString().c_str());
+  }
+
+  Concurrent conc_cs, conc_x;
+  WriterSet wset = MakeWriterSet(opt.writer_pages, opt.seed);
+  if (!opt.single_only) {
+    // ---- concurrent clients with a writer
+    // chartscan: the writer's sources are registered in a batch of this run before the clock.
+    std::vector<chartscan::indexer::PageWrite> wpages;
+    std::int64_t writer_batch = 0;
+    std::unique_ptr<chartscan::indexer::BatchClaim> claim;
+    {
+      chartscan::indexer::BatchStart start;
+      start.name = "bench-search writer run " + std::to_string(b.build.runs + 1);
+      auto c = store.CreateBatch(start);
+      if (!c.ok()) {
+        std::fprintf(stderr, "writer batch: %s\n", c.status().ToString().c_str());
         return 1;
       }
-      for (const ar::ArchivePage& p : d.pages) {
-        chartscan::indexer::PageWrite w = ar::ToPageWrite(d, p, src->source_id);
-        w.batch_id = writer_batch;
-        wpages.push_back(std::move(w));
+      claim = std::move(c).value();
+      writer_batch = claim->batch_id();
+      for (const ar::ArchiveDocument& d : wset.docs) {
+        const std::string text = d.text();
+        auto src = store.RegisterSource(writer_batch, "writer/" + d.path, Store::Sha256Hex(text),
+                                        "pdf", text.size(), static_cast<int>(d.pages.size()));
+        if (!src.ok()) {
+          std::fprintf(stderr, "writer source: %s\n", src.status().ToString().c_str());
+          return 1;
+        }
+        for (const ar::ArchivePage& p : d.pages) {
+          chartscan::indexer::PageWrite w = ar::ToPageWrite(d, p, src->source_id);
+          w.batch_id = writer_batch;
+          wpages.push_back(std::move(w));
+        }
       }
     }
-  }
-  auto run_clients = [&](const std::function<Hits(int thread, const BenchQuery&)>& search,
-                         const std::function<std::int64_t(std::atomic<bool>&)>& writer,
-                         Concurrent& out) {
-    std::atomic<bool> stop{false};
-    std::int64_t written = 0;
-    Clock::time_point writer_start = Clock::now();
-    std::thread w([&] { written = writer(stop); });
-    std::vector<std::thread> clients;
-    std::vector<PerCategory> per(static_cast<std::size_t>(opt.threads));
-    const auto wall0 = Clock::now();
-    std::atomic<bool> cut{false};
-    for (int t = 0; t < opt.threads; ++t) {
-      clients.emplace_back([&, t] {
-        // Each client takes the queries in its own order, so a run cut short at --max-seconds
-        // still samples every category.
-        std::vector<std::size_t> order(queries.size());
-        for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-        std::mt19937_64 shuffle(static_cast<std::uint64_t>(t) + 1);
-        std::shuffle(order.begin(), order.end(), shuffle);
-        PerCategory& mine = per[static_cast<std::size_t>(t)];
-        for (const std::size_t i : order) {
-          if (Secs(wall0) > opt.max_seconds) {
-            cut = true;
-            break;
-          }
-          const auto t0 = Clock::now();
-          Hits h = search(t, queries[i]);
-          mine.Add(Ms(Clock::now() - t0), queries[i].q.category, i);
-          if (!h.ok) ++mine.errors;
-        }
-      });
-    }
-    for (auto& c : clients) c.join();
-    out.wall = Secs(wall0);
-    out.cut_short = cut;
-    stop = true;
-    w.join();
-    out.writer_seconds = Secs(writer_start);
-    out.writer_pages = written;
-    for (const PerCategory& p : per) out.lat.Merge(p);
-  };
-
-  const std::size_t chunk = 500;
-  run_clients([&](int, const BenchQuery& q) { return StoreSearch(store, q.text, opt.limit); },
-              [&](std::atomic<bool>& stop) {
-                std::int64_t n = 0;
-                std::size_t at = 0;
-                while (!stop) {
-                  // A chunk never holds the same page twice.
-                  const std::size_t m = std::min(chunk, wpages.size());
-                  std::vector<chartscan::indexer::PageWrite> part;
-                  for (std::size_t k = 0; k < m; ++k) {
-                    part.push_back(wpages[(at + k) % wpages.size()]);
-                  }
-                  at = (at + m) % wpages.size();
-                  auto r = store.PutPages(part);
-                  if (!r.ok()) {
-                    std::fprintf(stderr, "writer: %s\n", r.status().ToString().c_str());
-                    break;
-                  }
-                  n += static_cast<std::int64_t>(part.size());
-                }
-                return n;
-              },
-              conc_cs);
-  (void)store.FinishBatch(writer_batch);
-  claim.reset();
-
-  Concurrent conc_x;
-  if (xdb) {
-    xdb.reset();
-    std::vector<std::unique_ptr<Xapian::Database>> readers;
-    for (int t = 0; t < opt.threads; ++t) {
-      readers.push_back(std::make_unique<Xapian::Database>(b.xapian_dir.string()));
-    }
-    std::atomic<int> retries{0};
-    run_clients(
-        [&](int t, const BenchQuery& q) {
-          Xapian::Database& db = *readers[static_cast<std::size_t>(t)];
-          for (int attempt = 0;; ++attempt) {
-            try {
-              db.reopen();
-              return XapianSearch(db, q.q.root, batch_ids, opt.limit, true);
-            } catch (const Xapian::DatabaseModifiedError&) {
-              ++retries;
+    auto run_clients = [&](const std::function<Hits(int thread, const BenchQuery&)>& search,
+                           const std::function<std::int64_t(std::atomic<bool>&)>& writer,
+                           Concurrent& out) {
+      std::atomic<bool> stop{false};
+      std::int64_t written = 0;
+      Clock::time_point writer_start = Clock::now();
+      std::thread w([&] { written = writer(stop); });
+      std::vector<std::thread> clients;
+      std::vector<PerCategory> per(static_cast<std::size_t>(opt.threads));
+      const auto wall0 = Clock::now();
+      std::atomic<bool> cut{false};
+      for (int t = 0; t < opt.threads; ++t) {
+        clients.emplace_back([&, t] {
+          // Each client takes the queries in its own order, so a run cut short at --max-seconds
+          // still samples every category.
+          std::vector<std::size_t> order(queries.size());
+          for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+          std::mt19937_64 shuffle(static_cast<std::uint64_t>(t) + 1);
+          std::shuffle(order.begin(), order.end(), shuffle);
+          PerCategory& mine = per[static_cast<std::size_t>(t)];
+          for (const std::size_t i : order) {
+            if (Secs(wall0) > opt.max_seconds) {
+              cut = true;
+              break;
             }
+            const auto t0 = Clock::now();
+            Hits h = search(t, queries[i]);
+            mine.Add(Ms(Clock::now() - t0), queries[i].q.category, i);
+            if (!h.ok) ++mine.errors;
           }
-        },
-        [&](std::atomic<bool>& stop) {
-          Xapian::WritableDatabase wdb(b.xapian_dir.string(), Xapian::DB_OPEN);
-          Xapian::TermGenerator tg;
-          std::int64_t n = 0;
-          std::vector<std::pair<const ar::ArchiveDocument*, const ar::ArchivePage*>> all;
-          for (const auto& d : wset.docs) {
-            for (const auto& p : d.pages) all.emplace_back(&d, &p);
-          }
-          std::size_t at = 0;
-          while (!stop) {
-            const std::size_t m = std::min(chunk, all.size());
-            for (std::size_t k = 0; k < m; ++k) {
-              const std::size_t i = (at + k) % all.size();
-              wdb.replace_document(static_cast<Xapian::docid>(2'000'000'000u + i),
-                                   XapianPage(tg, *all[i].first, *all[i].second, writer_batch));
+        });
+      }
+      for (auto& c : clients) c.join();
+      out.wall = Secs(wall0);
+      out.cut_short = cut;
+      stop = true;
+      w.join();
+      out.writer_seconds = Secs(writer_start);
+      out.writer_pages = written;
+      for (const PerCategory& p : per) out.lat.Merge(p);
+    };
+
+    const std::size_t chunk = 500;
+    run_clients([&](int, const BenchQuery& q) { return StoreSearch(store, q.text, opt.limit); },
+                [&](std::atomic<bool>& stop) {
+                  std::int64_t n = 0;
+                  std::size_t at = 0;
+                  while (!stop) {
+                    // A chunk never holds the same page twice.
+                    const std::size_t m = std::min(chunk, wpages.size());
+                    std::vector<chartscan::indexer::PageWrite> part;
+                    for (std::size_t k = 0; k < m; ++k) {
+                      part.push_back(wpages[(at + k) % wpages.size()]);
+                    }
+                    at = (at + m) % wpages.size();
+                    auto r = store.PutPages(part);
+                    if (!r.ok()) {
+                      std::fprintf(stderr, "writer: %s\n", r.status().ToString().c_str());
+                      break;
+                    }
+                    n += static_cast<std::int64_t>(part.size());
+                  }
+                  return n;
+                },
+                conc_cs);
+    (void)store.FinishBatch(writer_batch);
+    claim.reset();
+
+    if (xdb) {
+      xdb.reset();
+      std::vector<std::unique_ptr<Xapian::Database>> readers;
+      for (int t = 0; t < opt.threads; ++t) {
+        readers.push_back(std::make_unique<Xapian::Database>(b.xapian_dir.string()));
+      }
+      std::atomic<int> retries{0};
+      run_clients(
+          [&](int t, const BenchQuery& q) {
+            Xapian::Database& db = *readers[static_cast<std::size_t>(t)];
+            for (int attempt = 0;; ++attempt) {
+              try {
+                db.reopen();
+                return XapianSearch(db, q.q.root, batch_ids, opt.limit, true);
+              } catch (const Xapian::DatabaseModifiedError&) {
+                ++retries;
+              }
             }
-            wdb.commit();
-            at = (at + m) % all.size();
-            n += static_cast<std::int64_t>(m);
-          }
-          wdb.close();
-          return n;
-        },
-        conc_x);
-    conc_x.reopen_retries = retries;
+          },
+          [&](std::atomic<bool>& stop) {
+            Xapian::WritableDatabase wdb(b.xapian_dir.string(), Xapian::DB_OPEN);
+            Xapian::TermGenerator tg;
+            std::int64_t n = 0;
+            std::vector<std::pair<const ar::ArchiveDocument*, const ar::ArchivePage*>> all;
+            for (const auto& d : wset.docs) {
+              for (const auto& p : d.pages) all.emplace_back(&d, &p);
+            }
+            std::size_t at = 0;
+            while (!stop) {
+              const std::size_t m = std::min(chunk, all.size());
+              for (std::size_t k = 0; k < m; ++k) {
+                const std::size_t i = (at + k) % all.size();
+                wdb.replace_document(static_cast<Xapian::docid>(2'000'000'000u + i),
+                                     XapianPage(tg, *all[i].first, *all[i].second, writer_batch));
+              }
+              wdb.commit();
+              at = (at + m) % all.size();
+              n += static_cast<std::int64_t>(m);
+            }
+            wdb.close();
+            return n;
+          },
+          conc_x);
+      conc_x.reopen_retries = retries;
+    }
+    b.build.runs += 1;
+    (void)b.WriteManifest();
   }
-  b.build.runs += 1;
-  (void)b.WriteManifest();
 
   // ---- sizes now (the writer's pages and rewrites included)
   b.store.reset();

@@ -53,6 +53,11 @@ namespace {
 
 constexpr std::size_t kMaxAlternatives = 24;
 
+// Where a condition names the page's id: Body replaces it with the id of the table that drives.
+constexpr char kPid[] = "{PID}";
+// Where a condition names the page's document (p.document_id).
+constexpr char kDoc[] = "{DOC}";
+
 std::string Quote(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
@@ -302,7 +307,7 @@ class Compiler {
     Sql s;
     if (IsTextOnly(n)) {
       emitted_text_ = true;
-      s.text = "p.id IN (SELECT rowid FROM page_fts WHERE page_fts MATCH ?)";
+      s.text = std::string(kPid) + " IN (SELECT rowid FROM page_fts WHERE page_fts MATCH ?)";
       s.binds.push_back(Fts(n, exact));
       return s;
     }
@@ -328,6 +333,86 @@ class Compiler {
         return s;
       }
     }
+  }
+
+  // A filter on documents (type:, date:, name:) as p.document_id IN (its documents); empty text
+  // for any other (see Plan::Where).
+  Sql DocumentsSet(const QueryNode& n, bool exact) {
+    Sql s;
+    if (n.kind != QueryNode::Kind::kFilter) return s;
+    if (n.field == QueryField::kType || n.field == QueryField::kDate) {
+      s.text = std::string(kDoc) + " IN (SELECT id FROM documents d WHERE ";
+      s.Append(DocumentCondition(n));
+      s.text += ")";
+    } else if (n.field == QueryField::kName) {
+      Sql set = Filter(n, exact);  // its MATCH expression is its only parameter
+      s.text = std::string(kDoc) +
+               " IN (SELECT d.id FROM documents d WHERE d.chart_id IN (SELECT rowid FROM "
+               "chart_fts WHERE chart_fts MATCH ?))";
+      s.binds = set.binds;
+    }
+    return s;
+  }
+
+  // Whether a top-level filter may be checked page by page (see Probe).
+  static bool Probeable(const QueryNode& n) {
+    return n.kind == QueryNode::Kind::kFilter &&
+           (n.field == QueryField::kType || n.field == QueryField::kDate ||
+            n.field == QueryField::kCode);
+  }
+
+  // A Probeable filter checked on one page p (p.id and p.document_id, from pages_by_id_document):
+  // lookups by the page's document and id, where Filter lists every page the filter picks. A code
+  // is read from document_codes and page_codes (schema v7), whose condition the name IN (...)
+  // here repeats word for word, as SQLite needs to use them.
+  Sql Probe(const QueryNode& n, bool exact) {
+    Sql s;
+    if (n.field == QueryField::kCode) {
+      const CodeValues codes = Codes(n, widen_ && !exact);
+      auto exists = [&](const std::string& table, const std::string& key) {
+        Sql c;
+        c.text = "EXISTS (SELECT 1 FROM " + table + " WHERE " + key + " AND " + kCodeFields +
+                 "(normalized IN ";
+        c.Append(InList(codes.values));
+        if (!codes.pattern.empty()) {
+          c.text += " OR normalized GLOB ?";
+          c.binds.push_back(codes.pattern);
+        }
+        c.text += "))";
+        return c;
+      };
+      s.text = "(";
+      s.Append(exists("document_fields", "document_id = p.document_id"));
+      s.text += " OR ";
+      s.Append(exists("fields", "page_id = p.id"));
+      s.text += ")";
+      return s;
+    }
+    s.text = "EXISTS (SELECT 1 FROM documents d WHERE d.id = p.document_id AND ";
+    s.Append(DocumentCondition(n));
+    s.text += ")";
+    return s;
+  }
+
+  // Rows to count, as far as a limit, for how many documents a Probeable filter picks: read
+  // from an index alone (document_fields rows for a code: a document with a code twice counts
+  // twice, which an estimate can bear).
+  Sql Estimate(const QueryNode& n, bool exact) {
+    Sql s;
+    if (n.field == QueryField::kCode) {
+      const CodeValues codes = Codes(n, widen_ && !exact);
+      s.text = "SELECT 1 FROM document_fields WHERE " + kCodeFields + "normalized IN ";
+      s.Append(InList(codes.values));
+      if (!codes.pattern.empty()) {
+        s.text +=
+            " UNION ALL SELECT 1 FROM document_fields WHERE " + kCodeFields + "normalized GLOB ?";
+        s.binds.push_back(codes.pattern);
+      }
+      return s;
+    }
+    s.text = "SELECT 1 FROM documents d WHERE ";
+    s.Append(DocumentCondition(n));
+    return s;
   }
 
   // Whether a Predicate so far needed the full-text index (text inside OR or NOT with filters).
@@ -369,6 +454,43 @@ class Compiler {
   }
 
  private:
+  inline static const std::string kCodeFields = "name IN ('icd10', 'cpt', 'hcpcs') AND ";
+
+  // A type: or date: filter as a condition on documents d.
+  static Sql DocumentCondition(const QueryNode& n) {
+    Sql s;
+    if (n.field == QueryField::kType) {
+      s.text = "d.doc_type = ?";
+      s.binds = {n.text};
+      return s;
+    }
+    // '~' sorts after digits and '-', so "2019-12~" is above every day of December 2019.
+    s.text = "d.date_of_service <> '' AND d.date_of_service >= ? AND d.date_of_service <= ?";
+    s.binds = {n.date_from, n.date_to.empty() ? std::string("~") : n.date_to + "~"};
+    return s;
+  }
+
+  // The values a code: filter accepts: the code and its alternatives when widened, and a GLOB
+  // pattern for the codes under it (a category without a dot, or a prefix), or none.
+  struct CodeValues {
+    std::vector<std::string> values;
+    std::string pattern;
+  };
+  CodeValues Codes(const QueryNode& n, bool widen) {
+    CodeValues c;
+    c.values.push_back(n.text);
+    if (widen) {
+      std::vector<std::string> alts = FilterAlternatives(n);
+      c.values.insert(c.values.end(), alts.begin(), alts.end());
+    }
+    if (n.prefix) {
+      c.pattern = n.text + "*";
+    } else if (n.text.find('.') == std::string::npos) {
+      c.pattern = n.text + ".*";
+    }
+    return c;
+  }
+
   void Note(const std::string& what, const std::vector<std::string>& alts) {
     if (notes_ == nullptr || alts.empty()) return;
     std::string line = what + " ~";
@@ -397,16 +519,17 @@ class Compiler {
         // SQLite scan.
         if (n.prefix) {
           s.text =
-              "p.id IN (SELECT p2.id FROM pages p2 WHERE p2.document_id IN (SELECT d.id FROM "
+              std::string(kPid) +
+              " IN (SELECT p2.id FROM pages p2 WHERE p2.document_id IN (SELECT d.id FROM "
               "documents d JOIN charts c ON c.id = d.chart_id WHERE c.mrn GLOB ?) UNION SELECT "
               "page_id FROM fields WHERE name = 'mrn' AND normalized GLOB ?)";
           s.binds = {n.text + "*", n.text + "*"};
           return s;
         }
         Sql in = InList(values);
-        s.text =
-            "p.id IN (SELECT p2.id FROM pages p2 WHERE p2.document_id IN (SELECT d.id FROM "
-            "documents d JOIN charts c ON c.id = d.chart_id WHERE c.mrn IN ";
+        s.text = std::string(kPid) +
+                 " IN (SELECT p2.id FROM pages p2 WHERE p2.document_id IN (SELECT d.id FROM "
+                 "documents d JOIN charts c ON c.id = d.chart_id WHERE c.mrn IN ";
         s.Append(in);
         s.text += ") UNION SELECT page_id FROM fields WHERE name = 'mrn' AND normalized IN ";
         s.Append(in);
@@ -431,64 +554,53 @@ class Compiler {
           }
         }
         match += ")";
-        s.text =
-            "p.document_id IN (SELECT d.id FROM documents d WHERE d.chart_id IN (SELECT rowid "
-            "FROM chart_fts WHERE chart_fts MATCH ?))";
+        s.text = std::string(kPid) +
+                 " IN (SELECT p2.id FROM pages p2 WHERE p2.document_id IN (SELECT d.id FROM "
+                 "documents d WHERE d.chart_id IN (SELECT rowid FROM chart_fts WHERE chart_fts "
+                 "MATCH ?)))";
         s.binds = {match};
         return s;
       }
       case QueryField::kDob:
         s.text =
-            "p.id IN (SELECT p2.id FROM pages p2 WHERE p2.document_id IN (SELECT d.id FROM "
+            std::string(kPid) +
+            " IN (SELECT p2.id FROM pages p2 WHERE p2.document_id IN (SELECT d.id FROM "
             "documents d JOIN charts c ON c.id = d.chart_id WHERE c.dob = ?) UNION SELECT page_id "
             "FROM fields WHERE name = 'dob' AND normalized = ?)";
         s.binds = {n.text, n.text};
         return s;
       case QueryField::kType:
-        s.text = "p.document_id IN (SELECT id FROM documents WHERE doc_type = ?)";
-        s.binds = {n.text};
-        return s;
       case QueryField::kDate:
-        // '~' sorts after digits and '-', so "2019-12~" is above every day of December 2019.
-        s.text =
-            "p.document_id IN (SELECT id FROM documents WHERE date_of_service <> '' AND "
-            "date_of_service >= ? AND date_of_service <= ?)";
-        s.binds = {n.date_from, n.date_to.empty() ? std::string("~") : n.date_to + "~"};
+        s.text = std::string(kPid) +
+                 " IN (SELECT p2.id FROM pages p2 WHERE p2.document_id IN (SELECT id FROM "
+                 "documents d WHERE ";
+        s.Append(DocumentCondition(n));
+        s.text += "))";
         return s;
       case QueryField::kBatch:
-        s.text = "p.batch_id = " + n.text;  // digits only, checked by the parser
+        // digits only, checked by the parser
+        s.text = std::string(kPid) + " IN (SELECT id FROM pages WHERE batch_id = " + n.text + ")";
         return s;
       case QueryField::kCode: {
-        std::vector<std::string> values{n.text};
-        if (widen) {
-          std::vector<std::string> alts = FilterAlternatives(n);
-          values.insert(values.end(), alts.begin(), alts.end());
-        }
+        const CodeValues codes = Codes(n, widen);
         // The code itself, or (a category without a dot, or a prefix) the codes under it; each
         // alternative its own index search (see kMrn).
-        const std::string kCodeFields = "name IN ('icd10', 'cpt', 'hcpcs') AND ";
-        std::string pattern;
-        if (n.prefix) {
-          pattern = n.text + "*";
-        } else if (n.text.find('.') == std::string::npos) {
-          pattern = n.text + ".*";
-        }
-        auto codes = [&](const std::string& table, const std::string& column) {
+        auto select = [&](const std::string& table, const std::string& column) {
           Sql c;
           c.text =
               "SELECT " + column + " FROM " + table + " WHERE " + kCodeFields + "normalized IN ";
-          c.Append(InList(values));
-          if (!pattern.empty()) {
+          c.Append(InList(codes.values));
+          if (!codes.pattern.empty()) {
             c.text += " UNION ALL SELECT " + column + " FROM " + table + " WHERE " + kCodeFields +
                       "normalized GLOB ?";
-            c.binds.push_back(pattern);
+            c.binds.push_back(codes.pattern);
           }
           return c;
         };
-        s.text = "p.id IN (SELECT p2.id FROM pages p2 WHERE p2.document_id IN (";
-        s.Append(codes("document_fields", "document_id"));
+        s.text = std::string(kPid) + " IN (SELECT p2.id FROM pages p2 WHERE p2.document_id IN (";
+        s.Append(select("document_fields", "document_id"));
         s.text += ") UNION ";
-        s.Append(codes("fields", "page_id"));
+        s.Append(select("fields", "page_id"));
         s.text += ")";
         return s;
       }
@@ -504,18 +616,64 @@ class Compiler {
   bool emitted_text_ = false;
 };
 
+// One top-level condition besides the words: a filter, or a subtree mixing filters and text.
+struct Conjunct {
+  Sql set;            // a condition on the page id kPid: pages SQLite can list or look up
+  Sql documents_set;  // a type:, date: or name: filter as p.document_id IN (its documents)
+  Sql probe;          // a Probeable filter checked on one page p; empty text: not Probeable
+  Sql estimate;       // rows to count for how many documents it picks (Probeable only)
+  std::int64_t documents = 0;  // that count, up to a limit (see ChooseForms)
+  bool use_probe = false;
+};
+
 // One compilation of the query: the MATCH expression (empty: none) and the other conditions.
 struct Plan {
   std::string match;
   std::string batch;  // a top-level batch: filter (its pages are a narrow range of page ids)
   std::int64_t id_low = 0, id_high = 0;  // that range, when batch is set (see DecideDriver)
-  Sql where;                             // empty text: none
-  bool where_has_text = false;           // where holds full-text subqueries
+  std::vector<Conjunct> conjuncts;       // ANDed; none: no condition besides the words
+  bool where_has_text = false;           // a conjunct holds full-text subqueries
   bool filter_driven = false;            // see DecideDriver
+  bool walk = false;                     // see ChooseForms and WalkMatches
 
-  bool operator==(const Plan& o) const {
-    return match == o.match && where.text == o.where.text && where.binds == o.where.binds;
+  bool probes() const {
+    return std::any_of(conjuncts.begin(), conjuncts.end(),
+                       [](const Conjunct& c) { return c.use_probe; });
   }
+  bool all_probes() const {
+    return !conjuncts.empty() && std::all_of(conjuncts.begin(), conjuncts.end(),
+                                             [](const Conjunct& c) { return c.use_probe; });
+  }
+  // The conjuncts as one condition, each in the form chosen for it; empty text: none. When pages
+  // p drive (`by_document`), a filter on documents lists its documents, and SQLite reaches their
+  // pages by pages_by_document, stopping when it has enough; when the index drives, it lists
+  // their pages, looked up by the index's rowid without reading pages.
+  Sql Where(bool by_document) const {
+    Sql s;
+    for (const Conjunct& c : conjuncts) {
+      if (!s.text.empty()) s.text += " AND ";
+      if (c.use_probe) {
+        s.Append(c.probe);
+      } else if (by_document && !c.documents_set.text.empty()) {
+        s.Append(c.documents_set);
+      } else {
+        s.Append(c.set);
+      }
+    }
+    return s;
+  }
+  // The same conditions besides the words (whichever form each conjunct takes).
+  bool SameConditions(const Plan& o) const {
+    if (conjuncts.size() != o.conjuncts.size()) return false;
+    for (std::size_t i = 0; i < conjuncts.size(); ++i) {
+      if (conjuncts[i].set.text != o.conjuncts[i].set.text ||
+          conjuncts[i].set.binds != o.conjuncts[i].set.binds) {
+        return false;
+      }
+    }
+    return true;
+  }
+  bool operator==(const Plan& o) const { return match == o.match && SameConditions(o); }
 };
 
 Plan Compile(const QueryNode& query, Compiler& compiler, bool exact) {
@@ -535,8 +693,14 @@ Plan Compile(const QueryNode& query, Compiler& compiler, bool exact) {
     if (c->kind == QueryNode::Kind::kFilter && c->field == QueryField::kBatch) {
       plan.batch = c->text;
     }
-    if (!plan.where.text.empty()) plan.where.text += " AND ";
-    plan.where.Append(compiler.Predicate(*c, exact));
+    Conjunct part;
+    part.set = compiler.Predicate(*c, exact);
+    part.documents_set = compiler.DocumentsSet(*c, exact);
+    if (Compiler::Probeable(*c)) {
+      part.probe = compiler.Probe(*c, exact);
+      part.estimate = compiler.Estimate(*c, exact);
+    }
+    plan.conjuncts.push_back(std::move(part));
   }
   plan.where_has_text = compiler.emitted_text();
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -546,13 +710,36 @@ Plan Compile(const QueryNode& query, Compiler& compiler, bool exact) {
   return plan;
 }
 
+void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
+  for (std::size_t at = s->find(from); at != std::string::npos; at = s->find(from, at)) {
+    s->replace(at, from.size(), to);
+    at += to.size();
+  }
+}
+
 // The FROM/WHERE of a plan, optionally excluding the pages of another plan (the exact one).
-Sql Body(const Plan& plan, const Plan* exclude) {
+// Three shapes: the index drives (walking a MATCH newest first) and sets are looked up by its
+// rowid, with pages joined through pages_by_id_document only when a filter is checked page by
+// page; a filter drives (pages listed, the index probed for each); or no words (pages only). The
+// unary + on f.rowid keeps SQLite from handing a set to FTS5 as rowids to probe one by one.
+// `newest_scan` (no words) puts it on every use of p's id and document as well, so that SQLite
+// walks pages newest first and checks each condition, where it would list a set and sort it.
+Sql Body(const Plan& plan, const Plan* exclude, bool newest_scan = false) {
   Sql s;
+  std::string pid = newest_scan ? "+p.id" : "p.id";
+  const bool by_document = plan.match.empty() || (plan.filter_driven && !plan.conjuncts.empty());
   if (!plan.match.empty()) {
-    s.text = plan.filter_driven && !plan.where.text.empty()
-                 ? " FROM pages p CROSS JOIN page_fts f ON f.rowid = p.id WHERE page_fts MATCH ?"
-                 : " FROM page_fts f CROSS JOIN pages p ON p.id = f.rowid WHERE page_fts MATCH ?";
+    if (plan.filter_driven && !plan.conjuncts.empty()) {
+      s.text = " FROM pages p CROSS JOIN page_fts f ON f.rowid = p.id WHERE page_fts MATCH ?";
+    } else if (plan.probes() || (exclude != nullptr && exclude->probes())) {
+      s.text =
+          " FROM page_fts f CROSS JOIN pages p INDEXED BY pages_by_id_document ON p.id = "
+          "f.rowid WHERE page_fts MATCH ?";
+      pid = "+f.rowid";
+    } else {
+      s.text = " FROM page_fts f WHERE page_fts MATCH ?";
+      pid = "+f.rowid";
+    }
     s.binds.push_back(plan.match);
   } else {
     s.text = " FROM pages p LEFT JOIN documents d ON d.id = p.document_id WHERE 1";
@@ -562,35 +749,37 @@ Sql Body(const Plan& plan, const Plan* exclude) {
     s.text += " AND " + column + " >= " + std::to_string(plan.id_low) + " AND " + column +
               " <= " + std::to_string(plan.id_high);
   }
-  if (!plan.where.text.empty()) {
+  if (!plan.conjuncts.empty()) {
     s.text += " AND ";
-    s.Append(plan.where);
+    s.Append(plan.Where(by_document));
   }
   if (exclude != nullptr) {
     s.text += " AND NOT (1";
     if (!exclude->match.empty()) {
-      s.text += " AND p.id IN (SELECT rowid FROM page_fts WHERE page_fts MATCH ?)";
+      s.text +=
+          " AND " + std::string(kPid) + " IN (SELECT rowid FROM page_fts WHERE page_fts MATCH ?)";
       s.binds.push_back(exclude->match);
     }
-    if (!exclude->where.text.empty()) {
+    if (!exclude->conjuncts.empty()) {
       s.text += " AND ";
-      s.Append(exclude->where);
+      s.Append(exclude->Where(by_document));
     }
     s.text += ")";
   }
+  ReplaceAll(&s.text, kPid, pid);
+  ReplaceAll(&s.text, kDoc, newest_scan ? "+p.document_id" : "p.document_id");
   return s;
 }
 
 // The pages only the widened plan finds. When only the words were widened, FTS5 subtracts the
 // exact expression itself (cheaper than a subquery).
-Sql ApproximateBody(const Plan& exact, const Plan& widened) {
-  if (!exact.match.empty() && exact.where.text == widened.where.text &&
-      exact.where.binds == widened.where.binds) {
+Sql ApproximateBody(const Plan& exact, const Plan& widened, bool newest_scan = false) {
+  if (!exact.match.empty() && exact.SameConditions(widened)) {
     Plan p = widened;
     p.match = "(" + widened.match + " NOT " + exact.match + ")";
-    return Body(p, nullptr);
+    return Body(p, nullptr, newest_scan);
   }
-  return Body(widened, &exact);
+  return Body(widened, &exact, newest_scan);
 }
 
 // Binds a body's parameters, all text, from ?1 on.
@@ -680,11 +869,81 @@ std::function<bool(const std::string&)> CommonWordTest(sqlite3* db) {
   };
 }
 
+// ---- Filters checked page by page
+//
+// A type:, date: or code: filter may pick a large share of an archive: every progress note, a
+// year of pages, every page with a common lab panel's code (15% of a synthetic million). As a set
+// (Compiler::Filter) SQLite builds the whole of it before the first row: 0.1 to 0.5 s at a
+// million pages, whatever the query needs. Checked page by page (Compiler::Probe, a lookup by
+// the page's document), it costs in proportion to the pages visited: the matches of the words,
+// newest first, until max_ranked of them pass; or, with no words, the newest pages until enough
+// pass. ChooseForms counts each such filter's documents from an index alone, up to a limit (about
+// 1 ms at a million pages): a filter on at least SearchOptions::broad_filter_documents documents
+// is checked page by page. A query of filters only walks the newest pages (WalkMatches) when its
+// filters together are expected to pass max_ranked + 1 pages within kWalkPages visited; otherwise
+// its narrowest filter is listed as a set, which SQLite then drives from. Both ways give the same
+// pages in the same order.
+constexpr std::int64_t kWalkPages = 40'000;
+
+Status ChooseForms(sqlite3* db, const SearchOptions& options, Plan* plan) {
+  plan->walk = false;
+  bool probeable = false;
+  for (const Conjunct& c : plan->conjuncts) probeable = probeable || !c.probe.text.empty();
+  if (!probeable) return Status::Ok();
+  Stmt docs;
+  CHARTSCAN_RETURN_IF_ERROR(
+      docs.Prepare(db, "SELECT coalesce(max(id), 0) FROM documents", "search documents"));
+  CHARTSCAN_ASSIGN_OR_RETURN(bool row, docs.Step());
+  const std::int64_t total = row ? std::max<std::int64_t>(docs.Int64(0), 1) : 1;
+  // Counted far enough to tell a broad filter, and to tell whether a walk is short enough: a
+  // filter counted to the limit passes at least twice the share of pages a walk needs.
+  const std::int64_t limit = std::max(options.broad_filter_documents,
+                                      2 * (options.max_ranked + 1) * total / kWalkPages + 1);
+  double density = 1.0;
+  for (Conjunct& c : plan->conjuncts) {
+    c.use_probe = false;
+    if (c.probe.text.empty()) {
+      density = 0;  // a set SQLite drives from
+      continue;
+    }
+    Sql count;
+    count.text = " FROM (" + c.estimate.text + ")";
+    count.binds = c.estimate.binds;
+    CHARTSCAN_ASSIGN_OR_RETURN(c.documents, Count(db, count, limit));
+    c.use_probe = c.documents >= options.broad_filter_documents;
+    density *= std::min(1.0, static_cast<double>(c.documents) / static_cast<double>(total));
+  }
+  if (!plan->match.empty() || !plan->all_probes()) return Status::Ok();
+  if (density * static_cast<double>(kWalkPages) >= static_cast<double>(options.max_ranked + 1)) {
+    plan->walk = true;
+  } else {
+    // Too rare together to find by walking: the narrowest is listed and drives.
+    auto narrowest = std::min_element(
+        plan->conjuncts.begin(), plan->conjuncts.end(),
+        [](const Conjunct& a, const Conjunct& b) { return a.documents < b.documents; });
+    narrowest->use_probe = false;
+  }
+  return Status::Ok();
+}
+
+// After a walk that found too few pages (the filters pick fewer than the density promised, or
+// they cluster among older pages): list the narrowest filter as a set instead.
+void StopWalking(Plan* plan) {
+  plan->walk = false;
+  if (plan->conjuncts.empty()) return;
+  auto narrowest = std::min_element(
+      plan->conjuncts.begin(), plan->conjuncts.end(),
+      [](const Conjunct& a, const Conjunct& b) { return a.documents < b.documents; });
+  narrowest->use_probe = false;
+}
+
 // A plan with both words and filters is driven from the filter when the filter picks few pages
 // (an MRN, a name, a date of birth: a few dozen), probing the index for each; otherwise from the
-// index, checking the filter on each match. Counting the filter's pages up to the limit costs
-// at most that many index steps.
-constexpr std::int64_t kDriveByFilterMax = 2000;
+// index, checking the filter on each match. A probe of the index costs about 40 us at a million
+// pages, a step along a word's matches about 0.1 us: 500 probes cost what a walk of the longest
+// lists does. Counting the filter's pages up to the limit costs at most that many steps; filters
+// checked page by page (ChooseForms) are broad by their count, so the index drives without one.
+constexpr std::int64_t kDriveByFilterMax = 500;
 
 Status DecideDriver(sqlite3* db, Plan* plan) {
   plan->filter_driven = false;
@@ -702,12 +961,15 @@ Status DecideDriver(sqlite3* db, Plan* plan) {
       plan->id_high = range.Int64(1);
     }
   }
-  if (plan->match.empty() || plan->where.text.empty() || plan->where_has_text) {
+  if (plan->match.empty() || plan->conjuncts.empty() || plan->where_has_text ||
+      plan->all_probes()) {
     return Status::Ok();
   }
   Sql body;
   body.text = " FROM pages p WHERE ";
-  body.Append(plan->where);
+  body.Append(plan->Where(/*by_document=*/true));
+  ReplaceAll(&body.text, kPid, "p.id");
+  ReplaceAll(&body.text, kDoc, "p.document_id");
   CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t n, Count(db, body, kDriveByFilterMax));
   plan->filter_driven = n <= kDriveByFilterMax;
   return Status::Ok();
@@ -734,7 +996,7 @@ Result<std::int64_t> RankMatches(sqlite3* db, const Sql& body, std::int64_t cap,
   Stmt st;
   CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
       db,
-      ("SELECT p.id, " + std::string(kRankFunction) + "(page_fts, 1.0, 4.0)" + body.text +
+      ("SELECT f.rowid, " + std::string(kRankFunction) + "(page_fts, 1.0, 4.0)" + body.text +
        (filter_driven ? std::string() : " ORDER BY f.rowid DESC LIMIT " + std::to_string(cap + 1)))
           .c_str(),
       "search"));
@@ -761,16 +1023,17 @@ Result<std::int64_t> RankMatches(sqlite3* db, const Sql& body, std::int64_t cap,
   return count;
 }
 
-// A filter-only body's pages in listing order into *out (the first cap): by date of service,
-// newest first, then document, page within it and id (SQLite's order, NULLs of pages in no
-// document included); when more than cap match, the cap most recently stored, newest first.
-// Returns how many match, counting no further than cap + 1. When at most cap match, one pass
-// reads them all and they are sorted here: a filter SQLite materializes (the pages of a code, of
-// a month) is built once, where counting and then slicing would build it twice. The first pass
-// asks for no order, which leaves SQLite its cheapest plan (a rare filter must not turn into a
-// walk down every page id); only a capped query reads again, newest first.
-Result<std::int64_t> ListMatches(sqlite3* db, const Sql& body, std::int64_t cap,
-                                 std::vector<Ranked>* out) {
+// A filter-only body's pages in listing order into *out: by date of service, newest first, then
+// document, page within it and id (SQLite's order, NULLs of pages in no document included); when
+// more than cap match, the most recently stored, newest first, as far as `need` (the end of the
+// slice asked for, at most cap). Returns how many match, counting no further than cap + 1. When
+// at most cap match, one pass reads them all and they are sorted here: a filter SQLite
+// materializes (the pages of a code, of a month) is built once, where counting and then slicing
+// would build it twice. The first pass asks for no order, which leaves SQLite its cheapest plan
+// (a rare filter must not turn into a walk down every page id); only a capped query reads again,
+// newest first.
+Result<std::int64_t> ListMatches(sqlite3* db, const Sql& body, const Sql& newest_scan,
+                                 std::int64_t cap, std::int64_t need, std::vector<Ranked>* out) {
   out->clear();
   Stmt st;
   CHARTSCAN_RETURN_IF_ERROR(st.Prepare(
@@ -797,11 +1060,20 @@ Result<std::int64_t> ListMatches(sqlite3* db, const Sql& body, std::int64_t cap,
   }
   const auto count = static_cast<std::int64_t>(rows.size());
   if (count > cap) {
+    // More than cap match, so at least one page in (pages / (cap + 1)) does: walking pages
+    // newest first finds `need` of them within need * pages / (cap + 1) pages, where listing the
+    // filter's set and sorting it costs its whole size (every page of a year).
+    Stmt top;
+    CHARTSCAN_RETURN_IF_ERROR(
+        top.Prepare(db, "SELECT coalesce(max(id), 0) FROM pages", "search newest page"));
+    CHARTSCAN_ASSIGN_OR_RETURN(bool any, top.Step());
+    const std::int64_t pages = any ? top.Int64(0) : 0;
+    const Sql& read = std::min(cap, need) * pages / (cap + 1) <= kWalkPages ? newest_scan : body;
     Stmt newest;
     CHARTSCAN_RETURN_IF_ERROR(newest.Prepare(
-        db, ("SELECT p.id" + body.text + " ORDER BY p.id DESC LIMIT ?").c_str(), "search"));
-    BindAll(newest, body.binds);
-    newest.Bind(static_cast<int>(body.binds.size()) + 1, cap);
+        db, ("SELECT p.id" + read.text + " ORDER BY p.id DESC LIMIT ?").c_str(), "search"));
+    BindAll(newest, read.binds);
+    newest.Bind(static_cast<int>(read.binds.size()) + 1, std::min(cap, need));
     for (;;) {
       CHARTSCAN_ASSIGN_OR_RETURN(bool more, newest.Step());
       if (!more) break;
@@ -819,6 +1091,40 @@ Result<std::int64_t> ListMatches(sqlite3* db, const Sql& body, std::int64_t cap,
   });
   for (const Row& r : rows) out->push_back({r.id, 0});
   return count;
+}
+
+// A filter-only body whose filters are all checked page by page (Plan::walk): pages are walked
+// newest first, at most kWalkPages * 2 of them, until cap + 1 pass. Returns how many passed when
+// more than cap did, with the newest as far as `need` in *out, as ListMatches gives a capped
+// query; std::nullopt when the walk found no more than cap (the caller lists instead).
+Result<std::optional<std::int64_t>> WalkMatches(sqlite3* db, const Sql& body, std::int64_t cap,
+                                                std::int64_t need, std::vector<Ranked>* out) {
+  out->clear();
+  Stmt top;
+  CHARTSCAN_RETURN_IF_ERROR(
+      top.Prepare(db, "SELECT coalesce(max(id), 0) FROM pages", "search newest page"));
+  CHARTSCAN_ASSIGN_OR_RETURN(bool row, top.Step());
+  const std::int64_t floor = (row ? top.Int64(0) : 0) - 2 * kWalkPages;
+  Stmt st;
+  CHARTSCAN_RETURN_IF_ERROR(
+      st.Prepare(db,
+                 ("SELECT p.id" + body.text + " AND p.id > " + std::to_string(floor) +
+                  " ORDER BY p.id DESC LIMIT " + std::to_string(cap + 1))
+                     .c_str(),
+                 "search"));
+  BindAll(st, body.binds);
+  std::int64_t count = 0;
+  for (;;) {
+    CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
+    if (!more) break;
+    if (count < std::min(cap, need)) out->push_back({st.Int64(0), 0});
+    ++count;
+  }
+  if (count <= cap) {
+    out->clear();
+    return std::optional<std::int64_t>();
+  }
+  return std::optional<std::int64_t>(count);
 }
 
 // The page's place, its document and chart, and a snippet around what matched (the opening of
@@ -1068,28 +1374,46 @@ Result<SearchResults> ExecuteSearch(sqlite3* db, const QueryNode& query, const V
   Plan widened = Compile(query, wide_compiler, /*exact=*/!options.approximate);
   const bool widens = options.approximate && !(widened == exact);
   const bool ranked = !exact.match.empty();
+  CHARTSCAN_RETURN_IF_ERROR(ChooseForms(db, options, &exact));
   CHARTSCAN_RETURN_IF_ERROR(DecideDriver(db, &exact));
 
-  // Each body is read once: counted, ordered and sliced in memory.
-  auto matches = [&](const Sql& body, const Plan& plan, std::vector<Ranked>* out) {
-    // As Body chose the join order.
-    const bool filter_driven = plan.filter_driven && !plan.where.text.empty();
-    return ranked ? RankMatches(db, body, cap, filter_driven, out)
-                  : ListMatches(db, body, cap, out);
+  // Each body is read once: counted, ordered and sliced in memory. A listing needs its pages only
+  // as far as the end of the slice asked for.
+  const std::int64_t need =
+      std::min(cap, static_cast<std::int64_t>(options.offset) + std::max(options.limit, 0));
+  auto matches = [&](Plan* plan, const std::function<Sql(bool newest_scan)>& body,
+                     std::vector<Ranked>* out) -> Result<std::int64_t> {
+    if (ranked) {
+      // As Body chose the join order.
+      const bool filter_driven = plan->filter_driven && !plan->conjuncts.empty();
+      return RankMatches(db, body(false), cap, filter_driven, out);
+    }
+    if (plan->walk) {
+      CHARTSCAN_ASSIGN_OR_RETURN(std::optional<std::int64_t> walked,
+                                 WalkMatches(db, body(false), cap, need, out));
+      if (walked.has_value()) return *walked;
+      StopWalking(plan);
+    }
+    return ListMatches(db, body(false), body(true), cap, need, out);
   };
-  const Sql exact_body = Body(exact, nullptr);
   std::vector<Ranked> exact_ranked, approx_ranked;
-  CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t exact_count, matches(exact_body, exact, &exact_ranked));
+  CHARTSCAN_ASSIGN_OR_RETURN(
+      std::int64_t exact_count,
+      matches(
+          &exact, [&](bool scan) { return Body(exact, nullptr, scan); }, &exact_ranked));
   const bool exact_capped = exact_count > cap;
   results.exact_total = std::min(exact_count, cap);
   results.total = results.exact_total;
   results.total_capped = exact_capped;
-  Sql approx_body;
   bool approx_capped = false;
   if (widens) {
+    CHARTSCAN_RETURN_IF_ERROR(ChooseForms(db, options, &widened));
     CHARTSCAN_RETURN_IF_ERROR(DecideDriver(db, &widened));
-    approx_body = ApproximateBody(exact, widened);
-    CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t approx, matches(approx_body, widened, &approx_ranked));
+    CHARTSCAN_ASSIGN_OR_RETURN(
+        std::int64_t approx,
+        matches(
+            &widened, [&](bool scan) { return ApproximateBody(exact, widened, scan); },
+            &approx_ranked));
     approx_capped = approx > cap;
     results.total += std::min(approx, cap);
     results.total_capped = results.total_capped || approx_capped;

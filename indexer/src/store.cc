@@ -796,6 +796,9 @@ class SqliteStore final : public Store {
     if (options.max_ranked < 100) {
       return Status::InvalidArgument("max_ranked must be at least 100");
     }
+    if (options.broad_filter_documents < 1) {
+      return Status::InvalidArgument("broad_filter_documents must be at least 1");
+    }
     CHARTSCAN_ASSIGN_OR_RETURN(QueryNode parsed, ParseQuery(query));
     CHARTSCAN_ASSIGN_OR_RETURN(ReadLease lease, AcquireReader());
     sqlite3* db = lease.get();

@@ -267,6 +267,73 @@ TEST_F(QueryStore, FiltersCombineWithOperators) {
   EXPECT_EQ(Search("date:2019 type:progress_note hypertension").exact, (Ids{P(3)}));
 }
 
+// Results of one query, everything a caller sees of them, for comparing two query plans.
+std::string Outcome(Store& store, std::string_view q, SearchOptions o) {
+  auto r = store.Search(q, o);
+  if (!r.ok()) return "error: " + r.status().ToString();
+  std::string out = std::to_string(r->total) + "/" + std::to_string(r->exact_total) +
+                    (r->total_capped ? " capped:" : ":");
+  for (const SearchHit& h : r->hits) {
+    out += " " + std::to_string(h.page_id) + (h.approximate ? "~" : "") + "@" +
+           std::to_string(h.score);
+  }
+  return out;
+}
+
+// type:, date: and code: filters on many documents are checked page by page (search.cc, "Filters
+// checked page by page"); with the threshold at one document every such filter is, here, and
+// the results must be those of the filters listed whole.
+TEST_F(QueryStore, FiltersCheckedPageByPageFindWhatListedFiltersFind) {
+  SearchOptions listed;
+  listed.limit = 100;
+  listed.broad_filter_documents = 1'000'000;
+  SearchOptions probed = listed;
+  probed.broad_filter_documents = 1;
+  const char* queries[] = {"type:lab_report",
+                           "type:discharge",
+                           "date:2019",
+                           "date:2019-01..2019-06",
+                           "date:..2018-12",
+                           "code:I10",
+                           "code:E11",
+                           "code:E11.6*",
+                           "code:Ell.9",
+                           "type:progress_note hypertension",
+                           "date:2019 type:progress_note hypertension",
+                           "date:2019 type:progress_note",
+                           "warfarin type:discharge_summary",
+                           "warfarin code:I10",
+                           "warfarin code:Ell.9",
+                           "warfarin NOT type:progress_note",
+                           "(warfarin OR potassium) code:E11",
+                           "mrn:00482913 code:E11",
+                           "mrn:00482913 type:lab_report potassium",
+                           "name:johnson date:2021",
+                           "code:I10 date:2019-08..2019-08",
+                           "type:lab_report OR type:radiology_report",
+                           "00482913 type:lab_report",
+                           "Margret date:2019..2021",
+                           "batch:1 type:progress_note"};
+  for (const char* q : queries) {
+    EXPECT_EQ(Outcome(*store_, q, probed), Outcome(*store_, q, listed)) << q;
+  }
+  probed.limit = listed.limit = 1;
+  for (int offset = 0; offset < 5; ++offset) {
+    probed.offset = listed.offset = offset;
+    EXPECT_EQ(Outcome(*store_, "code:I10", probed), Outcome(*store_, "code:I10", listed));
+    EXPECT_EQ(Outcome(*store_, "code:Ell.9 OR date:2021", probed),
+              Outcome(*store_, "code:Ell.9 OR date:2021", listed));
+  }
+  EXPECT_EQ(Outcome(*store_, "type:lab_report",
+                    [] {
+                      SearchOptions o;
+                      o.broad_filter_documents = 0;
+                      return o;
+                    }())
+                .rfind("error", 0),
+            0u);
+}
+
 TEST_F(QueryStore, HitsCarryTheirChartAndDocument) {
   auto r = store_->Search("potassium", {});
   ASSERT_TRUE(r.ok());
@@ -573,6 +640,72 @@ TEST(SearchIndex, FilterDrivenQueriesRankAndCapAsIndexDrivenOnes) {
   EXPECT_EQ(r->total, 100);
   ASSERT_EQ(r->hits.size(), 100u);
   for (const SearchHit& h : r->hits) EXPECT_GT(h.page_id, (*ids)[49]);
+}
+
+TEST(SearchIndex, BroadFiltersWalkedNewestFirstListAsFiltersListedWhole) {
+  // 240 pages in 60 documents of 4: a filter-only query on broad filters walks pages newest
+  // first and stops at max_ranked + 1 (search.cc WalkMatches). Capped or not, at any offset, it
+  // must list what the filters listed whole list.
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  const std::int64_t batch = *store->BeginBatch("walk");
+  const std::int64_t src = AddSource(*store, batch, "/walk.pdf", "walk", 240);
+  std::vector<PageWrite> pages;
+  for (int i = 1; i <= 240; ++i) {
+    pages.push_back(TextPage(batch, src, i, "page " + std::to_string(i) + " potassium noted"));
+  }
+  auto ids = store->PutPages(pages);
+  ASSERT_TRUE(ids.ok());
+  AssemblyWrite a;
+  a.batch_id = batch;
+  a.source_ids = {src};
+  a.charts.push_back({0, "00110011", "Ann Lee", "1950-01-01"});
+  const char* types[] = {"progress_note", "lab_report", "progress_note", "discharge_summary"};
+  for (int d = 0; d < 60; ++d) {
+    DocumentWrite w;
+    for (int k = 0; k < 4; ++k) w.page_ids.push_back((*ids)[static_cast<std::size_t>(d * 4 + k)]);
+    w.type.name = types[d % 4];
+    w.type.confidence = 0.9;
+    // Dates run backwards against storage order in part, so date order and newest first differ.
+    w.date_of_service =
+        "20" + std::to_string(10 + (d * 7) % 13) + "-0" + std::to_string(1 + d % 9) + "-15";
+    w.boundary = "source";
+    w.chart = 0;
+    Field cpt;
+    cpt.name = "cpt";
+    cpt.value = cpt.normalized = d % 3 == 0 ? "80053" : "85025";
+    cpt.confidence = 0.9;
+    w.fields.push_back(cpt);
+    a.documents.push_back(w);
+  }
+  auto r = store->Assemble(a);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+
+  for (const std::int64_t cap : {100, 1000}) {
+    SearchOptions listed;
+    listed.max_ranked = cap;
+    listed.broad_filter_documents = 1'000'000;
+    SearchOptions walked = listed;
+    walked.broad_filter_documents = 1;
+    for (const char* q : {"type:progress_note", "code:85025", "code:80053", "date:2010..2018",
+                          "type:progress_note code:85025", "code:8505*", "potassium code:85025",
+                          "type:progress_note NOT code:80053"}) {
+      for (const int offset : {0, 50, 95, 119}) {
+        listed.offset = walked.offset = offset;
+        EXPECT_EQ(Outcome(*store, q, walked), Outcome(*store, q, listed))
+            << q << " cap " << cap << " offset " << offset;
+      }
+    }
+  }
+  SearchOptions capped;
+  capped.max_ranked = 100;
+  capped.broad_filter_documents = 1;
+  capped.limit = 3;
+  auto newest = store->Search("type:progress_note", capped);
+  ASSERT_TRUE(newest.ok());
+  EXPECT_TRUE(newest->total_capped);
+  ASSERT_EQ(newest->hits.size(), 3u);
+  EXPECT_EQ(newest->hits[0].page_id, (*ids)[235]);  // document 58 (progress_note), last page
 }
 
 TEST(QueryParser, NestsAndFlattensOperators) {

@@ -153,6 +153,10 @@ struct SearchOptions {
   // counted up to this many (exact and approximate each), and when more match, hits are ranked
   // among the most recently stored this-many matches (SearchResults::total_capped). 100 or more.
   std::int64_t max_ranked = 2'000;
+  // A type:, date: or code: filter that picks at least this many documents is checked on each
+  // page visited instead of listed whole (a query plan, not a result: the same pages come back
+  // either way; tests lower it to compare both plans on a small store). 1 or more.
+  std::int64_t broad_filter_documents = 5'000;
 };
 
 struct SearchHit {
