@@ -21,6 +21,16 @@
 //   "08/13/1993" at 300 dpi) often comes back from Tesseract with a box a few pixels too tall
 //   (a stray pixel of the value or of an erased rule), which closed the only gap between the
 //   label row and the value row, so the form was read column by column.
+// - kNarrowGutter (1.5 median line heights), kWideGap (3 line heights): a gutter narrower than
+//   kNarrowGutter is cut across first where a gap between rows at least kWideGap and twice as
+//   wide crosses the region (a lab table's last column beside a short table above a half-empty
+//   page, the page's footer below: the footer's gutter joined the column to it). Columns of text
+//   are set 20 pt apart, ~1.5-2 line heights, and no gap that wide runs through both of them.
+// - A short side of a gutter (less tall than the other side), mostly of short lines (kGridAligned
+//   of them at most kGridMaxWords words), that forms a grid with the lines beside it is cut off
+//   with them, above and below, and read by rows: header cells beside a letterhead, the last
+//   columns of a lab table beside longer lines above and below the table. A column of prose
+//   beside the top of a longer one has a few short lines (a list, a line's end) but not mostly.
 #include <algorithm>
 #include <functional>
 
@@ -36,6 +46,8 @@ constexpr double kMaxWordGap = 2.5;
 constexpr double kMaxBlockGap = 3.0;
 constexpr double kRowTrim = 0.15;
 constexpr double kTitleHeight = 1.6;
+constexpr double kNarrowGutter = 1.5;
+constexpr double kWideGap = 3.0;
 
 int VerticalOverlap(const Box& a, const Box& b) {
   return std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
@@ -89,6 +101,22 @@ Cut FirstGapBelow(const std::vector<const LayoutLine*>& region, int y) {
     reach = std::max(reach, spans[i].second);
   }
   return {};
+}
+
+// The nearest gap between rows that no line crosses, at or above y: {position, width}, or width 0.
+Cut LastGapAbove(const std::vector<const LayoutLine*>& region, int y) {
+  std::vector<std::pair<int, int>> spans;
+  for (const LayoutLine* l : region) spans.push_back(RowSpan(l->box));
+  std::sort(spans.begin(), spans.end());
+  Cut last;
+  int reach = spans.front().second;
+  for (size_t i = 1; i < spans.size(); ++i) {
+    if (spans[i].first > y) break;
+    if (spans[i].first > reach)
+      last = {reach + (spans[i].first - reach) / 2, spans[i].first - reach};
+    reach = std::max(reach, spans[i].second);
+  }
+  return last;
 }
 
 int MedianHeight(const std::vector<const LayoutLine*>& region) {
@@ -230,6 +258,12 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
           order(std::move(first));
           order(std::move(second));
         };
+        const double line_height = MedianHeight(region);
+        if (down.width > 0 && down.width < kNarrowGutter * line_height &&
+            across.width >= 2 * down.width && across.width >= kWideGap * line_height) {
+          split(across, false);
+          return;
+        }
         if (down.width > 0 && (across.width == 0 || !GridLike(region))) {
           // Cells of one row (every line shares a band with the first) become one line.
           const bool one_row = across.width == 0 &&
@@ -243,9 +277,10 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
             ++block;
             return;
           }
-          // A short side beside the top of a tall one (an address block and header cells right
-          // of a letterhead and form rows, above a narrow body) is not a column: when it and the
-          // lines beside it form a grid, the band they share is cut off first and read by rows.
+          // A short side beside a tall one (an address block and header cells right of a
+          // letterhead and form rows, above a narrow body; a lab table's last columns beside the
+          // rest of the page) is not a column: when it and the lines beside it form a grid, the
+          // band they share is cut off, above first, then below, and read by rows.
           std::vector<const LayoutLine*> left, right;
           for (const LayoutLine* l : region) (l->box.x < down.at ? left : right).push_back(l);
           auto extent = [](const std::vector<const LayoutLine*>& side) {
@@ -254,24 +289,32 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
             return b;
           };
           const Box lb = extent(left), rb = extent(right);
-          const bool right_short = rb.bottom() < lb.bottom() && rb.height < lb.height;
+          const bool right_short = rb.height < lb.height;
           const std::vector<const LayoutLine*>& tall = right_short ? left : right;
+          const std::vector<const LayoutLine*>& side = right_short ? right : left;
           const Box sb = right_short ? rb : lb;
           const Box tb = right_short ? lb : rb;
-          if (sb.y <= tb.y + sb.height / 2 && sb.bottom() < tb.bottom() - sb.height / 2) {
-            std::vector<const LayoutLine*> band(right_short ? right : left);
+          const bool room_above = sb.y > tb.y + sb.height / 2;
+          const bool room_below = sb.bottom() < tb.bottom() - sb.height / 2;
+          if (room_above || room_below) {
+            std::vector<const LayoutLine*> band(side);
             for (const LayoutLine* l : tall) {
-              if (l->box.y < sb.bottom()) band.push_back(l);
+              if (l->box.y < sb.bottom() && l->box.bottom() > sb.y) band.push_back(l);
             }
-            const std::vector<const LayoutLine*>& side = right_short ? right : left;
-            if (band.size() >= 4 && MedianWords(side) <= kGridMaxWords && Contiguous(side) &&
+            const auto short_lines = std::count_if(side.begin(), side.end(), [](const auto* l) {
+              return l->words.size() <= kGridMaxWords;
+            });
+            if (band.size() >= 4 && short_lines >= kGridAligned * side.size() && Contiguous(side) &&
                 GridLike(band)) {
-              int side_bottom = 0;
-              for (const LayoutLine* l : side)
+              int side_top = sb.bottom(), side_bottom = 0;
+              for (const LayoutLine* l : side) {
+                side_top = std::min(side_top, RowSpan(l->box).first);
                 side_bottom = std::max(side_bottom, RowSpan(l->box).second);
-              const Cut below = FirstGapBelow(region, side_bottom);
-              if (below.width > 0) {
-                split(below, false);
+              }
+              const Cut cut =
+                  room_above ? LastGapAbove(region, side_top) : FirstGapBelow(region, side_bottom);
+              if (cut.width > 0) {
+                split(cut, false);
                 return;
               }
             }

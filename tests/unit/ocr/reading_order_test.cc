@@ -175,6 +175,55 @@ TEST(ReadingOrder, LetterheadBesideAnAddressBlockIsReadBlockByBlock) {
   EXPECT_EQ(WordOrder(ordered), (std::vector<std::vector<int>>{{0, 1}, {2}, {3}, {4}, {5}, {6}}));
 }
 
+// A lab table's last column ("Ref Range", "<100") stands beside the rest of its rows with a
+// gutter only a line high, because a header line above the table reaches almost to it, and the
+// page's footer continues that gutter to the bottom: the column was read after the whole page
+// (light lab report, 2026-12-02). It is read with its rows.
+TEST(ReadingOrder, TableColumnBesideANarrowGutterIsReadWithItsRows) {
+  Layout l;
+  l.Line(0, {{302, 216, 661, 49}});   // 0 Highland Park Medical Group
+  l.Line(0, {{302, 270, 1616, 43}});  // 1 PATIENT: ... (reaches to 1918)
+  l.Line(1, {{319, 378, 300, 50},
+             {700, 378, 200, 50},
+             {1000, 378, 200, 50},
+             {1578, 378, 200, 50}});  // 2-5 Component Value Flag Units
+  l.Line(1, {{1961, 384, 250, 43}});  // 6 Ref Range
+  l.Line(2, {{319, 453, 100, 43}, {700, 453, 60, 43}, {1578, 453, 210, 43}});  // 7-9 BNP 11 pg/mL
+  l.Line(2, {{1963, 453, 113, 34}});                                           // 10 <100
+  l.Line(3, {{302, 563, 768, 63}});                                            // 11 COMMENTS: ...
+  l.Line(3, {{300, 655, 1438, 57}});   // 12 Verified by: ...
+  l.Line(4, {{302, 3121, 503, 39}});   // 13 Copy for medical records
+  l.Line(4, {{2118, 3121, 219, 39}});  // 14 Page 2 of 2
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 7u);
+  EXPECT_EQ(ordered[2].words, (std::vector<int>{2, 3, 4, 5, 6}));
+  EXPECT_EQ(ordered[3].words, (std::vector<int>{7, 8, 9, 10}));
+  EXPECT_EQ(ordered[6].words, (std::vector<int>{13, 14}));
+}
+
+// The right column of a two-column page ends early and holds a few short lines (a diet, the end
+// of a service's name); it was taken for header cells beside the top of the left column and
+// read with it row by row (photocopied discharge summary, 2026-12-02).
+TEST(ReadingOrder, ShortRightColumnOfProseIsStillAColumn) {
+  Layout l;
+  auto line = [&](int block, int x, int y, int n) {
+    std::vector<Box> boxes;
+    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, 44});
+    l.Line(block, boxes);
+  };
+  const int left_lines[] = {3, 2, 5, 1, 6, 5, 2, 7, 7, 7, 7, 7, 7};
+  for (int i = 0; i < 13; ++i) line(0, 312, 710 + 52 * i, left_lines[i]);
+  const int right_lines[] = {7, 6, 2, 5, 3};
+  for (int i = 0; i < 5; ++i) line(1, 1377, 710 + 52 * i, right_lines[i]);
+  l.Line(1, {{2202, 918, 153, 44}});  // "Hospital", split off its line by a wide space
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 19u);
+  // The left column's 13 lines first, whole, then the right column.
+  for (int i = 0; i < 13; ++i) {
+    EXPECT_EQ(ordered[static_cast<size_t>(i)].box.x, 312) << i;
+  }
+}
+
 TEST(ReadingOrder, EmptyInputGivesNoLines) { EXPECT_TRUE(OrderLines({}, {}, 100).empty()); }
 
 }  // namespace

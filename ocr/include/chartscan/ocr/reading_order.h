@@ -12,13 +12,14 @@
 // on the same baseline and they are short (form cells, table cells). Grids are cut into rows
 // first, and the cells of one row are merged into one line, left to right. A gutter beside a
 // narrow body may run the whole page: when the side it cuts off is one short block of short lines
-// next to the top of the other side (an address block and header cells beside a letterhead and
-// form rows), and that block with the lines beside it is a grid, the band is cut off below the
-// block first and read by rows. Gaps between rows are looked for between line boxes trimmed at top
-// and bottom (Tesseract's boxes of form labels set tight above their values often touch them), and
-// a title beside a stacked block of smaller lines (a letterhead's name beside its address) is no
-// row of a grid. Lines that overlap in both directions (no cut possible) are read top to bottom,
-// then left to right.
+// beside part of the other side (an address block and header cells beside a letterhead and form
+// rows; the last columns of a lab table), and that block with the lines beside it is a grid, the
+// band is cut off above and below the block first and read by rows. A narrow gutter (under 1.5
+// line heights: cell spacing, not a column gutter) yields to a row gap several lines wide. Gaps
+// between rows are looked for between line boxes trimmed at top and bottom (Tesseract's boxes of
+// form labels set tight above their values often touch them), and a title beside a stacked block of
+// smaller lines (a letterhead's name beside its address) is no row of a grid. Lines that overlap in
+// both directions (no cut possible) are read top to bottom, then left to right.
 #pragma once
 
 #include <vector>
