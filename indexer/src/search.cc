@@ -362,35 +362,53 @@ class Compiler {
   }
 
   // A Probeable filter checked on one page p (p.id and p.document_id, from pages_by_id_document):
-  // lookups by the page's document and id, where Filter lists every page the filter picks. A code
-  // is read from document_codes and page_codes (schema v7), whose condition the name IN (...)
-  // here repeats word for word, as SQLite needs to use them.
+  // lookups by the page's document and id, where Filter lists every page the filter picks.
   Sql Probe(const QueryNode& n, bool exact) {
     Sql s;
     if (n.field == QueryField::kCode) {
       const CodeValues codes = Codes(n, widen_ && !exact);
-      auto exists = [&](const std::string& table, const std::string& key) {
-        Sql c;
-        c.text = "EXISTS (SELECT 1 FROM " + table + " WHERE " + key + " AND " + kCodeFields +
-                 "(normalized IN ";
-        c.Append(InList(codes.values));
-        if (!codes.pattern.empty()) {
-          c.text += " OR normalized GLOB ?";
-          c.binds.push_back(codes.pattern);
-        }
-        c.text += "))";
-        return c;
-      };
       s.text = "(";
-      s.Append(exists("document_fields", "document_id = p.document_id"));
+      s.Append(HasCode("document_fields INDEXED BY document_codes", "document_id = p.document_id",
+                       codes));
       s.text += " OR ";
-      s.Append(exists("fields", "page_id = p.id"));
+      s.Append(HasCode("fields INDEXED BY page_codes", "page_id = p.id", codes));
       s.text += ")";
       return s;
     }
     s.text = "EXISTS (SELECT 1 FROM documents d WHERE d.id = p.document_id AND ";
     s.Append(DocumentCondition(n));
     s.text += ")";
+    return s;
+  }
+
+  // A Probeable filter as a condition on a document d: its type or date, or a code among its
+  // fields. Every page of a document that meets it passes the filter.
+  Sql OnDocument(const QueryNode& n, bool exact) {
+    if (n.field != QueryField::kCode) return DocumentCondition(n);
+    return HasCode("document_fields INDEXED BY document_codes", "document_id = d.id",
+                   Codes(n, widen_ && !exact));
+  }
+
+  // The documents a Probeable filter picks (SELECT ... AS id): every page of them passes the
+  // filter, so counting their pages bounds the filter's pages from below (see MorePagesThan).
+  Sql DocumentsOf(const QueryNode& n, bool exact) {
+    Sql s;
+    if (n.field == QueryField::kCode) {
+      const CodeValues codes = Codes(n, widen_ && !exact);
+      s.text =
+          "SELECT document_id AS id FROM document_fields WHERE " + kCodeFields + "normalized IN ";
+      s.Append(InList(codes.values));
+      if (!codes.pattern.empty()) {
+        s.text += " UNION ALL SELECT document_id FROM document_fields WHERE " + kCodeFields +
+                  "normalized GLOB ?";
+        s.binds.push_back(codes.pattern);
+      }
+      // DISTINCT over the whole streams: a UNION would list every document before the first.
+      s.text = "SELECT DISTINCT id FROM (" + s.text + ")";
+    } else {
+      s.text = "SELECT d.id AS id FROM documents d WHERE ";
+      s.Append(DocumentCondition(n));
+    }
     return s;
   }
 
@@ -489,6 +507,23 @@ class Compiler {
       c.pattern = n.text + ".*";
     }
     return c;
+  }
+
+  // Whether the fields of one document or page (`key`) hold one of the codes. `table` names its
+  // code index (document_codes, page_codes: schema v7), whose condition the name IN (...) here
+  // repeats word for word: read from it, a document's codes are one index entry each, where
+  // its other indexes would read each of its dozen fields' rows.
+  static Sql HasCode(const std::string& table, const std::string& key, const CodeValues& codes) {
+    Sql s;
+    s.text = "EXISTS (SELECT 1 FROM " + table + " WHERE " + key + " AND " + kCodeFields +
+             "(normalized IN ";
+    s.Append(InList(codes.values));
+    if (!codes.pattern.empty()) {
+      s.text += " OR normalized GLOB ?";
+      s.binds.push_back(codes.pattern);
+    }
+    s.text += "))";
+    return s;
   }
 
   void Note(const std::string& what, const std::vector<std::string>& alts) {
@@ -622,7 +657,11 @@ struct Conjunct {
   Sql documents_set;  // a type:, date: or name: filter as p.document_id IN (its documents)
   Sql probe;          // a Probeable filter checked on one page p; empty text: not Probeable
   Sql estimate;       // rows to count for how many documents it picks (Probeable only)
-  std::int64_t documents = 0;  // that count, up to a limit (see ChooseForms)
+  Sql documents_of;   // its documents, SELECT ... AS id (Probeable only)
+  Sql on_document;    // its condition on a document d (Probeable only)
+  bool documents_indexed = false;  // type: or date:, whose documents an index lists
+  std::int64_t documents = 0;      // that count, up to a limit (see ChooseForms)
+  bool broad = false;              // counted to SearchOptions::broad_filter_documents or more
   bool use_probe = false;
 };
 
@@ -699,6 +738,9 @@ Plan Compile(const QueryNode& query, Compiler& compiler, bool exact) {
     if (Compiler::Probeable(*c)) {
       part.probe = compiler.Probe(*c, exact);
       part.estimate = compiler.Estimate(*c, exact);
+      part.documents_of = compiler.DocumentsOf(*c, exact);
+      part.on_document = compiler.OnDocument(*c, exact);
+      part.documents_indexed = c->field != QueryField::kCode;
     }
     plan.conjuncts.push_back(std::move(part));
   }
@@ -910,7 +952,8 @@ Status ChooseForms(sqlite3* db, const SearchOptions& options, Plan* plan) {
     count.text = " FROM (" + c.estimate.text + ")";
     count.binds = c.estimate.binds;
     CHARTSCAN_ASSIGN_OR_RETURN(c.documents, Count(db, count, limit));
-    c.use_probe = c.documents >= options.broad_filter_documents;
+    c.broad = c.documents >= options.broad_filter_documents;
+    c.use_probe = c.broad;
     density *= std::min(1.0, static_cast<double>(c.documents) / static_cast<double>(total));
   }
   if (!plan->match.empty() || !plan->all_probes()) return Status::Ok();
@@ -924,6 +967,40 @@ Status ChooseForms(sqlite3* db, const SearchOptions& options, Plan* plan) {
     narrowest->use_probe = false;
   }
   return Status::Ok();
+}
+
+// How many pages the documents (SELECT ... AS id) have, counting no further than cap + 1. Each
+// document's pages are counted by pages_by_document as the documents come, so that a broad
+// filter stops after its first few thousand documents instead of listing them all first.
+Result<std::int64_t> PagesOfDocuments(sqlite3* db, const Sql& documents, std::int64_t cap) {
+  Stmt st;
+  CHARTSCAN_RETURN_IF_ERROR(
+      st.Prepare(db,
+                 ("SELECT (SELECT count(*) FROM pages pg WHERE pg.document_id = x.id) FROM (" +
+                  documents.text + ") x")
+                     .c_str(),
+                 "search"));
+  BindAll(st, documents.binds);
+  std::int64_t pages = 0;
+  while (pages <= cap) {
+    CHARTSCAN_ASSIGN_OR_RETURN(bool more, st.Step());
+    if (!more) break;
+    pages += st.Int64(0);
+  }
+  return std::min(pages, cap + 1);
+}
+
+// Whether a filter-only plan's filters are all broad, and one of them at least is listed by an
+// index on documents (type:, date:), or it is one filter alone: then counting the documents that
+// meet them all is cheap, driven by that index or by the filter's own list of documents.
+bool KnownBroad(const Plan& plan) {
+  if (!plan.match.empty() || plan.conjuncts.empty()) return false;
+  bool indexed = plan.conjuncts.size() == 1;
+  for (const Conjunct& c : plan.conjuncts) {
+    if (!c.broad) return false;
+    indexed = indexed || c.documents_indexed;
+  }
+  return indexed;
 }
 
 // After a walk that found too few pages (the filters pick fewer than the density promised, or
@@ -1032,6 +1109,32 @@ Result<std::int64_t> RankMatches(sqlite3* db, const Sql& body, std::int64_t cap,
 // would build it twice. The first pass asks for no order, which leaves SQLite its cheapest plan
 // (a rare filter must not turn into a walk down every page id); only a capped query reads again,
 // newest first.
+// The newest `need` pages of a body known to match more than cap, newest first, into *out.
+Status ReadNewest(sqlite3* db, const Sql& body, const Sql& newest_scan, std::int64_t cap,
+                  std::int64_t need, std::vector<Ranked>* out) {
+  out->clear();
+  // More than cap match, so at least one page in (pages / (cap + 1)) does: walking pages
+  // newest first finds `need` of them within need * pages / (cap + 1) pages, where listing the
+  // filter's set and sorting it costs its whole size (every page of a year).
+  Stmt top;
+  CHARTSCAN_RETURN_IF_ERROR(
+      top.Prepare(db, "SELECT coalesce(max(id), 0) FROM pages", "search newest page"));
+  CHARTSCAN_ASSIGN_OR_RETURN(bool any, top.Step());
+  const std::int64_t pages = any ? top.Int64(0) : 0;
+  const Sql& read = std::min(cap, need) * pages / (cap + 1) <= kWalkPages ? newest_scan : body;
+  Stmt newest;
+  CHARTSCAN_RETURN_IF_ERROR(newest.Prepare(
+      db, ("SELECT p.id" + read.text + " ORDER BY p.id DESC LIMIT ?").c_str(), "search"));
+  BindAll(newest, read.binds);
+  newest.Bind(static_cast<int>(read.binds.size()) + 1, std::min(cap, need));
+  for (;;) {
+    CHARTSCAN_ASSIGN_OR_RETURN(bool more, newest.Step());
+    if (!more) break;
+    out->push_back({newest.Int64(0), 0});
+  }
+  return Status::Ok();
+}
+
 Result<std::int64_t> ListMatches(sqlite3* db, const Sql& body, const Sql& newest_scan,
                                  std::int64_t cap, std::int64_t need, std::vector<Ranked>* out) {
   out->clear();
@@ -1060,25 +1163,7 @@ Result<std::int64_t> ListMatches(sqlite3* db, const Sql& body, const Sql& newest
   }
   const auto count = static_cast<std::int64_t>(rows.size());
   if (count > cap) {
-    // More than cap match, so at least one page in (pages / (cap + 1)) does: walking pages
-    // newest first finds `need` of them within need * pages / (cap + 1) pages, where listing the
-    // filter's set and sorting it costs its whole size (every page of a year).
-    Stmt top;
-    CHARTSCAN_RETURN_IF_ERROR(
-        top.Prepare(db, "SELECT coalesce(max(id), 0) FROM pages", "search newest page"));
-    CHARTSCAN_ASSIGN_OR_RETURN(bool any, top.Step());
-    const std::int64_t pages = any ? top.Int64(0) : 0;
-    const Sql& read = std::min(cap, need) * pages / (cap + 1) <= kWalkPages ? newest_scan : body;
-    Stmt newest;
-    CHARTSCAN_RETURN_IF_ERROR(newest.Prepare(
-        db, ("SELECT p.id" + read.text + " ORDER BY p.id DESC LIMIT ?").c_str(), "search"));
-    BindAll(newest, read.binds);
-    newest.Bind(static_cast<int>(read.binds.size()) + 1, std::min(cap, need));
-    for (;;) {
-      CHARTSCAN_ASSIGN_OR_RETURN(bool more, newest.Step());
-      if (!more) break;
-      out->push_back({newest.Int64(0), 0});
-    }
+    CHARTSCAN_RETURN_IF_ERROR(ReadNewest(db, body, newest_scan, cap, need, out));
     return count;
   }
   // std::optional orders an empty value first, as SQLite orders NULL: ascending as is, and
@@ -1387,6 +1472,27 @@ Result<SearchResults> ExecuteSearch(sqlite3* db, const QueryNode& query, const V
       // As Body chose the join order.
       const bool filter_driven = plan->filter_driven && !plan->conjuncts.empty();
       return RankMatches(db, body(false), cap, filter_driven, out);
+    }
+    if (plan == &exact && KnownBroad(exact)) {
+      // Broad filters only: when the documents that meet them all have more than cap pages, more
+      // than cap pages match, and only the newest are read, each filter checked page by page.
+      Sql documents;
+      if (exact.conjuncts.size() == 1) {
+        documents = exact.conjuncts[0].documents_of;
+      } else {
+        documents.text = "SELECT d.id AS id FROM documents d WHERE 1";
+        for (const Conjunct& c : exact.conjuncts) {
+          documents.text += " AND ";
+          documents.Append(c.on_document);
+        }
+      }
+      CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t n, PagesOfDocuments(db, documents, cap));
+      if (n > cap) {
+        for (Conjunct& c : exact.conjuncts) c.use_probe = true;
+        exact.walk = false;
+        CHARTSCAN_RETURN_IF_ERROR(ReadNewest(db, body(false), body(true), cap, need, out));
+        return n;
+      }
     }
     if (plan->walk) {
       CHARTSCAN_ASSIGN_OR_RETURN(std::optional<std::int64_t> walked,

@@ -643,9 +643,10 @@ TEST(SearchIndex, FilterDrivenQueriesRankAndCapAsIndexDrivenOnes) {
 }
 
 TEST(SearchIndex, BroadFiltersWalkedNewestFirstListAsFiltersListedWhole) {
-  // 240 pages in 60 documents of 4: a filter-only query on broad filters walks pages newest
-  // first and stops at max_ranked + 1 (search.cc WalkMatches). Capped or not, at any offset, it
-  // must list what the filters listed whole list.
+  // 240 one-page documents: a filter-only query on broad filters walks pages newest
+  // first and stops at max_ranked + 1 (search.cc WalkMatches), or, one filter on more documents
+  // than max_ranked, reads only the newest pages. Capped or not, at any offset, it must list what
+  // the filters listed whole list.
   TempDir dir;
   auto store = OpenStore(dir.path());
   const std::int64_t batch = *store->BeginBatch("walk");
@@ -661,9 +662,9 @@ TEST(SearchIndex, BroadFiltersWalkedNewestFirstListAsFiltersListedWhole) {
   a.source_ids = {src};
   a.charts.push_back({0, "00110011", "Ann Lee", "1950-01-01"});
   const char* types[] = {"progress_note", "lab_report", "progress_note", "discharge_summary"};
-  for (int d = 0; d < 60; ++d) {
+  for (int d = 0; d < 240; ++d) {
     DocumentWrite w;
-    for (int k = 0; k < 4; ++k) w.page_ids.push_back((*ids)[static_cast<std::size_t>(d * 4 + k)]);
+    w.page_ids.push_back((*ids)[static_cast<std::size_t>(d)]);
     w.type.name = types[d % 4];
     w.type.confidence = 0.9;
     // Dates run backwards against storage order in part, so date order and newest first differ.
@@ -689,7 +690,8 @@ TEST(SearchIndex, BroadFiltersWalkedNewestFirstListAsFiltersListedWhole) {
     walked.broad_filter_documents = 1;
     for (const char* q : {"type:progress_note", "code:85025", "code:80053", "date:2010..2018",
                           "type:progress_note code:85025", "code:8505*", "potassium code:85025",
-                          "type:progress_note NOT code:80053"}) {
+                          "type:progress_note NOT code:80053", "date:2010..2022 type:progress_note",
+                          "code:85025 date:2010..2030"}) {
       for (const int offset : {0, 50, 95, 119}) {
         listed.offset = walked.offset = offset;
         EXPECT_EQ(Outcome(*store, q, walked), Outcome(*store, q, listed))
@@ -705,7 +707,7 @@ TEST(SearchIndex, BroadFiltersWalkedNewestFirstListAsFiltersListedWhole) {
   ASSERT_TRUE(newest.ok());
   EXPECT_TRUE(newest->total_capped);
   ASSERT_EQ(newest->hits.size(), 3u);
-  EXPECT_EQ(newest->hits[0].page_id, (*ids)[235]);  // document 58 (progress_note), last page
+  EXPECT_EQ(newest->hits[0].page_id, (*ids)[238]);  // the newest progress note
 }
 
 TEST(QueryParser, NestsAndFlattensOperators) {
