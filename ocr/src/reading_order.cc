@@ -27,10 +27,11 @@
 //   page, the page's footer below: the footer's gutter joined the column to it). Columns of text
 //   are set 20 pt apart, ~1.5-2 line heights, and no gap that wide runs through both of them.
 // - A short side of a gutter (less tall than the other side), mostly of short lines (kGridAligned
-//   of them at most kGridMaxWords words), that forms a grid with the lines beside it is cut off
-//   with them, above and below, and read by rows: header cells beside a letterhead, the last
-//   columns of a lab table beside longer lines above and below the table. A column of prose
-//   beside the top of a longer one has a few short lines (a list, a line's end) but not mostly.
+//   of them at most kGridMaxWords words), that forms a grid with the lines beside it (one row of
+//   two cells is enough) is cut off with them, above and below, and read by rows: header cells
+//   beside a letterhead, the last columns of a lab table beside longer lines above and below the
+//   table. A column of prose beside the top of a longer one has a few short lines (a list, a line's
+//   end) but not mostly.
 #include <algorithm>
 #include <functional>
 
@@ -304,7 +305,7 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
             const auto short_lines = std::count_if(side.begin(), side.end(), [](const auto* l) {
               return l->words.size() <= kGridMaxWords;
             });
-            if (band.size() >= 4 && short_lines >= kGridAligned * side.size() && Contiguous(side) &&
+            if (band.size() >= 2 && short_lines >= kGridAligned * side.size() && Contiguous(side) &&
                 GridLike(band)) {
               int side_top = sb.bottom(), side_bottom = 0;
               for (const LayoutLine* l : side) {
