@@ -797,7 +797,10 @@ Sql Body(const Plan& plan, const Plan* exclude, bool newest_scan = false) {
   }
   if (exclude != nullptr) {
     s.text += " AND NOT (1";
-    if (!exclude->match.empty()) {
+    // Every row already matches the words when both plans have the same: only the conditions
+    // tell them apart (an MRN widened, words as typed), and listing every page of a common
+    // word to exclude them would cost more than the search.
+    if (!exclude->match.empty() && exclude->match != plan.match) {
       s.text +=
           " AND " + std::string(kPid) + " IN (SELECT rowid FROM page_fts WHERE page_fts MATCH ?)";
       s.binds.push_back(exclude->match);
@@ -814,7 +817,8 @@ Sql Body(const Plan& plan, const Plan* exclude, bool newest_scan = false) {
 }
 
 // The pages only the widened plan finds. When only the words were widened, FTS5 subtracts the
-// exact expression itself (cheaper than a subquery).
+// exact expression itself (cheaper than a subquery); when only the conditions were, the words
+// need no subtracting (see Body).
 Sql ApproximateBody(const Plan& exact, const Plan& widened, bool newest_scan = false) {
   if (!exact.match.empty() && exact.SameConditions(widened)) {
     Plan p = widened;
