@@ -19,7 +19,9 @@
 // (identity and title words, see PageIdent) weighing four times the text (configured as the
 // table's rank in schema v5), computed by chartscan_rank (see Ranking below), which gives the same
 // scores but counts each phrase's pages once per statement, not once per probe of the index.
-// Filter-only queries have no relevance to rank by and list the newest documents first.
+// Filter-only queries have no relevance to rank by and list the newest documents first. A filter
+// that picks a large share of the archive (a document type, a year, a common lab code) is not
+// listed at all but checked on each page visited (see "Filters checked page by page" below).
 //
 // Work is bounded for broad queries (SearchOptions::max_ranked, N): pages are counted up to N,
 // and when more match, BM25 ranks the N most recently stored matches (FTS5 walks its lists in
@@ -1288,10 +1290,19 @@ struct MatchTerm {
   bool field_prefix = false;             // a field value may start with a form (code category)
 };
 
-void CollectMatchTerms(const QueryNode& n, Compiler& compiler, std::vector<MatchTerm>* out) {
+// A prefix the search spelled out as only its most frequent words (ExpandPrefixes) marks those
+// words, not every word starting so: the others were not searched.
+void CollectMatchTerms(const QueryNode& n, Compiler& compiler, const PrefixMap& prefixes,
+                       std::vector<MatchTerm>* out) {
   switch (n.kind) {
     case QueryNode::Kind::kTerm: {
       MatchTerm t;
+      auto capped = n.prefix && !n.phrase ? prefixes.find(n.text) : prefixes.end();
+      if (capped != prefixes.end() && capped->second.capped()) {
+        t.forms = capped->second.terms;
+        out->push_back(std::move(t));
+        return;
+      }
       t.forms.push_back(n.text);
       for (std::string& a : compiler.WordAlternatives(n)) t.forms.push_back(std::move(a));
       t.prefix = n.prefix;
@@ -1300,11 +1311,11 @@ void CollectMatchTerms(const QueryNode& n, Compiler& compiler, std::vector<Match
     }
     case QueryNode::Kind::kNot:
       // What a NOT excludes is not on the page (or the page would not match): nothing to mark.
-      CollectMatchTerms(n.children[0], compiler, out);
+      CollectMatchTerms(n.children[0], compiler, prefixes, out);
       return;
     case QueryNode::Kind::kAnd:
     case QueryNode::Kind::kOr:
-      for (const QueryNode& c : n.children) CollectMatchTerms(c, compiler, out);
+      for (const QueryNode& c : n.children) CollectMatchTerms(c, compiler, prefixes, out);
       return;
     case QueryNode::Kind::kFilter:
       break;
@@ -1568,8 +1579,9 @@ Result<std::vector<int>> MatchPageWords(sqlite3* db, const TextTokenizer& tokeni
                                         bool approximate, const std::vector<Word>& words,
                                         const std::vector<Field>& fields) {
   Compiler compiler(vocab, approximate, nullptr, CommonWordTest(db));
+  CHARTSCAN_ASSIGN_OR_RETURN(PrefixMap prefixes, ExpandPrefixes(db, query));
   std::vector<MatchTerm> terms;
-  CollectMatchTerms(query, compiler, &terms);
+  CollectMatchTerms(query, compiler, prefixes, &terms);
 
   // The page as the index holds it: a stream of token positions, each with its tokens (a joined
   // token and its parts) and the word it came from. Words are tokenized one by one, which gives

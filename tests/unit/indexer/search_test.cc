@@ -256,6 +256,17 @@ TEST(Search, VeryBroadPrefixKeepsItsMostFrequentWordsAndSaysSo) {
   EXPECT_NE(r->approximations[0].find("of 101"), std::string::npos) << r->approximations[0];
   // A longer prefix is under the limit again: every page.
   EXPECT_EQ(s.Total("zqword1*"), 11);
+  // Highlighting marks the words searched, not the ones left out.
+  int marked = 0, unmarked = 0;
+  for (std::size_t i = 0; i < 100; ++i) {
+    const bool hit = std::find(ids.begin(), ids.end(), s.id(i)) != ids.end();
+    auto words = s.store().MatchWords("zq*", s.id(i), /*approximate=*/true);
+    ASSERT_TRUE(words.ok()) << words.status().ToString();
+    EXPECT_EQ(*words, hit ? std::vector<int>{0} : std::vector<int>{}) << i;
+    ++(hit ? marked : unmarked);
+  }
+  EXPECT_GT(marked, 0);
+  EXPECT_GT(unmarked, 0);
 }
 
 }  // namespace
