@@ -21,6 +21,12 @@ constexpr double kMedianGlyphHeightAt300 = 24;
 // Speckles removed per square inch above which a page is median-filtered (a clean scan has under
 // 1, a worn photocopy 20-40, a noisy fax or a dirty scanner glass hundreds).
 constexpr double kImpulseNoise = 60;
+// Speckles removed per square inch below which the tiniest marks beside letters are taken for
+// noise and erased from the OCR image (see specks.cc): lightly degraded scans show 1-7. On
+// noisier pages (photocopies, 13-32; salt and pepper, hundreds) as many of them are fragments of
+// strokes, and erasing them there merged words ("A CARTER" read "ACARTER") and cost patient
+// names as often as it removed stray punctuation.
+constexpr double kQuietPage = 10;
 
 cv::Mat ToGray(const ImageView& page) {
   cv::Mat src = WrapView(page);
@@ -166,7 +172,7 @@ Result<CleanedPage> Clean(const ImageView& page, Resolution resolution, bool bil
   if (!out.blank) {
     cv::Mat for_ocr = page_image.clone();
     int changed = options.remove_rules ? RemoveRules(for_ocr, dpi) : 0;
-    changed += RemoveIsolatedSpecks(for_ocr, dpi);
+    changed += RemoveIsolatedSpecks(for_ocr, dpi, /*erase_tiny=*/!bilevel && q.noise < kQuietPage);
     if (changed > 0) out.ocr_image = ToImage(for_ocr);
   }
   out.image = ToImage(page_image);

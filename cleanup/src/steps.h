@@ -102,7 +102,8 @@ int RemoveRules(cv::Mat& page, double dpi);
 
 // --- specks.cc
 // Erases tiny marks lying apart from any character (toner specks, dirt) from an upright grey page
-// (255 = paper). Returns the number of specks erased (0: page unchanged).
-int RemoveIsolatedSpecks(cv::Mat& page, double dpi);
+// (255 = paper), and with erase_tiny the tiniest marks unless they touch a character. Returns the
+// number of specks erased (0: page unchanged).
+int RemoveIsolatedSpecks(cv::Mat& page, double dpi, bool erase_tiny);
 
 }  // namespace chartscan::cleanup
