@@ -830,6 +830,14 @@ Sql ApproximateBody(const Plan& exact, const Plan& widened, bool newest_scan = f
   return Body(widened, &exact, newest_scan);
 }
 
+// The first column of the first row of a query without parameters; 0 when it gives no row.
+Result<std::int64_t> ReadInteger(sqlite3* db, const char* sql, std::string_view what) {
+  Stmt st;
+  CHARTSCAN_RETURN_IF_ERROR(st.Prepare(db, sql, what));
+  CHARTSCAN_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int64(0) : 0;
+}
+
 // Binds a body's parameters, all text, from ?1 on.
 void BindAll(Stmt& st, const std::vector<std::string>& binds) {
   for (std::size_t i = 0; i < binds.size(); ++i) {
@@ -938,11 +946,10 @@ Status ChooseForms(sqlite3* db, const SearchOptions& options, Plan* plan) {
   bool probeable = false;
   for (const Conjunct& c : plan->conjuncts) probeable = probeable || !c.probe.text.empty();
   if (!probeable) return Status::Ok();
-  Stmt docs;
-  CHARTSCAN_RETURN_IF_ERROR(
-      docs.Prepare(db, "SELECT coalesce(max(id), 0) FROM documents", "search documents"));
-  CHARTSCAN_ASSIGN_OR_RETURN(bool row, docs.Step());
-  const std::int64_t total = row ? std::max<std::int64_t>(docs.Int64(0), 1) : 1;
+  CHARTSCAN_ASSIGN_OR_RETURN(
+      std::int64_t newest,
+      ReadInteger(db, "SELECT coalesce(max(id), 0) FROM documents", "search documents"));
+  const std::int64_t total = std::max<std::int64_t>(newest, 1);
   // Counted far enough to tell a broad filter, and to tell whether a walk is short enough: a
   // filter counted to the limit passes at least twice the share of pages a walk needs.
   const std::int64_t limit = std::max(options.broad_filter_documents,
@@ -1106,15 +1113,11 @@ Result<std::int64_t> RankMatches(sqlite3* db, const Sql& body, std::int64_t cap,
   return count;
 }
 
-// A filter-only body's pages in listing order into *out: by date of service, newest first, then
-// document, page within it and id (SQLite's order, NULLs of pages in no document included); when
-// more than cap match, the most recently stored, newest first, as far as `need` (the end of the
-// slice asked for, at most cap). Returns how many match, counting no further than cap + 1. When
-// at most cap match, one pass reads them all and they are sorted here: a filter SQLite
-// materializes (the pages of a code, of a month) is built once, where counting and then slicing
-// would build it twice. The first pass asks for no order, which leaves SQLite its cheapest plan
-// (a rare filter must not turn into a walk down every page id); only a capped query reads again,
-// newest first.
+// The id of the most recently stored page; 0 in an empty store.
+Result<std::int64_t> NewestPageId(sqlite3* db) {
+  return ReadInteger(db, "SELECT coalesce(max(id), 0) FROM pages", "search newest page");
+}
+
 // The newest `need` pages of a body known to match more than cap, newest first, into *out.
 Status ReadNewest(sqlite3* db, const Sql& body, const Sql& newest_scan, std::int64_t cap,
                   std::int64_t need, std::vector<Ranked>* out) {
@@ -1122,11 +1125,7 @@ Status ReadNewest(sqlite3* db, const Sql& body, const Sql& newest_scan, std::int
   // More than cap match, so at least one page in (pages / (cap + 1)) does: walking pages
   // newest first finds `need` of them within need * pages / (cap + 1) pages, where listing the
   // filter's set and sorting it costs its whole size (every page of a year).
-  Stmt top;
-  CHARTSCAN_RETURN_IF_ERROR(
-      top.Prepare(db, "SELECT coalesce(max(id), 0) FROM pages", "search newest page"));
-  CHARTSCAN_ASSIGN_OR_RETURN(bool any, top.Step());
-  const std::int64_t pages = any ? top.Int64(0) : 0;
+  CHARTSCAN_ASSIGN_OR_RETURN(const std::int64_t pages, NewestPageId(db));
   const Sql& read = std::min(cap, need) * pages / (cap + 1) <= kWalkPages ? newest_scan : body;
   Stmt newest;
   CHARTSCAN_RETURN_IF_ERROR(newest.Prepare(
@@ -1141,6 +1140,15 @@ Status ReadNewest(sqlite3* db, const Sql& body, const Sql& newest_scan, std::int
   return Status::Ok();
 }
 
+// A filter-only body's pages in listing order into *out: by date of service, newest first, then
+// document, page within it and id (SQLite's order, NULLs of pages in no document included); when
+// more than cap match, the most recently stored, newest first, as far as `need` (the end of the
+// slice asked for, at most cap). Returns how many match, counting no further than cap + 1. When
+// at most cap match, one pass reads them all and they are sorted here: a filter SQLite
+// materializes (the pages of a code, of a month) is built once, where counting and then slicing
+// would build it twice. The first pass asks for no order, which leaves SQLite its cheapest plan
+// (a rare filter must not turn into a walk down every page id); only a capped query reads again,
+// newest first.
 Result<std::int64_t> ListMatches(sqlite3* db, const Sql& body, const Sql& newest_scan,
                                  std::int64_t cap, std::int64_t need, std::vector<Ranked>* out) {
   out->clear();
@@ -1191,11 +1199,8 @@ Result<std::int64_t> ListMatches(sqlite3* db, const Sql& body, const Sql& newest
 Result<std::optional<std::int64_t>> WalkMatches(sqlite3* db, const Sql& body, std::int64_t cap,
                                                 std::int64_t need, std::vector<Ranked>* out) {
   out->clear();
-  Stmt top;
-  CHARTSCAN_RETURN_IF_ERROR(
-      top.Prepare(db, "SELECT coalesce(max(id), 0) FROM pages", "search newest page"));
-  CHARTSCAN_ASSIGN_OR_RETURN(bool row, top.Step());
-  const std::int64_t floor = (row ? top.Int64(0) : 0) - 2 * kWalkPages;
+  CHARTSCAN_ASSIGN_OR_RETURN(const std::int64_t newest, NewestPageId(db));
+  const std::int64_t floor = newest - 2 * kWalkPages;
   Stmt st;
   CHARTSCAN_RETURN_IF_ERROR(
       st.Prepare(db,
@@ -1406,11 +1411,8 @@ Status PrepareSearchConnection(sqlite3* db) {
 }
 
 Result<std::int64_t> VocabularyGeneration(sqlite3* db) {
-  Stmt st;
-  CHARTSCAN_RETURN_IF_ERROR(
-      st.Prepare(db, "SELECT charts_gen FROM search_meta WHERE id = 1", "read search vocabulary"));
-  CHARTSCAN_ASSIGN_OR_RETURN(bool row, st.Step());
-  return row ? st.Int64(0) : 0;
+  return ReadInteger(db, "SELECT charts_gen FROM search_meta WHERE id = 1",
+                     "read search vocabulary");
 }
 
 Result<std::shared_ptr<const Vocabulary>> LoadVocabulary(sqlite3* db) {

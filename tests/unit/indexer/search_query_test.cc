@@ -2,6 +2,7 @@
 // with words and operators, OCR-tolerant identifiers and names (ranked after exact hits and
 // marked), grouping data on hits, and the messages for malformed queries.
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -552,27 +553,43 @@ TEST_F(QueryStore, RandomQueriesAreAnsweredOrRefusedWithAMessage) {
   EXPECT_GT(refused, 50);
 }
 
+// One batch of one source of `count` pages, page i (1-based) reading text(i).
+struct NumberedPages {
+  std::int64_t batch = 0, source = 0;
+  std::vector<std::int64_t> ids;
+};
+NumberedPages PutNumberedPages(Store& store, const std::string& name, int count,
+                               const std::function<std::string(int)>& text) {
+  NumberedPages out;
+  out.batch = *store.BeginBatch(name);
+  out.source = AddSource(store, out.batch, "/" + name + ".pdf", name, count);
+  std::vector<PageWrite> pages;
+  for (int i = 1; i <= count; ++i) pages.push_back(TextPage(out.batch, out.source, i, text(i)));
+  auto ids = store.PutPages(pages);
+  EXPECT_TRUE(ids.ok()) << ids.status().ToString();
+  if (ids.ok()) out.ids = *ids;
+  return out;
+}
+
+// Page 7 says "fever" three times: it ranks first whenever it is among those ranked.
+std::string Fever(int i) {
+  return i == 7 ? "fever fever fever noted" : "fever noted on page " + std::to_string(i);
+}
+
 TEST(SearchIndex, BroadQueriesCountAndRankAtMostMaxRanked) {
   TempDir dir;
   auto store = OpenStore(dir.path());
-  const std::int64_t batch = *store->BeginBatch("broad");
-  const std::int64_t src = AddSource(*store, batch, "/broad.pdf", "broad", 150);
-  std::vector<PageWrite> pages;
-  for (int i = 1; i <= 150; ++i) {
-    // Page 7 says "fever" three times: it ranks first whenever it is among those ranked.
-    pages.push_back(
-        TextPage(batch, src, i,
-                 i == 7 ? "fever fever fever noted" : "fever noted on page " + std::to_string(i)));
-  }
-  auto ids = store->PutPages(pages);
-  ASSERT_TRUE(ids.ok());
+  const NumberedPages put = PutNumberedPages(*store, "broad", 150, Fever);
+  const std::int64_t batch = put.batch;
+  const std::vector<std::int64_t>& ids = put.ids;
+  ASSERT_EQ(ids.size(), 150u);
   SearchOptions all;
   all.max_ranked = 1000;
   auto full = store->Search("fever", all);
   ASSERT_TRUE(full.ok());
   EXPECT_EQ(full->total, 150);
   EXPECT_FALSE(full->total_capped);
-  EXPECT_EQ(full->hits[0].page_id, (*ids)[6]);
+  EXPECT_EQ(full->hits[0].page_id, ids[6]);
 
   SearchOptions capped;
   capped.max_ranked = 100;
@@ -582,19 +599,19 @@ TEST(SearchIndex, BroadQueriesCountAndRankAtMostMaxRanked) {
   EXPECT_TRUE(r->total_capped);
   EXPECT_EQ(r->total, 100);
   // Ranked among the 100 most recent pages (51..150): page 7 is not among them.
-  for (const SearchHit& h : r->hits) EXPECT_GT(h.page_id, (*ids)[49]);
+  for (const SearchHit& h : r->hits) EXPECT_GT(h.page_id, ids[49]);
   // Filter-only and capped: most recently stored first.
   auto f = store->Search("batch:" + std::to_string(batch), capped);
   ASSERT_TRUE(f.ok());
   EXPECT_TRUE(f->total_capped);
   ASSERT_EQ(f->hits.size(), 5u);
-  EXPECT_EQ(f->hits[0].page_id, (*ids)[149]);
+  EXPECT_EQ(f->hits[0].page_id, ids[149]);
   // A narrower query is ranked over every match again.
   auto narrow = store->Search("\"fever fever\"", capped);
   ASSERT_TRUE(narrow.ok());
   EXPECT_FALSE(narrow->total_capped);
   ASSERT_EQ(narrow->hits.size(), 1u);
-  EXPECT_EQ(narrow->hits[0].page_id, (*ids)[6]);
+  EXPECT_EQ(narrow->hits[0].page_id, ids[6]);
   capped.max_ranked = 99;
   EXPECT_EQ(store->Search("fever", capped).status().code(), StatusCode::kInvalidArgument);
 }
@@ -605,16 +622,10 @@ TEST(SearchIndex, FilterDrivenQueriesRankAndCapAsIndexDrivenOnes) {
   // when capped the same most recent pages, as when the index drives.
   TempDir dir;
   auto store = OpenStore(dir.path());
-  const std::int64_t batch = *store->BeginBatch("driven");
-  const std::int64_t src = AddSource(*store, batch, "/driven.pdf", "driven", 150);
-  std::vector<PageWrite> pages;
-  for (int i = 1; i <= 150; ++i) {
-    pages.push_back(
-        TextPage(batch, src, i,
-                 i == 7 ? "fever fever fever noted" : "fever noted on page " + std::to_string(i)));
-  }
-  auto ids = store->PutPages(pages);
-  ASSERT_TRUE(ids.ok());
+  const NumberedPages put = PutNumberedPages(*store, "driven", 150, Fever);
+  const std::int64_t batch = put.batch;
+  const std::vector<std::int64_t>& ids = put.ids;
+  ASSERT_EQ(ids.size(), 150u);
   const std::string query = "batch:" + std::to_string(batch) + " fever";
   SearchOptions all;
   all.max_ranked = 1000;
@@ -629,7 +640,7 @@ TEST(SearchIndex, FilterDrivenQueriesRankAndCapAsIndexDrivenOnes) {
     EXPECT_EQ(full->hits[i].page_id, unfiltered->hits[i].page_id) << i;
     EXPECT_EQ(full->hits[i].score, unfiltered->hits[i].score) << i;
   }
-  EXPECT_EQ(full->hits[0].page_id, (*ids)[6]);
+  EXPECT_EQ(full->hits[0].page_id, ids[6]);
 
   SearchOptions capped;
   capped.max_ranked = 100;
@@ -639,7 +650,7 @@ TEST(SearchIndex, FilterDrivenQueriesRankAndCapAsIndexDrivenOnes) {
   EXPECT_TRUE(r->total_capped);
   EXPECT_EQ(r->total, 100);
   ASSERT_EQ(r->hits.size(), 100u);
-  for (const SearchHit& h : r->hits) EXPECT_GT(h.page_id, (*ids)[49]);
+  for (const SearchHit& h : r->hits) EXPECT_GT(h.page_id, ids[49]);
 }
 
 TEST(SearchIndex, BroadFiltersWalkedNewestFirstListAsFiltersListedWhole) {
@@ -649,14 +660,12 @@ TEST(SearchIndex, BroadFiltersWalkedNewestFirstListAsFiltersListedWhole) {
   // the filters listed whole list.
   TempDir dir;
   auto store = OpenStore(dir.path());
-  const std::int64_t batch = *store->BeginBatch("walk");
-  const std::int64_t src = AddSource(*store, batch, "/walk.pdf", "walk", 240);
-  std::vector<PageWrite> pages;
-  for (int i = 1; i <= 240; ++i) {
-    pages.push_back(TextPage(batch, src, i, "page " + std::to_string(i) + " potassium noted"));
-  }
-  auto ids = store->PutPages(pages);
-  ASSERT_TRUE(ids.ok());
+  const NumberedPages put = PutNumberedPages(
+      *store, "walk", 240, [](int i) { return "page " + std::to_string(i) + " potassium noted"; });
+  const std::int64_t batch = put.batch;
+  const std::int64_t src = put.source;
+  const std::vector<std::int64_t>& ids = put.ids;
+  ASSERT_EQ(ids.size(), 240u);
   AssemblyWrite a;
   a.batch_id = batch;
   a.source_ids = {src};
@@ -664,7 +673,7 @@ TEST(SearchIndex, BroadFiltersWalkedNewestFirstListAsFiltersListedWhole) {
   const char* types[] = {"progress_note", "lab_report", "progress_note", "discharge_summary"};
   for (int d = 0; d < 240; ++d) {
     DocumentWrite w;
-    w.page_ids.push_back((*ids)[static_cast<std::size_t>(d)]);
+    w.page_ids.push_back(ids[static_cast<std::size_t>(d)]);
     w.type.name = types[d % 4];
     w.type.confidence = 0.9;
     // Dates run backwards against storage order in part, so date order and newest first differ.
@@ -707,7 +716,7 @@ TEST(SearchIndex, BroadFiltersWalkedNewestFirstListAsFiltersListedWhole) {
   ASSERT_TRUE(newest.ok());
   EXPECT_TRUE(newest->total_capped);
   ASSERT_EQ(newest->hits.size(), 3u);
-  EXPECT_EQ(newest->hits[0].page_id, (*ids)[238]);  // the newest progress note
+  EXPECT_EQ(newest->hits[0].page_id, ids[238]);  // the newest progress note
 }
 
 TEST(QueryParser, NestsAndFlattensOperators) {
