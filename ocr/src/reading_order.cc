@@ -26,6 +26,9 @@
 //   wide crosses the region (a lab table's last column beside a short table above a half-empty
 //   page, the page's footer below: the footer's gutter joined the column to it). Columns of text
 //   are set 20 pt apart, ~1.5-2 line heights, and no gap that wide runs through both of them.
+// - kFormGutter (4 line heights), kFormMaxWords (7): across a gutter this wide, rows of lines of
+//   up to kFormMaxWords words (median) are a form's label and value pairs ("Admit Date: October
+//   6, 2023"), read by rows like any grid. Columns of text are set ~2 line heights apart.
 // - A short side of a gutter (less tall than the other side), mostly of short lines (kGridAligned
 //   of them at most kGridMaxWords words), that forms a grid with the lines beside it (one row of
 //   two cells is enough) is cut off with them, above and below, and read by rows: header cells
@@ -49,6 +52,8 @@ constexpr double kRowTrim = 0.15;
 constexpr double kTitleHeight = 1.6;
 constexpr double kNarrowGutter = 1.5;
 constexpr double kWideGap = 3.0;
+constexpr double kFormGutter = 4.0;
+constexpr size_t kFormMaxWords = 7;
 
 int VerticalOverlap(const Box& a, const Box& b) {
   return std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
@@ -157,7 +162,7 @@ bool Contiguous(const std::vector<const LayoutLine*>& region) {
   return true;
 }
 
-bool GridLike(const std::vector<const LayoutLine*>& region) {
+bool GridLike(const std::vector<const LayoutLine*>& region, size_t max_words = kGridMaxWords) {
   size_t aligned = 0;
   for (const LayoutLine* a : region) {
     for (const LayoutLine* b : region) {
@@ -167,7 +172,7 @@ bool GridLike(const std::vector<const LayoutLine*>& region) {
       }
     }
   }
-  if (aligned < kGridAligned * region.size() || MedianWords(region) > kGridMaxWords) return false;
+  if (aligned < kGridAligned * region.size() || MedianWords(region) > max_words) return false;
   // A title beside a stacked block of lines is a letterhead (a facility's name beside its
   // address block), not a row of cells.
   const int height = MedianHeight(region);
@@ -265,7 +270,11 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
           split(across, false);
           return;
         }
-        if (down.width > 0 && (across.width == 0 || !GridLike(region))) {
+        // Label and value pairs set in two columns far apart ("Admit Date: October 6, 2023" |
+        // "Discharge Date: October 13, 2023") hold up to kFormMaxWords words a line.
+        const bool grid = GridLike(region) || (down.width >= kFormGutter * line_height &&
+                                               GridLike(region, kFormMaxWords));
+        if (down.width > 0 && (across.width == 0 || !grid)) {
           // Cells of one row (every line shares a band with the first) become one line.
           const bool one_row = across.width == 0 &&
                                std::all_of(region.begin(), region.end(), [&](const LayoutLine* l) {

@@ -237,6 +237,30 @@ TEST(ReadingOrder, RowSplitAtAWideSpaceAboveALoneCellStaysOneRow) {
   EXPECT_EQ(WordOrder(ordered), (std::vector<std::vector<int>>{{0, 1, 2, 3, 4}, {5, 6}}));
 }
 
+// Label and value pairs in two columns far apart, the left ones 5-6 words long ("Admit Date:
+// October 6, 2023" | "Discharge Date: October 13, 2023"): too many words for the cells of a
+// grid, so each column was read down before the other (clean discharge summary of another
+// generated batch, 2026-12-02). Across a gutter of several line heights they are a form's rows.
+TEST(ReadingOrder, LongLabelValuePairsFarApartAreReadByRows) {
+  Layout l;
+  auto cell = [&](int block, int x, int y, int n) {
+    std::vector<Box> boxes;
+    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 100, y, 90, 40});
+    l.Line(block, boxes);
+  };
+  cell(0, 262, 567, 6);   // 0-5    Date of Birth: February 21, 1989
+  cell(0, 260, 614, 5);   // 6-10   Admit Date: October 6, 2023
+  cell(0, 262, 661, 5);   // 11-15  Discharging Physician: Dr Samuel Hill
+  cell(1, 1339, 567, 2);  // 16-17  Sex: F
+  cell(1, 1340, 614, 5);  // 18-22  Discharge Date: October 13, 2023
+  cell(1, 1340, 661, 2);  // 23-24  NPI: 1308426331
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 3u);
+  EXPECT_EQ(ordered[0].words.back(), 17);
+  EXPECT_EQ(ordered[1].words.back(), 22);
+  EXPECT_EQ(ordered[2].words.back(), 24);
+}
+
 TEST(ReadingOrder, EmptyInputGivesNoLines) { EXPECT_TRUE(OrderLines({}, {}, 100).empty()); }
 
 }  // namespace
