@@ -11,7 +11,9 @@
 //   stacked one above the other is a title beside an address block (60-70 px beside lines of
 //   30-40 px at 300 dpi), and the region is no grid however its baselines align: the letterhead
 //   is read block by block, as printed. (Row by row it was read only when a row gap happened to
-//   open.) The cells of a table row beside a tall line sit side by side, not stacked.
+//   open.) The cells of a table row beside a tall line sit side by side, not stacked. The
+//   letterhead's band (with the lines set under it within a line height) is cut off from what
+//   lies below it first, so that a form below is still read by rows.
 // - kMaxWordGap (2.5 line heights): a wider gap inside a Tesseract line is a gutter, and the line
 //   is split there before ordering (a word space is ~0.3 line heights).
 // - kRowOverlap (0.5): tolerates baseline jitter and residual skew but keeps consecutive lines,
@@ -162,19 +164,9 @@ bool Contiguous(const std::vector<const LayoutLine*>& region) {
   return true;
 }
 
-bool GridLike(const std::vector<const LayoutLine*>& region, size_t max_words = kGridMaxWords) {
-  size_t aligned = 0;
-  for (const LayoutLine* a : region) {
-    for (const LayoutLine* b : region) {
-      if (a != b && SameRow(a->box, b->box)) {
-        ++aligned;
-        break;
-      }
-    }
-  }
-  if (aligned < kGridAligned * region.size() || MedianWords(region) > max_words) return false;
-  // A title beside a stacked block of lines is a letterhead (a facility's name beside its
-  // address block), not a row of cells.
+// A title (kTitleHeight) beside a stacked block of lines: a letterhead, a facility's name beside
+// its address block. Returns the title, or nullptr.
+const LayoutLine* LetterheadTitle(const std::vector<const LayoutLine*>& region) {
   const int height = MedianHeight(region);
   for (const LayoutLine* a : region) {
     if (a->box.height < kTitleHeight * height) continue;
@@ -190,11 +182,59 @@ bool GridLike(const std::vector<const LayoutLine*>& region, size_t max_words = k
         const bool stacked =
             b->box.bottom() <= c->box.y + kRowOverlap * c->box.height &&
             std::min(b->box.right(), c->box.right()) > std::max(b->box.x, c->box.x);
-        if (stacked) return false;
+        if (stacked) return a;
       }
     }
   }
-  return true;
+  return nullptr;
+}
+
+// The bottom (of the trimmed row spans, see kRowTrim) of a letterhead's band: its title, the
+// lines beside it, and the lines set under any of those within a line's height (the rest of the
+// address block, a department's name under the facility's), or -1 when the region holds no
+// letterhead or nothing but it.
+int LetterheadBottom(const std::vector<const LayoutLine*>& region) {
+  const LayoutLine* title = LetterheadTitle(region);
+  if (title == nullptr) return -1;
+  const int height = MedianHeight(region);
+  std::vector<const LayoutLine*> band{title};
+  for (const LayoutLine* l : region) {
+    if (l != title && SameRow(l->box, title->box)) band.push_back(l);
+  }
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const LayoutLine* l : region) {
+      if (std::find(band.begin(), band.end(), l) != band.end()) continue;
+      const bool under = std::any_of(band.begin(), band.end(), [&](const LayoutLine* b) {
+        const int gap = l->box.y - b->box.bottom();
+        return gap >= -kRowOverlap * l->box.height && gap <= height &&
+               std::min(b->box.right(), l->box.right()) > std::max(b->box.x, l->box.x);
+      });
+      if (under) {
+        band.push_back(l);
+        grew = true;
+      }
+    }
+  }
+  if (band.size() == region.size()) return -1;
+  int bottom = 0;
+  for (const LayoutLine* l : band) bottom = std::max(bottom, RowSpan(l->box).second);
+  return bottom;
+}
+
+bool GridLike(const std::vector<const LayoutLine*>& region, size_t max_words = kGridMaxWords) {
+  size_t aligned = 0;
+  for (const LayoutLine* a : region) {
+    for (const LayoutLine* b : region) {
+      if (a != b && SameRow(a->box, b->box)) {
+        ++aligned;
+        break;
+      }
+    }
+  }
+  if (aligned < kGridAligned * region.size() || MedianWords(region) > max_words) return false;
+  // A letterhead is read block by block, not as a row of cells.
+  return LetterheadTitle(region) == nullptr;
 }
 
 }  // namespace
@@ -264,6 +304,15 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
           order(std::move(first));
           order(std::move(second));
         };
+        // A letterhead above other lines is cut off first: read block by block itself (see
+        // GridLike), it must not make the form below it read column by column.
+        if (const int band = LetterheadBottom(region); band >= 0) {
+          const Cut below = FirstGapBelow(region, band);
+          if (below.width > 0) {
+            split(below, false);
+            return;
+          }
+        }
         const double line_height = MedianHeight(region);
         if (down.width > 0 && down.width < kNarrowGutter * line_height &&
             across.width >= 2 * down.width && across.width >= kWideGap * line_height) {

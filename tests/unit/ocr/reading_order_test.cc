@@ -261,6 +261,44 @@ TEST(ReadingOrder, LongLabelValuePairsFarApartAreReadByRows) {
   EXPECT_EQ(ordered[2].words.back(), 24);
 }
 
+// A letterhead beside its address block, above a title and a form header in two columns, was
+// read down the left (letterhead, title, the form's left column) and then the right (address,
+// the form's right column) once a letterhead stopped counting as a grid: bench/run.sh's rotated
+// discharge summary and heavy progress note, 14% and 17.5% CER (2026-12-02). The letterhead's
+// band is cut off first and read block by block; the form below it by rows.
+TEST(ReadingOrder, LetterheadAboveATwoColumnFormIsCutOffBeforeTheFormIsReadByRows) {
+  Layout l;
+  auto line = [&](int block, int x, int y, int w, int h, int n) {
+    std::vector<Box> boxes;
+    const int each = w / n;
+    for (int i = 0; i < n; ++i) boxes.push_back({x + i * each, y, each - 12, h});
+    l.Line(block, boxes);
+  };
+  line(0, 281, 242, 869, 73, 3);   // 0-2   Clearwater Family Clinic
+  line(0, 280, 321, 472, 41, 3);   // 3-5   Department of Radiology
+  line(1, 2067, 246, 233, 32, 3);  // 6-8   6504 Elm Dr.
+  line(1, 1926, 294, 373, 37, 3);  // 9-11  Fairhaven, NY 23641
+  line(1, 1911, 343, 390, 40, 3);  // 12-14 Phone (860) 555-0168
+  line(1, 1955, 392, 346, 39, 3);  // 15-17 Fax (860) 555-0149
+  line(2, 283, 503, 653, 65, 2);   // 18-19 Discharge Summary
+  line(3, 297, 623, 647, 36, 4);   // 20-23 PATIENT: Andrew B. Martinez
+  line(3, 297, 679, 535, 37, 4);   // 24-27 Date of Birth: 12/18/1980
+  line(3, 296, 737, 593, 36, 3);   // 28-30 Admission Date: 03/29/2019
+  line(3, 296, 794, 782, 46, 4);   // 31-34 Attending: FLORES, ZACHARY MD
+  line(3, 296, 854, 468, 34, 3);   // 35-37 Account #: 666395293
+  line(4, 1383, 624, 357, 35, 2);  // 38-39 MRN: K4698364
+  line(4, 1384, 682, 144, 34, 2);  // 40-41 Sex: M
+  line(4, 1383, 737, 634, 46, 4);  // 42-45 Date of Discharge: 04/02/2019
+  line(4, 1383, 795, 361, 35, 2);  // 46-47 NPI: 1881197044
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  std::vector<int> firsts;
+  for (const LayoutLine& o : ordered) firsts.push_back(o.words.front());
+  // Letterhead, its second line, the address block; the title; then the form by rows.
+  EXPECT_EQ(firsts, (std::vector<int>{0, 3, 6, 9, 12, 15, 18, 20, 24, 28, 31, 35}));
+  ASSERT_EQ(ordered.size(), 12u);
+  EXPECT_EQ(ordered[7].words, (std::vector<int>{20, 21, 22, 23, 38, 39}));  // PATIENT ... MRN ...
+}
+
 TEST(ReadingOrder, EmptyInputGivesNoLines) { EXPECT_TRUE(OrderLines({}, {}, 100).empty()); }
 
 }  // namespace
