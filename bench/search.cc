@@ -704,7 +704,17 @@ Status AppendToCopy(const fs::path& store_dir, const fs::path& copy_dir, const O
                     std::int64_t archive_pages) {
   std::error_code ec;
   fs::remove_all(copy_dir, ec);
-  fs::create_directories(copy_dir, ec);
+  // The copy is as large as the archive: removed on every way out, not only on success.
+  struct RemoveCopy {
+    fs::path dir;
+    ~RemoveCopy() {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+  } remove_copy{copy_dir};
+  if (!fs::create_directories(copy_dir, ec) && ec) {
+    return Status::IoError("create " + copy_dir.string() + ": " + ec.message());
+  }
   const auto c0 = Clock::now();
   for (const char* name : {"chartscan.db", "chartscan.db-wal", "access.db", "access.db-wal"}) {
     if (fs::exists(store_dir / name)) fs::copy_file(store_dir / name, copy_dir / name, ec);
@@ -724,7 +734,6 @@ Status AppendToCopy(const fs::path& store_dir, const fs::path& copy_dir, const O
   wo.pages_per_call = opt.pages_per_call;
   CHARTSCAN_ASSIGN_OR_RETURN(ar::WriteResult written, ar::WriteArchive(archive, *store, wo));
   store.reset();
-  fs::remove_all(copy_dir, ec);
   const ar::WriteTimes& t = written.times;
   std::printf(
       "\nIndexing at %lld pages (a copy of the store, %.0f s to copy): %lld more pages in %lld "
@@ -865,6 +874,7 @@ int main(int argc, char** argv) {
 
   if (!opt.times_file.empty()) {
     std::FILE* f = std::fopen(opt.times_file.c_str(), "w");
+    if (f == nullptr) std::fprintf(stderr, "--times: cannot write %s\n", opt.times_file.c_str());
     if (f != nullptr) {
       for (const auto& [ms, i] : single_cs.each) {
         std::fprintf(f, "%.3f\t%s\t%s\n", ms,

@@ -761,6 +761,12 @@ void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
   }
 }
 
+// Names the page's id (kPid) and document (kDoc) in conditions as the table that drives has them.
+void NamePage(std::string* sql, std::string_view id, std::string_view document) {
+  ReplaceAll(sql, kPid, id);
+  ReplaceAll(sql, kDoc, document);
+}
+
 // The FROM/WHERE of a plan, optionally excluding the pages of another plan (the exact one).
 // Three shapes: the index drives (walking a MATCH newest first) and sets are looked up by its
 // rowid, with pages joined through pages_by_id_document only when a filter is checked page by
@@ -771,9 +777,10 @@ void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
 Sql Body(const Plan& plan, const Plan* exclude, bool newest_scan = false) {
   Sql s;
   std::string pid = newest_scan ? "+p.id" : "p.id";
-  const bool by_document = plan.match.empty() || (plan.filter_driven && !plan.conjuncts.empty());
+  // DecideDriver drives from a filter only when there is one.
+  const bool by_document = plan.match.empty() || plan.filter_driven;
   if (!plan.match.empty()) {
-    if (plan.filter_driven && !plan.conjuncts.empty()) {
+    if (plan.filter_driven) {
       s.text = " FROM pages p CROSS JOIN page_fts f ON f.rowid = p.id WHERE page_fts MATCH ?";
     } else if (plan.probes() || (exclude != nullptr && exclude->probes())) {
       s.text =
@@ -813,8 +820,7 @@ Sql Body(const Plan& plan, const Plan* exclude, bool newest_scan = false) {
     }
     s.text += ")";
   }
-  ReplaceAll(&s.text, kPid, pid);
-  ReplaceAll(&s.text, kDoc, newest_scan ? "+p.document_id" : "p.document_id");
+  NamePage(&s.text, pid, newest_scan ? "+p.document_id" : "p.document_id");
   return s;
 }
 
@@ -941,6 +947,14 @@ std::function<bool(const std::string&)> CommonWordTest(sqlite3* db) {
 // pages in the same order.
 constexpr std::int64_t kWalkPages = 40'000;
 
+// The filter that picks the fewest documents is listed as a set, which SQLite then drives from.
+void ListNarrowest(Plan* plan) {
+  if (plan->conjuncts.empty()) return;
+  std::min_element(plan->conjuncts.begin(), plan->conjuncts.end(),
+                   [](const Conjunct& a, const Conjunct& b) { return a.documents < b.documents; })
+      ->use_probe = false;
+}
+
 Status ChooseForms(sqlite3* db, const SearchOptions& options, Plan* plan) {
   plan->walk = false;
   bool probeable = false;
@@ -973,11 +987,7 @@ Status ChooseForms(sqlite3* db, const SearchOptions& options, Plan* plan) {
   if (density * static_cast<double>(kWalkPages) >= static_cast<double>(options.max_ranked + 1)) {
     plan->walk = true;
   } else {
-    // Too rare together to find by walking: the narrowest is listed and drives.
-    auto narrowest = std::min_element(
-        plan->conjuncts.begin(), plan->conjuncts.end(),
-        [](const Conjunct& a, const Conjunct& b) { return a.documents < b.documents; });
-    narrowest->use_probe = false;
+    ListNarrowest(plan);  // too rare together to find by walking
   }
   return Status::Ok();
 }
@@ -1020,11 +1030,7 @@ bool KnownBroad(const Plan& plan) {
 // they cluster among older pages): list the narrowest filter as a set instead.
 void StopWalking(Plan* plan) {
   plan->walk = false;
-  if (plan->conjuncts.empty()) return;
-  auto narrowest = std::min_element(
-      plan->conjuncts.begin(), plan->conjuncts.end(),
-      [](const Conjunct& a, const Conjunct& b) { return a.documents < b.documents; });
-  narrowest->use_probe = false;
+  ListNarrowest(plan);
 }
 
 // A plan with both words and filters is driven from the filter when the filter picks few pages
@@ -1058,8 +1064,7 @@ Status DecideDriver(sqlite3* db, Plan* plan) {
   Sql body;
   body.text = " FROM pages p WHERE ";
   body.Append(plan->Where(/*by_document=*/true));
-  ReplaceAll(&body.text, kPid, "p.id");
-  ReplaceAll(&body.text, kDoc, "p.document_id");
+  NamePage(&body.text, "p.id", "p.document_id");
   CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t n, Count(db, body, kDriveByFilterMax));
   plan->filter_driven = n <= kDriveByFilterMax;
   return Status::Ok();
@@ -1488,27 +1493,27 @@ Result<SearchResults> ExecuteSearch(sqlite3* db, const QueryNode& query, const V
   auto matches = [&](Plan* plan, const std::function<Sql(bool newest_scan)>& body,
                      std::vector<Ranked>* out) -> Result<std::int64_t> {
     if (ranked) {
-      // As Body chose the join order.
-      const bool filter_driven = plan->filter_driven && !plan->conjuncts.empty();
-      return RankMatches(db, body(false), cap, filter_driven, out);
+      return RankMatches(db, body(false), cap, plan->filter_driven, out);
     }
-    if (plan == &exact && KnownBroad(exact)) {
+    // Not for the approximate pass: it excludes the exact pages, which no count of documents
+    // tells apart.
+    if (plan == &exact && KnownBroad(*plan)) {
       // Broad filters only: when the documents that meet them all have more than cap pages, more
       // than cap pages match, and only the newest are read, each filter checked page by page.
       Sql documents;
-      if (exact.conjuncts.size() == 1) {
-        documents = exact.conjuncts[0].documents_of;
+      if (plan->conjuncts.size() == 1) {
+        documents = plan->conjuncts[0].documents_of;
       } else {
         documents.text = "SELECT d.id AS id FROM documents d WHERE 1";
-        for (const Conjunct& c : exact.conjuncts) {
+        for (const Conjunct& c : plan->conjuncts) {
           documents.text += " AND ";
           documents.Append(c.on_document);
         }
       }
       CHARTSCAN_ASSIGN_OR_RETURN(std::int64_t n, PagesOfDocuments(db, documents, cap));
       if (n > cap) {
-        for (Conjunct& c : exact.conjuncts) c.use_probe = true;
-        exact.walk = false;
+        for (Conjunct& c : plan->conjuncts) c.use_probe = true;
+        plan->walk = false;
         CHARTSCAN_RETURN_IF_ERROR(ReadNewest(db, body(false), body(true), cap, need, out));
         return n;
       }
