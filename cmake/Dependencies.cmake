@@ -35,6 +35,9 @@ chartscan_pkg(httplib cpp-httplib)
 chartscan_pkg(lcms2 lcms2)
 chartscan_pkg(crypto libcrypto)
 chartscan_pkg(zlib zlib)
+# libpng: cleanup writes the display image's PNG itself to choose the row filter (OpenCV does not
+# let it).
+chartscan_pkg(png libpng)
 set_property(TARGET PkgConfig::zxing APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS ZX_USE_UTF8)
 
 find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)

@@ -9,8 +9,10 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git clang-format
-  # image cleanup (OpenCV modules only: libopencv-dev would pull ~250 packages)
+  # image cleanup (OpenCV modules only: libopencv-dev would pull ~250 packages; libpng writes the
+  # display image)
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-photo-dev
+  libpng-dev
   # OCR
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
   # capture

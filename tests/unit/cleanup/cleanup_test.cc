@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <chartscan/cleanup/cleanup.h>
@@ -452,6 +453,24 @@ TEST(EncodeForDisplay, WritesPng) {
   ASSERT_GT(enc->bytes.size(), 8u);
   EXPECT_EQ(enc->bytes.substr(1, 3), "PNG");
   EXPECT_EQ(enc->width, r->image.width());
+}
+
+// The display PNG of a grey page is written by cleanup itself (libpng, one row filter); it must
+// decode to exactly the cleaned pixels.
+TEST(EncodeForDisplay, GreyPngDecodesToTheCleanedPixels) {
+  auto r = Clean(TextPage());
+  ASSERT_TRUE(r.ok());
+  ASSERT_FALSE(r->quality.binarized);
+  auto enc = EncodeForDisplay(*r);
+  ASSERT_TRUE(enc.ok()) << enc.status().ToString();
+  const cv::Mat bytes(1, static_cast<int>(enc->bytes.size()), CV_8UC1, enc->bytes.data());
+  const cv::Mat decoded = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
+  ASSERT_EQ(decoded.type(), CV_8UC1);
+  const ImageView v = r->image.view();
+  const cv::Mat cleaned(v.height(), v.width(), CV_8UC1, const_cast<std::uint8_t*>(v.data()),
+                        static_cast<size_t>(v.stride()));
+  ASSERT_EQ(decoded.size(), cleaned.size());
+  EXPECT_EQ(cv::countNonZero(decoded != cleaned), 0);
 }
 
 }  // namespace
