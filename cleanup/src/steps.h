@@ -66,8 +66,7 @@ struct OrientationEstimate {
   double skew_confidence = 0;
 };
 // Finds the text direction (lines horizontal or vertical, from projection sharpness) and then
-// up versus down (tops of the marks of a line vary more than their bottoms, which stand on the
-// baseline); a page is turned over only on clear evidence.
+// up versus down (ascenders outnumber descenders in Latin text).
 OrientationEstimate DetectOrientation(const cv::Mat& binary, double dpi, double max_skew);
 // Up/down decision on an already horizontal, deskewed binary page: > 0 upright, < 0 upside down,
 // magnitude is evidence (log ratio scaled by the amount of text).
