@@ -17,9 +17,11 @@ using Clock = std::chrono::steady_clock;
 // same band is read both ways up): the whole page is read upside down only when that band reads
 // clearly better so.
 // A page that already reads well is upright whatever cleanup thought: upside-down text never
-// reads at 85 over a page of words (on degraded batches a third of the pages had a doubtful
-// orientation and read at 90-95; probing them cost 0.1-0.2 s a page for nothing).
-constexpr double kConfidentReading = 85;      // mean word confidence, 0-100...
+// reads at 75 over a page of words (on degraded batches a third of the pages had a doubtful
+// orientation and read at 90-95; probing them cost 0.1-0.2 s a page for nothing). The 40 cleaned
+// pages of bench/run.sh's batch read upside down at 43.5 mean confidence at most; faxes upright
+// read at 75-85 and had each been probed for 0.5-0.9 s.
+constexpr double kConfidentReading = 75;      // mean word confidence, 0-100...
 constexpr size_t kConfidentMinWords = 20;     // ...over at least this many words
 constexpr double kDoubtfulOrientation = 0.5;  // cleanup's orientation confidence, 0-1
 constexpr double kDoubtfulReading = 70;       // mean word confidence, 0-100
