@@ -6,12 +6,11 @@
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <png.h>
-#include <zlib.h>
 
 #include <chartscan/cleanup/cleanup.h>
 
 #include "cv_adapt.h"
+#include "png_writer.h"
 #include "steps.h"
 
 namespace chartscan::cleanup {
@@ -180,52 +179,6 @@ Result<CleanedPage> Clean(const ImageView& page, Resolution resolution, bool bil
   out.image = ToImage(page_image);
   out.dpi = dpi;
   return out;
-}
-
-// libpng's output callback: appends to the std::string given as the write pointer. libpng is C
-// and reports errors by longjmp, so an exception must not cross it: a failed append becomes a
-// png_error, which longjmps back to WriteGreyPng.
-void AppendPng(png_structp png, png_bytep data, size_t size) {
-  try {
-    static_cast<std::string*>(png_get_io_ptr(png))
-        ->append(reinterpret_cast<const char*>(data), size);
-  } catch (...) {
-    png_error(png, "out of memory");
-  }
-}
-
-// An 8-bit grey PNG of `image` appended to `out`; false if libpng fails. Written with libpng
-// rather than cv::imencode to choose the row filter: OpenCV leaves libpng to try all five filters
-// on every row and keep the best, which took more time than the compression itself. Paeth alone
-// compresses cleaned pages as well (within 1%) in half the time (116 -> 55 ms a page on
-// bench/run.sh's pages), and run-length matching suits pages of long runs of paper white. Only
-// plain values live in this frame: libpng's errors longjmp back to the setjmp below.
-bool WriteGreyPng(const ImageView& image, std::string* out) {
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-  if (png == nullptr) return false;
-  png_infop info = png_create_info_struct(png);
-  if (info == nullptr) {
-    png_destroy_write_struct(&png, nullptr);
-    return false;
-  }
-  if (setjmp(png_jmpbuf(png))) {
-    png_destroy_write_struct(&png, &info);
-    return false;
-  }
-  png_set_write_fn(png, out, AppendPng, nullptr);
-  png_set_IHDR(png, info, static_cast<png_uint_32>(image.width()),
-               static_cast<png_uint_32>(image.height()), 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_PAETH);
-  png_set_compression_level(png, 6);
-  png_set_compression_strategy(png, Z_RLE);
-  png_write_info(png, info);
-  for (int y = 0; y < image.height(); ++y) {
-    png_write_row(png, const_cast<png_bytep>(image.row(y)));
-  }
-  png_write_end(png, nullptr);
-  png_destroy_write_struct(&png, &info);
-  return true;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <chartscan/cleanup/view.h>
 
 #include "cv_adapt.h"
+#include "png_writer.h"
 
 namespace chartscan::cleanup {
 namespace {
@@ -32,6 +33,16 @@ Result<EncodedImage> Render(cv::Mat m, const ViewOptions& o) {
     cv::resize(m, small, cv::Size(o.max_width, std::max(1, static_cast<int>(m.rows * f + 0.5))), 0,
                0, cv::INTER_AREA);
     m = small;
+  }
+  if (!o.jpeg && m.type() == CV_8UC1) {
+    // Grey pages (nearly all stored pages) through the stage's PNG writer, as at ingest.
+    std::string bytes;
+    if (!WriteGreyPng(ImageView(m.ptr(), m.cols, m.rows, PixelFormat::kGray8,
+                                static_cast<std::ptrdiff_t>(m.step)),
+                      &bytes)) {
+      return Status::Internal("cleanup: image encoding failed");
+    }
+    return EncodedImage{std::move(bytes), "png", m.cols, m.rows};
   }
   std::vector<uchar> buf;
   bool ok = false;

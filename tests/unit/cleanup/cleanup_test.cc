@@ -12,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <chartscan/cleanup/cleanup.h>
+#include <chartscan/cleanup/view.h>
 
 namespace chartscan::cleanup {
 namespace {
@@ -471,6 +472,32 @@ TEST(EncodeForDisplay, GreyPngDecodesToTheCleanedPixels) {
                         static_cast<size_t>(v.stride()));
   ASSERT_EQ(decoded.size(), cleaned.size());
   EXPECT_EQ(cv::countNonZero(decoded != cleaned), 0);
+}
+
+// A view of part of a grey page is a window into rows longer than it: the PNG must hold the
+// window's pixels, row by row, not the bytes that follow each of its rows in memory.
+TEST(RenderForView, GreyCropDecodesToTheCroppedPixels) {
+  Image page(300, 200, PixelFormat::kGray8);
+  for (int y = 0; y < page.height(); ++y) {
+    for (int x = 0; x < page.width(); ++x) page.row(y)[x] = static_cast<std::uint8_t>(x * 7 + y);
+  }
+  ViewOptions o;
+  o.crop = Box{40, 30, 101, 57};
+  o.crop_margin = 0;
+  auto enc = RenderForView(page.view(), o);
+  ASSERT_TRUE(enc.ok()) << enc.status().ToString();
+  ASSERT_EQ(enc->format, "png");
+  const cv::Mat bytes(1, static_cast<int>(enc->bytes.size()), CV_8UC1, enc->bytes.data());
+  const cv::Mat decoded = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
+  ASSERT_EQ(decoded.type(), CV_8UC1);
+  ASSERT_EQ(decoded.cols, 101);
+  ASSERT_EQ(decoded.rows, 57);
+  int wrong = 0;
+  for (int y = 0; y < decoded.rows; ++y) {
+    for (int x = 0; x < decoded.cols; ++x)
+      wrong += decoded.at<std::uint8_t>(y, x) != page.row(30 + y)[40 + x];
+  }
+  EXPECT_EQ(wrong, 0);
 }
 
 }  // namespace
