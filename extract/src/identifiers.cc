@@ -15,6 +15,7 @@ namespace {
 
 constexpr double kRepairedConfidence = 0.8;
 constexpr double kFailedCheckConfidence = 0.35;
+constexpr double kNoisyNameFactor = 0.9;  // a name read through OCR noise or a repair
 
 bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
@@ -87,6 +88,20 @@ bool IsParticle(std::string_view t) {
          t == "di" || t == "le" || t == "du" || t == "der";
 }
 
+// A middle initial OCR read as a look-alike symbol or digit ("Amanda $. Cruz"): the symbol
+// alone, followed by the initial's period. Initials are dropped from the normalized name, so
+// which letter was printed does not matter, only that the slot holds an initial.
+bool IsInitialLookAlike(std::string_view t) {
+  if (t.size() < 2 || t.back() != '.') return false;
+  t.remove_suffix(1);
+  static constexpr std::array<std::string_view, 10> kLookAlikes = {
+      "$", "5", "0", "1", "|", "!", "8", "6", "\xE2\x82\xAC", "\xC2\xA3"};
+  for (std::string_view k : kLookAlikes) {
+    if (t == k) return true;
+  }
+  return false;
+}
+
 // A name word without its trailing comma or period: letters with inner ' or -.
 bool IsNameWord(std::string_view w) {
   if (w.empty() || !IsAlpha(w.front()) || !std::isupper(static_cast<unsigned char>(w.front()))) {
@@ -96,6 +111,18 @@ bool IsNameWord(std::string_view w) {
     if (!IsAlpha(c) && c != '\'' && c != '-') return false;
   }
   return IsAlpha(w.back());
+}
+
+std::string_view TrimNamePunct(std::string_view w) {
+  while (!w.empty() && (w.back() == ',' || w.back() == '.')) w.remove_suffix(1);
+  return w;
+}
+
+bool HasCommaLater(std::span<const std::string_view> tokens, std::size_t from) {
+  for (std::size_t k = from; k < tokens.size() && k < from + 4; ++k) {
+    if (!tokens[k].empty() && tokens[k].back() == ',') return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -203,6 +230,7 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
   std::vector<Part> parts;
   bool credentials = false;
   bool noisy = false;
+  bool period_read_as_comma = false;
   for (; i < tokens.size(); ++i) {
     std::string_view t = tokens[i];
     if (!parts.empty() && IsCredential(t) && !(t.size() == 1)) {
@@ -212,6 +240,22 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
       break;
     }
     bool comma = !t.empty() && t.back() == ',';
+    // OCR reads a comma as a period: "Perez. Mark" is "Perez, Mark". Only the first word of a
+    // name can be a family name followed by a comma, and it is no abbreviation (three letters or
+    // more: "St." or "Wm." stay periods); a later real comma keeps its say.
+    if (!comma && parts.empty() && t.size() >= 4 && t.back() == '.' && i + 1 < tokens.size() &&
+        IsNameWord(t.substr(0, t.size() - 1)) && !HasCommaLater(tokens, i + 1)) {
+      comma = true;
+      period_read_as_comma = true;
+    }
+    // The initial's slot: between name words, or last after "Last, First".
+    const bool initial_slot = (i + 1 < tokens.size() && IsNameWord(TrimNamePunct(tokens[i + 1]))) ||
+                              (parts.size() >= 2 && parts.front().comma);
+    if (!parts.empty() && initial_slot && IsInitialLookAlike(t)) {
+      parts.push_back({"", true, false});
+      noisy = true;
+      continue;
+    }
     std::string_view w = t;
     while (!w.empty() && (w.back() == ',' || w.back() == '.')) w.remove_suffix(1);
     // A bracket or bar stuck to the end of a name word is OCR noise from a form's cell border or
@@ -272,7 +316,8 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
   n.tokens_used = static_cast<int>(i);
   n.confidence = parts.size() <= 3 ? 0.95 : 0.85;
   if (credentials) n.confidence = std::min(1.0, n.confidence + 0.03);
-  if (noisy) n.confidence *= 0.9;
+  if (noisy) n.confidence *= kNoisyNameFactor;
+  if (period_read_as_comma) n.confidence *= kNoisyNameFactor;
   return n;
 }
 

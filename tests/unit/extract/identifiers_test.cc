@@ -74,6 +74,32 @@ TEST(Names, StopsAtTheFirstWordThatCannotBeAName) {
   EXPECT_EQ(n->normalized, "BARBARA HADDAD");
 }
 
+TEST(Names, PeriodReadForTheCommaAfterTheFamilyName) {
+  // A heavy scan's "PATIENT: Perez, Mark" read as "Perez. Mark" was "PEREZ MARK".
+  auto n = ParseName("Perez. Mark");
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->normalized, "MARK PEREZ");
+  EXPECT_EQ(n->family, "PEREZ");
+  EXPECT_LT(n->confidence, ParseName("Perez, Mark")->confidence);
+  // Abbreviations and initials keep their periods, and a real comma later decides the order.
+  EXPECT_EQ(ParseName("Wm. Smith")->normalized, "WM SMITH");
+  EXPECT_EQ(ParseName("Mark A. Perez")->normalized, "MARK PEREZ");
+  EXPECT_EQ(ParseName("Anne. Marie Perez, Lisa")->family, "ANNE MARIE PEREZ");
+}
+
+TEST(Names, MiddleInitialReadAsASymbol) {
+  // A fax's "Amanda S. Cruz" read as "Amanda $. Cruz" gave no name at all.
+  for (const char* text : {"Amanda $. Cruz", "Amanda 5. Cruz", "Cruz, Amanda $."}) {
+    auto n = ParseName(text);
+    ASSERT_TRUE(n) << text;
+    EXPECT_EQ(n->normalized, "AMANDA CRUZ") << text;
+  }
+  // A symbol that is no initial's look-alike, or one without its period, still ends the name.
+  std::vector<std::string_view> words = {"Amanda", "$", "Cruz"};
+  EXPECT_FALSE(ParseNameAt(words));
+  EXPECT_FALSE(ParseName("Amanda %. Cruz"));
+}
+
 TEST(Names, RejectsSingleWordsAndProse) {
   EXPECT_FALSE(ParseName("Signature"));
   EXPECT_FALSE(ParseName("is a 49-year-old man"));
