@@ -4,6 +4,7 @@
 // calendar date. When a part mixes digits with letters that OCR often confuses for digits, those
 // letters are mapped to digits and the date is accepted only if the repaired parts validate, at
 // kRepairedConfidence. Two-digit years are placed by the reference date (see dates.h).
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdio>
@@ -165,9 +166,36 @@ std::optional<ParsedDate> ParseOneToken(std::string_view token, const DateParseO
   return Finish(*year, *n[0], *n[1], repaired, o);
 }
 
+// A date opening with a bracket that is never closed ("(2/15/1943"): the bracket is most often a
+// misread 1 ("12/15/1943"), the narrow glyph OCR confuses with ( [ | and l. Read that way when
+// the result is a valid date; else the bracket is a stray mark (nullopt here).
+std::optional<ParsedDate> UnclosedBracketReadForOne(std::string_view raw,
+                                                    const DateParseOptions& o) {
+  if (raw.size() < 2 || (raw[0] != '(' && raw[0] != '[') ||
+      !std::isdigit(static_cast<unsigned char>(raw[1])) ||
+      raw.find_first_of(")]") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string one = "1" + std::string(Trim(raw.substr(1)));
+  auto p = ParseOneToken(one, o, false);
+  if (!p) return std::nullopt;
+  p->repaired = true;
+  p->confidence = std::min(p->confidence, kRepairedConfidence);
+  p->tokens_used = 1;
+  return p;
+}
+
+// All digits: "03", "2024".
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
 std::optional<ParsedDate> ParseAt(std::span<const std::string_view> tokens,
                                   const DateParseOptions& o, bool allow_repair) {
   if (tokens.empty()) return std::nullopt;
+  if (auto p = UnclosedBracketReadForOne(tokens[0], o)) return p;
   const std::string_view t0 = Trim(tokens[0]);
   if (auto p = ParseOneToken(t0, o, allow_repair)) {
     p->tokens_used = 1;
@@ -177,6 +205,15 @@ std::optional<ParsedDate> ParseAt(std::span<const std::string_view> tokens,
   const std::string_view t1 = Trim(tokens[1]);
   const std::string_view t2 = Trim(tokens[2]);
   bool repaired = false;
+  // 03 25 2024: the slashes of a faint or broken print lost. Month and day of one or two digits
+  // and a four-digit year, so that three unrelated small numbers are not taken for a date.
+  if (allow_repair && AllDigits(t0) && AllDigits(t1) && AllDigits(t2) && t0.size() <= 2 &&
+      t1.size() <= 2 && t2.size() == 4) {
+    auto p = Finish(std::stoi(std::string(t2)), std::stoi(std::string(t0)),
+                    std::stoi(std::string(t1)), true, o);
+    if (p) p->tokens_used = 3;
+    return p;
+  }
   auto year_of = [&](std::string_view s, int m, int d) -> std::optional<int> {
     auto y = NumberPart(s, allow_repair, repaired);
     if (!y || s.size() != 4) return std::nullopt;  // spelled dates print four-digit years

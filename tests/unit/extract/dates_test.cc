@@ -24,6 +24,35 @@ TEST(Dates, ParsesEveryCommonUsForm) {
   }
 }
 
+TEST(Dates, UnclosedBracketBeforeADateIsAMisreadOne) {
+  // A heavy scan's "Birth Date: 12/15/1943" read as "(2/15/1943" was taken for 1943-02-15.
+  auto d = ParseDate("(2/15/1943", Ref(true));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->date.Iso(), "1943-12-15");
+  EXPECT_TRUE(d->repaired);
+  EXPECT_LT(d->confidence, 1.0);
+  // A closed bracket is a bracket; an unclosed one that cannot be a 1 is a stray mark.
+  EXPECT_EQ(ParseDate("(2/15/1943)", Ref(true))->date.Iso(), "1943-02-15");
+  EXPECT_EQ(ParseDate("(12/15/1943", Ref(true))->date.Iso(), "1943-12-15");
+  EXPECT_EQ(ParseDate("(4/15/1943", Ref(true))->date.Iso(), "1943-04-15");
+}
+
+TEST(Dates, SlashesLostInAFaintPrint) {
+  // A faint consent's "Date: 03/25/2024" read as "03 25 2024" gave no date of service.
+  auto d = ParseDate("03 25 2024", Ref());
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->date.Iso(), "2024-03-25");
+  EXPECT_TRUE(d->repaired);
+  EXPECT_LT(d->confidence, 1.0);
+  // Only month, day and a four-digit year: other runs of small numbers are no date.
+  EXPECT_FALSE(ParseDate("3 4 52", Ref()));
+  EXPECT_FALSE(ParseDate("13 25 2024", Ref()));
+  EXPECT_FALSE(ParseDate("120 5 2024", Ref()));
+  DateParseOptions strict = Ref();
+  strict.allow_ocr_repair = false;
+  EXPECT_FALSE(ParseDate("03 25 2024", strict));
+}
+
 TEST(Dates, TwoDigitYearOfBirthIsNeverInTheFuture) {
   auto dob = ParseDate("3/14/52", Ref(true));
   ASSERT_TRUE(dob);
