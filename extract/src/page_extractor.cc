@@ -52,6 +52,9 @@ constexpr double kFacilityQuality = 0.9;
 constexpr double kCodeWithoutContext = 0.75;         // known code, no keyword or pattern around it
 constexpr double kNamedAlternativeConfidence = 0.8;  // a digit corrected by the description
 constexpr int kContextWords = 3;
+constexpr int kMinCheckedMrnDigits = 5;          // a record number proving a misread label
+constexpr std::size_t kMaxIdentifierGroups = 3;  // digit groups joined into one record number
+constexpr double kJoinedGroupsQuality = 0.9;
 
 struct CompiledLabel {
   std::string key;
@@ -229,6 +232,7 @@ class PageExtractor {
       bool best_exact = false;
       if (StartsWithLetter(t[i].text)) {
         std::string key;
+        bool speck_colon = false;  // a colon inside the words so far
         for (std::size_t k = 1; k <= kMaxLabelWords; ++k) {
           // Words of this line, then (for a label wrapped at the line end) of the next one.
           const Token* tok = nullptr;
@@ -251,16 +255,20 @@ class PageExtractor {
             const int gap = tok->box.x - prev.box.right();
             if (gap > kCellGap * h && gap > kCellGapToMedian * median_gap) break;
           }
-          key += LabelKey(tok->text);
-          if (key.size() > max_key_ + 1) break;
-          // A colon ends a label: "Provider: NPI:" is two labels, not "Provider NPI".
+          // A colon ends a label: "Provider: NPI:" is two labels, not "Provider NPI". Words
+          // before a colon that are no label are a label's head with a speck read as a colon
+          // ("MR: Number:" on a fax): the label goes on, matched as a misread.
           const bool colon_inside =
               k > 1 && (i + k - 1 <= t.size() ? t[i + k - 2].text.back() == ':' : false);
-          if (colon_inside) break;
+          if (colon_inside && (exact_.count(key) || speck_colon)) break;
+          speck_colon = speck_colon || colon_inside;
+          key += LabelKey(tok->text);
+          if (key.size() > max_key_ + 1) break;
           const bool colon = tok->text.back() == ':';
           if (!colon && !StartsUpper(t[i].text)) continue;
           double quality = 0;
           const CompiledLabel* match = MatchKey(key, quality);
+          if (match && speck_colon) quality = std::min(quality, kFuzzyLabelQuality);
           // A fuzzy match never re-reads an exact label with the value's first word added
           // ("Surgeon: M" is not a misread "Surgeon"), nor crosses a line end.
           if (match && quality < 1 && (next > 0 || (best_exact && match->key.size() <= best_len))) {
@@ -300,7 +308,8 @@ class PageExtractor {
 
   // A short label (fewer than kFuzzyMinLetters letters) with one letter misread ("NPE" for
   // "NPI") is taken only when the next word is a value that proves itself: an NPI whose check
-  // digit holds as read. Short keys are otherwise too close to ordinary words.
+  // digit holds as read, or, after a record-number label with one letter too many and a colon
+  // ("MIRN:"), a record number as read. Short keys are otherwise too close to ordinary words.
   LabelHit ShortLabelBeforeCheckedValue(const std::vector<Token>& t, std::size_t i) const {
     LabelHit hit;
     std::string key = LabelKey(t[i].text);
@@ -314,15 +323,46 @@ class PageExtractor {
       ++v;
     }
     if (v >= t.size()) return hit;
+    const bool colon = t[v - 1].text.back() == ':';
+    if (colon) {
+      for (const CompiledLabel& c : labels_) {
+        if (c.field->type == ValueType::kIdentifier && IdentifierLabelWithExtraLetter(key, c) &&
+            RecordNumberNotDate(t[v].text)) {
+          return {i, v, &c, kFuzzyLabelQuality, true};
+        }
+      }
+    }
     for (const CompiledLabel& c : labels_) {
       if (c.field->type != ValueType::kNpi || c.key.size() != key.size()) continue;
       if (internal::BoundedEditDistance(key, c.key, 1) != 1) continue;
       auto npi = ParseNpi(t[v].text);
       if (!npi || !npi->valid || npi->repaired) return hit;
-      hit = {i, v, &c, kFuzzyLabelQuality, t[v - 1].text.back() == ':'};
+      hit = {i, v, &c, kFuzzyLabelQuality, colon};
       return hit;
     }
     return hit;
+  }
+
+  // A short record-number label with one letter too many ("MIRN" for "MRN": a stroke of the M
+  // read as a letter of its own), its first letter right. Only an extra letter: a changed one
+  // makes other words ("MRI").
+  static bool IdentifierLabelWithExtraLetter(const std::string& key, const CompiledLabel& c) {
+    return c.letters < kFuzzyMinLetters && key.size() == c.key.size() + 1 && key[0] == c.key[0] &&
+           internal::BoundedEditDistance(key, c.key, 1) == 1;
+  }
+
+  // A value that proves a misread record-number label: a record number as read (no repaired
+  // letters) of at least kMinCheckedMrnDigits digits that is not a date ("2023-01-05").
+  bool RecordNumberNotDate(const std::string& text) const {
+    auto m = ParseMrn(text);
+    if (!m || m->repaired) return false;
+    const auto digits = std::count_if(m->normalized.begin(), m->normalized.end(), [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c));
+    });
+    if (digits < kMinCheckedMrnDigits) return false;
+    DateParseOptions o;
+    o.reference = reference_;
+    return !ParseDate(text, o);
   }
 
   // A label wrapped inside a narrow form cell or at the end of a run-in header row: "Admission"
@@ -413,7 +453,10 @@ class PageExtractor {
   }
 
   // ---- Values ------------------------------------------------------------------------------
-  std::optional<Parsed> ParseValue(const FieldRule& f, const std::vector<Token>& t) const {
+  // bounded: t is the value's whole extent (the words up to the next label, or one form cell), not
+  // the start of a longer run.
+  std::optional<Parsed> ParseValue(const FieldRule& f, const std::vector<Token>& t,
+                                   bool bounded) const {
     if (t.empty()) return std::nullopt;
     std::vector<std::string_view> words;
     for (const Token& tok : t) words.push_back(tok.text);
@@ -440,11 +483,25 @@ class PageExtractor {
         return p;
       }
       case ValueType::kIdentifier: {
-        auto m = ParseMrn(words[0]);
+        // A record number OCR split at a gap inside it ("803535 1"): when the value's extent is
+        // known and holds nothing but digit groups after the first word, they are one number
+        // (also how some facilities print them, "123 456 789").
+        std::string joined(words[0]);
+        std::size_t used = 1;
+        if (bounded && words.size() >= 2 && words.size() <= kMaxIdentifierGroups &&
+            std::all_of(words.begin() + 1, words.end(), [](std::string_view w) {
+              return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
+                return std::isdigit(static_cast<unsigned char>(c));
+              });
+            })) {
+          for (std::size_t k = 1; k < words.size(); ++k) joined += words[k];
+          used = words.size();
+        }
+        auto m = ParseMrn(joined);
         if (!m) return std::nullopt;
         p.normalized = m->normalized;
-        p.confidence = m->confidence;
-        p.used = 1;
+        p.confidence = m->confidence * (used > 1 ? kJoinedGroupsQuality : 1.0);
+        p.used = used;
         return p;
       }
       case ValueType::kNpi: {
@@ -478,7 +535,7 @@ class PageExtractor {
   }
 
   // Parses the words at refs as the hit's field and emits the value. True if a value was found.
-  bool TryValue(LabelHit& h, const std::vector<Ref>& refs, double placement) {
+  bool TryValue(LabelHit& h, const std::vector<Ref>& refs, double placement, bool bounded) {
     // A word hyphenated at the line end ("18-" / "May-2022") is read as one word.
     std::vector<Token> toks;
     std::vector<std::size_t> last_ref;  // per word: index of its last ref
@@ -494,7 +551,7 @@ class PageExtractor {
       toks.push_back(t);
       last_ref.push_back(n);
     }
-    auto p = ParseValue(*h.label->field, toks);
+    auto p = ParseValue(*h.label->field, toks, bounded);
     if (!p) return false;
     h.done = true;
     const std::size_t n_refs = p->used == 0 ? 0 : last_ref[p->used - 1] + 1;
@@ -591,9 +648,9 @@ class PageExtractor {
     for (std::size_t k = 0; k < hits_[li].size(); ++k) {
       LabelHit& h = hits_[li][k];
       if (h.tail_only || NothingRight(li, h)) continue;  // maybe below
-      if (!TryValue(h, RightSpan(li, k, false), 1.0)) {
+      if (!TryValue(h, RightSpan(li, k, false), 1.0, true)) {
         // A value broken by the line end ("Ordering Physician: Cynthia" / "Phillips, DO").
-        TryValue(h, RightSpan(li, k, true), kWrapQuality);
+        TryValue(h, RightSpan(li, k, true), kWrapQuality, false);
       }
     }
   }
@@ -603,7 +660,7 @@ class PageExtractor {
     if (hits_[li].empty() || !cont_[li]) return;
     LabelHit& h = hits_[li].back();
     if (h.tail_only || h.done || h.end != lines_[li].tokens.size()) return;
-    TryValue(h, RightSpan(li, hits_[li].size() - 1, true), kWrapQuality);
+    TryValue(h, RightSpan(li, hits_[li].size() - 1, true), kWrapQuality, false);
   }
 
   void ValuesBelow(std::size_t li) {
@@ -709,19 +766,19 @@ class PageExtractor {
         for (std::size_t n = cb; n < ce; ++n) per_label[owner].push_back({vi, idx[n]});
       }
       for (std::size_t k = 0; k < group.size(); ++k) {
-        if (!per_label[k].empty()) TryBelow(group[k], per_label[k]);
+        if (!per_label[k].empty()) TryBelow(group[k], per_label[k], true);
       }
     } else {
       // One run of words: parse in label order, each type taking what it recognizes.
       std::vector<Ref> rest;
       for (std::size_t n : idx) rest.push_back({vi, n});
       for (std::size_t k = 0; k < group.size() && !rest.empty(); ++k) {
-        if (!TryBelow(group[k], rest)) {
+        if (!TryBelow(group[k], rest, false)) {
           auto parts = SplitHit(li, group[k]);
           if (!parts) break;
           group[k] = parts->second;
           group.insert(group.begin() + static_cast<long>(k), parts->first);
-          if (!TryBelow(group[k], rest)) break;
+          if (!TryBelow(group[k], rest, false)) break;
         }
         rest.erase(rest.begin(), rest.begin() + static_cast<long>(CountUsed(rest)));
       }
@@ -760,10 +817,10 @@ class PageExtractor {
     return n;
   }
 
-  bool TryBelow(LabelHit& h, const std::vector<Ref>& refs) {
+  bool TryBelow(LabelHit& h, const std::vector<Ref>& refs, bool bounded) {
     LabelHit below = h;
     below.quality = h.colon ? h.quality : h.quality / kNoColonLabelQuality;  // forms drop colons
-    const bool ok = TryValue(below, refs, kBelowQuality);
+    const bool ok = TryValue(below, refs, kBelowQuality, bounded);
     h.done = h.done || ok;
     return ok;
   }

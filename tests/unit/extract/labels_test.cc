@@ -287,6 +287,60 @@ TEST(Labels, BracketStuckToANameWordIsNoise) {
   EXPECT_EQ(Find(fields, "patient_name")->normalized, "ANA MURPHY");
 }
 
+TEST(Labels, RecordNumberSplitByAGapInsideItsCell) {
+  // A fax form's "8035351" read as "803535 1" under "Med Rec #:" was taken as 803535.
+  PageText form =
+      PageBuilder()
+          .Line(526,
+                {{"PATIENT:", 277}, {"Med", 1040}, {"Rac", 1127}, {"#:", 1203}, {"DOB:", 1616}})
+          .Line(580, {{"Amanda", 275},
+                      {"$.", 463},
+                      {"Cruz", 518},
+                      {"803535", 1038},
+                      {"1", 1198},
+                      {"23-Apr-1934", 1657}})
+          .Build();
+  auto fields = Extract(form);
+  ASSERT_NE(Find(fields, "mrn"), nullptr);
+  EXPECT_EQ(Find(fields, "mrn")->normalized, "8035351");
+  EXPECT_EQ(All(fields, "dob"), std::vector<std::string>{"1934-04-23"});
+  // Right of its label, up to the next one.
+  auto right = Extract(PageBuilder().Text(100, "MRN: 803535 1   DOB: 04/23/1934").Build());
+  ASSERT_NE(Find(right, "mrn"), nullptr);
+  EXPECT_EQ(Find(right, "mrn")->normalized, "8035351");
+  // A number followed by words is not one number with them.
+  auto prose = Extract(PageBuilder().Text(100, "MRN: 803535 1 of 2").Build());
+  ASSERT_NE(Find(prose, "mrn"), nullptr);
+  EXPECT_EQ(Find(prose, "mrn")->normalized, "803535");
+}
+
+TEST(Labels, SpeckReadAsAColonInsideALabel) {
+  // A fax's "MR Number: 00387021" read as "MR: Number: 00387021" gave no MRN.
+  auto fields = Extract(
+      PageBuilder().Text(100, "Patient Name: Ahmed G. Smith MR: Number: 00387021 Sex: M").Build());
+  ASSERT_NE(Find(fields, "mrn"), nullptr);
+  EXPECT_EQ(Find(fields, "mrn")->normalized, "00387021");
+  EXPECT_LT(Find(fields, "mrn")->confidence, 0.9);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "AHMED SMITH");
+  // After a word that is a label itself the colon ends it: two labels.
+  auto two = Extract(PageBuilder().Text(100, "Provider: NPI: 1477670685").Build());
+  ASSERT_NE(Find(two, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(two, "provider_npi")->normalized, "1477670685");
+}
+
+TEST(Labels, RecordNumberLabelWithAnExtraLetter) {
+  // A heavy scan's "MRN: 91-52103" read as "MIRN: 91-52103" gave no MRN.
+  auto fields =
+      Extract(PageBuilder().Text(100, "PATIENT: Perez, Mark MIRN: 91-52103 Sex: M").Build());
+  ASSERT_NE(Find(fields, "mrn"), nullptr);
+  EXPECT_EQ(Find(fields, "mrn")->normalized, "9152103");
+  EXPECT_LT(Find(fields, "mrn")->confidence, 0.9);
+  // Not without the colon, not a changed letter ("MRI"), not before a date or a short number.
+  for (const char* text : {"MIRN 91-52103", "MRI: 91-52103", "MIRN: 2023-01-05", "MIRN: 912"}) {
+    EXPECT_EQ(Find(Extract(PageBuilder().Text(100, text).Build()), "mrn"), nullptr) << text;
+  }
+}
+
 TEST(Facility, TopLineEndingInAFacilityWord) {
   auto fields = Extract(PageBuilder()
                             .Text(60, "12/02/2023 14:05 FROM: Old Mill Medical Center FAX 555-0101")
