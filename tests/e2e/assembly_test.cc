@@ -9,7 +9,8 @@
 //       document) into the middle of another patient's document: a misfiled page;
 //   04  the stack of 01 again, as another scan (other degradation): the same three patients, so
 //       each of their charts must gather two documents from two files;
-//   05  two-document stacks on hard pages: heavy noise, fax, photocopy and faint copies.
+//   05  two-document stacks on hard pages: heavy noise, fax, photocopy and faint copies, from two
+//       seeds (24 documents, so that one miss is not worth several points).
 // It digitizes the batch with `chartscan ingest`, exports pages and documents and scores them
 // against the truth files:
 //   - boundary precision and recall: a predicted document start (first page of a document)
@@ -53,10 +54,12 @@ using samples::TruthPage;
 constexpr std::uint64_t kStackSeed = 20261203;
 constexpr std::uint64_t kSeparatorSeed = 20261202;
 constexpr std::uint64_t kDegradedSeed = 20261204;
+// More hard pages from another seed: 8 documents alone made one miss worth 2.6 points.
+constexpr std::uint64_t kMoreDegradedSeed = 20261205;
 
-// Measured 2026-12-02 on this batch (31 pages: 21 documents of 18 patients, 4 separator sheets,
-// one misfiled page, 8 documents on hard pages): boundary precision and recall 100%, document
-// type 100%, chart completeness 17 of 18 patients (the fax document whose identity OCR cannot
+// Measured 2026-12-02 on this batch (51 pages: 37 documents of 34 patients, 4 separator sheets,
+// one misfiled page, 24 documents on hard pages): boundary precision and recall 100%, document
+// type 100%, chart completeness 33 of 34 patients (the fax document whose identity OCR cannot
 // read is an orphan) and purity 100%, the misfiled page flagged, no other page flagged. The gates
 // allow about one miss per measure.
 constexpr double kMinBoundaryPrecision = 0.90;
@@ -68,12 +71,17 @@ constexpr int kMaxFalseMisfiles = 1;
 constexpr const char* kIdentityFields[] = {"patient_name", "mrn", "dob", "date_of_service",
                                            "provider_npi"};
 // Per-document fields, [clean and light, hard pages]. Measured 2026-12-02: clean and light 63 of
-// 63 identity values and 11 of 11 code sets; hard pages 32 of 38 identity values (84%) and 8 of 8
-// code sets. Five of the six hard-page misses are one fax page whose header OCR cannot read
-// (issue 2's fax work); the sixth is a middle initial run into a given name ("RAMOS, LISAR").
-// The brief's target is 98% per identity field on degraded batches: not met on faxes.
-constexpr double kMinIdentity[2] = {0.97, 0.78};
-constexpr double kMinCodeSets[2] = {0.9, 0.85};
+// 63 identity values and 11 of 11 code sets; hard pages 108 of 116 identity values (93.1%; 101
+// before extraction tolerated a period read for a name's comma, a symbol for a middle initial, an
+// unclosed bracket for a date's 1, a date's lost slashes, a record number split by a gap, a speck
+// read as a colon inside a label and "MIRN" for "MRN") and 18 of 21 code sets. The misses left
+// are OCR's: a fax page at 98 dpi whose boxed header is unreadable (all five fields), a middle
+// initial run into a given name ("RAMOS, LISAR"), a family name misread ("Schmict"), an NPI with
+// a digit misread that its check digit cannot place; codes misread beyond repair ("666.9" for
+// "E66.9", "N18. 'stable"). The brief's target is 98% per identity field on degraded batches: not
+// met on faxes.
+constexpr double kMinIdentity[2] = {0.97, 0.9};
+constexpr double kMinCodeSets[2] = {0.9, 0.8};
 
 int Shell(const std::string& command) {
   const int rc = std::system(command.c_str());
@@ -219,11 +227,20 @@ class AssemblyGate : public testing::Test {
                     log),
               0);
 
+    ASSERT_EQ(Shell(samplegen + " --out " + (gen / "degraded-more").string() + " --seed " +
+                    std::to_string(kMoreDegradedSeed) +
+                    " --count 16 --profiles heavy,fax,photocopy,faint --formats tiff --blank 0 "
+                    "--near-blank 0 --mixed-multipage 2" +
+                    log),
+              0);
+
     std::vector<std::unique_ptr<TruthFile>> stacks = Load(gen / "stacks");
     std::vector<std::unique_ptr<TruthFile>> rescan = Load(gen / "rescan");
     std::vector<std::unique_ptr<TruthFile>> separated = Load(gen / "separated");
     std::vector<std::unique_ptr<TruthFile>> degraded = Load(gen / "degraded");
+    std::vector<std::unique_ptr<TruthFile>> more_degraded = Load(gen / "degraded-more");
     ASSERT_EQ(degraded.size(), 4u);
+    ASSERT_EQ(more_degraded.size(), 8u);
     ASSERT_EQ(stacks.size(), 2u);
     ASSERT_EQ(rescan.size(), 1u);
     ASSERT_FALSE(separated.empty());
@@ -250,6 +267,13 @@ class AssemblyGate : public testing::Test {
       AddFile(gen / "degraded", *degraded[i],
               "05-" + degraded[i]->profile + "-" + std::to_string(i) + ".tif",
               "H" + std::to_string(i));
+      for (std::size_t k = first; k < pages_.size(); ++k) pages_[k].degraded = true;
+    }
+    for (std::size_t i = 0; i < more_degraded.size(); ++i) {
+      const std::size_t first = pages_.size();
+      AddFile(gen / "degraded-more", *more_degraded[i],
+              "05-" + more_degraded[i]->profile + "-more-" + std::to_string(i) + ".tif",
+              "M" + std::to_string(i));
       for (std::size_t k = first; k < pages_.size(); ++k) pages_[k].degraded = true;
     }
 
