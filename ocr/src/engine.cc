@@ -136,6 +136,245 @@ bool HasAlnum(std::string_view utf8) {
   return false;
 }
 
+// Appends the words and lines of the current recognition result to `raw` and `lines`, numbering
+// blocks after those already in `lines`.
+void CollectWords(tesseract::TessBaseAPI& api, std::vector<RawWord>& raw,
+                  std::vector<LayoutLine>& lines) {
+  std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+  if (!it) return;
+  int block = -1;
+  for (const LayoutLine& l : lines) block = std::max(block, l.block);
+  const size_t first_line = lines.size();
+  do {
+    if (it->Empty(tesseract::RIL_WORD)) continue;
+    if (it->IsAtBeginningOf(tesseract::RIL_BLOCK)) ++block;
+    if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE) || lines.size() == first_line) {
+      LayoutLine line;
+      int l, t, r, b;
+      if (it->BoundingBox(tesseract::RIL_TEXTLINE, &l, &t, &r, &b)) line.box = {l, t, r - l, b - t};
+      line.block = std::max(block, 0);
+      lines.push_back(line);
+    }
+    std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_WORD));
+    // Tesseract reports table rules and box borders as "words" of spaces; they are not text and
+    // would only block the reading-order cuts.
+    if (!text || std::string_view(text.get()).find_first_not_of(" \t") == std::string_view::npos)
+      continue;
+    // A lone mark without letters or digits read at low confidence is a speck, a rule end or a
+    // check-box corner ("©", "‘", "—", "|"), not text: drop it rather than index noise.
+    const float confidence = it->Confidence(tesseract::RIL_WORD);
+    if (confidence < kNoiseMarkConfidence && !HasAlnum(text.get())) continue;
+    RawWord w;
+    w.text = text.get();
+    int l, t, r, b;
+    if (it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b)) w.box = {l, t, r - l, b - t};
+    w.confidence = confidence;
+    w.line = static_cast<int>(lines.size()) - 1;
+    lines.back().words.push_back(static_cast<int>(raw.size()));
+    raw.push_back(std::move(w));
+  } while (it->Next(tesseract::RIL_WORD));
+}
+
+// Re-reading doubtful segments.
+//
+// Tesseract's line finder joins lines of different sizes that share a height band: a letterhead's
+// large title and the small address lines set beside it become one text line, and the recognizer,
+// which scales a line to its height, reads the small lines as garbage ("mam hinivientt" for
+// "2289 Jefferson Parkway / Bristol, MI 21807"). Such a part of a line stands apart from the rest
+// of it by a wide gap and is read at low confidence, while the same pixels read on their own are
+// read well (97 and 89).
+//
+// Method: a line is cut into segments at gaps wider than kSegmentGap times the page's median word
+// height. A segment whose mean word confidence is below kDoubtfulSegment is recognized again on its
+// own: its box, padded by kRereadPad word heights, as one block of lines (PSM_SINGLE_BLOCK, which
+// finds the lines again inside it). Re-read words centred outside the segment's words belong to
+// neighbouring text and are ignored. The new reading replaces the segment only when its mean
+// confidence beats the old one by kRereadGain and reaches kRereadFloor: noise reads no better on
+// its own (or reads as a confident "E." or "|" where the first reading had nothing sure), and a
+// segment that was read well enough is not second-guessed. A single re-read line whose text height
+// is within kJoinHeightRatio of the rest of its line goes back into that line, so that form rows
+// stay rows for the reading order. Only pages read well overall (mean word
+// confidence kPageReadWell or more) are re-read: a page read upside down or a page of noise is
+// doubtful everywhere, and the pipeline turns it over or sets it aside instead. At most kMaxRereads
+// segments a page; each re-read is a small image (tens of milliseconds).
+constexpr double kSegmentGap = 2.5;
+constexpr float kDoubtfulSegment = 50;
+constexpr double kRereadPad = 0.3;
+constexpr float kRereadGain = 20;
+constexpr int kMaxRereads = 8;
+constexpr float kPageReadWell = 60;
+constexpr float kRereadFloor = 70;
+constexpr double kJoinHeightRatio = 1.5;
+
+struct Segment {
+  size_t line = 0;
+  std::vector<int> words;  // indices into raw, left to right
+  Box box;
+  float confidence = 0;  // mean word confidence
+};
+
+std::vector<Segment> DoubtfulSegments(const std::vector<RawWord>& raw,
+                                      const std::vector<LayoutLine>& lines, double word_height) {
+  std::vector<Segment> out;
+  const double gap = kSegmentGap * word_height;
+  for (size_t li = 0; li < lines.size(); ++li) {
+    std::vector<int> words = lines[li].words;
+    std::sort(words.begin(), words.end(), [&](int a, int b) {
+      return raw[static_cast<size_t>(a)].box.x < raw[static_cast<size_t>(b)].box.x;
+    });
+    Segment seg;
+    auto flush = [&] {
+      if (seg.words.empty()) return;
+      seg.confidence /= static_cast<float>(seg.words.size());
+      if (seg.confidence < kDoubtfulSegment) out.push_back(seg);
+      seg = Segment{};
+    };
+    for (int wi : words) {
+      const RawWord& w = raw[static_cast<size_t>(wi)];
+      if (!seg.words.empty() && w.box.x - seg.box.right() > gap) flush();
+      seg.line = li;
+      seg.words.push_back(wi);
+      seg.box = seg.box.United(w.box);
+      seg.confidence += w.confidence;
+    }
+    flush();
+  }
+  // The least confident first, when there are more than kMaxRereads.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Segment& a, const Segment& b) { return a.confidence < b.confidence; });
+  if (out.size() > static_cast<size_t>(kMaxRereads)) out.resize(kMaxRereads);
+  return out;
+}
+
+// Returns how many segments were replaced. Leaves `api` in PSM_AUTO with no rectangle set.
+int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, int width, int height,
+                           std::vector<RawWord>& raw, std::vector<LayoutLine>& lines,
+                           tesseract::ETEXT_DESC& monitor) {
+  std::vector<double> heights;
+  double sum = 0;
+  for (const RawWord& w : raw) {
+    sum += w.confidence;
+    if (w.confidence >= kConfidentWord && CodePoints(w.text) >= 2 && !w.box.empty())
+      heights.push_back(w.box.height);
+  }
+  if (heights.size() < 5 || sum < kPageReadWell * static_cast<double>(raw.size())) return 0;
+  const double h = Median(heights);
+  const std::vector<Segment> segments = DoubtfulSegments(raw, lines, h);
+  if (segments.empty()) return 0;
+
+  int replaced = 0;
+  std::vector<std::vector<LayoutLine>> added(lines.size());
+  api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
+  for (const Segment& seg : segments) {
+    const int pad = static_cast<int>(kRereadPad * h);
+    const int x0 = std::max(0, seg.box.x - pad), y0 = std::max(0, seg.box.y - pad);
+    const int x1 = std::min(width, seg.box.right() + pad),
+              y1 = std::min(height, seg.box.bottom() + pad);
+    if (x1 <= x0 || y1 <= y0) continue;
+    api.SetRectangle(x0, y0, x1 - x0, y1 - y0);
+    if (api.Recognize(&monitor) != 0 || monitor.deadline_exceeded()) break;
+    std::vector<RawWord> words;
+    std::vector<LayoutLine> found;
+    CollectWords(api, words, found);
+    // A word read from the padded box may take in the tops of the line below, and a taller box
+    // closes the gap between a form's label row and value row. The first reading's extent holds.
+    for (RawWord& w : words) {
+      const int top = std::max(w.box.y, seg.box.y),
+                bottom = std::min(w.box.bottom(), seg.box.bottom());
+      if (bottom > top) w.box = {w.box.x, top, w.box.width, bottom - top};
+    }
+    // Re-read words count only where the segment's words were (the padded box also reaches into
+    // neighbouring lines, which keep their own reading), and not where another line's word was
+    // read already (a line above, taken in by a tall box of the segment's): it would be read twice.
+    std::vector<Box> others;
+    const Box reach{seg.box.x - pad, seg.box.y - pad, seg.box.width + 2 * pad,
+                    seg.box.height + 2 * pad};
+    for (const LayoutLine& l : lines) {
+      for (int i : l.words) {
+        const Box& b = raw[static_cast<size_t>(i)].box;
+        if (!b.Intersected(reach).empty() &&
+            std::find(seg.words.begin(), seg.words.end(), i) == seg.words.end())
+          others.push_back(b);
+      }
+    }
+    auto inside = [&](const RawWord& w) {
+      for (const Box& b : others) {
+        if (2 * w.box.Intersected(b).area() > std::min(w.box.area(), b.area())) return false;
+      }
+      const int cx = w.box.x + w.box.width / 2, cy = w.box.y + w.box.height / 2;
+      for (int i : seg.words) {
+        const Box& b = raw[static_cast<size_t>(i)].box;
+        if (cx >= b.x - pad && cx <= b.right() + pad && cy >= b.y && cy <= b.bottom()) return true;
+      }
+      return false;
+    };
+    double reread_sum = 0;
+    int n = 0;
+    for (LayoutLine& f : found) {
+      std::erase_if(f.words, [&](int wi) { return !inside(words[static_cast<size_t>(wi)]); });
+      for (int wi : f.words) reread_sum += words[static_cast<size_t>(wi)].confidence;
+      n += static_cast<int>(f.words.size());
+    }
+    std::erase_if(found, [](const LayoutLine& f) { return f.words.empty(); });
+    if (n == 0 || reread_sum / n < std::max(seg.confidence + kRereadGain, kRereadFloor)) continue;
+
+    // Replace. The segment's words leave their line. One re-read line of the line's own text
+    // height takes their place in it (a value read wrong beside its label); otherwise (lines set
+    // beside a taller title) the re-read lines follow it as lines of their own.
+    LayoutLine& line = lines[seg.line];
+    std::erase_if(line.words, [&](int i) {
+      return std::find(seg.words.begin(), seg.words.end(), i) != seg.words.end();
+    });
+    std::vector<double> rest;
+    for (int i : line.words) rest.push_back(raw[static_cast<size_t>(i)].box.height);
+    const auto append = [&](const LayoutLine& f, LayoutLine& to) {
+      for (int wi : f.words) {
+        to.words.push_back(static_cast<int>(raw.size()));
+        raw.push_back(words[static_cast<size_t>(wi)]);
+      }
+    };
+    bool joined = false;
+    if (found.size() == 1 && !rest.empty()) {
+      std::vector<double> found_heights;
+      for (int wi : found[0].words)
+        found_heights.push_back(words[static_cast<size_t>(wi)].box.height);
+      const double ratio = Median(found_heights) / std::max(1.0, Median(rest));
+      if (ratio > 1 / kJoinHeightRatio && ratio < kJoinHeightRatio) {
+        append(found[0], line);
+        std::sort(line.words.begin(), line.words.end(), [&](int a, int b) {
+          return raw[static_cast<size_t>(a)].box.x < raw[static_cast<size_t>(b)].box.x;
+        });
+        joined = true;
+      }
+    }
+    line.box = {};
+    for (int i : line.words) line.box = line.box.United(raw[static_cast<size_t>(i)].box);
+    if (!joined) {
+      for (const LayoutLine& f : found) {
+        LayoutLine l;
+        l.block = line.block;
+        append(f, l);
+        for (int i : l.words) l.box = l.box.United(raw[static_cast<size_t>(i)].box);
+        added[seg.line].push_back(std::move(l));
+      }
+    }
+    ++replaced;
+  }
+  api.SetPageSegMode(tesseract::PSM_AUTO);
+  if (replaced == 0) return 0;
+  std::vector<LayoutLine> merged;
+  merged.reserve(lines.size() + static_cast<size_t>(replaced) * 2);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (!lines[i].words.empty()) merged.push_back(std::move(lines[i]));
+    for (LayoutLine& l : added[i]) merged.push_back(std::move(l));
+  }
+  lines = std::move(merged);
+  for (size_t li = 0; li < lines.size(); ++li) {
+    for (int wi : lines[li].words) raw[static_cast<size_t>(wi)].line = static_cast<int>(li);
+  }
+  return replaced;
+}
+
 }  // namespace
 
 struct Engine::Impl {
@@ -197,41 +436,12 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
   }
   out.deadline_exceeded = out.deadline_exceeded || monitor.deadline_exceeded();
 
-  // Walk blocks -> lines -> words, collecting geometry for the reading-order pass.
   std::vector<RawWord> raw;
   std::vector<LayoutLine> lines;
-  std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
-  int block = -1;
-  if (it) {
-    do {
-      if (it->Empty(tesseract::RIL_WORD)) continue;
-      if (it->IsAtBeginningOf(tesseract::RIL_BLOCK)) ++block;
-      if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE) || lines.empty()) {
-        LayoutLine line;
-        int l, t, r, b;
-        if (it->BoundingBox(tesseract::RIL_TEXTLINE, &l, &t, &r, &b))
-          line.box = {l, t, r - l, b - t};
-        line.block = std::max(block, 0);
-        lines.push_back(line);
-      }
-      std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_WORD));
-      // Tesseract reports table rules and box borders as "words" of spaces; they are not text and
-      // would only block the reading-order cuts.
-      if (!text || std::string_view(text.get()).find_first_not_of(" \t") == std::string_view::npos)
-        continue;
-      // A lone mark without letters or digits read at low confidence is a speck, a rule end or a
-      // check-box corner ("©", "‘", "—", "|"), not text: drop it rather than index noise.
-      const float confidence = it->Confidence(tesseract::RIL_WORD);
-      if (confidence < kNoiseMarkConfidence && !HasAlnum(text.get())) continue;
-      RawWord w;
-      w.text = text.get();
-      int l, t, r, b;
-      if (it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b)) w.box = {l, t, r - l, b - t};
-      w.confidence = confidence;
-      w.line = static_cast<int>(lines.size()) - 1;
-      lines.back().words.push_back(static_cast<int>(raw.size()));
-      raw.push_back(std::move(w));
-    } while (it->Next(tesseract::RIL_WORD));
+  CollectWords(api, raw, lines);
+  if (!out.deadline_exceeded) {
+    out.segments_reread =
+        RereadDoubtfulSegments(api, page.width(), page.height(), raw, lines, monitor);
   }
   api.Clear();
   DropImplausibleWords(raw, lines, page.width(), page.height(), dpi > 0 ? dpi : 300);

@@ -324,8 +324,17 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
         const bool grid = GridLike(region) || (down.width >= kFormGutter * line_height &&
                                                GridLike(region, kFormMaxWords));
         if (down.width > 0 && (across.width == 0 || !grid)) {
-          // Cells of one row (every line shares a band with the first) become one line.
-          const bool one_row = across.width == 0 &&
+          // Cells of one row (every line shares a band with the first, and they sit side by side)
+          // become one line. Two lines one above the other beside a taller one are a block of
+          // lines beside a title (an address block beside a letterhead's name), read as columns.
+          const bool side_by_side =
+              std::none_of(region.begin(), region.end(), [&](const LayoutLine* a) {
+                return std::any_of(region.begin(), region.end(), [&](const LayoutLine* b) {
+                  return a != b &&
+                         std::min(a->box.right(), b->box.right()) > std::max(a->box.x, b->box.x);
+                });
+              });
+          const bool one_row = across.width == 0 && side_by_side &&
                                std::all_of(region.begin(), region.end(), [&](const LayoutLine* l) {
                                  return l == region.front() || SameRow(l->box, region.front()->box);
                                });

@@ -1,4 +1,8 @@
+#include <cstdlib>
+#include <string>
+
 #include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
 
 #include <chartscan/ocr/engine.h>
 
@@ -45,6 +49,29 @@ TEST(Engine, WhitePageHasNoWords) {
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->text.words.empty());
   EXPECT_EQ(r->text.text, "");
+}
+
+// Regression: Tesseract joined the small address lines right of a letterhead's name into the
+// name's text line and read them, scaled to the name's height, as "mam hinivientt". The band is a
+// crop of the cleaned OCR image of a generated heavy-profile page (bench seed 20261125, page 20).
+TEST(Engine, AddressBlockBesideALetterheadIsReadLineByLine) {
+  const char* source = std::getenv("CHARTSCAN_SOURCE_DIR");
+  ASSERT_NE(source, nullptr);
+  const cv::Mat band =
+      cv::imread(std::string(source) + "/tests/unit/ocr/data/letterhead_beside_address_block.png",
+                 cv::IMREAD_GRAYSCALE);
+  ASSERT_FALSE(band.empty());
+  auto engine = Engine::Create({});
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  const ImageView view(band.data, band.cols, band.rows, PixelFormat::kGray8,
+                       static_cast<std::ptrdiff_t>(band.step));
+  auto r = (*engine)->Recognize(view, 300);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const std::string& text = r->text.text;
+  EXPECT_NE(text.find("North Fork Surgical Center\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("2289 Jefferson Parkway\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("21807"), std::string::npos) << text;
+  EXPECT_GE(r->segments_reread, 1);
 }
 
 }  // namespace

@@ -299,6 +299,20 @@ TEST(ReadingOrder, LetterheadAboveATwoColumnFormIsCutOffBeforeTheFormIsReadByRow
   EXPECT_EQ(ordered[7].words, (std::vector<int>{20, 21, 22, 23, 38, 39}));  // PATIENT ... MRN ...
 }
 
+TEST(ReadingOrder, AddressLinesStackedBesideATitleAreNotMergedIntoItsRow) {
+  // A letterhead's name (65 px, under kTitleHeight times the lines around it) with the first two
+  // lines of its address block beside it, as the re-reading of a doubtful segment returns them.
+  // All three share the title's height band; merged as cells of one row, the address words were
+  // interleaved by x ("Group Brookfield, 7255 Riverside TX 15782 Ave.").
+  Layout l;
+  l.Line(0, {{260, 207, 90, 65}, {370, 207, 200, 65}, {590, 207, 220, 65}});  // St. Aurelia Medical
+  l.Line(0, {{1973, 199, 100, 33}, {2090, 199, 150, 33}, {2255, 199, 63, 33}});  // 7255 Riverside
+  l.Line(0, {{1951, 235, 170, 45}, {2135, 235, 50, 45}, {2200, 235, 118, 45}});  // Brookfield, TX
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 3u);
+  EXPECT_EQ(WordOrder(ordered), (std::vector<std::vector<int>>{{0, 1, 2}, {3, 4, 5}, {6, 7, 8}}));
+}
+
 TEST(ReadingOrder, EmptyInputGivesNoLines) { EXPECT_TRUE(OrderLines({}, {}, 100).empty()); }
 
 }  // namespace
