@@ -28,6 +28,8 @@
 #include <chartscan/ocr/engine.h>
 #include <chartscan/ocr/reading_order.h>
 
+#include "word_filter.h"
+
 namespace chartscan::ocr {
 namespace {
 
@@ -41,13 +43,6 @@ std::string DescribeTessdata(const std::string& dir) {
   if (const char* env = std::getenv("TESSDATA_PREFIX")) return env;
   return "Tesseract's default tessdata folder";
 }
-
-struct RawWord {
-  std::string text;
-  Box box;
-  float confidence = 0;
-  int line = 0;
-};
 
 }  // namespace
 
@@ -66,75 +61,6 @@ Status OcrOptions::Validate() const {
 }
 
 namespace {
-
-// Below this word confidence (0-100), a word without any letter or digit is taken for noise.
-constexpr float kNoiseMarkConfidence = 60;
-// Doubtful words (below kNoiseMarkConfidence) are also dropped when their shape is not that of
-// text on this page: height under kMinHeightRatio or over kMaxHeightRatio times the median height
-// of the page's confident words, or width per character outside kMinAdvanceRatio..kMaxAdvanceRatio
-// times theirs. Scanner-lid borders, shadows at the page edge and drum streaks are read as such
-// "words" (a 5 px high "see", a 245 px high "aA", eight letters in 12 px).
-constexpr float kConfidentWord = 80;
-constexpr double kMinHeightRatio = 0.45, kMaxHeightRatio = 2.2;
-constexpr double kMinAdvanceRatio = 0.3, kMaxAdvanceRatio = 3.0;
-// Noise words at the page edge: below kEdgeNoiseConfidence within kEdgeZoneSide inches of the left
-// or right edge or kEdgeZoneEnd inches of the top or bottom (borders and the shadow of the page
-// edge; printed text keeps a wider margin or is read with higher confidence).
-constexpr float kEdgeNoiseConfidence = 40;
-constexpr double kEdgeZoneSide = 0.5, kEdgeZoneEnd = 0.3;
-
-size_t CodePoints(std::string_view utf8) {
-  size_t n = 0;
-  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return v[v.size() / 2];
-}
-
-// Removes doubtful words whose geometry is not text's (see the constants above) from `lines`,
-// recomputing the box of a line that lost words (Tesseract's line box includes them).
-void DropImplausibleWords(const std::vector<RawWord>& raw, std::vector<LayoutLine>& lines,
-                          int width, int height, double dpi) {
-  std::vector<double> heights, advances;
-  for (const RawWord& w : raw) {
-    const size_t n = CodePoints(w.text);
-    if (w.confidence < kConfidentWord || n < 2 || w.box.empty()) continue;
-    heights.push_back(w.box.height);
-    advances.push_back(static_cast<double>(w.box.width) / n);
-  }
-  if (heights.size() < 5) return;
-  const double h = Median(heights), a = Median(advances);
-  const int side = static_cast<int>(kEdgeZoneSide * dpi),
-            end = static_cast<int>(kEdgeZoneEnd * dpi);
-  auto implausible = [&](const RawWord& w) {
-    if (w.confidence >= kNoiseMarkConfidence || w.box.empty()) return false;
-    const double advance =
-        static_cast<double>(w.box.width) / std::max<size_t>(1, CodePoints(w.text));
-    if (w.box.height < kMinHeightRatio * h || w.box.height > kMaxHeightRatio * h) return true;
-    if (advance < kMinAdvanceRatio * a || advance > kMaxAdvanceRatio * a) return true;
-    const bool at_edge = w.box.x < side || w.box.right() > width - side || w.box.y < end ||
-                         w.box.bottom() > height - end;
-    return at_edge && w.confidence < kEdgeNoiseConfidence;
-  };
-  for (LayoutLine& line : lines) {
-    const size_t before = line.words.size();
-    std::erase_if(line.words, [&](int i) { return implausible(raw[static_cast<size_t>(i)]); });
-    if (line.words.size() == before) continue;
-    line.box = {};
-    for (int i : line.words) line.box = line.box.United(raw[static_cast<size_t>(i)].box);
-  }
-}
-
-bool HasAlnum(std::string_view utf8) {
-  for (unsigned char c : utf8) {
-    if (c < 0x80 && std::isalnum(c)) return true;
-  }
-  return false;
-}
 
 // Appends the words and lines of the current recognition result to `raw` and `lines`, numbering
 // blocks after those already in `lines`.
@@ -197,54 +123,10 @@ void CollectWords(tesseract::TessBaseAPI& api, std::vector<RawWord>& raw,
 // confidence kPageReadWell or more) are re-read: a page read upside down or a page of noise is
 // doubtful everywhere, and the pipeline turns it over or sets it aside instead. At most kMaxRereads
 // segments a page; each re-read is a small image (tens of milliseconds).
-constexpr double kSegmentGap = 2.5;
-constexpr float kDoubtfulSegment = 50;
 constexpr double kRereadPad = 0.3;
 constexpr float kRereadGain = 20;
-constexpr int kMaxRereads = 8;
-constexpr float kPageReadWell = 60;
 constexpr float kRereadFloor = 70;
 constexpr double kJoinHeightRatio = 1.5;
-
-struct Segment {
-  size_t line = 0;
-  std::vector<int> words;  // indices into raw, left to right
-  Box box;
-  float confidence = 0;  // mean word confidence
-};
-
-std::vector<Segment> DoubtfulSegments(const std::vector<RawWord>& raw,
-                                      const std::vector<LayoutLine>& lines, double word_height) {
-  std::vector<Segment> out;
-  const double gap = kSegmentGap * word_height;
-  for (size_t li = 0; li < lines.size(); ++li) {
-    std::vector<int> words = lines[li].words;
-    std::sort(words.begin(), words.end(), [&](int a, int b) {
-      return raw[static_cast<size_t>(a)].box.x < raw[static_cast<size_t>(b)].box.x;
-    });
-    Segment seg;
-    auto flush = [&] {
-      if (seg.words.empty()) return;
-      seg.confidence /= static_cast<float>(seg.words.size());
-      if (seg.confidence < kDoubtfulSegment) out.push_back(seg);
-      seg = Segment{};
-    };
-    for (int wi : words) {
-      const RawWord& w = raw[static_cast<size_t>(wi)];
-      if (!seg.words.empty() && w.box.x - seg.box.right() > gap) flush();
-      seg.line = li;
-      seg.words.push_back(wi);
-      seg.box = seg.box.United(w.box);
-      seg.confidence += w.confidence;
-    }
-    flush();
-  }
-  // The least confident first, when there are more than kMaxRereads.
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Segment& a, const Segment& b) { return a.confidence < b.confidence; });
-  if (out.size() > static_cast<size_t>(kMaxRereads)) out.resize(kMaxRereads);
-  return out;
-}
 
 // Returns how many segments were replaced. Leaves `api` in PSM_AUTO with no rectangle set.
 int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, int width, int height,

@@ -1,0 +1,120 @@
+// Word-level filters of the Tesseract adapter: see word_filter.h for the parameters.
+#include "word_filter.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace chartscan::ocr {
+
+size_t CodePoints(std::string_view utf8) {
+  size_t n = 0;
+  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+size_t AlnumCount(std::string_view utf8) {
+  size_t n = 0;
+  for (unsigned char c : utf8) n += c < 0x80 && std::isalnum(c);
+  return n;
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+// Removes doubtful words whose geometry is not text's (see the constants above) from `lines`,
+// recomputing the box of a line that lost words (Tesseract's line box includes them).
+void DropImplausibleWords(const std::vector<RawWord>& raw, std::vector<LayoutLine>& lines,
+                          int width, int height, double dpi) {
+  std::vector<double> heights, advances;
+  for (const RawWord& w : raw) {
+    const size_t n = CodePoints(w.text);
+    if (w.confidence < kConfidentWord || n < 2 || w.box.empty()) continue;
+    heights.push_back(w.box.height);
+    advances.push_back(static_cast<double>(w.box.width) / n);
+  }
+  if (heights.size() < 5) return;
+  const double h = Median(heights), a = Median(advances);
+  const int side = static_cast<int>(kEdgeZoneSide * dpi),
+            end = static_cast<int>(kEdgeZoneEnd * dpi);
+  auto implausible = [&](const RawWord& w, bool confident_line) {
+    if (w.confidence >= kNoiseMarkConfidence || w.box.empty()) return false;
+    const double advance =
+        static_cast<double>(w.box.width) / std::max<size_t>(1, CodePoints(w.text));
+    if (w.box.height < kMinHeightRatio * h || w.box.height > kMaxHeightRatio * h) return true;
+    if (advance < kMinAdvanceRatio * a || advance > kMaxAdvanceRatio * a) return true;
+    const bool at_edge = w.box.x < side || w.box.right() > width - side || w.box.y < end ||
+                         w.box.bottom() > height - end;
+    return at_edge && (w.confidence < kEdgeNoiseConfidence || !confident_line);
+  };
+  double sum = 0;
+  size_t count = 0;
+  for (const LayoutLine& line : lines) {
+    for (int i : line.words) sum += raw[static_cast<size_t>(i)].confidence;
+    count += line.words.size();
+  }
+  const bool page_read_well = count > 0 && sum >= kPageReadWell * static_cast<double>(count);
+  for (LayoutLine& line : lines) {
+    const size_t before = line.words.size();
+    if (page_read_well && std::all_of(line.words.begin(), line.words.end(), [&](int i) {
+          const RawWord& w = raw[static_cast<size_t>(i)];
+          return w.confidence < kEdgeNoiseConfidence && AlnumCount(w.text) < kFragmentAlnum;
+        })) {
+      line.words.clear();
+      line.box = {};
+      continue;
+    }
+    const bool confident_line = std::any_of(line.words.begin(), line.words.end(), [&](int i) {
+      return raw[static_cast<size_t>(i)].confidence >= kConfidentWord;
+    });
+    std::erase_if(line.words,
+                  [&](int i) { return implausible(raw[static_cast<size_t>(i)], confident_line); });
+    if (line.words.size() == before) continue;
+    line.box = {};
+    for (int i : line.words) line.box = line.box.United(raw[static_cast<size_t>(i)].box);
+  }
+}
+
+bool HasAlnum(std::string_view utf8) {
+  for (unsigned char c : utf8) {
+    if (c < 0x80 && std::isalnum(c)) return true;
+  }
+  return false;
+}
+
+std::vector<Segment> DoubtfulSegments(const std::vector<RawWord>& raw,
+                                      const std::vector<LayoutLine>& lines, double word_height) {
+  std::vector<Segment> out;
+  const double gap = kSegmentGap * word_height;
+  for (size_t li = 0; li < lines.size(); ++li) {
+    std::vector<int> words = lines[li].words;
+    std::sort(words.begin(), words.end(), [&](int a, int b) {
+      return raw[static_cast<size_t>(a)].box.x < raw[static_cast<size_t>(b)].box.x;
+    });
+    Segment seg;
+    auto flush = [&] {
+      if (seg.words.empty()) return;
+      seg.confidence /= static_cast<float>(seg.words.size());
+      if (seg.confidence < kDoubtfulSegment) out.push_back(seg);
+      seg = Segment{};
+    };
+    for (int wi : words) {
+      const RawWord& w = raw[static_cast<size_t>(wi)];
+      if (!seg.words.empty() && w.box.x - seg.box.right() > gap) flush();
+      seg.line = li;
+      seg.words.push_back(wi);
+      seg.box = seg.box.United(w.box);
+      seg.confidence += w.confidence;
+    }
+    flush();
+  }
+  // The least confident first, when there are more than kMaxRereads.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Segment& a, const Segment& b) { return a.confidence < b.confidence; });
+  if (out.size() > static_cast<size_t>(kMaxRereads)) out.resize(kMaxRereads);
+  return out;
+}
+
+}  // namespace chartscan::ocr

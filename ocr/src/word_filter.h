@@ -1,0 +1,83 @@
+// Word-level filters of the Tesseract adapter (engine.cc), kept apart from Tesseract so that they
+// can be tested on word boxes and confidences alone. Private to the ocr stage.
+//
+// Confidences are Tesseract's word confidences (0-100); boxes are in the page image's pixels.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <chartscan/models/geometry.h>
+#include <chartscan/ocr/reading_order.h>
+
+namespace chartscan::ocr {
+
+// A word as Tesseract returned it, before reading order.
+struct RawWord {
+  std::string text;
+  Box box;
+  float confidence = 0;
+  int line = 0;
+};
+
+// Below this word confidence (0-100), a word without any letter or digit is taken for noise.
+inline constexpr float kNoiseMarkConfidence = 60;
+// Doubtful words (below kNoiseMarkConfidence) are also dropped when their shape is not that of
+// text on this page: height under kMinHeightRatio or over kMaxHeightRatio times the median height
+// of the page's confident words, or width per character outside kMinAdvanceRatio..kMaxAdvanceRatio
+// times theirs. Scanner-lid borders, shadows at the page edge and drum streaks are read as such
+// "words" (a 5 px high "see", a 245 px high "aA", eight letters in 12 px).
+inline constexpr float kConfidentWord = 80;
+inline constexpr double kMinHeightRatio = 0.45, kMaxHeightRatio = 2.2;
+inline constexpr double kMinAdvanceRatio = 0.3, kMaxAdvanceRatio = 3.0;
+// Noise words at the page edge: below kEdgeNoiseConfidence within kEdgeZoneSide inches of the left
+// or right edge or kEdgeZoneEnd inches of the top or bottom (borders and the shadow of the page
+// edge; printed text keeps a wider margin or is read with higher confidence). A doubtful word
+// there is also noise when nothing on its line was read with confidence (kConfidentWord): the
+// remains of a noisy scanner border or a drum streak come back as lines of one or two short
+// "words" read at 40-50 ("wee", "Bae", "vy"), while a fax header or a footer set that close to the
+// edge is a line of words read mostly well.
+inline constexpr float kEdgeNoiseConfidence = 40;
+// On a page read well overall (mean word confidence kPageReadWell or more), a line of fragments
+// (no word of kFragmentAlnum letters or digits) none of which reaches kEdgeNoiseConfidence is
+// noise too, wherever it is: the speckled remains of bleed-through or of a faint stamp ("mee ME Ee
+// sy", read at 23-35). A line of real words read that badly keeps some longer ones ("Yotal
+// Bilirubin,", "morning." at 37) and is kept: garbled, it still holds what search can find. On a
+// page read badly throughout (a poor fax) every line is kept.
+inline constexpr float kPageReadWell = 60;
+inline constexpr size_t kFragmentAlnum = 4;
+inline constexpr double kEdgeZoneSide = 0.5, kEdgeZoneEnd = 0.3;
+
+// Segments of lines read again on their own (see engine.cc, "Re-reading doubtful segments"): lines
+// are cut at gaps wider than kSegmentGap median word heights; segments below kDoubtfulSegment mean
+// confidence are doubtful; at most kMaxRereads of them a page, the least confident first.
+inline constexpr double kSegmentGap = 2.5;
+inline constexpr float kDoubtfulSegment = 50;
+inline constexpr int kMaxRereads = 8;
+
+size_t CodePoints(std::string_view utf8);
+size_t AlnumCount(std::string_view utf8);
+bool HasAlnum(std::string_view utf8);
+double Median(std::vector<double> v);
+
+// Removes noise words (see the constants above) from `lines`, recomputing the box of a line that
+// lost words (Tesseract's line box includes them). `raw` is indexed by the lines' word indices;
+// `width` x `height` is the page image at `dpi`.
+void DropImplausibleWords(const std::vector<RawWord>& raw, std::vector<LayoutLine>& lines,
+                          int width, int height, double dpi);
+
+struct Segment {
+  size_t line = 0;         // index into the lines given
+  std::vector<int> words;  // indices into raw, left to right
+  Box box;
+  float confidence = 0;  // mean word confidence
+};
+
+// The doubtful segments of `lines`, least confident first. `word_height` is the page's median
+// height of confidently read words.
+std::vector<Segment> DoubtfulSegments(const std::vector<RawWord>& raw,
+                                      const std::vector<LayoutLine>& lines, double word_height);
+
+}  // namespace chartscan::ocr
