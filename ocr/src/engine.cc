@@ -128,10 +128,71 @@ constexpr float kRereadGain = 20;
 constexpr float kRereadFloor = 70;
 constexpr double kJoinHeightRatio = 1.5;
 
+// Show-through. Text printed on the back of a thin sheet shows through mirrored; faint, cleanup
+// removes it, but through noise and on dark paper its strokes pass for ink and are read as garbage
+// ("jssycc08 ey sui oad?" for "Three Rivers Memorial" beside a letterhead's name). A doubtful
+// segment that reading again did not improve is read once more mirrored left to right. Mirrored
+// words read with high confidence (kShowThroughConfidence, with kShowThroughAlnum letters or
+// digits: mirrored print reads as "Three Rivers" at 90-93) mark show-through, and the segment's
+// doubtful words (under kNoiseMarkConfidence) they cover for the most part are dropped: never
+// content. Mirrored real text reads as garbage, but at up to 77 ("191099" for "Center"); and
+// words read with confidence stay whatever the mirror says. Mirrored reads come after every
+// straight one, as they replace the page image.
+constexpr float kShowThroughConfidence = 85;
+constexpr size_t kShowThroughAlnum = 3;
+
+bool DropShowThrough(tesseract::TessBaseAPI& api, const ImageView& page, double dpi,
+                     const std::vector<const Segment*>& group, const std::vector<RawWord>& raw,
+                     std::vector<LayoutLine>& lines, tesseract::ETEXT_DESC& monitor) {
+  Box box;
+  for (const Segment* seg : group) box = box.United(seg->box);
+  const Box crop = box.Intersected({0, 0, page.width(), page.height()});
+  if (crop.empty()) return false;
+  std::vector<std::uint8_t> mirrored(static_cast<size_t>(crop.width) * crop.height);
+  for (int y = 0; y < crop.height; ++y) {
+    const std::uint8_t* src = page.row(crop.y + y) + crop.x;
+    std::uint8_t* dst = mirrored.data() + static_cast<size_t>(y) * crop.width;
+    for (int x = 0; x < crop.width; ++x) dst[x] = src[crop.width - 1 - x];
+  }
+  api.SetImage(mirrored.data(), crop.width, crop.height, 1, crop.width);
+  if (dpi > 0) api.SetSourceResolution(static_cast<int>(dpi + 0.5));
+  if (api.Recognize(&monitor) != 0 || monitor.deadline_exceeded()) return false;
+  std::vector<RawWord> words;
+  std::vector<LayoutLine> found;
+  CollectWords(api, words, found);
+  std::vector<Box> through;
+  for (const RawWord& w : words) {
+    if (w.confidence < kShowThroughConfidence || AlnumCount(w.text) < kShowThroughAlnum) continue;
+    through.push_back(
+        {crop.x + crop.width - w.box.right(), crop.y + w.box.y, w.box.width, w.box.height});
+  }
+  if (through.empty()) return false;
+  bool dropped = false;
+  for (const Segment* seg : group) {
+    LayoutLine& line = lines[seg->line];
+    const size_t before = line.words.size();
+    std::erase_if(line.words, [&](int i) {
+      const RawWord& w = raw[static_cast<size_t>(i)];
+      if (w.confidence >= kNoiseMarkConfidence ||
+          std::find(seg->words.begin(), seg->words.end(), i) == seg->words.end())
+        return false;
+      long long covered = 0;
+      for (const Box& t : through) covered += w.box.Intersected(t).area();
+      return 2 * covered > w.box.area();
+    });
+    if (line.words.size() == before) continue;
+    dropped = true;
+    line.box = {};
+    for (int i : line.words) line.box = line.box.United(raw[static_cast<size_t>(i)].box);
+  }
+  return dropped;
+}
+
 // Returns how many segments were replaced. Leaves `api` in PSM_AUTO with no rectangle set.
-int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, int width, int height,
+int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, const ImageView& page, double dpi,
                            std::vector<RawWord>& raw, std::vector<LayoutLine>& lines,
                            tesseract::ETEXT_DESC& monitor) {
+  const int width = page.width(), height = page.height();
   std::vector<double> heights;
   double sum = 0;
   for (const RawWord& w : raw) {
@@ -146,6 +207,7 @@ int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, int width, int height,
 
   int replaced = 0;
   std::vector<std::vector<LayoutLine>> added(lines.size());
+  std::vector<const Segment*> unresolved;  // segments the re-reading did not improve
   api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
   for (const Segment& seg : segments) {
     const int pad = static_cast<int>(kRereadPad * h);
@@ -198,7 +260,11 @@ int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, int width, int height,
       n += static_cast<int>(f.words.size());
     }
     std::erase_if(found, [](const LayoutLine& f) { return f.words.empty(); });
-    if (n == 0 || reread_sum / n < std::max(seg.confidence + kRereadGain, kRereadFloor)) continue;
+    const float reread = n > 0 ? static_cast<float>(reread_sum / n) : 0;
+    if (reread < std::max(seg.confidence + kRereadGain, kRereadFloor)) {
+      unresolved.push_back(&seg);
+      continue;
+    }
 
     // Replace. The segment's words leave their line. One re-read line of the line's own text
     // height takes their place in it (a value read wrong beside its label); otherwise (lines set
@@ -241,6 +307,31 @@ int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, int width, int height,
       }
     }
     ++replaced;
+  }
+  if (!monitor.deadline_exceeded()) {
+    // Show-through runs across a line; Tesseract cuts it into words and segments wherever its
+    // garbage has gaps, and a fragment is no more readable mirrored. Neighbouring segments on one
+    // row (within kSegmentGap word heights) are read mirrored as one.
+    std::sort(unresolved.begin(), unresolved.end(),
+              [](const Segment* a, const Segment* b) { return a->box.x < b->box.x; });
+    std::vector<std::vector<const Segment*>> groups;
+    for (const Segment* seg : unresolved) {
+      auto row = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
+        Box gb;
+        for (const Segment* o : g) gb = gb.United(o->box);
+        const int overlap = std::min(gb.bottom(), seg->box.bottom()) - std::max(gb.y, seg->box.y);
+        return 2 * overlap > std::min(gb.height, seg->box.height) &&
+               seg->box.x - gb.right() <= kSegmentGap * h;
+      });
+      if (row == groups.end()) {
+        groups.push_back({seg});
+      } else {
+        row->push_back(seg);
+      }
+    }
+    for (const auto& group : groups) {
+      if (DropShowThrough(api, page, dpi, group, raw, lines, monitor)) ++replaced;
+    }
   }
   api.SetPageSegMode(tesseract::PSM_AUTO);
   if (replaced == 0) return 0;
@@ -322,8 +413,7 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
   std::vector<LayoutLine> lines;
   CollectWords(api, raw, lines);
   if (!out.deadline_exceeded) {
-    out.segments_reread =
-        RereadDoubtfulSegments(api, page.width(), page.height(), raw, lines, monitor);
+    out.segments_reread = RereadDoubtfulSegments(api, page, dpi, raw, lines, monitor);
   }
   api.Clear();
   DropImplausibleWords(raw, lines, page.width(), page.height(), dpi > 0 ? dpi : 300);
