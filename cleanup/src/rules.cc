@@ -10,7 +10,12 @@
 //   2. horizontal rules: in every row, runs of ink at least kMinRuleLength long whose gaps are at
 //      most kMaxRuleGap and which are at least kMinRunDensity ink (worn, dashed and faxed rules
 //      are broken; a morphological opening would miss them), after a vertical dilation by one
-//      pixel so a rule that steps by a pixel stays one run; vertical rules likewise by columns;
+//      pixel so a rule that steps by a pixel stays one run, and a closing along the row that joins
+//      dots up to kDotGap apart (a dotted rule, or a thin one a standard-mode fax left as a jagged
+//      band of dots, is under half ink in every row); vertical rules likewise by columns, at least
+//      kMinVerticalRuleLength long; and cell borders: vertical runs at least kMinCellBorderLength
+//      long, looked for once the horizontal rules are taken out, that run from one horizontal
+//      rule to another (within kMaxRuleGap of both ends);
 //   3. each candidate component is kept as a rule only when it is thin (at most kMaxThickness):
 //      a filled bar, a shaded cell or a redaction box is not a rule,
 //      and only when, along at least kMinClearShare of its length, a band kSideBand deep on both
@@ -25,6 +30,14 @@
 //     a short word;
 //   kMinVerticalRuleLength 0.3: vertical rules of a one-row cell are about a text line and a half
 //     high;
+//   kMinCellBorderLength 0.2: a cell holding one line, or a small label over its value, is 0.2-0.3
+//     in tall (a faxed form's header row: 85 px at 300 dpi); a border ends on the rules above and
+//     below, while an "l" or a "1" is at most 0.15 in for text up to 14 pt and stands clear of the
+//     rule below it, inside the cell's padding, even where a column of them stacks up;
+//   kDotGap 0.015 (5 px at 300 dpi): the gaps between the dots of a dotted or faxed rule (a
+//     standard-mode fax's rule upsampled to 300 dpi: 1-10 px). The closing also joins some
+//     neighbouring stems in a row through text, but word spaces still break that row and the side
+//     bands of step 3 still reject it (the accuracy gate moved on fax pages only);
 //   kMaxThickness 0.03 (9 px at 300 dpi): rules are 0.5-2 pt; bars and shading are thicker;
 //   kMaxRuleGap 0.03 (9 px at 300 dpi), kMinRunDensity 0.6: a broken rule's gaps are a few
 //     pixels; word spaces in 8 pt text and up are wider, and strokes across a word are sparser;
@@ -44,6 +57,8 @@ namespace {
 constexpr int kInkLevel = 160;
 constexpr double kMinRuleLength = 0.4;
 constexpr double kMinVerticalRuleLength = 0.3;
+constexpr double kMinCellBorderLength = 0.2;
+constexpr double kDotGap = 0.015;
 constexpr double kMaxThickness = 0.03;
 constexpr double kRepairSpan = 0.02;
 constexpr double kMaxRuleGap = 0.03;
@@ -125,11 +140,29 @@ std::vector<int> ConnectRuns(const std::vector<Run>& runs) {
   return parent;
 }
 
-// Rules along one axis: the thin long runs of `ink`, as a mask of the ink pixels they cover.
-cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal) {
-  const int length = std::max(
-      8,
-      static_cast<int>(std::lround((horizontal ? kMinRuleLength : kMinVerticalRuleLength) * dpi)));
+// True when horizontal rules of `ends` (page orientation) lie within `reach` of both ends of the
+// vertical component spanning columns [left, right] and rows [top, bottom]: it runs from rule to
+// rule, as a cell's border does. Letters stacked in a column (an "l" of a label over an "l" of its
+// value) may start under a rule, but a cell's padding keeps them off the rule below.
+bool BoundsCell(const cv::Mat& ends, int left, int right, int top, int bottom, int reach) {
+  const int x0 = std::max(0, left - reach), x1 = std::min(ends.cols - 1, right + reach);
+  if (x1 < x0) return false;
+  for (int end : {top, bottom}) {
+    const int y0 = std::max(0, end - reach), y1 = std::min(ends.rows - 1, end + reach);
+    if (y1 < y0 || cv::countNonZero(ends(cv::Range(y0, y1 + 1), cv::Range(x0, x1 + 1))) == 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Rules along one axis: the thin long runs of `ink`, as a mask of the ink pixels they cover. With
+// `ends` (the horizontal rules, page orientation) it finds cell borders instead: vertical strokes
+// of at least kMinCellBorderLength that run from one of those rules to another.
+cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat* ends = nullptr) {
+  const double inches =
+      horizontal ? kMinRuleLength : (ends ? kMinCellBorderLength : kMinVerticalRuleLength);
+  const int length = std::max(8, static_cast<int>(std::lround(inches * dpi)));
   const int max_thickness = std::max(2, static_cast<int>(std::lround(kMaxThickness * dpi)));
   const int max_gap = std::max(2, static_cast<int>(std::lround(kMaxRuleGap * dpi)));
   // Rows are scanned, so a vertical search runs on the transposed page. A one-pixel dilation
@@ -142,6 +175,11 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal) {
   }
   cv::Mat bridged;
   cv::dilate(along, bridged, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, 3)));
+  // Dots of a dotted or faxed rule are a few pixels apart; closed along the rule they count as the
+  // continuous line they stand for. Letters in a row of text are further apart than kDotGap.
+  const int dot_gap = std::max(1, static_cast<int>(std::lround(kDotGap * dpi)));
+  cv::morphologyEx(bridged, bridged, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT, cv::Size(dot_gap + 1, 1)));
   const std::vector<Run> runs = LongRuns(bridged, length, max_gap);
   cv::Mat rules = cv::Mat::zeros(ink.size(), CV_8UC1);
   if (runs.empty()) return rules;
@@ -180,6 +218,7 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal) {
       clear += !touched;
     }
     keep[c] = clear >= kMinClearShare * width;
+    if (keep[c] && ends) keep[c] = BoundsCell(*ends, y0, y1 - 1, x0, x0 + width - 1, max_gap);
   }
   // Kept runs drawn straight into the page's orientation (no transposing back).
   for (size_t k = 0; k < runs.size(); ++k) {
@@ -202,6 +241,12 @@ int RemoveRules(cv::Mat& page, double dpi) {
   cv::threshold(page, ink, kInkLevel, 255, cv::THRESH_BINARY_INV);
   cv::Mat horizontal = FindRules(ink, dpi, true);
   cv::Mat vertical = FindRules(ink, dpi, false);
+  // Cell borders, looked for with the horizontal rules taken out: a border running on through a
+  // rule into a letter's stem in the next row would otherwise be one stroke with text beside it.
+  cv::Mat unruled, borders;
+  cv::bitwise_and(ink, ~horizontal, unruled);
+  borders = FindRules(unruled, dpi, false, &horizontal);
+  cv::bitwise_or(vertical, borders, vertical);
   cv::Mat rules;
   cv::bitwise_or(horizontal, vertical, rules);
   const int ruled = cv::countNonZero(rules);

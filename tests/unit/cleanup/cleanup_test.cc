@@ -376,6 +376,84 @@ TEST(RuleRemoval, CharacterCrossedByARuleKeepsItsStroke) {
   EXPECT_LT(InkIn(ocr, {600, 995, 300, 12}), 10) << "the rule beside it was kept";
 }
 
+// A faxed form header: one row of cells 0.28 inch tall (a small label over its value) between a
+// top and a bottom rule, its vertical borders 85 px long at 300 dpi, under the 0.3 inch a
+// vertical rule needs on its own. `dotted_top` draws the top rule as a standard-mode fax leaves it
+// after upsampling: dots 5 px wide and 5 px apart, half ink in every row (each dot too big to be
+// erased as a speck).
+cv::Mat FormHeader(bool dotted_top) {
+  cv::Mat page = TextPage(4, 4);
+  const int left = 150, right = 2350, top = 1200, bottom = 1285, borders[] = {150, 900, 1500, 2350};
+  if (dotted_top) {
+    for (int x = left; x < right; x += 10) {
+      cv::rectangle(page, {x, top}, {x + 4, top + 5}, cv::Scalar(0), cv::FILLED);
+    }
+  } else {
+    cv::rectangle(page, {left, top}, {right, top + 2}, cv::Scalar(0), cv::FILLED);
+  }
+  cv::rectangle(page, {left, bottom}, {right, bottom + 2}, cv::Scalar(0), cv::FILLED);
+  for (int x : borders) cv::rectangle(page, {x, top}, {x + 3, bottom}, cv::Scalar(0), cv::FILLED);
+  const char* labels[] = {"PATIENT", "Med Rec #", "Sex"};
+  const char* values[] = {"Haddad, Stephanie", "K2864098", "F"};
+  for (int c = 0; c < 3; ++c) {
+    cv::putText(page, labels[c], {borders[c] + 12, top + 30}, cv::FONT_HERSHEY_SIMPLEX, 0.8,
+                cv::Scalar(20), 2, cv::LINE_AA);
+    cv::putText(page, values[c], {borders[c] + 12, top + 72}, cv::FONT_HERSHEY_SIMPLEX, 1.2,
+                cv::Scalar(20), 2, cv::LINE_AA);
+  }
+  return page;
+}
+
+TEST(RuleRemoval, ShortCellBordersBetweenRulesAreErased) {
+  auto r = Clean(FormHeader(/*dotted_top=*/false));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->ocr_image.empty());
+  const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
+  for (int x : {150, 900, 1500, 2350}) {
+    SCOPED_TRACE(x);
+    const cv::Rect border(x - 4, 1210, 12, 65);
+    EXPECT_GT(InkIn(display, border), 150);
+    EXPECT_LT(InkIn(ocr, border), 10) << "a cell border was read as text";
+  }
+  // The labels and values inside the cells are untouched.
+  const cv::Rect value(912, 1240, 400, 40);
+  EXPECT_NEAR(InkIn(ocr, value), InkIn(display, value), InkIn(display, value) * 0.02);
+}
+
+TEST(RuleRemoval, DottedFaxRuleIsErased) {
+  auto r = Clean(FormHeader(/*dotted_top=*/true));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->ocr_image.empty());
+  const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
+  const cv::Rect dots(300, 1196, 550, 14), label(160, 1206, 700, 30);
+  EXPECT_GT(InkIn(display, dots), 1000);
+  EXPECT_LT(InkIn(ocr, dots), 20) << "the dotted rule was left to merge with the labels";
+  EXPECT_NEAR(InkIn(ocr, label), InkIn(display, label), InkIn(display, label) * 0.03);
+}
+
+TEST(RuleRemoval, LettersAndDigitsStackedInACellAreNotBorders) {
+  // A tall cell under a rule whose label and value start with an "l" and a column of "1"s one
+  // above the other, each stroke about a line high, together as long as a cell border: they
+  // start at the rule but stop short of the one below, where a border would end.
+  cv::Mat page = TextPage(4, 4);
+  const int top = 1200, bottom = 1400;
+  cv::rectangle(page, {150, top}, {2350, top + 2}, cv::Scalar(0), cv::FILLED);
+  cv::rectangle(page, {150, bottom}, {2350, bottom + 2}, cv::Scalar(0), cv::FILLED);
+  cv::rectangle(page, {400, top + 6}, {404, top + 34}, cv::Scalar(20), cv::FILLED);   // "l"
+  cv::rectangle(page, {400, top + 40}, {404, top + 72}, cv::Scalar(20), cv::FILLED);  // "l"
+  for (int k = 0; k < 3; ++k) {  // "1"s of three values, 10 px apart
+    const int y = top + 5 + k * 40;
+    cv::rectangle(page, {800, y}, {804, y + 29}, cv::Scalar(20), cv::FILLED);
+  }
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const cv::Mat display = Mat(r->image);
+  const cv::Mat ocr = Mat(r->ocr_image.empty() ? r->image : r->ocr_image);
+  for (const cv::Rect strokes : {cv::Rect(396, top + 6, 14, 68), cv::Rect(796, top + 5, 14, 112)}) {
+    EXPECT_NEAR(InkIn(ocr, strokes), InkIn(display, strokes), 10) << "letter strokes were erased";
+  }
+}
+
 TEST(RuleRemoval, RotatingTheCleanedPageRotatesTheOcrImageToo) {
   auto r = Clean(RuledTable(3));
   ASSERT_TRUE(r.ok());
