@@ -28,6 +28,9 @@ constexpr double kImpulseNoise = 60;
 // strokes, and erasing them there merged words ("A CARTER" read "ACARTER") and cost patient
 // names as often as it removed stray punctuation.
 constexpr double kQuietPage = 10;
+// Share of grey (neither 0 nor 255) pixels up to which an 8-bit page is a bilevel one stored as
+// grey.
+constexpr double kMaxGreyShare = 0.001;
 
 cv::Mat ToGray(const ImageView& page) {
   cv::Mat src = WrapView(page);
@@ -60,6 +63,16 @@ double EstimateDpiFromText(const cv::Mat& gray) {
   return std::clamp(300.0 * heights[heights.size() / 2] / kMedianGlyphHeightAt300, 72.0, 1200.0);
 }
 
+// True when every pixel is pure black or pure white: a fax or lineart page stored as 8-bit grey
+// (a fax server's TIFF converted by another program, a PDF of a fax rendered without smoothing).
+// Any scan of paper, even a clean one, has sensor noise and anti-aliased edges.
+bool IsTwoLevel(const cv::Mat& gray) {
+  cv::Mat mid;
+  cv::inRange(gray, cv::Scalar(1), cv::Scalar(254), mid);
+  return cv::countNonZero(mid) <=
+         static_cast<int>(kMaxGreyShare * static_cast<double>(gray.total()));
+}
+
 Result<CleanedPage> Clean(const ImageView& page, Resolution resolution, bool bilevel,
                           const CleanupOptions& options) {
   CleanedPage out;
@@ -75,6 +88,7 @@ Result<CleanedPage> Clean(const ImageView& page, Resolution resolution, bool bil
       (base >= options.min_dpi && base <= options.max_dpi) ? base : options.target_dpi;
   const double sx = dpi / xdpi, sy = dpi / ydpi;
   if (std::abs(sx - 1) > 0.02 || std::abs(sy - 1) > 0.02) {
+    const bool two_level = IsTwoLevel(gray);
     const bool up = sx > 1 || sy > 1;
     cv::Mat resized;
     cv::resize(gray, resized,
@@ -84,8 +98,9 @@ Result<CleanedPage> Clean(const ImageView& page, Resolution resolution, bool bil
     gray = resized;
     q.upsampled = up;
     // Bilevel pages enlarged become staircases; a blur about half the enlargement wide turns the
-    // steps back into the smooth strokes the recognizer was trained on.
-    if (up && bilevel) {
+    // steps back into the smooth strokes the recognizer was trained on. Whether the file stored
+    // one bit or eight: a fax converted to grey is as bilevel.
+    if (up && (bilevel || two_level)) {
       cv::GaussianBlur(gray, gray, cv::Size(0, 0), std::max(0.5, 0.45 * sx),
                        std::max(0.5, 0.45 * sy));
     }

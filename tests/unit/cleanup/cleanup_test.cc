@@ -464,6 +464,31 @@ TEST(RuleRemoval, RotatingTheCleanedPageRotatesTheOcrImageToo) {
   EXPECT_EQ(r->ocr_view().data(), r->ocr_image.view().data());
 }
 
+TEST(CleanPage, FaxStoredAsGreyIsSmoothedLikeAOneBitFax) {
+  // A standard-mode fax some program converted to 8-bit grey: only 0 and 255, but not flagged
+  // bilevel. Enlarged without smoothing its glyphs stay staircases three pixels a step.
+  cv::Mat page = TextPage();
+  cv::Mat fax;
+  cv::resize(page, fax, {}, 204.0 / 300, 98.0 / 300, cv::INTER_AREA);
+  cv::threshold(fax, fax, 160, 255, cv::THRESH_BINARY);
+  const auto stored = [&](bool bilevel) {
+    ImageView view(fax.data, fax.cols, fax.rows, PixelFormat::kGray8, fax.step);
+    return CleanPage(view, Resolution{204, 98}, bilevel, {});
+  };
+  auto one_bit = stored(true), grey = stored(false);
+  ASSERT_TRUE(one_bit.ok() && grey.ok());
+  const cv::Mat a = Mat(one_bit->image), b = Mat(grey->image);
+  ASSERT_EQ(a.size(), b.size());
+  cv::Mat diff;
+  cv::absdiff(a, b, diff);
+  const cv::Rect text(100, 200, 2300, 1100);
+  // Unsmoothed, the strokes' edges differ from the 1-bit fax's by more than 24 levels over half
+  // as many pixels as there are ink pixels; smoothed alike, over a seventh (where ink masks
+  // differ).
+  EXPECT_LT(cv::countNonZero(diff(text) > 24), InkIn(a, text) / 4)
+      << "the grey-stored fax was not smoothed as the 1-bit one is";
+}
+
 TEST(SpeckRemoval, StraySpecksLeaveTheOcrImageButDotsOfLettersStay) {
   cv::Mat page = TextPage(0, 4);
   // A row of letter-sized marks with a toner speck (3 px across) 13 px under each: near enough
