@@ -38,19 +38,20 @@ constexpr std::uint64_t kSeed = 20261125;
 
 // Character error rate limits per degradation profile (aggregate over the profile's 8 documents,
 // text in reading order, whitespace collapsed). The product brief targets 1% on clean and light
-// pages and 2% on heavy ones; clean and light are met, heavy is not. Measured 2026-12-02 on this
-// batch: clean 0.32%, light 0.68%, heavy 3.11%, fax 9.75%, faint 1.34%, photocopy 1.53%, lowres
-// 1.04%, rotated 5.25% (before the reading-order and speck fixes of that day: clean 1.2%, light
-// 3.7%, heavy 3.7%, fax 11.5%, faint 1.8%, photocopy 4.2%, lowres 1.6%, rotated 5.7%). The
-// limits hold the product at that level with a margin (~30%) for run-to-run variation of the
-// layout analysis, so a regression fails the gate; light's is the brief's 1%. Tighten them as the
-// product improves. Remaining error: letter/digit confusions (A1c, I63.9), check boxes read as
-// characters, heavy pages' noise inside strokes, thin strokes of faxes, upside-down detection on
-// near-blank pages (not gated).
+// pages and 2% on heavy ones; clean and light are met, heavy is not. Measured 2026-12-02 (late
+// evening, after doubtful parts of lines are read again, noise lines and show-through dropped, and
+// cell borders and dotted rules erased) on this batch: clean 0.32%, light 0.37%, heavy 2.05%, fax
+// 9.36%, faint 1.34%, photocopy 1.60%, lowres 0.11%, rotated 5.22% (that morning: clean 1.2%,
+// light 3.7%, heavy 3.7%, fax 11.5%, faint 1.8%, photocopy 4.2%, lowres 1.6%, rotated 5.7%). The
+// limits hold the product at that level with a margin (~30%, more where a page is a large share)
+// for run-to-run variation of the layout analysis, so a regression fails the gate; light's is the
+// brief's 1%. Tighten them as the product improves. Remaining error: letter/digit confusions (A1c,
+// I63.9), check boxes read as characters, heavy pages' noise inside strokes, show-through under a
+// letterhead, thin strokes of faxes, upside-down detection on near-blank pages (not gated).
 const std::map<std::string, double> kCerLimit = {
-    {"clean", 0.005},  {"light", 0.01},   {"heavy", 0.04},
-    {"fax", 0.13},     {"faint", 0.02},   {"photocopy", 0.02},
-    {"lowres", 0.015}, {"rotated", 0.07}, {"born-digital", 0.01},
+    {"clean", 0.005},  {"light", 0.01},   {"heavy", 0.027},
+    {"fax", 0.12},     {"faint", 0.02},   {"photocopy", 0.02},
+    {"lowres", 0.005}, {"rotated", 0.07}, {"born-digital", 0.01},
 };
 constexpr double kSkewTolerance = 0.1;              // degrees
 constexpr double kPlainTesseractHeavyFloor = 0.30;  // plain OCR must do worse than this on heavy
