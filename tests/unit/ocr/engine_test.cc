@@ -52,23 +52,26 @@ TEST(Engine, WhitePageHasNoWords) {
   EXPECT_EQ(r->text.text, "");
 }
 
-// Regression: Tesseract joined the small address lines right of a letterhead's name into the
-// name's text line and read them, scaled to the name's height, as "mam hinivientt". The band is a
-// crop of the cleaned OCR image of a generated heavy-profile page (bench seed 20261125, page 20).
-cv::Mat Fixture(const std::string& name) {
+// Reads a fixture page from tests/unit/ocr/data (a cleaned OCR image of a generated page) with a
+// fresh engine at 300 dpi.
+Result<Recognition> RecognizeFixture(const std::string& name) {
   const char* source = std::getenv("CHARTSCAN_SOURCE_DIR");
-  if (source == nullptr) return {};
-  return cv::imread(std::string(source) + "/tests/unit/ocr/data/" + name, cv::IMREAD_GRAYSCALE);
+  if (source == nullptr) return Status::NotFound("CHARTSCAN_SOURCE_DIR is not set");
+  const cv::Mat page =
+      cv::imread(std::string(source) + "/tests/unit/ocr/data/" + name, cv::IMREAD_GRAYSCALE);
+  if (page.empty()) return Status::NotFound("fixture " + name);
+  CHARTSCAN_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Create({}));
+  const ImageView view(page.data, page.cols, page.rows, PixelFormat::kGray8,
+                       static_cast<std::ptrdiff_t>(page.step));
+  return engine->Recognize(view, 300);
 }
 
+// Regression: Tesseract joined the small address lines right of a letterhead's name into the
+// name's text line and read them, scaled to the name's height, as "mam hinivientt". The band is a
+// crop of the cleaned OCR image of a generated heavy-profile page (accuracy gate seed 20261125,
+// page 20).
 TEST(Engine, AddressBlockBesideALetterheadIsReadLineByLine) {
-  const cv::Mat band = Fixture("letterhead_beside_address_block.png");
-  ASSERT_FALSE(band.empty()) << "CHARTSCAN_SOURCE_DIR unset or fixture missing";
-  auto engine = Engine::Create({});
-  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-  const ImageView view(band.data, band.cols, band.rows, PixelFormat::kGray8,
-                       static_cast<std::ptrdiff_t>(band.step));
-  auto r = (*engine)->Recognize(view, 300);
+  auto r = RecognizeFixture("letterhead_beside_address_block.png");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const std::string& text = r->text.text;
   EXPECT_NE(text.find("North Fork Surgical Center\n"), std::string::npos) << text;
@@ -82,13 +85,7 @@ TEST(Engine, AddressBlockBesideALetterheadIsReadLineByLine) {
 // is the cleaned OCR image of a generated heavy-profile page (accuracy gate seed 20261125, page
 // 23): Tesseract's layout depends on the whole page, and a crop of the band reads differently.
 TEST(Engine, ShowThroughBesideALetterheadIsDropped) {
-  const cv::Mat page = Fixture("letterhead_with_show_through.png");
-  ASSERT_FALSE(page.empty()) << "CHARTSCAN_SOURCE_DIR unset or fixture missing";
-  auto engine = Engine::Create({});
-  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-  const ImageView view(page.data, page.cols, page.rows, PixelFormat::kGray8,
-                       static_cast<std::ptrdiff_t>(page.step));
-  auto r = (*engine)->Recognize(view, 300);
+  auto r = RecognizeFixture("letterhead_with_show_through.png");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const std::string& text = r->text.text;
   const std::string first = text.substr(0, text.find('\n'));
