@@ -182,8 +182,7 @@ bool DropShowThrough(tesseract::TessBaseAPI& api, const ImageView& page, double 
     });
     if (line.words.size() == before) continue;
     dropped = true;
-    line.box = {};
-    for (int i : line.words) line.box = line.box.United(raw[static_cast<size_t>(i)].box);
+    line.box = WordsBox(raw, line.words);
   }
   return dropped;
 }
@@ -194,13 +193,10 @@ int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, const ImageView& page, d
                            tesseract::ETEXT_DESC& monitor) {
   const int width = page.width(), height = page.height();
   std::vector<double> heights;
-  double sum = 0;
   for (const RawWord& w : raw) {
-    sum += w.confidence;
-    if (w.confidence >= kConfidentWord && CodePoints(w.text) >= 2 && !w.box.empty())
-      heights.push_back(w.box.height);
+    if (IsConfidentWord(w)) heights.push_back(w.box.height);
   }
-  if (heights.size() < 5 || sum < kPageReadWell * static_cast<double>(raw.size())) return 0;
+  if (heights.size() < 5 || !PageReadWell(raw, lines)) return 0;
   const double h = Median(heights);
   const std::vector<Segment> segments = DoubtfulSegments(raw, lines, h);
   if (segments.empty()) return 0;
@@ -295,14 +291,13 @@ int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, const ImageView& page, d
         joined = true;
       }
     }
-    line.box = {};
-    for (int i : line.words) line.box = line.box.United(raw[static_cast<size_t>(i)].box);
+    line.box = WordsBox(raw, line.words);
     if (!joined) {
       for (const LayoutLine& f : found) {
         LayoutLine l;
         l.block = line.block;
         append(f, l);
-        for (int i : l.words) l.box = l.box.United(raw[static_cast<size_t>(i)].box);
+        l.box = WordsBox(raw, l.words);
         added[seg.line].push_back(std::move(l));
       }
     }

@@ -61,6 +61,11 @@ int VerticalOverlap(const Box& a, const Box& b) {
   return std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
 }
 
+// Some column lies under both boxes: one stands above the other, or they overlap.
+bool ShareColumns(const Box& a, const Box& b) {
+  return std::min(a.right(), b.right()) > std::max(a.x, b.x);
+}
+
 bool SameRow(const Box& a, const Box& b) {
   const int shorter = std::min(a.height, b.height);
   return shorter > 0 && VerticalOverlap(a, b) >= kRowOverlap * shorter &&
@@ -179,9 +184,8 @@ const LayoutLine* LetterheadTitle(const std::vector<const LayoutLine*>& region) 
     // Two of them one above the other: a block of lines, not the cells of one row.
     for (const LayoutLine* b : beside) {
       for (const LayoutLine* c : beside) {
-        const bool stacked =
-            b->box.bottom() <= c->box.y + kRowOverlap * c->box.height &&
-            std::min(b->box.right(), c->box.right()) > std::max(b->box.x, c->box.x);
+        const bool stacked = b->box.bottom() <= c->box.y + kRowOverlap * c->box.height &&
+                             ShareColumns(b->box, c->box);
         if (stacked) return a;
       }
     }
@@ -207,8 +211,7 @@ int LetterheadBottom(const std::vector<const LayoutLine*>& region) {
       if (std::find(band.begin(), band.end(), l) != band.end()) continue;
       const bool under = std::any_of(band.begin(), band.end(), [&](const LayoutLine* b) {
         const int gap = l->box.y - b->box.bottom();
-        return gap >= -kRowOverlap * l->box.height && gap <= height &&
-               std::min(b->box.right(), l->box.right()) > std::max(b->box.x, l->box.x);
+        return gap >= -kRowOverlap * l->box.height && gap <= height && ShareColumns(b->box, l->box);
       });
       if (under) {
         band.push_back(l);
@@ -327,17 +330,20 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
           // Cells of one row (every line shares a band with the first, and they sit side by side)
           // become one line. Two lines one above the other beside a taller one are a block of
           // lines beside a title (an address block beside a letterhead's name), read as columns.
-          const bool side_by_side =
-              std::none_of(region.begin(), region.end(), [&](const LayoutLine* a) {
-                return std::any_of(region.begin(), region.end(), [&](const LayoutLine* b) {
-                  return a != b &&
-                         std::min(a->box.right(), b->box.right()) > std::max(a->box.x, b->box.x);
-                });
+          const auto side_by_side = [&] {
+            return std::none_of(region.begin(), region.end(), [&](const LayoutLine* a) {
+              return std::any_of(region.begin(), region.end(), [&](const LayoutLine* b) {
+                return a != b && ShareColumns(a->box, b->box);
               });
-          const bool one_row = across.width == 0 && side_by_side &&
-                               std::all_of(region.begin(), region.end(), [&](const LayoutLine* l) {
-                                 return l == region.front() || SameRow(l->box, region.front()->box);
-                               });
+            });
+          };
+          const bool one_row =
+              across.width == 0 &&
+              std::all_of(region.begin(), region.end(),
+                          [&](const LayoutLine* l) {
+                            return l == region.front() || SameRow(l->box, region.front()->box);
+                          }) &&
+              side_by_side();
           if (one_row) {
             std::sort(region.begin(), region.end(),
                       [](const LayoutLine* a, const LayoutLine* b) { return a->box.x < b->box.x; });

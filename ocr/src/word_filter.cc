@@ -24,16 +24,35 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+bool IsConfidentWord(const RawWord& w) {
+  return w.confidence >= kConfidentWord && CodePoints(w.text) >= 2 && !w.box.empty();
+}
+
+bool PageReadWell(const std::vector<RawWord>& raw, const std::vector<LayoutLine>& lines) {
+  double sum = 0;
+  size_t count = 0;
+  for (const LayoutLine& line : lines) {
+    for (int i : line.words) sum += raw[static_cast<size_t>(i)].confidence;
+    count += line.words.size();
+  }
+  return count > 0 && sum >= kPageReadWell * static_cast<double>(count);
+}
+
+Box WordsBox(const std::vector<RawWord>& raw, const std::vector<int>& indices) {
+  Box box;
+  for (int i : indices) box = box.United(raw[static_cast<size_t>(i)].box);
+  return box;
+}
+
 // Removes doubtful words whose geometry is not text's (see the constants above) from `lines`,
 // recomputing the box of a line that lost words (Tesseract's line box includes them).
 void DropImplausibleWords(const std::vector<RawWord>& raw, std::vector<LayoutLine>& lines,
                           int width, int height, double dpi) {
   std::vector<double> heights, advances;
   for (const RawWord& w : raw) {
-    const size_t n = CodePoints(w.text);
-    if (w.confidence < kConfidentWord || n < 2 || w.box.empty()) continue;
+    if (!IsConfidentWord(w)) continue;
     heights.push_back(w.box.height);
-    advances.push_back(static_cast<double>(w.box.width) / n);
+    advances.push_back(static_cast<double>(w.box.width) / CodePoints(w.text));
   }
   if (heights.size() < 5) return;
   const double h = Median(heights), a = Median(advances);
@@ -49,13 +68,7 @@ void DropImplausibleWords(const std::vector<RawWord>& raw, std::vector<LayoutLin
                          w.box.bottom() > height - end;
     return at_edge && (w.confidence < kEdgeNoiseConfidence || !confident_line);
   };
-  double sum = 0;
-  size_t count = 0;
-  for (const LayoutLine& line : lines) {
-    for (int i : line.words) sum += raw[static_cast<size_t>(i)].confidence;
-    count += line.words.size();
-  }
-  const bool page_read_well = count > 0 && sum >= kPageReadWell * static_cast<double>(count);
+  const bool page_read_well = PageReadWell(raw, lines);
   for (LayoutLine& line : lines) {
     const size_t before = line.words.size();
     if (page_read_well && std::all_of(line.words.begin(), line.words.end(), [&](int i) {
@@ -71,9 +84,7 @@ void DropImplausibleWords(const std::vector<RawWord>& raw, std::vector<LayoutLin
     });
     std::erase_if(line.words,
                   [&](int i) { return implausible(raw[static_cast<size_t>(i)], confident_line); });
-    if (line.words.size() == before) continue;
-    line.box = {};
-    for (int i : line.words) line.box = line.box.United(raw[static_cast<size_t>(i)].box);
+    if (line.words.size() != before) line.box = WordsBox(raw, line.words);
   }
 }
 

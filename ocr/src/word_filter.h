@@ -62,6 +62,14 @@ size_t AlnumCount(std::string_view utf8);
 bool HasAlnum(std::string_view utf8);
 double Median(std::vector<double> v);
 
+// A word read with confidence (kConfidentWord) of at least two characters and a box: the words
+// whose size stands for the page's text size.
+bool IsConfidentWord(const RawWord& w);
+// Mean confidence of the words of `lines` is kPageReadWell or more.
+bool PageReadWell(const std::vector<RawWord>& raw, const std::vector<LayoutLine>& lines);
+// The box covering the words `indices` of `raw` (empty for none).
+Box WordsBox(const std::vector<RawWord>& raw, const std::vector<int>& indices);
+
 // Removes noise words (see the constants above) from `lines`, recomputing the box of a line that
 // lost words (Tesseract's line box includes them). `raw` is indexed by the lines' word indices;
 // `width` x `height` is the page image at `dpi`.

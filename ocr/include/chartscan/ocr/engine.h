@@ -47,8 +47,9 @@ struct Recognition {
   PageText text;
   bool deadline_exceeded = false;
   double seconds = 0;
-  // Parts of lines read a second time on their own, whose second reading was kept (engine.cc,
-  // "Re-reading doubtful segments").
+  // Parts of lines read a second time on their own whose second reading was kept, plus groups of
+  // them whose show-through was dropped (engine.cc, "Re-reading doubtful segments",
+  // "Show-through").
   int segments_reread = 0;
 };
 
