@@ -3,6 +3,7 @@
 // the digit run (an MRN's letter prefix is kept), and an NPI repair must pass the Luhn check.
 // Names are read token by token: an optional honorific, then capitalized words and initials, then
 // optional credentials; a comma after the first word(s) marks the "Last, First" order.
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <string>
@@ -89,11 +90,23 @@ bool IsParticle(std::string_view t) {
 }
 
 // A middle initial OCR read as a look-alike symbol or digit ("Amanda $. Cruz"): the symbol
-// alone, followed by the initial's period. Initials are dropped from the normalized name, so
-// which letter was printed does not matter, only that the slot holds an initial.
+// alone, followed by the initial's period; or the initial with one symbol stuck before it. Initials
+// are dropped from the normalized name, so which letter was printed does not matter, only that the
+// slot holds an initial.
 bool IsInitialLookAlike(std::string_view t) {
   if (t.size() < 2 || t.back() != '.') return false;
   t.remove_suffix(1);
+  // A speck or symbol stuck before the initial itself ("Amanda $S. Cruz"): the letter is there.
+  if (t.size() >= 2 && std::isupper(static_cast<unsigned char>(t.back())) != 0) {
+    std::string_view mark = t.substr(0, t.size() - 1);
+    const unsigned char first = static_cast<unsigned char>(mark.front());
+    const bool one_ascii_mark = mark.size() == 1 && std::ispunct(first) != 0;
+    const bool one_utf8_mark =
+        first >= 0xC0 && mark.size() <= 4 && std::all_of(mark.begin() + 1, mark.end(), [](char c) {
+          return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+        });
+    if (one_ascii_mark || one_utf8_mark) return true;
+  }
   static constexpr std::array<std::string_view, 10> kLookAlikes = {
       "$", "5", "0", "1", "|", "!", "8", "6", "\xE2\x82\xAC", "\xC2\xA3"};
   for (std::string_view k : kLookAlikes) {

@@ -100,6 +100,20 @@ TEST(Names, MiddleInitialReadAsASymbol) {
   EXPECT_FALSE(ParseName("Amanda %. Cruz"));
 }
 
+TEST(Names, MiddleInitialWithASymbolStuckBeforeIt) {
+  // A fax's "Amanda S. Cruz" read as "Amanda $S. Cruz" gave no name (the assembly gate's hard
+  // pages, seed 20261205).
+  for (const char* text : {"Amanda $S. Cruz", "Cruz, Amanda $S.", "Amanda \xE2\x80\x98S. Cruz"}) {
+    auto n = ParseName(text);
+    ASSERT_TRUE(n) << text;
+    EXPECT_EQ(n->normalized, "AMANDA CRUZ") << text;
+  }
+  // Two marks, a lower-case letter or two letters are no initial.
+  EXPECT_FALSE(ParseName("Amanda $$S. Cruz"));
+  EXPECT_FALSE(ParseName("Amanda $s. Cruz"));
+  EXPECT_FALSE(ParseName("Amanda $SR. Cruz"));
+}
+
 TEST(Names, RejectsSingleWordsAndProse) {
   EXPECT_FALSE(ParseName("Signature"));
   EXPECT_FALSE(ParseName("is a 49-year-old man"));
