@@ -1,8 +1,8 @@
 // Code structure checks, OCR repair, and the CodeSet importers. Method: structure is checked
 // character class by character class (codes.h). Repair enumerates the few readings of each
-// confusable character (at most two substitutions) and keeps the first candidate that is well
-// formed and, when the set holds codes of that system, known. The CMS order file is parsed by
-// fixed columns; CSV by RFC 4180 rules.
+// confusable character (one substitution, then two) and keeps the candidate that is well formed
+// and, when the set holds codes of that system, known, unless another one with as few
+// substitutions is too. The CMS order file is parsed by fixed columns; CSV by RFC 4180 rules.
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -120,8 +120,10 @@ std::string LetterReadings(char c) {
       return "B";
     case '2':
       return "Z";
-    case '6':
-      return "G";
+    case '6':  // a G, or an E whose arms noise closed
+      return "GE";
+    case '$':
+      return "S";
     default:
       return "";
   }
@@ -468,23 +470,42 @@ std::optional<CodeCheck> CheckCode(std::string_view text, CodeSystem system, con
     }
     readings[i] = std::string(1, ch) + alt;
   }
-  // Up to two substitutions, positions in order.
+  // One substitution, then two. A repair is taken only when it is the one valid reading with
+  // that few substitutions: two valid codes a misread apart ("611.9": G11.9 or E11.9) are not
+  // for a guess.
   const std::size_t n = raw.size();
+  std::optional<CodeCheck> found;
+  bool ambiguous = false;
+  auto consider = [&](const std::string& candidate) {
+    auto c = evaluate(candidate, true);
+    if (!c) return;
+    if (found && found->code != c->code) ambiguous = true;
+    if (!found) found = std::move(c);
+  };
   for (std::size_t a = 0; a < n; ++a) {
     for (std::size_t ka = 1; ka < readings[a].size(); ++ka) {
       std::string c1 = raw;
       c1[a] = readings[a][ka];
-      if (auto c = evaluate(c1, true)) return c;
+      consider(c1);
+    }
+  }
+  if (ambiguous) return std::nullopt;
+  if (found) return found;
+  for (std::size_t a = 0; a < n; ++a) {
+    for (std::size_t ka = 1; ka < readings[a].size(); ++ka) {
+      std::string c1 = raw;
+      c1[a] = readings[a][ka];
       for (std::size_t b = a + 1; b < n; ++b) {
         for (std::size_t kb = 1; kb < readings[b].size(); ++kb) {
           std::string c2 = c1;
           c2[b] = readings[b][kb];
-          if (auto c = evaluate(c2, true)) return c;
+          consider(c2);
         }
       }
     }
   }
-  return std::nullopt;
+  if (ambiguous) return std::nullopt;
+  return found;
 }
 
 }  // namespace chartscan::extract

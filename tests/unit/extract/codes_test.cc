@@ -37,6 +37,30 @@ TEST(Icd10, RepairsLeadingOneReadForI) {
   EXPECT_EQ(listed->code, "N18.30");
 }
 
+TEST(Icd10, SixOrDollarSignReadForTheLetter) {
+  // Heavy noise closed an E's arms ("(666.9)" for E66.9); a dollar sign for an S ("$72.001A").
+  auto e = CheckCode("666.9", CodeSystem::kIcd10Cm, CodeSet::BuiltIn());
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->code, "E66.9");
+  EXPECT_TRUE(e->repaired);
+  auto s = CheckCode("$72.001A", CodeSystem::kIcd10Cm, CodeSet::BuiltIn());
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->code, "S72.001A");
+  EXPECT_FALSE(CheckCode("$72.001A", CodeSystem::kIcd10Cm, CodeSet::BuiltIn(), false));
+}
+
+TEST(Icd10, RepairBetweenTwoListedCodesIsNotAGuess) {
+  CodeSet one;
+  ASSERT_TRUE(one.Add("E11.9", "diabetes", CodeSystem::kIcd10Cm).ok());
+  auto c = CheckCode("611.9", CodeSystem::kIcd10Cm, one);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->code, "E11.9");
+  // "611.9" is G11.9 or E11.9 with one substitution each: neither is taken.
+  CodeSet two = one;
+  ASSERT_TRUE(two.Add("G11.9", "ataxia", CodeSystem::kIcd10Cm).ok());
+  EXPECT_FALSE(CheckCode("611.9", CodeSystem::kIcd10Cm, two));
+}
+
 TEST(Icd10, RepairIsOnlyAcceptedForListedCodes) {
   // I99.9 is a real code but not in the starter list; a repaired reading must be listed.
   EXPECT_FALSE(CheckCode("199.9", CodeSystem::kIcd10Cm, CodeSet::BuiltIn()));

@@ -19,10 +19,11 @@
 // complete, and from then on a code of that system must be in the set to be valid. A starter list
 // is incomplete: membership raises confidence but absence does not reject a well-formed code.
 //
-// OCR repair (RepairCode): a leading digit read for a letter (1->I, 0->O, 5->S, 8->B, 2->Z) and
-// letters read for digits in digit positions (O->0, I/l->1, S->5, B->8, Z->2) are corrected only
-// if the repaired code is structurally valid and, when the set has codes of that system, present
-// in the set.
+// OCR repair (CheckCode): a leading digit or symbol read for a letter (1->I, 0->O, 5->S, 8->B,
+// 2->Z, 6->G or E, $->S) and letters read for digits in digit positions (O->0, I/l->1, S->5,
+// B->8, Z->2) are corrected only if the repaired code is structurally valid and, when the set has
+// codes of that system, present in the set; and only if it is the one such code reached with as
+// few substitutions (at most two).
 //
 // Thread safety: a CodeSet is safe for concurrent reads; mutation needs exclusive access.
 // Errors: loaders return Status naming the file and line, never the file's content.
