@@ -899,10 +899,11 @@ class PageExtractor {
                         : (std::isdigit(static_cast<unsigned char>(out[1])) && out[2] == '.')
                             ? 2
                             : std::string::npos;
-      // The rest must look like a code, not like the decimals of a number ("4.5", "98.60").
+      // The rest must look like a code, not like the decimals of a number ("4.5", "98.60"): no
+      // second point, or a letter (or the $ read for an S, "2.$72.001A") after the first.
       if (dot != std::string::npos && out.size() - dot - 1 >= 3 &&
           (out.find('.', dot + 1) == std::string::npos ||
-           std::isalpha(static_cast<unsigned char>(out[dot + 1])))) {
+           std::isalpha(static_cast<unsigned char>(out[dot + 1])) || out[dot + 1] == '$')) {
         out.erase(0, dot + 1);
       }
     }
@@ -1103,6 +1104,28 @@ class PageExtractor {
             }
           }
         }
+        // "(N 18.30)": a gap read after the code's letter splits it in two inside parentheses;
+        // taken only for a listed code (below), since a letter and a number in parentheses can
+        // be other things.
+        bool letter_split = false;
+        if (open_paren && !close_paren && code.size() == 1 &&
+            std::isupper(static_cast<unsigned char>(code[0])) && i + 1 < t.size() &&
+            !used_[li][i + 1]) {
+          std::string_view tail = t[i + 1].text;
+          if (tail.find_first_of(")]}") != std::string_view::npos) {
+            trim_end(tail);
+            if (tail.size() >= 2 && tail.size() <= 7 &&
+                std::isdigit(static_cast<unsigned char>(tail[0])) &&
+                std::all_of(tail.begin(), tail.end(), [](char c) {
+                  return std::isalnum(static_cast<unsigned char>(c)) || c == '.';
+                })) {
+              code += std::string(tail);
+              close_paren = true;
+              last = i + 1;
+              letter_split = true;
+            }
+          }
+        }
         if (code.size() < 3 || code.size() > 8) continue;
         const bool dash_after =
             last + 1 < t.size() && (t[last + 1].text == "-" || t[last + 1].text == "--");
@@ -1112,7 +1135,8 @@ class PageExtractor {
           const bool ctx = ContextBefore(t, i, ValueType::kIcd10) || parens || dash_after;
           auto c = CheckCode(code, CodeSystem::kIcd10Cm, codes_, ctx);
           const bool dotted = code.find('.') != std::string::npos;
-          if (c && ((dotted && (c->known || ctx)) || (!dotted && ctx && c->known))) {
+          if (c && (!letter_split || c->known) &&
+              ((dotted && (c->known || ctx)) || (!dotted && ctx && c->known))) {
             Token evidence = t[i];
             for (std::size_t k = i + 1; k <= last; ++k) {
               evidence.text += " " + t[k].text;
@@ -1124,7 +1148,7 @@ class PageExtractor {
             continue;
           }
         }
-        if (code.size() != 5) continue;
+        if (code.size() != 5 || letter_split) continue;
         // CPT and HCPCS.
         const bool cpt_ctx = ContextBefore(t, i, ValueType::kCpt) ||
                              (parens && i > 0 && LabelKey(t[i - 1].text) == "cpt");

@@ -404,6 +404,33 @@ TEST(Icd10, ListNumberRunIntoTheCode) {
   EXPECT_EQ(All(fields, "icd10"), std::vector<std::string>{"I10"});
 }
 
+TEST(Icd10, ListNumberRunIntoACodeWhoseSWasReadAsADollarSign) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "2.$72.001A - Fracture of unspecified part of neck of right")
+                            .Text(140, "3.$72.10 copay")
+                            .Build());
+  EXPECT_EQ(All(fields, "icd10"), std::vector<std::string>{"S72.001A"});
+}
+
+TEST(Icd10, LetterSplitFromItsDigitsInsideParentheses) {
+  auto fields =
+      Extract(PageBuilder()
+                  .Text(100, "1 Stage 3 chronic kidney disease (N 18.30); monitor closely")
+                  .Text(140, "Repeat in clinic (B 12.5) weeks")
+                  .Text(180, "See figure (A 10.5)")
+                  .Build());
+  // N18.30 is listed; B12.5 and A10.5 are no listed codes, so the two words stay apart.
+  EXPECT_EQ(All(fields, "icd10"), std::vector<std::string>{"N18.30"});
+}
+
+TEST(Icd10, SixReadForTheLetterInContextOnly) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "1. Obesity (666.9) - admit, start")
+                            .Text(140, "Glucose 666.9 was drawn")
+                            .Build());
+  EXPECT_EQ(All(fields, "icd10"), std::vector<std::string>{"E66.9"});
+}
+
 TEST(Icd10, KeywordWithItsIReadAsAOne) {
   auto fields =
       Extract(PageBuilder()
