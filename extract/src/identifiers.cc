@@ -76,6 +76,23 @@ bool IsCredential(std::string_view t) {
   return false;
 }
 
+// A credential OCR read with one letter too many ("MID" for "MD": a stroke of the M read as a
+// letter of its own), in capitals as printed. Taken only after the comma that ends a name written
+// in mixed case ("Laura James, MID"), where a given name in capitals would be out of place.
+bool IsCredentialWithExtraLetter(std::string_view t) {
+  while (!t.empty() && (t.back() == '.' || t.back() == ',')) t.remove_suffix(1);
+  if (t.size() < 3 || t.size() > 5) return false;
+  for (char c : t) {
+    if (c < 'A' || c > 'Z') return false;
+  }
+  for (std::size_t k = 1; k < t.size(); ++k) {
+    std::string shorter(t);
+    shorter.erase(k, 1);
+    if (IsCredential(shorter)) return true;
+  }
+  return false;
+}
+
 bool IsHonorific(std::string_view t) {
   std::string u;
   for (char c : t) {
@@ -244,9 +261,13 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
   bool credentials = false;
   bool noisy = false;
   bool period_read_as_comma = false;
+  bool mixed_case = false;  // a name word so far has lower-case letters
   for (; i < tokens.size(); ++i) {
     std::string_view t = tokens[i];
-    if (!parts.empty() && IsCredential(t) && !(t.size() == 1)) {
+    const bool misread_credential =
+        mixed_case && parts.size() >= 2 && parts.back().comma && IsCredentialWithExtraLetter(t);
+    noisy = noisy || misread_credential;
+    if (!parts.empty() && ((IsCredential(t) && !(t.size() == 1)) || misread_credential)) {
       credentials = true;
       ++i;
       while (i < tokens.size() && IsCredential(tokens[i])) ++i;
@@ -285,6 +306,9 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
     if (!IsNameWord(w)) break;
     if (parts.size() >= 5) return std::nullopt;  // too long for a name: a sentence
     parts.push_back({UpperString(w), w.size() == 1, comma});
+    mixed_case = mixed_case || std::any_of(w.begin(), w.end(), [](char c) {
+                   return std::islower(static_cast<unsigned char>(c)) != 0;
+                 });
     if (comma && parts.size() >= 2 && i + 1 < tokens.size() && IsCredential(tokens[i + 1])) {
       continue;  // "Robert Cruz, MD"
     }

@@ -66,6 +66,19 @@ TEST(Names, DropsHonorificsAndCredentials) {
   EXPECT_EQ(ParseName("Kathleen O'Brien")->family, "O'BRIEN");
 }
 
+TEST(Names, CredentialReadWithAnExtraLetterAfterAMixedCaseName) {
+  // A fax's "Laura James, MD" read as "Laura James, MID" was the given name MID of the family
+  // LAURA JAMES.
+  auto n = ParseName("Laura James, MID");
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->normalized, "LAURA JAMES");
+  EXPECT_EQ(n->family, "JAMES");
+  // In a name written in capitals, or in mixed case, a given name stays a given name.
+  EXPECT_EQ(ParseName("HADDAD, MIA")->normalized, "MIA HADDAD");
+  EXPECT_EQ(ParseName("JAMES, MID")->normalized, "MID JAMES");
+  EXPECT_EQ(ParseName("Haddad, Mid")->normalized, "MID HADDAD");
+}
+
 TEST(Names, StopsAtTheFirstWordThatCannotBeAName) {
   std::vector<std::string_view> words = {"Dr.", "Barbara", "Haddad", "on", "20-May-2019"};
   auto n = ParseNameAt(words);
