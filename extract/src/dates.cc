@@ -201,6 +201,21 @@ std::optional<ParsedDate> ParseAt(std::span<const std::string_view> tokens,
     p->tokens_used = 1;
     return p;
   }
+  if (tokens.size() < 2) return std::nullopt;
+  // "January 29,1951": the space after the day's comma lost. Day and four-digit year on either
+  // side of the comma, so nothing else reads this way.
+  if (int m = MonthFromName(tokens[0]); m > 0) {
+    const std::string_view dy = Trim(tokens[1]);
+    const std::size_t comma = dy.find(',');
+    if (comma != std::string_view::npos && comma >= 1 && comma <= 2 &&
+        AllDigits(dy.substr(0, comma)) && dy.size() == comma + 5 &&
+        AllDigits(dy.substr(comma + 1))) {
+      auto p = Finish(std::stoi(std::string(dy.substr(comma + 1))), m,
+                      std::stoi(std::string(dy.substr(0, comma))), false, o);
+      if (p) p->tokens_used = 2;
+      return p;
+    }
+  }
   if (tokens.size() < 3) return std::nullopt;
   const std::string_view t1 = Trim(tokens[1]);
   const std::string_view t2 = Trim(tokens[2]);

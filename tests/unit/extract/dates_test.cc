@@ -53,6 +53,23 @@ TEST(Dates, SlashesLostInAFaintPrint) {
   EXPECT_FALSE(ParseDate("03 25 2024", strict));
 }
 
+TEST(Dates, SpaceLostAfterTheDaysComma) {
+  // A heavy page's "Birth Date January 29, 1951" read as "January 29,1951" gave no dob.
+  auto d = ParseDate("January 29,1951", Ref(true));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->date.Iso(), "1951-01-29");
+  std::vector<std::string_view> words = {"Sept.", "3,2023", "at", "10:00"};
+  auto at = ParseDateAt(words, Ref());
+  ASSERT_TRUE(at);
+  EXPECT_EQ(at->date.Iso(), "2023-09-03");
+  EXPECT_EQ(at->tokens_used, 2);
+  // A number with a thousands comma, a short year or an impossible day is no date.
+  EXPECT_FALSE(ParseDate("May 1,500", Ref()));
+  EXPECT_FALSE(ParseDate("May 12,52", Ref()));
+  EXPECT_FALSE(ParseDate("February 30,2024", Ref()));
+  EXPECT_FALSE(ParseDate("Room 29,1951", Ref()));
+}
+
 TEST(Dates, TwoDigitYearOfBirthIsNeverInTheFuture) {
   auto dob = ParseDate("3/14/52", Ref(true));
   ASSERT_TRUE(dob);
