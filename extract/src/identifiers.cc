@@ -132,6 +132,13 @@ bool IsInitialLookAlike(std::string_view t) {
   return false;
 }
 
+// A word of the sentence around a name ("signed by Dr. Moore on ...").
+bool IsRunningTextWord(std::string_view t) {
+  static constexpr std::array<std::string_view, 9> kWords = {"on",  "at",  "by", "in", "of",
+                                                             "and", "for", "to", "the"};
+  return std::find(kWords.begin(), kWords.end(), t) != kWords.end();
+}
+
 // A name word without its trailing comma or period: letters with inner ' or -.
 bool IsNameWord(std::string_view w) {
   if (w.empty() || !IsAlpha(w.front()) || !std::isupper(static_cast<unsigned char>(w.front()))) {
@@ -299,6 +306,16 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
       w.remove_suffix(1);
       noisy = true;
     }
+    // A space read as a hyphen between a name and the next word of running text ("signed by
+    // Dr. Emily Moore-on 2/13/2023"): each part of a hyphenated name is capitalized, so a
+    // lower-case preposition after the last hyphen ends the name before it.
+    bool ends_name = false;
+    if (const std::size_t dash = w.rfind('-'); !parts.empty() && dash != std::string_view::npos &&
+                                               dash > 0 && IsRunningTextWord(w.substr(dash + 1))) {
+      w = w.substr(0, dash);
+      ends_name = true;
+      noisy = true;
+    }
     if (IsParticle(w) && i + 1 < tokens.size()) {
       parts.push_back({std::string(w), false, comma});
       continue;
@@ -306,6 +323,10 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
     if (!IsNameWord(w)) break;
     if (parts.size() >= 5) return std::nullopt;  // too long for a name: a sentence
     parts.push_back({UpperString(w), w.size() == 1, comma});
+    if (ends_name) {
+      ++i;
+      break;
+    }
     mixed_case = mixed_case || std::any_of(w.begin(), w.end(), [](char c) {
                    return std::islower(static_cast<unsigned char>(c)) != 0;
                  });

@@ -79,6 +79,18 @@ TEST(Names, CredentialReadWithAnExtraLetterAfterAMixedCaseName) {
   EXPECT_EQ(ParseName("Haddad, Mid")->normalized, "MID HADDAD");
 }
 
+TEST(Names, HyphenReadForTheSpaceAfterAName) {
+  // "Electronically signed by Dr. Emily Moore on 2/13/2023" read with "Moore-on".
+  std::vector<std::string_view> words = {"Dr.", "Emily", "Moore-on", "2/13/2023", "at", "13:48"};
+  auto n = ParseNameAt(words);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->normalized, "EMILY MOORE");
+  EXPECT_EQ(n->tokens_used, 3);
+  // Hyphenated names keep their parts.
+  EXPECT_EQ(ParseName("Emily Moore-Smith")->normalized, "EMILY MOORE-SMITH");
+  EXPECT_EQ(ParseName("Mary-Jo Dean")->normalized, "MARY-JO DEAN");
+}
+
 TEST(Names, StopsAtTheFirstWordThatCannotBeAName) {
   std::vector<std::string_view> words = {"Dr.", "Barbara", "Haddad", "on", "20-May-2019"};
   auto n = ParseNameAt(words);
