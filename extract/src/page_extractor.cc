@@ -663,11 +663,29 @@ class PageExtractor {
     TryValue(h, RightSpan(li, hits_[li].size() - 1, true), kWrapQuality, false);
   }
 
+  // The words right of the hit, up to the next label, start in another form column (past a gap
+  // that no label or value spans, as in FindLabels): on a form whose header row holds a label OCR
+  // could not read ("Patient Name   inne   Date of Birth", "inne" for "MR#"), they are that
+  // label, and the hit's own value stands below it.
+  bool RightIsAnotherColumn(std::size_t li, const LabelHit& h) const {
+    const std::vector<Token>& t = lines_[li].tokens;
+    if (h.end == 0 || h.end >= NextLabel(li, h.end) || h.end > t.size()) return false;
+    const Token& last = t[h.end - 1];
+    const Token& next = t[h.end];
+    const int height = std::max({1, last.box.height, next.box.height});
+    const int gap = next.box.x - last.box.right();
+    return gap > kCellGap * height && gap > kCellGapToMedian * LowerMedianGap(t);
+  }
+
   void ValuesBelow(std::size_t li) {
     const std::vector<LabelHit>& hs = hits_[li];
-    // Runs of labels with nothing after them.
+    // Runs of labels with nothing after them, or with no value after them before another
+    // column.
     std::size_t k = 0;
-    auto empty = [&](std::size_t j) { return !hs[j].tail_only && NothingRight(li, hs[j]); };
+    auto empty = [&](std::size_t j) {
+      return !hs[j].tail_only &&
+             (NothingRight(li, hs[j]) || (!hs[j].done && RightIsAnotherColumn(li, hs[j])));
+    };
     while (k < hs.size()) {
       if (!empty(k)) {
         ++k;

@@ -72,6 +72,37 @@ TEST(Labels, ValueBelowLabelOnForm) {
   EXPECT_EQ(Find(fields, "provider")->normalized, "EVELYN MORRIS");
 }
 
+TEST(Labels, ValueBelowALabelWhoseNeighbourLabelWasMisread) {
+  // A heavy page's header row "Patient Name  MR#  Date of Birth" read with "inne" for "MR#": the
+  // unreadable label in the next column hid the name below "Patient Name".
+  PageText page = PageBuilder()
+                      .Line(100, {{"Patient", 100},
+                                  {"Name", 260},
+                                  {"inne", 700},
+                                  {"Date", 1200},
+                                  {"of", 1300},
+                                  {"Birth", 1360}})
+                      .Line(140, {{"ADAM", 100},
+                                  {"ORTIZ", 200},
+                                  {"3213114", 700},
+                                  {"March", 1200},
+                                  {"27,", 1320},
+                                  {"1952", 1400}})
+                      .Build();
+  auto fields = Extract(page);
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "ADAM ORTIZ");
+  ASSERT_NE(Find(fields, "dob"), nullptr);
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1952-03-27");
+  EXPECT_EQ(Find(fields, "mrn"), nullptr);
+  // Words right beside the label are its value, read badly or not: nothing is taken from below.
+  PageText beside = PageBuilder()
+                        .Line(100, {{"Patient", 100}, {"Name:", 260}, {"xq7", 380}})
+                        .Line(140, {{"Diane", 100}, {"Brown", 220}})
+                        .Build();
+  EXPECT_EQ(Find(Extract(beside), "patient_name"), nullptr);
+}
+
 TEST(Labels, EvidenceBoxIsTheUnionOfTheValueWords) {
   PageText page =
       PageBuilder().Line(100, {{"Patient:", 100}, {"Diane", 300}, {"Brown", 420}}).Build();
