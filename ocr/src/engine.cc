@@ -20,6 +20,7 @@
 #include <sstream>
 #include <string_view>
 
+#include <leptonica/allheaders.h>
 #include <omp.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/ocrclass.h>
@@ -185,6 +186,116 @@ bool DropShowThrough(tesseract::TessBaseAPI& api, const ImageView& page, double 
     line.box = WordsBox(raw, line.words);
   }
   return dropped;
+}
+
+// Reading ink no line took in.
+//
+// Tesseract's layout analysis can leave text out of every block: on a light lab report the units
+// column of nine table rows ("%", "fL", "K/uL", "mg/dL") came back in no block at all, from the
+// tesseract command as from this adapter, while the rows above it were read. A person reads those
+// marks at a glance; nothing should be lost without a trace.
+//
+// Method: the connected components of Tesseract's own binarized page (the image it read) of text
+// size that lie outside every line it returned are grouped into regions (UncoveredRegions in
+// word_filter.h, which holds the parameters). Each region, padded by kRereadPad word heights, is
+// recognized on its own as one block of lines (PSM_SINGLE_BLOCK). Its lines read at kRecoveredLine
+// or better (mean word confidence; a units column's "mg/dL" reads at 67-96) with a word of
+// kRecoveredAlnum letters or digits ("K/uL"), keeping only words centred in the region, join the
+// page as a block of their own, which the reading order places like any other (a column's rows
+// join the table's rows). Other lines stay out, as Tesseract left them: a logo's parts read as
+// "oN" and "ON," at 64-76, and signatures and noise read as garbage. Only pages read well overall
+// are looked at, as for re-reads. A page without such ink costs one component labelling of its
+// binary image.
+constexpr float kRecoveredLine = 60;
+constexpr size_t kRecoveredAlnum = 3;
+
+int ReadUncoveredInk(tesseract::TessBaseAPI& api, const ImageView& page, double dpi,
+                     std::vector<RawWord>& raw, std::vector<LayoutLine>& lines,
+                     tesseract::ETEXT_DESC& monitor) {
+  std::vector<double> heights;
+  for (const RawWord& w : raw) {
+    if (IsConfidentWord(w)) heights.push_back(w.box.height);
+  }
+  if (heights.size() < 5 || !PageReadWell(raw, lines)) return 0;
+  const double h = Median(heights);
+  std::vector<Box> marks;
+  {
+    Pix* binary = api.GetThresholdedImage();
+    if (binary == nullptr) return 0;
+    Boxa* components = pixConnCompBB(binary, 8);
+    pixDestroy(&binary);
+    if (components == nullptr) return 0;
+    const int n = boxaGetCount(components);
+    marks.reserve(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      l_int32 x, y, w, bh;
+      if (boxaGetBoxGeometry(components, i, &x, &y, &w, &bh) == 0) marks.push_back({x, y, w, bh});
+    }
+    boxaDestroy(&components);
+  }
+  std::vector<Box> covered;
+  covered.reserve(lines.size() + raw.size());
+  for (const LayoutLine& l : lines) covered.push_back(l.box);
+  for (const RawWord& w : raw) covered.push_back(w.box);
+  // Away from the page's edges (as for noise words, word_filter.h): what Tesseract left out there
+  // is the remains of a scanner border, a punch hole or the page's shadow ("th", "&" beside the
+  // holes at 0.3 inch).
+  const double d = dpi > 0 ? dpi : 300;
+  const int side = static_cast<int>(kEdgeZoneSide * d), end = static_cast<int>(kEdgeZoneEnd * d);
+  const Box text_area{side, end, page.width() - 2 * side, page.height() - 2 * end};
+  const std::vector<Box> regions = UncoveredRegions(marks, covered, text_area, h);
+  if (regions.empty()) return 0;
+
+  int block = -1;
+  for (const LayoutLine& l : lines) block = std::max(block, l.block);
+  int recovered = 0;
+  const int pad = static_cast<int>(kRereadPad * h);
+  api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
+  for (const Box& region : regions) {
+    const int x0 = std::max(0, region.x - pad), y0 = std::max(0, region.y - pad);
+    const int x1 = std::min(page.width(), region.right() + pad),
+              y1 = std::min(page.height(), region.bottom() + pad);
+    if (x1 <= x0 || y1 <= y0) continue;
+    api.SetRectangle(x0, y0, x1 - x0, y1 - y0);
+    if (api.Recognize(&monitor) != 0 || monitor.deadline_exceeded()) break;
+    std::vector<RawWord> words;
+    std::vector<LayoutLine> found;
+    CollectWords(api, words, found);
+    bool kept = false;
+    for (const LayoutLine& f : found) {
+      LayoutLine line;
+      line.block = block + 1;
+      double sum = 0;
+      for (int wi : f.words) {
+        const RawWord& w = words[static_cast<size_t>(wi)];
+        const int cx = w.box.x + w.box.width / 2, cy = w.box.y + w.box.height / 2;
+        if (cx < region.x || cx >= region.right() || cy < region.y || cy >= region.bottom())
+          continue;
+        sum += w.confidence;
+        line.words.push_back(wi);
+      }
+      if (line.words.empty() || sum < kRecoveredLine * static_cast<double>(line.words.size()) ||
+          std::none_of(line.words.begin(), line.words.end(), [&](int wi) {
+            return AlnumCount(words[static_cast<size_t>(wi)].text) >= kRecoveredAlnum;
+          }))
+        continue;
+      for (int& wi : line.words) {
+        RawWord w = std::move(words[static_cast<size_t>(wi)]);
+        w.line = static_cast<int>(lines.size());
+        wi = static_cast<int>(raw.size());
+        raw.push_back(std::move(w));
+      }
+      line.box = WordsBox(raw, line.words);
+      lines.push_back(std::move(line));
+      kept = true;
+    }
+    if (kept) {
+      ++block;
+      ++recovered;
+    }
+  }
+  api.SetPageSegMode(tesseract::PSM_AUTO);
+  return recovered;
 }
 
 // Returns how many segments were replaced. Leaves `api` in PSM_AUTO with no rectangle set.
@@ -408,6 +519,9 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
   std::vector<LayoutLine> lines;
   CollectWords(api, raw, lines);
   if (!out.deadline_exceeded) {
+    out.regions_recovered = ReadUncoveredInk(api, page, dpi, raw, lines, monitor);
+  }
+  if (!out.deadline_exceeded && !monitor.deadline_exceeded()) {
     out.segments_reread = RereadDoubtfulSegments(api, page, dpi, raw, lines, monitor);
   }
   api.Clear();

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 
 namespace chartscan::ocr {
 
@@ -86,6 +87,61 @@ void DropImplausibleWords(const std::vector<RawWord>& raw, std::vector<LayoutLin
                   [&](int i) { return implausible(raw[static_cast<size_t>(i)], confident_line); });
     if (line.words.size() != before) line.box = WordsBox(raw, line.words);
   }
+}
+
+std::vector<Box> UncoveredRegions(const std::vector<Box>& marks, const std::vector<Box>& covered,
+                                  const Box& area, double word_height) {
+  const double h = word_height;
+  if (h <= 0) return {};
+  const int pad = static_cast<int>(kMarkCoverPad * h);
+  std::vector<Box> grown;
+  grown.reserve(covered.size());
+  for (const Box& c : covered) {
+    if (!c.empty()) grown.push_back({c.x - pad, c.y - pad, c.width + 2 * pad, c.height + 2 * pad});
+  }
+  std::vector<Box> loose;
+  for (const Box& m : marks) {
+    if (m.height < kMarkMinHeight * h || m.height > kMarkMaxHeight * h ||
+        m.width > kMarkMaxWidth * h)
+      continue;
+    const int cx = m.x + m.width / 2, cy = m.y + m.height / 2;
+    if (cx < area.x || cx >= area.right() || cy < area.y || cy >= area.bottom()) continue;
+    const bool inside = std::any_of(grown.begin(), grown.end(), [&](const Box& c) {
+      return cx >= c.x && cx < c.right() && cy >= c.y && cy < c.bottom();
+    });
+    if (!inside) loose.push_back(m);
+  }
+  if (loose.size() > kMaxUncoveredMarks) return {};
+  // Single-link grouping (union-find) of marks whose gaps are within the join distances.
+  std::vector<size_t> parent(loose.size());
+  for (size_t i = 0; i < parent.size(); ++i) parent[i] = i;
+  std::function<size_t(size_t)> find = [&](size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const int jx = static_cast<int>(kMarkJoinX * h), jy = static_cast<int>(kMarkJoinY * h);
+  for (size_t i = 0; i < loose.size(); ++i) {
+    for (size_t j = i + 1; j < loose.size(); ++j) {
+      const Box& a = loose[i];
+      const Box& b = loose[j];
+      const int gap_x = std::max(a.x, b.x) - std::min(a.right(), b.right());
+      const int gap_y = std::max(a.y, b.y) - std::min(a.bottom(), b.bottom());
+      if (gap_x <= jx && gap_y <= jy) parent[find(i)] = find(j);
+    }
+  }
+  std::vector<std::pair<size_t, Box>> regions(loose.size());
+  for (size_t i = 0; i < loose.size(); ++i) {
+    auto& r = regions[find(i)];
+    ++r.first;
+    r.second = r.second.United(loose[i]);
+  }
+  std::erase_if(regions, [](const auto& r) { return r.first < kMinRegionMarks; });
+  std::stable_sort(regions.begin(), regions.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  if (regions.size() > static_cast<size_t>(kMaxRecoveries)) regions.resize(kMaxRecoveries);
+  std::vector<Box> out;
+  for (const auto& r : regions) out.push_back(r.second);
+  return out;
 }
 
 bool HasAlnum(std::string_view utf8) {

@@ -57,6 +57,25 @@ inline constexpr double kSegmentGap = 2.5;
 inline constexpr float kDoubtfulSegment = 50;
 inline constexpr int kMaxRereads = 8;
 
+// Ink no line took in (see engine.cc, "Reading ink no line took in"). Sizes are in the page's
+// median height of confidently read words (a word box, ascenders and descenders included):
+// - a mark (connected component) of text size is kMarkMinHeight..kMarkMaxHeight high and at most
+//   kMarkMaxWidth wide: the x-height of a letter is ~0.5, a capital or an ascender ~0.7-0.8, and a
+//   rule, a border or a blot is longer or taller;
+// - it is covered when its centre lies in a line Tesseract returned, grown by kMarkCoverPad;
+// - uncovered marks closer than kMarkJoinX across and kMarkJoinY down (gaps between boxes) belong
+//   to one region: letters of a word and words of a line are closer than 1.5, the rows of a table
+//   column about one height apart;
+// - a region of at least kMinRegionMarks marks is read again, at most kMaxRecoveries a page, the
+//   ones with the most marks first; with more than kMaxUncoveredMarks uncovered marks the page is
+//   noise, not text Tesseract missed, and nothing is read again.
+inline constexpr double kMarkMinHeight = 0.4, kMarkMaxHeight = 1.6, kMarkMaxWidth = 3.0;
+inline constexpr double kMarkCoverPad = 0.3;
+inline constexpr double kMarkJoinX = 1.5, kMarkJoinY = 1.2;
+inline constexpr size_t kMinRegionMarks = 3;
+inline constexpr int kMaxRecoveries = 6;
+inline constexpr size_t kMaxUncoveredMarks = 2000;
+
 size_t CodePoints(std::string_view utf8);
 size_t AlnumCount(std::string_view utf8);
 bool HasAlnum(std::string_view utf8);
@@ -75,6 +94,12 @@ Box WordsBox(const std::vector<RawWord>& raw, const std::vector<int>& indices);
 // `width` x `height` is the page image at `dpi`.
 void DropImplausibleWords(const std::vector<RawWord>& raw, std::vector<LayoutLine>& lines,
                           int width, int height, double dpi);
+
+// Regions of text-size marks (`marks`: boxes of connected components) centred inside `area` and
+// outside every box of `covered` (Tesseract's lines), largest first; see the constants above.
+// `word_height` is the page's median height of confidently read words.
+std::vector<Box> UncoveredRegions(const std::vector<Box>& marks, const std::vector<Box>& covered,
+                                  const Box& area, double word_height);
 
 struct Segment {
   size_t line = 0;         // index into the lines given

@@ -95,5 +95,22 @@ TEST(Engine, ShowThroughBesideALetterheadIsDropped) {
   EXPECT_NE(text.find("1018 Valley Dr."), std::string::npos) << text;
 }
 
+// Regression: Tesseract's layout analysis put the units column of these lab table rows ("K/uL",
+// "mg/dL") in no block at all, and they were lost (the tesseract command loses them too). The
+// band is a crop of the cleaned OCR image of a generated light-profile page (samplegen --preset
+// accuracy --seed 777, page 16), made bilevel to keep the fixture small.
+TEST(Engine, TableColumnOutsideEveryBlockIsReadOnItsOwn) {
+  auto r = RecognizeFixture("lab_units_column_outside_every_block.png");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const std::string& text = r->text.text;
+  EXPECT_NE(text.find("Platelets 361 K/uL 150-400\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Total Cholesterol 139 mg/dL 100-199\n"), std::string::npos) << text;
+  size_t units = 0;
+  for (size_t at = text.find("mg/dL"); at != std::string::npos; at = text.find("mg/dL", at + 1))
+    ++units;
+  EXPECT_GE(units, 3u) << text;
+  EXPECT_GE(r->regions_recovered, 1);
+}
+
 }  // namespace
 }  // namespace chartscan::ocr

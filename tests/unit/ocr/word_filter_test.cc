@@ -128,5 +128,67 @@ TEST(DoubtfulSegments, AtMostEightAPage) {
   EXPECT_EQ(segments.back().confidence, 7);
 }
 
+constexpr Box kPage{0, 0, kWidth, kHeight};
+
+// Letter-size marks (height 16-24 px for words 30 px high) of a word at (x, y).
+std::vector<Box> Marks(int x, int y, int letters) {
+  std::vector<Box> out;
+  for (int i = 0; i < letters; ++i)
+    out.push_back({x + 18 * i, y + (i % 2 ? 6 : 0), 14, 24 - 8 * (i % 2)});
+  return out;
+}
+
+TEST(UncoveredRegions, ColumnOfWordsNoLineCoversIsOneRegion) {
+  // Table rows read without their units column: five rows 60 px apart, each with a 4-letter unit.
+  std::vector<Box> lines, marks;
+  for (int row = 0; row < 5; ++row) {
+    const int y = 1000 + 60 * row;
+    lines.push_back({280, y, 700, 30});                             // "Total Cholesterol 139"
+    lines.push_back({1586, y, 200, 30});                            // "100-199"
+    for (const Box& b : Marks(300, y + 3, 12)) marks.push_back(b);  // covered letters
+    for (const Box& b : Marks(1314, y + 3, 4)) marks.push_back(b);  // the lost units
+  }
+  const auto regions = UncoveredRegions(marks, lines, kPage, 30);
+  ASSERT_EQ(regions.size(), 1u);
+  EXPECT_EQ(regions[0].x, 1314);
+  EXPECT_EQ(regions[0].y, 1003);
+  EXPECT_EQ(regions[0].bottom(), 1003 + 4 * 60 + 24);
+}
+
+TEST(UncoveredRegions, RulesBlotsAndLoneMarksAreNoRegion) {
+  std::vector<Box> marks = {{100, 500, 1800, 4},   // a rule
+                            {100, 600, 6, 300},    // a border
+                            {900, 900, 200, 180},  // a blot
+                            {1500, 1500, 14, 24},  // two letters, too few for a word
+                            {1518, 1500, 14, 24}};
+  for (int i = 0; i < 30; ++i) marks.push_back({200 + 40 * i, 2000, 5, 5});  // specks
+  EXPECT_TRUE(UncoveredRegions(marks, {}, kPage, 30).empty());
+}
+
+TEST(UncoveredRegions, MarksAtThePageEdgeAreNoRegion) {
+  // The remains of punch holes and a scanner border within 0.3 inch of the left edge.
+  std::vector<Box> marks = Marks(90, 1538, 4);
+  for (const Box& b : Marks(90, 1590, 4)) marks.push_back(b);
+  EXPECT_EQ(UncoveredRegions(marks, {}, kPage, 30).size(), 1u);
+  EXPECT_TRUE(UncoveredRegions(marks, {}, {150, 90, kWidth - 300, kHeight - 180}, 30).empty());
+}
+
+TEST(UncoveredRegions, PageOfUncoveredNoiseIsNotReadAgain) {
+  std::vector<Box> marks;
+  for (int i = 0; i < 3000; ++i) marks.push_back({(i % 60) * 40, (i / 60) * 60, 14, 20});
+  EXPECT_TRUE(UncoveredRegions(marks, {}, kPage, 30).empty());
+}
+
+TEST(UncoveredRegions, AtMostSixRegionsTheLargestFirst) {
+  std::vector<Box> marks;
+  for (int r = 0; r < 9; ++r) {
+    for (const Box& b : Marks(100 + 250 * r, 100 + 300 * r, 3 + r)) marks.push_back(b);
+  }
+  const auto regions = UncoveredRegions(marks, {}, kPage, 30);
+  ASSERT_EQ(regions.size(), static_cast<size_t>(kMaxRecoveries));
+  EXPECT_EQ(regions.front().x, 100 + 250 * 8);
+  EXPECT_EQ(regions.back().x, 100 + 250 * 3);
+}
+
 }  // namespace
 }  // namespace chartscan::ocr
