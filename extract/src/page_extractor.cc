@@ -647,7 +647,7 @@ class PageExtractor {
   void ValuesRight(std::size_t li) {
     for (std::size_t k = 0; k < hits_[li].size(); ++k) {
       LabelHit& h = hits_[li][k];
-      if (h.tail_only || NothingRight(li, h)) continue;  // maybe below
+      if (h.tail_only || NothingRight(li, h) || RightIsUnreadLabel(li, h)) continue;  // below?
       if (!TryValue(h, RightSpan(li, k, false), 1.0, true)) {
         // A value broken by the line end ("Ordering Physician: Cynthia" / "Phillips, DO").
         TryValue(h, RightSpan(li, k, true), kWrapQuality, false);
@@ -663,18 +663,37 @@ class PageExtractor {
     TryValue(h, RightSpan(li, hits_[li].size() - 1, true), kWrapQuality, false);
   }
 
-  // The words right of the hit, up to the next label, start in another form column (past a gap
-  // that no label or value spans, as in FindLabels): on a form whose header row holds a label OCR
-  // could not read ("Patient Name   inne   Date of Birth", "inne" for "MR#"), they are that
-  // label, and the hit's own value stands below it.
+  // The gap before word k of a line is a border between form columns, which no label or value
+  // spans (the test of FindLabels).
+  static bool ColumnGapBefore(const std::vector<Token>& t, std::size_t k) {
+    if (k == 0 || k >= t.size()) return false;
+    const int height = std::max({1, t[k - 1].box.height, t[k].box.height});
+    const int gap = t[k].box.x - t[k - 1].box.right();
+    return gap > kCellGap * height && gap > kCellGapToMedian * LowerMedianGap(t);
+  }
+
+  // The words right of the hit, up to the next label, start in another form column: on a form
+  // whose header row holds a label OCR could not read ("Patient Name   inne   Date of Birth",
+  // "inne" for "MR#"), they are that label, and the hit's own value stands below it.
   bool RightIsAnotherColumn(std::size_t li, const LabelHit& h) const {
     const std::vector<Token>& t = lines_[li].tokens;
-    if (h.end == 0 || h.end >= NextLabel(li, h.end) || h.end > t.size()) return false;
-    const Token& last = t[h.end - 1];
-    const Token& next = t[h.end];
-    const int height = std::max({1, last.box.height, next.box.height});
-    const int gap = next.box.x - last.box.right();
-    return gap > kCellGap * height && gap > kCellGapToMedian * LowerMedianGap(t);
+    if (h.end == 0 || h.end >= NextLabel(li, h.end) || h.end >= t.size()) return false;
+    return ColumnGapBefore(t, h.end);
+  }
+
+  // ...and that column starts with a label too misread to match: a few words, the last ending in
+  // a colon, with no column gap among them ("Patient Name:   Med Kee ft:   Rirthdate:", "Med Kee
+  // ft:" for "Med Rec #:"). Its words are no value of the hit, read well as they may be.
+  bool RightIsUnreadLabel(std::size_t li, const LabelHit& h) const {
+    if (!RightIsAnotherColumn(li, h)) return false;
+    const std::vector<Token>& t = lines_[li].tokens;
+    if (!StartsWithLetter(t[h.end].text)) return false;
+    const std::size_t e = NextLabel(li, h.end);
+    for (std::size_t i = h.end; i < e && i < h.end + kMaxLabelWords; ++i) {
+      if (i > h.end && ColumnGapBefore(t, i)) return false;
+      if (t[i].text.back() == ':') return true;
+    }
+    return false;
   }
 
   void ValuesBelow(std::size_t li) {

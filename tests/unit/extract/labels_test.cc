@@ -103,6 +103,44 @@ TEST(Labels, ValueBelowALabelWhoseNeighbourLabelWasMisread) {
   EXPECT_EQ(Find(Extract(beside), "patient_name"), nullptr);
 }
 
+TEST(Labels, ValueBelowALabelWhoseNeighbourLabelWasReadAsWords) {
+  // A fax's header row "Patient Name:  Med Rec #:  Birthdate:" read "Med Kee ft:": the patient
+  // name was "MED KEE", silently, instead of the name below.
+  PageText page = PageBuilder()
+                      .Line(100, {{"Patient", 100},
+                                  {"Name:", 260},
+                                  {"Med", 700},
+                                  {"Kee", 780},
+                                  {"ft:", 860},
+                                  {"Rirthdate:", 1200}})
+                      .Line(140, {{"Matthew", 100},
+                                  {"Nelson", 260},
+                                  {"E5808", 700},
+                                  {"125", 820},
+                                  {"September", 1200},
+                                  {"16,", 1400},
+                                  {"1971", 1480}})
+                      .Build();
+  auto fields = Extract(page);
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "MATTHEW NELSON");
+  ASSERT_NE(Find(fields, "dob"), nullptr);
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1971-09-16");
+  // A value in the next column followed, past another gap, by a misread label is a value.
+  PageText value =
+      PageBuilder()
+          .Line(100, {{"Patient", 100},
+                      {"Name:", 260},
+                      {"Smith,", 700},
+                      {"John", 840},
+                      {"MKN:", 1200},
+                      {"12345", 1320}})
+          .Line(140, {{"Date", 100}, {"of", 200}, {"Birth:", 260}, {"01/02/1960", 700}})
+          .Build();
+  ASSERT_NE(Find(Extract(value), "patient_name"), nullptr);
+  EXPECT_EQ(Find(Extract(value), "patient_name")->normalized, "JOHN SMITH");
+}
+
 TEST(Labels, EvidenceBoxIsTheUnionOfTheValueWords) {
   PageText page =
       PageBuilder().Line(100, {{"Patient:", 100}, {"Diane", 300}, {"Brown", 420}}).Build();
