@@ -4,11 +4,13 @@
 // confidence by kAgreementBonus per extra page, up to 1. A second group with at least
 // kConflictShare of the winner's support, or any second value of an identity field read with
 // confidence at or above the review threshold, is a conflict: the field needs review. Multi-valued
-// fields keep each distinct value once, in order of first appearance, at its best confidence.
+// fields keep each distinct value once, in order of first appearance, at its best confidence. An
+// NPI that fails its check digit needs review whatever its support.
 #include <algorithm>
 #include <map>
 
 #include <chartscan/extract/extractor.h>
+#include <chartscan/extract/identifiers.h>
 
 namespace chartscan::extract {
 namespace {
@@ -97,6 +99,11 @@ DocumentFields Extractor::MergeDocument(std::span<const std::vector<Field>> page
     Field chosen = *win->best;
     chosen.confidence = std::min(1.0, chosen.confidence * (1 + kAgreementBonus * (win->count - 1)));
     chosen.needs_review = conflict || chosen.confidence < threshold;
+    // Agreement lifts confidence, not validity: an NPI failing its check digit needs review
+    // however many pages read it alike.
+    if (rule && rule->type == ValueType::kNpi && !IsValidNpi(chosen.normalized)) {
+      chosen.needs_review = true;
+    }
     doc.fields.push_back(std::move(chosen));
   }
   // Page identities.

@@ -57,6 +57,32 @@ TEST(Document, ConflictingMrnsNeedReviewInsteadOfAGuess) {
   EXPECT_FALSE(doc.Find("dob")->needs_review);
 }
 
+TEST(Document, NpiFailingItsCheckDigitNeedsReviewHoweverManyPagesAgree) {
+  // 1989583087 is valid; 1989983087 (a 5 read as 9) is not. Agreement between pages raised the
+  // document value's confidence past the review threshold when enough pages repeated it.
+  std::vector<PageText> pages;
+  for (int i = 0; i < 20; ++i) {
+    PageBuilder b;
+    b.Text(100, "Patient: Hall, Debra   MRN: 4676803   DOB: 10/25/1955");
+    b.Text(140, "Physician: Dr. Nathan Turner   NPI #: 1989983087");
+    pages.push_back(b.Build());
+  }
+  DocumentFields doc = Make().ExtractDocument(pages);
+  ASSERT_NE(doc.Find("provider_npi"), nullptr);
+  EXPECT_EQ(doc.Find("provider_npi")->normalized, "1989983087");
+  EXPECT_TRUE(doc.Find("provider_npi")->needs_review);
+  EXPECT_TRUE(doc.needs_review);
+  // A valid one read alike on every page does not.
+  for (PageText& p : pages) {
+    for (Word& w : p.words) {
+      if (w.text == "1989983087") w.text = "1989583087";
+    }
+  }
+  DocumentFields valid = Make().ExtractDocument(pages);
+  ASSERT_NE(valid.Find("provider_npi"), nullptr);
+  EXPECT_FALSE(valid.Find("provider_npi")->needs_review);
+}
+
 TEST(Document, PageIdentityFlagsAMisfiledPage) {
   std::vector<PageText> pages = {Header("Hall, Debra", "4676803", "10/25/1955"),
                                  Header("Hall, Debra", "4676803", "10/25/1955"),
