@@ -870,7 +870,13 @@ class PageExtractor {
     }
     if (!rule) return;
     for (std::size_t li = 0; li < lines_.size() && li < kFacilityLines; ++li) {
-      const std::vector<Token>& t = lines_[li].tokens;
+      // A speck read after the name ("Lakeview General Hospital _") is no word of it.
+      std::vector<Token> t = lines_[li].tokens;
+      while (!t.empty() && std::none_of(t.back().text.begin(), t.back().text.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c));
+      })) {
+        t.pop_back();
+      }
       if (t.size() < 2 || t.size() > 8 || !hits_[li].empty()) continue;
       bool namey = true;
       for (const Token& tok : t) {

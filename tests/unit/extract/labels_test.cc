@@ -420,6 +420,16 @@ TEST(Facility, TopLineEndingInAFacilityWord) {
   EXPECT_EQ(Find(fields, "facility")->normalized, "Old Mill Medical Center");
 }
 
+TEST(Facility, SpeckAfterTheNameIsNoPartOfIt) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "Lakeview General Hospital _")
+                            .Text(140, "Patient: RAMOS, LISA R")
+                            .Build());
+  ASSERT_NE(Find(fields, "facility"), nullptr);
+  EXPECT_EQ(Find(fields, "facility")->normalized, "Lakeview General Hospital");
+  EXPECT_EQ(Find(fields, "facility")->value, "Lakeview General Hospital");
+}
+
 TEST(Icd10, CodesInParenthesesAndAfterKeywords) {
   auto fields = Extract(PageBuilder()
                             .Text(100, "1. Hypertension (I10) - continue home medications.")
