@@ -176,9 +176,15 @@ Result<CleanedPage> Clean(const ImageView& page, Resolution resolution, bool bil
   normalized.release();
   mask.binary.release();
 
-  // 7. One rotation: the quarter turn exactly, then the skew (skipped below 0.05 degree, where it
-  // moves the end of a line by under a quarter pixel).
-  if (orient.degrees != 0) page_image = RotateQuarter(page_image, orient.degrees);
+  // 7. One rotation: the quarter turn that makes the lines horizontal exactly, then the skew
+  // (skipped below 0.05 degree, where it moves the end of a line by under a quarter pixel). A page
+  // upside down is turned over last, after rules and specks, exactly as the pipeline turns over a
+  // page that reads better so (RotateCleanedPage): the pixels given to the recognizer are the same
+  // whichever way up cleanup guessed, and a better guess changes the cost of a page, never its
+  // text. (Turned over before the skew rotation, the page was resampled at other sub-pixel
+  // positions, and its text could read differently.)
+  const bool turn_over = orient.degrees >= 180;
+  if (orient.degrees % 180 != 0) page_image = RotateQuarter(page_image, orient.degrees % 180);
   if (std::abs(orient.skew) >= 0.05) {
     // Bilinear then re-threshold: smoother edges than nearest-neighbour on a bilevel page.
     page_image = RotateExpand(page_image, -orient.skew, 255, false);
@@ -189,9 +195,9 @@ Result<CleanedPage> Clean(const ImageView& page, Resolution resolution, bool bil
     cv::Mat for_ocr = page_image.clone();
     int changed = options.remove_rules ? RemoveRules(for_ocr, dpi) : 0;
     changed += RemoveIsolatedSpecks(for_ocr, dpi, /*erase_tiny=*/!bilevel && q.noise < kQuietPage);
-    if (changed > 0) out.ocr_image = ToImage(for_ocr);
+    if (changed > 0) out.ocr_image = ToImage(turn_over ? RotateQuarter(for_ocr, 180) : for_ocr);
   }
-  out.image = ToImage(page_image);
+  out.image = ToImage(turn_over ? RotateQuarter(page_image, 180) : page_image);
   out.dpi = dpi;
   return out;
 }
