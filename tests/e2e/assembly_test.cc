@@ -70,18 +70,18 @@ constexpr double kMinChartPurity = 0.90;
 constexpr int kMaxFalseMisfiles = 1;
 constexpr const char* kIdentityFields[] = {"patient_name", "mrn", "dob", "date_of_service",
                                            "provider_npi"};
-// Per-document fields, [clean and light, hard pages]. Measured 2026-12-02: clean and light 63 of
-// 63 identity values and 11 of 11 code sets; hard pages 108 of 116 identity values (93.1%; 101
-// before extraction tolerated a period read for a name's comma, a symbol for a middle initial, an
-// unclosed bracket for a date's 1, a date's lost slashes, a record number split by a gap, a speck
-// read as a colon inside a label and "MIRN" for "MRN") and 18 of 21 code sets. The misses left
-// are OCR's: a fax page at 98 dpi whose boxed header is unreadable (all five fields), a middle
-// initial run into a given name ("RAMOS, LISAR"), a family name misread ("Schmict"), an NPI with
-// a digit misread that its check digit cannot place; codes misread beyond repair ("666.9" for
-// "E66.9", "N18. 'stable"). The brief's target is 98% per identity field on degraded batches: not
-// met on faxes.
+// Per-document fields, [clean and light, hard pages]. Measured 2026-12-03: clean and light 63 of
+// 63 identity values and 11 of 11 code sets; hard pages 109 of 116 identity values (94.0%) and 21
+// of 21 code sets (19 before an E read as 6, a code's letter split from its digits and an S read
+// as $ after a list number were repaired; 2026-12-02: 108 and 19, and 101 identity values before
+// a period read for a name's comma, a symbol for a middle initial, an unclosed bracket for a
+// date's 1, a date's lost slashes, a record number split by a gap, a speck read as a colon inside
+// a label and "MIRN" for "MRN" were tolerated). The misses left are OCR's: a fax page at 98 dpi
+// whose boxed header is unreadable (all five fields), a middle initial run into a given name
+// ("RAMOS, LISAR"), and an NPI with a digit misread that its check digit cannot place (flagged for
+// review). The brief's target is 98% per identity field on degraded batches: not met on faxes.
 constexpr double kMinIdentity[2] = {0.97, 0.9};
-constexpr double kMinCodeSets[2] = {0.9, 0.8};
+constexpr double kMinCodeSets[2] = {0.9, 0.9};
 
 int Shell(const std::string& command) {
   const int rc = std::system(command.c_str());
