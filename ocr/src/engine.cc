@@ -188,6 +188,24 @@ bool DropShowThrough(tesseract::TessBaseAPI& api, const ImageView& page, double 
   return dropped;
 }
 
+// Recognizes `box` grown by `pad` on every side (clipped to the page) in the page segmentation
+// mode set on `api`, appending its words and lines to `words` and `lines`. kEmpty: nothing of the
+// box is on the page; kStop: recognition failed or the deadline passed, and nothing more should be
+// read.
+enum class BoxRead { kRead, kEmpty, kStop };
+BoxRead ReadBox(tesseract::TessBaseAPI& api, const ImageView& page, const Box& box, int pad,
+                tesseract::ETEXT_DESC& monitor, std::vector<RawWord>& words,
+                std::vector<LayoutLine>& lines) {
+  const int x0 = std::max(0, box.x - pad), y0 = std::max(0, box.y - pad);
+  const int x1 = std::min(page.width(), box.right() + pad),
+            y1 = std::min(page.height(), box.bottom() + pad);
+  if (x1 <= x0 || y1 <= y0) return BoxRead::kEmpty;
+  api.SetRectangle(x0, y0, x1 - x0, y1 - y0);
+  if (api.Recognize(&monitor) != 0 || monitor.deadline_exceeded()) return BoxRead::kStop;
+  CollectWords(api, words, lines);
+  return BoxRead::kRead;
+}
+
 // Reading ink no line took in.
 //
 // Tesseract's layout analysis can leave text out of every block: on a light lab report the units
@@ -252,15 +270,11 @@ int ReadUncoveredInk(tesseract::TessBaseAPI& api, const ImageView& page, double 
   const int pad = static_cast<int>(kRereadPad * h);
   api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
   for (const Box& region : regions) {
-    const int x0 = std::max(0, region.x - pad), y0 = std::max(0, region.y - pad);
-    const int x1 = std::min(page.width(), region.right() + pad),
-              y1 = std::min(page.height(), region.bottom() + pad);
-    if (x1 <= x0 || y1 <= y0) continue;
-    api.SetRectangle(x0, y0, x1 - x0, y1 - y0);
-    if (api.Recognize(&monitor) != 0 || monitor.deadline_exceeded()) break;
     std::vector<RawWord> words;
     std::vector<LayoutLine> found;
-    CollectWords(api, words, found);
+    const BoxRead read = ReadBox(api, page, region, pad, monitor, words, found);
+    if (read == BoxRead::kStop) break;
+    if (read == BoxRead::kEmpty) continue;
     bool kept = false;
     for (const LayoutLine& f : found) {
       LayoutLine line;
@@ -302,7 +316,6 @@ int ReadUncoveredInk(tesseract::TessBaseAPI& api, const ImageView& page, double 
 int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, const ImageView& page, double dpi,
                            std::vector<RawWord>& raw, std::vector<LayoutLine>& lines,
                            tesseract::ETEXT_DESC& monitor) {
-  const int width = page.width(), height = page.height();
   std::vector<double> heights;
   for (const RawWord& w : raw) {
     if (IsConfidentWord(w)) heights.push_back(w.box.height);
@@ -318,15 +331,11 @@ int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, const ImageView& page, d
   api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
   for (const Segment& seg : segments) {
     const int pad = static_cast<int>(kRereadPad * h);
-    const int x0 = std::max(0, seg.box.x - pad), y0 = std::max(0, seg.box.y - pad);
-    const int x1 = std::min(width, seg.box.right() + pad),
-              y1 = std::min(height, seg.box.bottom() + pad);
-    if (x1 <= x0 || y1 <= y0) continue;
-    api.SetRectangle(x0, y0, x1 - x0, y1 - y0);
-    if (api.Recognize(&monitor) != 0 || monitor.deadline_exceeded()) break;
     std::vector<RawWord> words;
     std::vector<LayoutLine> found;
-    CollectWords(api, words, found);
+    const BoxRead read = ReadBox(api, page, seg.box, pad, monitor, words, found);
+    if (read == BoxRead::kStop) break;
+    if (read == BoxRead::kEmpty) continue;
     // A word read from the padded box may take in the tops of the line below, and a taller box
     // closes the gap between a form's label row and value row. The first reading's extent holds.
     for (RawWord& w : words) {
