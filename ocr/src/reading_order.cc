@@ -37,7 +37,13 @@
 //   beside a letterhead, the last columns of a lab table beside longer lines above and below the
 //   table. A column of prose beside the top of a longer one has a few short lines (a list, a line's
 //   end) but not mostly.
+// - kMaxPeeledRows (2), kMinColumnLines (3): where no gutter crosses a region, up to
+//   kMaxPeeledRows rows at its top and at its bottom (a title, a footer) are taken for lines
+//   spanning columns of prose below or above them, and the cut between rows is taken there
+//   (ColumnBandCut), not at the widest gap. Rows of label and value cells under such a title
+//   (kFormRowWords words at most a row; two lines of prose side by side hold 10-16) go with it.
 #include <algorithm>
+#include <climits>
 #include <functional>
 
 #include <chartscan/ocr/reading_order.h>
@@ -56,6 +62,9 @@ constexpr double kNarrowGutter = 1.5;
 constexpr double kWideGap = 3.0;
 constexpr double kFormGutter = 4.0;
 constexpr size_t kFormMaxWords = 7;
+constexpr size_t kMaxPeeledRows = 2;
+constexpr size_t kFormRowWords = 10;
+constexpr size_t kMinColumnLines = 3;
 
 int VerticalOverlap(const Box& a, const Box& b) {
   return std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
@@ -242,6 +251,81 @@ bool GridLike(const std::vector<const LayoutLine*>& region, size_t max_words = k
 
 }  // namespace
 
+// Columns between lines that span them. A title above two columns (or a footer below) runs
+// across the gutter, so the region has none, and the widest gap between rows is cut first; when
+// one column is longer than the other, that gap can run under the short one and through the long
+// one, and the long column's end was read after the short column (a discharge summary of seed
+// 4711, its title centred above the columns). Rows are peeled off the top and the bottom, at most
+// kMaxPeeledRows of each, fewest first, until the lines left have a gutter with columns of prose
+// beside it (kMinColumnLines lines or more on each side, more than kGridMaxWords words a line,
+// median); the cut returned is the gap under the last row peeled off the top (and under the form
+// rows that follow it: rows of cells side by side, kFormRowWords words at most, "Patient Name:
+// Chavez, Robert R." beside "MR Number: 00947818"), else above the last one peeled off the
+// bottom. Cuts between rows keep the order from top to bottom, so this
+// only decides which band is read as columns. Width 0 when there is no such band.
+Cut ColumnBandCut(const std::vector<const LayoutLine*>& region) {
+  // The gaps between rows, top to bottom.
+  std::vector<std::pair<int, int>> spans;
+  for (const LayoutLine* l : region) spans.push_back(RowSpan(l->box));
+  std::sort(spans.begin(), spans.end());
+  std::vector<Cut> gaps;
+  int reach = spans.front().second;
+  for (size_t i = 1; i < spans.size(); ++i) {
+    if (spans[i].first > reach)
+      gaps.push_back({reach + (spans[i].first - reach) / 2, spans[i].first - reach});
+    reach = std::max(reach, spans[i].second);
+  }
+  const auto columns_of_prose = [&](int top, int bottom) {
+    std::vector<const LayoutLine*> band;
+    for (const LayoutLine* l : region) {
+      const int start = RowSpan(l->box).first;
+      if (start >= top && start < bottom) band.push_back(l);
+    }
+    if (band.size() < 2 * kMinColumnLines) return false;
+    const Cut gutter = WidestGap(band, /*vertical=*/true);
+    if (gutter.width == 0) return false;
+    std::vector<const LayoutLine*> left, right;
+    for (const LayoutLine* l : band) (l->box.x < gutter.at ? left : right).push_back(l);
+    return left.size() >= kMinColumnLines && right.size() >= kMinColumnLines &&
+           MedianWords(left) > kGridMaxWords && MedianWords(right) > kGridMaxWords;
+  };
+  const size_t n = gaps.size();
+  for (size_t peeled = 1; peeled <= 2 * kMaxPeeledRows; ++peeled) {
+    for (size_t top = std::min(peeled, kMaxPeeledRows) + 1; top-- > 0;) {
+      const size_t bottom = peeled - top;
+      if (bottom > kMaxPeeledRows || top + bottom > n) continue;
+      const int from = top > 0 ? gaps[top - 1].at : INT_MIN;
+      const int to = bottom > 0 ? gaps[n - bottom].at : INT_MAX;
+      if (!columns_of_prose(from, to)) continue;
+      if (top == 0) return gaps[n - bottom];
+      // Form rows between the title and the columns (label and value cells on both sides of the
+      // gutter) go with the title, to be read by rows: the cut is taken under the last of them.
+      size_t last = top;
+      for (size_t rows = top + 1; rows + bottom < n; ++rows) {
+        std::vector<const LayoutLine*> row;
+        size_t words = 0;
+        for (const LayoutLine* l : region) {
+          const int start = RowSpan(l->box).first;
+          if (start >= gaps[rows - 2].at && start < gaps[rows - 1].at) {
+            row.push_back(l);
+            words += l->words.size();
+          }
+        }
+        const bool cells = row.size() >= 2 && words <= kFormRowWords &&
+                           std::none_of(row.begin(), row.end(), [&](const LayoutLine* a) {
+                             return std::any_of(row.begin(), row.end(), [&](const LayoutLine* b) {
+                               return a != b && ShareColumns(a->box, b->box);
+                             });
+                           });
+        if (!cells || !columns_of_prose(gaps[rows - 1].at, to)) break;
+        last = rows;
+      }
+      return gaps[last - 1];
+    }
+  }
+  return {};
+}
+
 std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
                                    const std::vector<LayoutWord>& words, int page_width) {
   (void)page_width;
@@ -398,7 +482,8 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
           return;
         }
         if (across.width > 0) {
-          split(across, false);
+          const Cut band = ColumnBandCut(region);
+          split(band.width > 0 ? band : across, false);
           return;
         }
         // Lines that overlap in both directions: top to bottom, then left to right.

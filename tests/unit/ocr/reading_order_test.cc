@@ -224,6 +224,59 @@ TEST(ReadingOrder, ShortRightColumnOfProseIsStillAColumn) {
   }
 }
 
+// Regression: a two-column discharge summary whose right column is short (seed 4711 of the
+// accuracy preset, page 18). A header row above and a footer below run across the gutter, so the
+// region has none; the widest gap between rows ran under the short right column and through the
+// long left one, and was cut first: the left column's end was read after the right column.
+TEST(ReadingOrder, LongColumnBesideAShortOneIsReadWholeBetweenSpanningLines) {
+  Layout l;
+  auto line = [&](int block, int x, int y, int n) {
+    std::vector<Box> boxes;
+    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, 44});
+    l.Line(block, boxes);
+  };
+  line(0, 363, 560, 14);                                       // header row across both columns
+  for (int i = 0; i < 12; ++i) line(1, 361, 650 + 56 * i, 7);  // left column, upper part
+  for (int i = 0; i < 6; ++i) line(1, 420, 1390 + 56 * i, 6);  // after a 70 px gap
+  for (int i = 0; i < 8; ++i) line(2, 1383, 650 + 56 * i, 7);  // short right column
+  line(3, 363, 1900, 14);                                      // footer
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 28u);
+  EXPECT_EQ(ordered[0].box.y, 560);
+  for (int i = 0; i < 18; ++i) EXPECT_LT(ordered[static_cast<size_t>(1 + i)].box.x, 1000) << i;
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(ordered[static_cast<size_t>(19 + i)].box.x, 1383) << i;
+  EXPECT_EQ(ordered[27].box.y, 1900);
+}
+
+// The same page's header: a title centred over both columns, then label and value cells on both
+// sides of the gutter, read by rows before the columns are read down.
+TEST(ReadingOrder, FormRowsUnderATitleAboveColumnsAreReadByRows) {
+  Layout l;
+  auto line = [&](int block, int x, int y, int n) {
+    std::vector<Box> boxes;
+    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, 44});
+    l.Line(block, boxes);
+  };
+  l.Line(0, {{854, 500, 300, 61}, {1190, 500, 300, 61}, {1524, 500, 300, 61}});  // title
+  line(1, 365, 600, 4);                                        // "Patient Name: Chavez, Robert"
+  line(2, 1485, 600, 2);                                       // "MR Number: ..."
+  line(1, 365, 656, 3);                                        // "Birth Date: ..."
+  line(2, 1485, 656, 2);                                       // "Sex: M"
+  for (int i = 0; i < 12; ++i) line(3, 361, 750 + 56 * i, 7);  // left column, upper part
+  for (int i = 0; i < 6; ++i) line(3, 420, 1490 + 56 * i, 6);
+  for (int i = 0; i < 8; ++i) line(4, 1383, 750 + 56 * i, 7);  // short right column
+  line(5, 363, 2000, 14);                                      // footer
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 30u);
+  EXPECT_EQ(ordered[0].box.y, 500);
+  EXPECT_EQ(ordered[1].box.y, 600);  // one row: both cells
+  EXPECT_EQ(ordered[1].words.size(), 6u);
+  EXPECT_EQ(ordered[2].box.y, 656);
+  for (int i = 0; i < 18; ++i) EXPECT_LT(ordered[static_cast<size_t>(3 + i)].box.x, 1000) << i;
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(ordered[static_cast<size_t>(21 + i)].box.x, 1383) << i;
+  EXPECT_EQ(ordered[29].box.y, 2000);
+}
+
 // One form row split at its wide space ("Ordering Provider: ..., MD" and "Provider NPI: ...")
 // above a lone cell ("Account #: ...") on the left: three lines, too few for a grid, so the right
 // cell was read as a column after the account number (light lab report, 2026-12-02).
