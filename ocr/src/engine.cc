@@ -230,12 +230,8 @@ constexpr size_t kRecoveredAlnum = 3;
 int ReadUncoveredInk(tesseract::TessBaseAPI& api, const ImageView& page, double dpi,
                      std::vector<RawWord>& raw, std::vector<LayoutLine>& lines,
                      tesseract::ETEXT_DESC& monitor) {
-  std::vector<double> heights;
-  for (const RawWord& w : raw) {
-    if (IsConfidentWord(w)) heights.push_back(w.box.height);
-  }
-  if (heights.size() < 5 || !PageReadWell(raw, lines)) return 0;
-  const double h = Median(heights);
+  const double h = ReadWellWordHeight(raw, lines);
+  if (h <= 0) return 0;
   std::vector<Box> marks;
   {
     Pix* binary = api.GetThresholdedImage();
@@ -316,12 +312,8 @@ int ReadUncoveredInk(tesseract::TessBaseAPI& api, const ImageView& page, double 
 int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, const ImageView& page, double dpi,
                            std::vector<RawWord>& raw, std::vector<LayoutLine>& lines,
                            tesseract::ETEXT_DESC& monitor) {
-  std::vector<double> heights;
-  for (const RawWord& w : raw) {
-    if (IsConfidentWord(w)) heights.push_back(w.box.height);
-  }
-  if (heights.size() < 5 || !PageReadWell(raw, lines)) return 0;
-  const double h = Median(heights);
+  const double h = ReadWellWordHeight(raw, lines);
+  if (h <= 0) return 0;
   const std::vector<Segment> segments = DoubtfulSegments(raw, lines, h);
   if (segments.empty()) return 0;
 

@@ -39,6 +39,15 @@ bool PageReadWell(const std::vector<RawWord>& raw, const std::vector<LayoutLine>
   return count > 0 && sum >= kPageReadWell * static_cast<double>(count);
 }
 
+double ReadWellWordHeight(const std::vector<RawWord>& raw, const std::vector<LayoutLine>& lines) {
+  std::vector<double> heights;
+  for (const RawWord& w : raw) {
+    if (IsConfidentWord(w)) heights.push_back(w.box.height);
+  }
+  if (heights.size() < 5 || !PageReadWell(raw, lines)) return 0;
+  return Median(heights);
+}
+
 Box WordsBox(const std::vector<RawWord>& raw, const std::vector<int>& indices) {
   Box box;
   for (int i : indices) box = box.United(raw[static_cast<size_t>(i)].box);

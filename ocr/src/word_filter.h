@@ -86,6 +86,10 @@ double Median(std::vector<double> v);
 bool IsConfidentWord(const RawWord& w);
 // Mean confidence of the words of `lines` is kPageReadWell or more.
 bool PageReadWell(const std::vector<RawWord>& raw, const std::vector<LayoutLine>& lines);
+// The median height of the confidently read words of a page read well: the scale of the second
+// looks at a page (re-reads, ink no line took in). 0 when fewer than 5 words were read with
+// confidence or the page was not read well.
+double ReadWellWordHeight(const std::vector<RawWord>& raw, const std::vector<LayoutLine>& lines);
 // The box covering the words `indices` of `raw` (empty for none).
 Box WordsBox(const std::vector<RawWord>& raw, const std::vector<int>& indices);
 
