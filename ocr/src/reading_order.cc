@@ -87,56 +87,55 @@ std::pair<int, int> RowSpan(const Box& b) {
   return {b.y + trim, b.bottom() - trim};
 }
 
-// The widest gap along one axis that no line crosses: {position of the cut, width}, or width 0.
+// A gap that no line crosses: the position of the cut through its middle, and its width.
 struct Cut {
   int at = 0;
   int width = 0;
+  int start() const { return at - width / 2; }  // where the gap begins
 };
 
-Cut WidestGap(const std::vector<const LayoutLine*>& region, bool vertical) {
+// The gaps along one axis (between rows, or between columns if `vertical`) that no line crosses,
+// in order.
+std::vector<Cut> Gaps(const std::vector<const LayoutLine*>& region, bool vertical) {
   std::vector<std::pair<int, int>> spans;
   for (const LayoutLine* l : region) {
     spans.push_back(vertical ? std::pair{l->box.x, l->box.right()} : RowSpan(l->box));
   }
   std::sort(spans.begin(), spans.end());
-  Cut best;
+  std::vector<Cut> gaps;
+  if (spans.empty()) return gaps;
   int reach = spans.front().second;
   for (size_t i = 1; i < spans.size(); ++i) {
-    if (spans[i].first > reach && spans[i].first - reach > best.width) {
-      best = {reach + (spans[i].first - reach) / 2, spans[i].first - reach};
-    }
+    if (spans[i].first > reach)
+      gaps.push_back({reach + (spans[i].first - reach) / 2, spans[i].first - reach});
     reach = std::max(reach, spans[i].second);
+  }
+  return gaps;
+}
+
+// The widest gap along one axis, or width 0.
+Cut WidestGap(const std::vector<const LayoutLine*>& region, bool vertical) {
+  Cut best;
+  for (const Cut& g : Gaps(region, vertical)) {
+    if (g.width > best.width) best = g;
   }
   return best;
 }
 
-// The nearest gap between rows that no line crosses, at or below y: {position, width}, or width 0.
+// The nearest gap between rows that no line crosses, at or below y, or width 0.
 Cut FirstGapBelow(const std::vector<const LayoutLine*>& region, int y) {
-  std::vector<std::pair<int, int>> spans;
-  for (const LayoutLine* l : region) spans.push_back(RowSpan(l->box));
-  std::sort(spans.begin(), spans.end());
-  int reach = spans.front().second;
-  for (size_t i = 1; i < spans.size(); ++i) {
-    if (spans[i].first > reach && reach >= y) {
-      return {reach + (spans[i].first - reach) / 2, spans[i].first - reach};
-    }
-    reach = std::max(reach, spans[i].second);
+  for (const Cut& g : Gaps(region, /*vertical=*/false)) {
+    if (g.start() >= y) return g;
   }
   return {};
 }
 
-// The nearest gap between rows that no line crosses, at or above y: {position, width}, or width 0.
+// The nearest gap between rows that no line crosses, at or above y, or width 0.
 Cut LastGapAbove(const std::vector<const LayoutLine*>& region, int y) {
-  std::vector<std::pair<int, int>> spans;
-  for (const LayoutLine* l : region) spans.push_back(RowSpan(l->box));
-  std::sort(spans.begin(), spans.end());
   Cut last;
-  int reach = spans.front().second;
-  for (size_t i = 1; i < spans.size(); ++i) {
-    if (spans[i].first > y) break;
-    if (spans[i].first > reach)
-      last = {reach + (spans[i].first - reach) / 2, spans[i].first - reach};
-    reach = std::max(reach, spans[i].second);
+  for (const Cut& g : Gaps(region, /*vertical=*/false)) {
+    if (g.start() + g.width > y) break;
+    last = g;
   }
   return last;
 }
@@ -249,8 +248,6 @@ bool GridLike(const std::vector<const LayoutLine*>& region, size_t max_words = k
   return LetterheadTitle(region) == nullptr;
 }
 
-}  // namespace
-
 // Columns between lines that span them. A title above two columns (or a footer below) runs
 // across the gutter, so the region has none, and the widest gap between rows is cut first; when
 // one column is longer than the other, that gap can run under the short one and through the long
@@ -264,17 +261,7 @@ bool GridLike(const std::vector<const LayoutLine*>& region, size_t max_words = k
 // bottom. Cuts between rows keep the order from top to bottom, so this
 // only decides which band is read as columns. Width 0 when there is no such band.
 Cut ColumnBandCut(const std::vector<const LayoutLine*>& region) {
-  // The gaps between rows, top to bottom.
-  std::vector<std::pair<int, int>> spans;
-  for (const LayoutLine* l : region) spans.push_back(RowSpan(l->box));
-  std::sort(spans.begin(), spans.end());
-  std::vector<Cut> gaps;
-  int reach = spans.front().second;
-  for (size_t i = 1; i < spans.size(); ++i) {
-    if (spans[i].first > reach)
-      gaps.push_back({reach + (spans[i].first - reach) / 2, spans[i].first - reach});
-    reach = std::max(reach, spans[i].second);
-  }
+  const std::vector<Cut> gaps = Gaps(region, /*vertical=*/false);
   const auto columns_of_prose = [&](int top, int bottom) {
     std::vector<const LayoutLine*> band;
     for (const LayoutLine* l : region) {
@@ -325,6 +312,8 @@ Cut ColumnBandCut(const std::vector<const LayoutLine*>& region) {
   }
   return {};
 }
+
+}  // namespace
 
 std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
                                    const std::vector<LayoutWord>& words, int page_width) {

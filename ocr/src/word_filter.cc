@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <functional>
 
 namespace chartscan::ocr {
 
@@ -124,7 +123,7 @@ std::vector<Box> UncoveredRegions(const std::vector<Box>& marks, const std::vect
   // Single-link grouping (union-find) of marks whose gaps are within the join distances.
   std::vector<size_t> parent(loose.size());
   for (size_t i = 0; i < parent.size(); ++i) parent[i] = i;
-  std::function<size_t(size_t)> find = [&](size_t i) {
+  const auto find = [&](size_t i) {
     while (parent[i] != i) i = parent[i] = parent[parent[i]];
     return i;
   };
