@@ -313,6 +313,61 @@ Cut ColumnBandCut(const std::vector<const LayoutLine*>& region) {
   return {};
 }
 
+// A short column beside the top of a long one, under a header too tall to peel off
+// (ColumnBandCut): the widest gap between rows, `across`, runs under the short column and
+// through the long one (at a section break), and cut there the short column was read in the
+// middle of the long one: a signature block set to the right of a discharge summary's diagnoses
+// came between its hospital course and its medications (a discharge summary of seed 4711, with
+// its scribble erased by hand), and the top of the right column of one of the accuracy gate's
+// rotated progress notes was read out of its place (579 errors, 1 after).
+// Returns the highest gap above `across` below which the lines have a gutter (kNarrowGutter line
+// heights or wider), with lines beside each other on both sides of it, one side ending above
+// `across`, mostly on baselines of its own, and the other running on below it; cut
+// there, the order from top to bottom is kept and the band below is read column by column. Width
+// 0 when there is none (the widest gap is cut), and when `across` is wider than kWideGap line
+// heights.
+Cut ColumnsBelowCut(const std::vector<const LayoutLine*>& region, const Cut& across) {
+  const double line_height = MedianHeight(region);
+  // A break between sections of a column; wider, the page's white space ends what is above it
+  // (the gap above a footer, under a signature block at the foot of a form).
+  if (across.width > kWideGap * line_height) return {};
+  for (const Cut& gap : Gaps(region, /*vertical=*/false)) {
+    if (gap.at >= across.at) break;
+    std::vector<const LayoutLine*> below;
+    for (const LayoutLine* l : region) {
+      if (RowSpan(l->box).first >= gap.at) below.push_back(l);
+    }
+    const Cut gutter = WidestGap(below, /*vertical=*/true);
+    if (gutter.width < kNarrowGutter * line_height) continue;
+    // The sides stand beside each other (a footer beside the last line above it is no column),
+    // and one of them ends above `across`.
+    int left_top = INT_MAX, left_bottom = INT_MIN, right_top = INT_MAX, right_bottom = INT_MIN;
+    for (const LayoutLine* l : below) {
+      const bool left = l->box.x < gutter.at;
+      (left ? left_top : right_top) = std::min(left ? left_top : right_top, l->box.y);
+      (left ? left_bottom : right_bottom) =
+          std::max(left ? left_bottom : right_bottom, l->box.bottom());
+    }
+    const bool beside =
+        std::min(left_bottom, right_bottom) - std::max(left_top, right_top) >= line_height;
+    if (!beside || (left_bottom <= across.at) == (right_bottom <= across.at)) continue;
+    // Cells of a form or a table beside the lines they belong with share their baselines: such a
+    // short side is read by rows, as before. A block set apart (another size, its own spacing)
+    // does not line up with the column beside it.
+    const bool short_left = left_bottom <= across.at;
+    size_t short_lines = 0, aligned = 0;
+    for (const LayoutLine* a : below) {
+      if ((a->box.x < gutter.at) != short_left) continue;
+      ++short_lines;
+      aligned += std::any_of(below.begin(), below.end(), [&](const LayoutLine* b) {
+        return (b->box.x < gutter.at) != short_left && SameRow(a->box, b->box);
+      });
+    }
+    if (2 * aligned < short_lines) return gap;
+  }
+  return {};
+}
+
 }  // namespace
 
 std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
@@ -471,7 +526,8 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
           return;
         }
         if (across.width > 0) {
-          const Cut band = ColumnBandCut(region);
+          Cut band = ColumnBandCut(region);
+          if (band.width == 0) band = ColumnsBelowCut(region, across);
           split(band.width > 0 ? band : across, false);
           return;
         }

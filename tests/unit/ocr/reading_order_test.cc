@@ -277,6 +277,71 @@ TEST(ReadingOrder, FormRowsUnderATitleAboveColumnsAreReadByRows) {
   EXPECT_EQ(ordered[29].box.y, 2000);
 }
 
+// A signature block set right of the top of a discharge summary's single long column, under a
+// letterhead and two form rows too many to peel off: the widest gap between rows (a section
+// break, 94 px) ran under the block and through the column, and the block was read between the
+// hospital course and the medications (light discharge summary of seed 4711). The lines of the
+// block are set in other sizes and do not share the column's baselines.
+TEST(ReadingOrder, ShortBlockBesideTheTopOfALongColumnIsReadAfterTheColumn) {
+  Layout l;
+  auto line = [&](int block, int x, int y, int n, int h) {
+    std::vector<Box> boxes;
+    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, h});
+    l.Line(block, boxes);
+  };
+  line(0, 852, 267, 3, 61);   // facility
+  line(0, 1031, 338, 4, 33);  // address
+  line(0, 999, 380, 4, 27);   // phone
+  line(1, 1050, 492, 2, 54);  // title
+  line(2, 280, 577, 12, 38);  // form row across the page
+  line(2, 280, 625, 14, 40);  // form row across the page
+  std::vector<int> column{673, 740, 834, 898, 954, 1011, 1065, 1122, 1202};
+  for (int y = 1263; y <= 1802; y += 47) column.push_back(y);
+  column.push_back(1870);  // "Procedures: None." then the section break
+  for (int y = 1964; y <= 2889; y += 55) column.push_back(y);
+  for (size_t i = 0; i < column.size(); ++i) {
+    const int h = i == 0 ? 30 : i == 1 ? 43 : i == 2 ? 48 : 39;  // NPI, diagnosis, heading
+    line(3, 280, column[i], 3 + static_cast<int>(i % 5), h);
+  }
+  line(4, 1347, 865, 4, 45);   // "Physician Signature  Date"
+  line(4, 1346, 932, 7, 33);   // "Electronically signed by ..."
+  line(5, 1224, 3108, 3, 33);  // footer across the gutter
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 6 + column.size() + 3);
+  size_t at = 6;
+  for (size_t i = 0; i < column.size(); ++i, ++at) EXPECT_EQ(ordered[at].box.y, column[i]) << i;
+  EXPECT_EQ(ordered[at++].box.y, 865);
+  EXPECT_EQ(ordered[at++].box.y, 932);
+  EXPECT_EQ(ordered[at].box.y, 3108);
+}
+
+// The foot of a consent form: signature labels on the left, "Date" labels beside them on the
+// same baselines, the footer far below across the gutter. Read by rows, each label with its date.
+TEST(ReadingOrder, DateLabelsBesideSignatureLabelsAboveAFooterAreReadByRows) {
+  Layout l;
+  auto line = [&](int block, int x, int y, int n, int h) {
+    std::vector<Box> boxes;
+    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, h});
+    l.Line(block, boxes);
+  };
+  for (int i = 0; i < 4; ++i) line(0, 299, 880 + 50 * i, 15, 44);  // consent text, full width
+  line(0, 302, 1106, 5, 44);                                       // "Please check all that apply:"
+  for (int i = 0; i < 5; ++i) line(0, 384, 1171 + 55 * i, 3, 44);  // check box labels
+  line(0, 300, 1613, 6, 39);                                       // "Signature of Patient ..."
+  line(0, 1348, 1613, 1, 31);                                      // "Date"
+  line(0, 301, 1822, 6, 38);                                       // "Relationship to patient ..."
+  line(0, 299, 2025, 1, 44);                                       // "Witness"
+  line(0, 1169, 2029, 1, 31);                                      // "Date"
+  line(1, 1209, 3112, 3, 38);                                      // footer
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 14u);
+  EXPECT_EQ(ordered[10].box.y, 1613);
+  EXPECT_EQ(ordered[10].words.size(), 7u);  // the label and its date, one row
+  EXPECT_EQ(ordered[11].box.y, 1822);
+  EXPECT_EQ(ordered[12].words.size(), 2u);  // "Witness Date"
+  EXPECT_EQ(ordered[13].box.y, 3112);
+}
+
 // One form row split at its wide space ("Ordering Provider: ..., MD" and "Provider NPI: ...")
 // above a lone cell ("Account #: ...") on the left: three lines, too few for a grid, so the right
 // cell was read as a column after the account number (light lab report, 2026-12-02).

@@ -18,7 +18,10 @@
 // line heights: cell spacing, not a column gutter) yields to a row gap several lines wide. Gaps
 // between rows are looked for between line boxes trimmed at top and bottom (Tesseract's boxes of
 // form labels set tight above their values often touch them), and a title beside a stacked block of
-// smaller lines (a letterhead's name beside its address) is no row of a grid. Lines that overlap in
+// smaller lines (a letterhead's name beside its address) is no row of a grid. Where the widest gap
+// between rows would run under a short block and through the long column beside it (a signature
+// block beside the top of a discharge summary), the cut is taken above both instead, so the block
+// is read after the column, not in its middle. Lines that overlap in
 // both directions (no cut possible) are read top to bottom, then left to right.
 #pragma once
 
