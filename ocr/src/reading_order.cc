@@ -31,12 +31,12 @@
 // - kFormGutter (4 line heights), kFormMaxWords (7): across a gutter this wide, rows of lines of
 //   up to kFormMaxWords words (median) are a form's label and value pairs ("Admit Date: October
 //   6, 2023"), read by rows like any grid. Columns of text are set ~2 line heights apart.
-// - A short side of a gutter (less tall than the other side), mostly of short lines (kGridAligned
-//   of them at most kGridMaxWords words), that forms a grid with the lines beside it (one row of
-//   two cells is enough) is cut off with them, above and below, and read by rows: header cells
-//   beside a letterhead, the last columns of a lab table beside longer lines above and below the
-//   table. A column of prose beside the top of a longer one has a few short lines (a list, a line's
-//   end) but not mostly.
+// - A short side of a gutter (less tall than the other side), mostly of short rows (kGridAligned
+//   of its rows at most kGridMaxWords words, the lines of a row together), that forms a grid with
+//   the lines beside it (one row of two cells is enough) is cut off with them, above and below, and
+//   read by rows: header cells beside a letterhead, the last columns of a lab table beside longer
+//   lines above and below the table. A column of prose beside the top of a longer one has a few
+//   short lines (a list, a line's end) but not mostly.
 // - kMaxPeeledRows (2), kMinColumnLines (3): where no gutter crosses a region, up to
 //   kMaxPeeledRows rows at its top and at its bottom (a title, a footer) are taken for lines
 //   spanning columns of prose below or above them, and the cut between rows is taken there
@@ -503,10 +503,25 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
             for (const LayoutLine* l : tall) {
               if (l->box.y < sb.bottom() && l->box.bottom() > sb.y) band.push_back(l);
             }
-            const auto short_lines = std::count_if(side.begin(), side.end(), [](const auto* l) {
-              return l->words.size() <= kGridMaxWords;
-            });
-            if (band.size() >= 2 && short_lines >= kGridAligned * side.size() && Contiguous(side) &&
+            // Short lines counted by rows of the side: a signature block's "Physician Signature"
+            // and "Date/Time" labels are two lines but one row, above a long "Electronically
+            // signed by ..." (a discharge summary of seed 777, its block read into the diagnoses
+            // beside it); a lab table's unit and range cells are short together too.
+            size_t rows = 0, short_rows = 0;
+            for (const LayoutLine* a : side) {
+              const bool first = std::none_of(side.begin(), side.end(), [&](const LayoutLine* b) {
+                return b != a && SameRow(a->box, b->box) &&
+                       (b->box.x < a->box.x || (b->box.x == a->box.x && b < a));
+              });
+              if (!first) continue;
+              size_t row_words = 0;
+              for (const LayoutLine* b : side) {
+                if (b == a || SameRow(a->box, b->box)) row_words += b->words.size();
+              }
+              ++rows;
+              short_rows += row_words <= kGridMaxWords;
+            }
+            if (band.size() >= 2 && short_rows >= kGridAligned * rows && Contiguous(side) &&
                 GridLike(band)) {
               int side_top = sb.bottom(), side_bottom = 0;
               for (const LayoutLine* l : side) {

@@ -315,6 +315,47 @@ TEST(ReadingOrder, ShortBlockBesideTheTopOfALongColumnIsReadAfterTheColumn) {
   EXPECT_EQ(ordered[at].box.y, 3108);
 }
 
+// A signature block right of a discharge summary's diagnosis list, on the list's baselines:
+// Tesseract ran each list item and the block's line beside it into one line. The block's labels
+// ("Physician Signature", "Date/Time") are two short lines of one row above a long "Electronically
+// signed by ..."; counted by lines, the block was mostly short, so it and the list were cut off
+// as a grid and read by rows, each item with a piece of the block (seed 777, 235 errors, 100
+// after).
+TEST(ReadingOrder, SignatureBlockOnTheBaselinesOfAListBesideItIsReadAfterTheColumn) {
+  Layout l;
+  auto words = [](int x, int y, int n, int h) {
+    std::vector<Box> boxes;
+    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, h});
+    return boxes;
+  };
+  auto join = [](std::vector<Box> a, const std::vector<Box>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  l.Line(0, words(308, 898, 2, 30));  // "DISCHARGE DIAGNOSES"
+  l.Line(1, join(join(words(368, 952, 3, 38), words(1353, 952, 2, 35)), words(1900, 952, 1, 35)));
+  l.Line(1, join(words(366, 1001, 3, 38), words(1353, 1004, 8, 35)));
+  l.Line(1, join(words(366, 1043, 5, 46), words(1353, 1043, 2, 27)));
+  l.Line(2, words(365, 1100, 6, 38));
+  l.Line(2, words(366, 1150, 3, 38));
+  std::vector<int> prose;
+  for (int y = 1220; y <= 2700; y += 44) prose.push_back(y);
+  for (int y : prose) l.Line(3, words(306, y, 7, 38));
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 1 + 5 + prose.size() + 3);
+  const std::vector<int> left{898, 952, 1001, 1043, 1100, 1150};
+  for (size_t i = 0; i < left.size(); ++i) {
+    EXPECT_EQ(ordered[i].box.y, left[i]) << i;
+    EXPECT_LT(ordered[i].box.right(), 1353) << i;
+  }
+  for (size_t i = 0; i < prose.size(); ++i) EXPECT_EQ(ordered[6 + i].box.y, prose[i]) << i;
+  const size_t block = 6 + prose.size();
+  EXPECT_EQ(ordered[block].box.y, 952);  // "Physician Signature  Date/Time", one row
+  EXPECT_EQ(ordered[block].words.size(), 3u);
+  EXPECT_EQ(ordered[block + 1].box.y, 1004);
+  EXPECT_EQ(ordered[block + 2].box.y, 1043);
+}
+
 // The foot of a consent form: signature labels on the left, "Date" labels beside them on the
 // same baselines, the footer far below across the gutter. Read by rows, each label with its date.
 TEST(ReadingOrder, DateLabelsBesideSignatureLabelsAboveAFooterAreReadByRows) {
