@@ -42,6 +42,12 @@
 //   spanning columns of prose below or above them, and the cut between rows is taken there
 //   (ColumnBandCut), not at the widest gap. Rows of label and value cells under such a title
 //   (kFormRowWords words at most a row; two lines of prose side by side hold 10-16) go with it.
+// - kGridTailLines (3): a band of rows cut from a grid is read by rows like it when it holds at
+// most
+//   this many lines (two cells of a row and a lone cell under one of them: too few lines for
+//   kGridAligned). A larger band is judged on its own: a grid's cut can hand down the first rows
+//   of two columns of prose below a form, which must still be read as columns (a photocopied
+//   discharge summary of the gate, 10 errors, 190 when every band inherited the grid).
 #include <algorithm>
 #include <climits>
 #include <functional>
@@ -65,6 +71,7 @@ constexpr size_t kFormMaxWords = 7;
 constexpr size_t kMaxPeeledRows = 2;
 constexpr size_t kFormRowWords = 10;
 constexpr size_t kMinColumnLines = 3;
+constexpr size_t kGridTailLines = 3;
 
 int VerticalOverlap(const Box& a, const Box& b) {
   return std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
@@ -417,8 +424,9 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
   };
 
   // Recursive XY-cut: columns before rows, except in grids, which read row by row.
-  std::function<void(std::vector<const LayoutLine*>)> order =
-      [&](std::vector<const LayoutLine*> region) {
+  // `in_grid`: the region is a band of rows cut from a grid (see kGridTailLines).
+  std::function<void(std::vector<const LayoutLine*>, bool)> order =
+      [&](std::vector<const LayoutLine*> region, bool in_grid) {
         if (region.empty()) return;
         if (region.size() == 1) {
           emit(region);
@@ -426,14 +434,14 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
         }
         const Cut across = WidestGap(region, /*vertical=*/false);  // a gap between rows
         const Cut down = WidestGap(region, /*vertical=*/true);     // a gutter between columns
-        auto split = [&](const Cut& cut, bool vertical) {
+        auto split = [&](const Cut& cut, bool vertical, bool rows_of_grid = false) {
           std::vector<const LayoutLine*> first, second;
           for (const LayoutLine* l : region) {
             const int start = vertical ? l->box.x : RowSpan(l->box).first;
             (start < cut.at ? first : second).push_back(l);
           }
-          order(std::move(first));
-          order(std::move(second));
+          order(std::move(first), rows_of_grid);
+          order(std::move(second), rows_of_grid);
         };
         // A letterhead above other lines is cut off first: read block by block itself (see
         // GridLike), it must not make the form below it read column by column.
@@ -452,8 +460,9 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
         }
         // Label and value pairs set in two columns far apart ("Admit Date: October 6, 2023" |
         // "Discharge Date: October 13, 2023") hold up to kFormMaxWords words a line.
-        const bool grid = GridLike(region) || (down.width >= kFormGutter * line_height &&
-                                               GridLike(region, kFormMaxWords));
+        const bool grid =
+            (in_grid && region.size() <= kGridTailLines) || GridLike(region) ||
+            (down.width >= kFormGutter * line_height && GridLike(region, kFormMaxWords));
         if (down.width > 0 && (across.width == 0 || !grid)) {
           // Cells of one row (every line shares a band with the first, and they sit side by side)
           // become one line. Two lines one above the other beside a taller one are a block of
@@ -543,7 +552,7 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
         if (across.width > 0) {
           Cut band = ColumnBandCut(region);
           if (band.width == 0) band = ColumnsBelowCut(region, across);
-          split(band.width > 0 ? band : across, false);
+          split(band.width > 0 ? band : across, false, grid && band.width == 0);
           return;
         }
         // Lines that overlap in both directions: top to bottom, then left to right.
@@ -553,7 +562,7 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
         for (const LayoutLine* l : region) emit({l});
         ++block;
       };
-  order(std::move(all));
+  order(std::move(all), false);
   return out;
 }
 

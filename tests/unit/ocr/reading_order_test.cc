@@ -356,6 +356,33 @@ TEST(ReadingOrder, SignatureBlockOnTheBaselinesOfAListBesideItIsReadAfterTheColu
   EXPECT_EQ(ordered[block + 2].box.y, 1043);
 }
 
+// A form of label and value cells in two columns, the left one a row longer: cut between rows,
+// the last two rows (one with a lone cell) were three lines, too few to look like a grid alone,
+// and read as columns: "Date of Discharge", "Provider NPI", then "Discharging Physician" (a
+// discharge summary of seed 777). A band of rows cut from a grid is read by rows like it.
+TEST(ReadingOrder, LastRowsOfAFormWithALoneCellAreReadByRows) {
+  Layout l;
+  auto line = [&](int x, int y, int n, int h) {
+    std::vector<Box> boxes;
+    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, h});
+    l.Line(0, boxes);
+  };
+  line(325, 592, 3, 35);   // "Name: Jackson, Judith"
+  line(1215, 592, 4, 35);  // "Medical Record #: 00390127"
+  line(325, 636, 4, 31);   // "Date of Birth: 05/28/1922"
+  line(1215, 636, 4, 31);  // "Date of Admission: 06/05/2020"
+  line(325, 679, 4, 38);   // "Date of Discharge: 06/10/2020"
+  line(1215, 679, 5, 39);  // "Discharging Physician: Dr. Andrew Howard"
+  line(325, 722, 3, 31);   // "Provider NPI: 1100518541"
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 4u);
+  EXPECT_EQ(ordered[0].words.size(), 7u);
+  EXPECT_EQ(ordered[1].words.size(), 8u);
+  EXPECT_EQ(ordered[2].box.y, 679);
+  EXPECT_EQ(ordered[2].words.size(), 9u);
+  EXPECT_EQ(ordered[3].box.y, 722);
+}
+
 // The foot of a consent form: signature labels on the left, "Date" labels beside them on the
 // same baselines, the footer far below across the gutter. Read by rows, each label with its date.
 TEST(ReadingOrder, DateLabelsBesideSignatureLabelsAboveAFooterAreReadByRows) {
