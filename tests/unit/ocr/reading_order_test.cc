@@ -22,6 +22,13 @@ struct Layout {
   }
 };
 
+// n words of a line set in the test pages' body type: 110 px wide, 130 px apart, `height` tall.
+std::vector<Box> Words(int x, int y, int n, int height = 44) {
+  std::vector<Box> boxes;
+  for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, height});
+  return boxes;
+}
+
 std::vector<std::vector<int>> WordOrder(const std::vector<LayoutLine>& lines) {
   std::vector<std::vector<int>> out;
   for (const auto& l : lines) out.push_back(l.words);
@@ -206,15 +213,10 @@ TEST(ReadingOrder, TableColumnBesideANarrowGutterIsReadWithItsRows) {
 // read with it row by row (photocopied discharge summary, 2026-12-02).
 TEST(ReadingOrder, ShortRightColumnOfProseIsStillAColumn) {
   Layout l;
-  auto line = [&](int block, int x, int y, int n) {
-    std::vector<Box> boxes;
-    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, 44});
-    l.Line(block, boxes);
-  };
   const int left_lines[] = {3, 2, 5, 1, 6, 5, 2, 7, 7, 7, 7, 7, 7};
-  for (int i = 0; i < 13; ++i) line(0, 312, 710 + 52 * i, left_lines[i]);
+  for (int i = 0; i < 13; ++i) l.Line(0, Words(312, 710 + 52 * i, left_lines[i]));
   const int right_lines[] = {7, 6, 2, 5, 3};
-  for (int i = 0; i < 5; ++i) line(1, 1377, 710 + 52 * i, right_lines[i]);
+  for (int i = 0; i < 5; ++i) l.Line(1, Words(1377, 710 + 52 * i, right_lines[i]));
   l.Line(1, {{2202, 866, 153, 44}});  // "Hospital", split off its line by a wide space
   auto ordered = OrderLines(l.lines, l.words, 2550);
   ASSERT_GE(ordered.size(), 18u);
@@ -230,16 +232,11 @@ TEST(ReadingOrder, ShortRightColumnOfProseIsStillAColumn) {
 // long left one, and was cut first: the left column's end was read after the right column.
 TEST(ReadingOrder, LongColumnBesideAShortOneIsReadWholeBetweenSpanningLines) {
   Layout l;
-  auto line = [&](int block, int x, int y, int n) {
-    std::vector<Box> boxes;
-    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, 44});
-    l.Line(block, boxes);
-  };
-  line(0, 363, 560, 14);                                       // header row across both columns
-  for (int i = 0; i < 12; ++i) line(1, 361, 650 + 56 * i, 7);  // left column, upper part
-  for (int i = 0; i < 6; ++i) line(1, 420, 1390 + 56 * i, 6);  // after a 70 px gap
-  for (int i = 0; i < 8; ++i) line(2, 1383, 650 + 56 * i, 7);  // short right column
-  line(3, 363, 1900, 14);                                      // footer
+  l.Line(0, Words(363, 560, 14));  // header row across both columns
+  for (int i = 0; i < 12; ++i) l.Line(1, Words(361, 650 + 56 * i, 7));  // left column, upper part
+  for (int i = 0; i < 6; ++i) l.Line(1, Words(420, 1390 + 56 * i, 6));  // after a 70 px gap
+  for (int i = 0; i < 8; ++i) l.Line(2, Words(1383, 650 + 56 * i, 7));  // short right column
+  l.Line(3, Words(363, 1900, 14));                                      // footer
   auto ordered = OrderLines(l.lines, l.words, 2550);
   ASSERT_EQ(ordered.size(), 28u);
   EXPECT_EQ(ordered[0].box.y, 560);
@@ -252,20 +249,15 @@ TEST(ReadingOrder, LongColumnBesideAShortOneIsReadWholeBetweenSpanningLines) {
 // sides of the gutter, read by rows before the columns are read down.
 TEST(ReadingOrder, FormRowsUnderATitleAboveColumnsAreReadByRows) {
   Layout l;
-  auto line = [&](int block, int x, int y, int n) {
-    std::vector<Box> boxes;
-    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, 44});
-    l.Line(block, boxes);
-  };
   l.Line(0, {{854, 500, 300, 61}, {1190, 500, 300, 61}, {1524, 500, 300, 61}});  // title
-  line(1, 365, 600, 4);                                        // "Patient Name: Chavez, Robert"
-  line(2, 1485, 600, 2);                                       // "MR Number: ..."
-  line(1, 365, 656, 3);                                        // "Birth Date: ..."
-  line(2, 1485, 656, 2);                                       // "Sex: M"
-  for (int i = 0; i < 12; ++i) line(3, 361, 750 + 56 * i, 7);  // left column, upper part
-  for (int i = 0; i < 6; ++i) line(3, 420, 1490 + 56 * i, 6);
-  for (int i = 0; i < 8; ++i) line(4, 1383, 750 + 56 * i, 7);  // short right column
-  line(5, 363, 2000, 14);                                      // footer
+  l.Line(1, Words(365, 600, 4));   // "Patient Name: Chavez, Robert"
+  l.Line(2, Words(1485, 600, 2));  // "MR Number: ..."
+  l.Line(1, Words(365, 656, 3));   // "Birth Date: ..."
+  l.Line(2, Words(1485, 656, 2));  // "Sex: M"
+  for (int i = 0; i < 12; ++i) l.Line(3, Words(361, 750 + 56 * i, 7));  // left column, upper part
+  for (int i = 0; i < 6; ++i) l.Line(3, Words(420, 1490 + 56 * i, 6));
+  for (int i = 0; i < 8; ++i) l.Line(4, Words(1383, 750 + 56 * i, 7));  // short right column
+  l.Line(5, Words(363, 2000, 14));                                      // footer
   auto ordered = OrderLines(l.lines, l.words, 2550);
   ASSERT_EQ(ordered.size(), 30u);
   EXPECT_EQ(ordered[0].box.y, 500);
@@ -284,28 +276,23 @@ TEST(ReadingOrder, FormRowsUnderATitleAboveColumnsAreReadByRows) {
 // block are set in other sizes and do not share the column's baselines.
 TEST(ReadingOrder, ShortBlockBesideTheTopOfALongColumnIsReadAfterTheColumn) {
   Layout l;
-  auto line = [&](int block, int x, int y, int n, int h) {
-    std::vector<Box> boxes;
-    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, h});
-    l.Line(block, boxes);
-  };
-  line(0, 852, 267, 3, 61);   // facility
-  line(0, 1031, 338, 4, 33);  // address
-  line(0, 999, 380, 4, 27);   // phone
-  line(1, 1050, 492, 2, 54);  // title
-  line(2, 280, 577, 12, 38);  // form row across the page
-  line(2, 280, 625, 14, 40);  // form row across the page
+  l.Line(0, Words(852, 267, 3, 61));   // facility
+  l.Line(0, Words(1031, 338, 4, 33));  // address
+  l.Line(0, Words(999, 380, 4, 27));   // phone
+  l.Line(1, Words(1050, 492, 2, 54));  // title
+  l.Line(2, Words(280, 577, 12, 38));  // form row across the page
+  l.Line(2, Words(280, 625, 14, 40));  // form row across the page
   std::vector<int> column{673, 740, 834, 898, 954, 1011, 1065, 1122, 1202};
   for (int y = 1263; y <= 1802; y += 47) column.push_back(y);
   column.push_back(1870);  // "Procedures: None." then the section break
   for (int y = 1964; y <= 2889; y += 55) column.push_back(y);
   for (size_t i = 0; i < column.size(); ++i) {
     const int h = i == 0 ? 30 : i == 1 ? 43 : i == 2 ? 48 : 39;  // NPI, diagnosis, heading
-    line(3, 280, column[i], 3 + static_cast<int>(i % 5), h);
+    l.Line(3, Words(280, column[i], 3 + static_cast<int>(i % 5), h));
   }
-  line(4, 1347, 865, 4, 45);   // "Physician Signature  Date"
-  line(4, 1346, 932, 7, 33);   // "Electronically signed by ..."
-  line(5, 1224, 3108, 3, 33);  // footer across the gutter
+  l.Line(4, Words(1347, 865, 4, 45));   // "Physician Signature  Date"
+  l.Line(4, Words(1346, 932, 7, 33));   // "Electronically signed by ..."
+  l.Line(5, Words(1224, 3108, 3, 33));  // footer across the gutter
   auto ordered = OrderLines(l.lines, l.words, 2550);
   ASSERT_EQ(ordered.size(), 6 + column.size() + 3);
   size_t at = 6;
@@ -323,24 +310,19 @@ TEST(ReadingOrder, ShortBlockBesideTheTopOfALongColumnIsReadAfterTheColumn) {
 // after).
 TEST(ReadingOrder, SignatureBlockOnTheBaselinesOfAListBesideItIsReadAfterTheColumn) {
   Layout l;
-  auto words = [](int x, int y, int n, int h) {
-    std::vector<Box> boxes;
-    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, h});
-    return boxes;
-  };
   auto join = [](std::vector<Box> a, const std::vector<Box>& b) {
     a.insert(a.end(), b.begin(), b.end());
     return a;
   };
-  l.Line(0, words(308, 898, 2, 30));  // "DISCHARGE DIAGNOSES"
-  l.Line(1, join(join(words(368, 952, 3, 38), words(1353, 952, 2, 35)), words(1900, 952, 1, 35)));
-  l.Line(1, join(words(366, 1001, 3, 38), words(1353, 1004, 8, 35)));
-  l.Line(1, join(words(366, 1043, 5, 46), words(1353, 1043, 2, 27)));
-  l.Line(2, words(365, 1100, 6, 38));
-  l.Line(2, words(366, 1150, 3, 38));
+  l.Line(0, Words(308, 898, 2, 30));  // "DISCHARGE DIAGNOSES"
+  l.Line(1, join(join(Words(368, 952, 3, 38), Words(1353, 952, 2, 35)), Words(1900, 952, 1, 35)));
+  l.Line(1, join(Words(366, 1001, 3, 38), Words(1353, 1004, 8, 35)));
+  l.Line(1, join(Words(366, 1043, 5, 46), Words(1353, 1043, 2, 27)));
+  l.Line(2, Words(365, 1100, 6, 38));
+  l.Line(2, Words(366, 1150, 3, 38));
   std::vector<int> prose;
   for (int y = 1220; y <= 2700; y += 44) prose.push_back(y);
-  for (int y : prose) l.Line(3, words(306, y, 7, 38));
+  for (int y : prose) l.Line(3, Words(306, y, 7, 38));
   auto ordered = OrderLines(l.lines, l.words, 2550);
   ASSERT_EQ(ordered.size(), 1 + 5 + prose.size() + 3);
   const std::vector<int> left{898, 952, 1001, 1043, 1100, 1150};
@@ -362,18 +344,13 @@ TEST(ReadingOrder, SignatureBlockOnTheBaselinesOfAListBesideItIsReadAfterTheColu
 // discharge summary of seed 777). A band of rows cut from a grid is read by rows like it.
 TEST(ReadingOrder, LastRowsOfAFormWithALoneCellAreReadByRows) {
   Layout l;
-  auto line = [&](int x, int y, int n, int h) {
-    std::vector<Box> boxes;
-    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, h});
-    l.Line(0, boxes);
-  };
-  line(325, 592, 3, 35);   // "Name: Jackson, Judith"
-  line(1215, 592, 4, 35);  // "Medical Record #: 00390127"
-  line(325, 636, 4, 31);   // "Date of Birth: 05/28/1922"
-  line(1215, 636, 4, 31);  // "Date of Admission: 06/05/2020"
-  line(325, 679, 4, 38);   // "Date of Discharge: 06/10/2020"
-  line(1215, 679, 5, 39);  // "Discharging Physician: Dr. Andrew Howard"
-  line(325, 722, 3, 31);   // "Provider NPI: 1100518541"
+  l.Line(0, Words(325, 592, 3, 35));   // "Name: Jackson, Judith"
+  l.Line(0, Words(1215, 592, 4, 35));  // "Medical Record #: 00390127"
+  l.Line(0, Words(325, 636, 4, 31));   // "Date of Birth: 05/28/1922"
+  l.Line(0, Words(1215, 636, 4, 31));  // "Date of Admission: 06/05/2020"
+  l.Line(0, Words(325, 679, 4, 38));   // "Date of Discharge: 06/10/2020"
+  l.Line(0, Words(1215, 679, 5, 39));  // "Discharging Physician: Dr. Andrew Howard"
+  l.Line(0, Words(325, 722, 3, 31));   // "Provider NPI: 1100518541"
   auto ordered = OrderLines(l.lines, l.words, 2550);
   ASSERT_EQ(ordered.size(), 4u);
   EXPECT_EQ(ordered[0].words.size(), 7u);
@@ -387,20 +364,16 @@ TEST(ReadingOrder, LastRowsOfAFormWithALoneCellAreReadByRows) {
 // same baselines, the footer far below across the gutter. Read by rows, each label with its date.
 TEST(ReadingOrder, DateLabelsBesideSignatureLabelsAboveAFooterAreReadByRows) {
   Layout l;
-  auto line = [&](int block, int x, int y, int n, int h) {
-    std::vector<Box> boxes;
-    for (int w = 0; w < n; ++w) boxes.push_back({x + w * 130, y, 110, h});
-    l.Line(block, boxes);
-  };
-  for (int i = 0; i < 4; ++i) line(0, 299, 880 + 50 * i, 15, 44);  // consent text, full width
-  line(0, 302, 1106, 5, 44);                                       // "Please check all that apply:"
-  for (int i = 0; i < 5; ++i) line(0, 384, 1171 + 55 * i, 3, 44);  // check box labels
-  line(0, 300, 1613, 6, 39);                                       // "Signature of Patient ..."
-  line(0, 1348, 1613, 1, 31);                                      // "Date"
-  line(0, 301, 1822, 6, 38);                                       // "Relationship to patient ..."
-  line(0, 299, 2025, 1, 44);                                       // "Witness"
-  line(0, 1169, 2029, 1, 31);                                      // "Date"
-  line(1, 1209, 3112, 3, 38);                                      // footer
+  for (int i = 0; i < 4; ++i)
+    l.Line(0, Words(299, 880 + 50 * i, 15, 44));  // consent text, full width
+  l.Line(0, Words(302, 1106, 5, 44));             // "Please check all that apply:"
+  for (int i = 0; i < 5; ++i) l.Line(0, Words(384, 1171 + 55 * i, 3, 44));  // check box labels
+  l.Line(0, Words(300, 1613, 6, 39));   // "Signature of Patient ..."
+  l.Line(0, Words(1348, 1613, 1, 31));  // "Date"
+  l.Line(0, Words(301, 1822, 6, 38));   // "Relationship to patient ..."
+  l.Line(0, Words(299, 2025, 1, 44));   // "Witness"
+  l.Line(0, Words(1169, 2029, 1, 31));  // "Date"
+  l.Line(1, Words(1209, 3112, 3, 38));  // footer
   auto ordered = OrderLines(l.lines, l.words, 2550);
   ASSERT_EQ(ordered.size(), 14u);
   EXPECT_EQ(ordered[10].box.y, 1613);
