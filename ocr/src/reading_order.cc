@@ -43,8 +43,7 @@
 //   (ColumnBandCut), not at the widest gap. Rows of label and value cells under such a title
 //   (kFormRowWords words at most a row; two lines of prose side by side hold 10-16) go with it.
 // - kGridTailLines (3): a band of rows cut from a grid is read by rows like it when it holds at
-// most
-//   this many lines (two cells of a row and a lone cell under one of them: too few lines for
+//   most this many lines (two cells of a row and a lone cell under one of them: too few lines for
 //   kGridAligned). A larger band is judged on its own: a grid's cut can hand down the first rows
 //   of two columns of prose below a form, which must still be read as columns (a photocopied
 //   discharge summary of the gate, 10 errors, 190 when every band inherited the grid).
@@ -348,20 +347,17 @@ Cut ColumnsBelowCut(const std::vector<const LayoutLine*>& region, const Cut& acr
     if (gutter.width < kNarrowGutter * line_height) continue;
     // The sides stand beside each other (a footer beside the last line above it is no column),
     // and one of them ends above `across`.
-    int left_top = INT_MAX, left_bottom = INT_MIN, right_top = INT_MAX, right_bottom = INT_MIN;
+    Box left, right;
     for (const LayoutLine* l : below) {
-      const bool left = l->box.x < gutter.at;
-      (left ? left_top : right_top) = std::min(left ? left_top : right_top, l->box.y);
-      (left ? left_bottom : right_bottom) =
-          std::max(left ? left_bottom : right_bottom, l->box.bottom());
+      Box& side = l->box.x < gutter.at ? left : right;
+      side = side.United(l->box);
     }
-    const bool beside =
-        std::min(left_bottom, right_bottom) - std::max(left_top, right_top) >= line_height;
-    if (!beside || (left_bottom <= across.at) == (right_bottom <= across.at)) continue;
+    const bool beside = VerticalOverlap(left, right) >= line_height;
+    const bool short_left = left.bottom() <= across.at;
+    if (!beside || short_left == (right.bottom() <= across.at)) continue;
     // Cells of a form or a table beside the lines they belong with share their baselines: such a
     // short side is read by rows, as before. A block set apart (another size, its own spacing)
     // does not line up with the column beside it.
-    const bool short_left = left_bottom <= across.at;
     size_t short_lines = 0, aligned = 0;
     for (const LayoutLine* a : below) {
       if ((a->box.x < gutter.at) != short_left) continue;
