@@ -16,11 +16,15 @@
 //      kMinVerticalRuleLength long; and cell borders: vertical runs at least kMinCellBorderLength
 //      long, looked for once the horizontal rules are taken out, that run from one horizontal
 //      rule to another (within kMaxRuleGap of both ends);
-//   3. each candidate component is kept as a rule only when it is thin (at most kMaxThickness):
-//      a filled bar, a shaded cell or a redaction box is not a rule,
-//      and only when, along at least kMinClearShare of its length, a band kSideBand deep on both
-//      sides is paper: characters touch a rule over a minority of its length, while a run through
-//      the bottom rows of bold text has strokes leaving it at most columns;
+//   3. each candidate component is kept as a rule only when it is thin (at most kMaxThickness,
+//      taken column by column when the component slants): a filled bar, a shaded cell or a
+//      redaction box is not a rule, and only when, along at least kMinClearShare of its length, a
+//      band kSideBand deep on both sides is paper: characters touch a rule over a minority of its
+//      length, while a run through the bottom rows of bold text has strokes leaving it at most
+//      columns. A horizontal rule with text on it along more of its length (a typed value on a
+//      form line, a fax streak through a row of text) is kept too when paper lines both its sides
+//      for a rule's length somewhere, unless a mark taller and wider than text touches it (a
+//      signature across its line, which the line keeps out of the text it would be read into);
 //   4. repair: where a rule crosses a character, ink lies both above and below the rule (or both
 //      sides of a vertical one); a closing of the remaining ink across the rule's thickness
 //      restores those pixels, so only the rule between characters is erased.
@@ -41,6 +45,10 @@
 //   kMaxThickness 0.03 (9 px at 300 dpi): rules are 0.5-2 pt; bars and shading are thicker;
 //   kMaxRuleGap 0.03 (9 px at 300 dpi), kMinRunDensity 0.6: a broken rule's gaps are a few
 //     pixels; word spaces in 8 pt text and up are wider, and strokes across a word are sparser;
+//   kSlantReach 3 (times kMaxRuleGap): a slanting rule's side bands start past the rows it covers
+//     within this many columns, where its jagged edges and dots reach;
+//   kMaxTextMark 0.2: taller than a capital of 18 pt text with its descender; a signature's loops
+//     are 0.3 in and up;
 //   kRepairSpan 0.02: the gap a crossing stroke bridges, a typical rule's thickness plus its edges
 //     (wider, and the descenders of one table row would join the letters of the next).
 #include <algorithm>
@@ -65,6 +73,8 @@ constexpr double kMaxRuleGap = 0.03;
 constexpr double kMinRunDensity = 0.6;
 constexpr double kSideBand = 0.017;
 constexpr double kMinClearShare = 0.8;
+constexpr int kSlantReach = 3;
+constexpr double kMaxTextMark = 0.2;
 
 // A run of rule ink along one row of the (possibly transposed) page: [begin, end] in that row.
 struct Run {
@@ -156,6 +166,38 @@ bool BoundsCell(const cv::Mat& ends, int left, int right, int top, int bottom, i
   return true;
 }
 
+// True when a mark taller and wider than `tall` touches, within `band`, the rule that covers rows
+// [top[i], bottom[i]] of column x0 + i of `along`: a signature scribbled across its line rather
+// than a line of text sitting on a rule. Left in place, the line keeps the scribble in one graphic
+// the recognizer skips; erased, the scribble's loose strokes are read into the label below it.
+bool TouchedByTallMark(const cv::Mat& along, int x0, const std::vector<int>& top,
+                       const std::vector<int>& bottom, int band, int tall) {
+  const int width = static_cast<int>(top.size());
+  const int rule_top = *std::min_element(top.begin(), top.end());
+  const int rule_bottom = *std::max_element(bottom.begin(), bottom.end());
+  const int y0 = std::max(0, rule_top - band - tall);
+  const int y1 = std::min(along.rows - 1, rule_bottom + band + tall);
+  cv::Mat marks = along(cv::Range(y0, y1 + 1), cv::Range(x0, x0 + width)).clone();
+  for (int i = 0; i < width; ++i) {
+    for (int y = top[static_cast<size_t>(i)]; y <= bottom[static_cast<size_t>(i)]; ++y) {
+      marks.at<uchar>(y - y0, i) = 0;
+    }
+  }
+  cv::Mat labels, stats, centroids;
+  const int count = cv::connectedComponentsWithStats(marks, labels, stats, centroids, 8, CV_32S);
+  for (int l = 1; l < count; ++l) {
+    const int mark_top = y0 + stats.at<int>(l, cv::CC_STAT_TOP);
+    const int mark_bottom = mark_top + stats.at<int>(l, cv::CC_STAT_HEIGHT) - 1;
+    const bool touches = mark_bottom >= rule_top - band && mark_top <= rule_bottom + band;
+    // A cell border crossing the rule is as tall but no wider than a letter beside it.
+    if (touches && stats.at<int>(l, cv::CC_STAT_HEIGHT) > tall &&
+        stats.at<int>(l, cv::CC_STAT_WIDTH) > tall) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Rules along one axis: the thin long runs of `ink`, as a mask of the ink pixels they cover. With
 // `ends` (the horizontal rules, page orientation) it finds cell borders instead: vertical strokes
 // of at least kMinCellBorderLength that run from one of those rules to another.
@@ -189,36 +231,92 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat
     int x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1;
   };
   std::vector<Extent> extent(runs.size());
+  std::vector<std::vector<size_t>> members(runs.size());
   for (size_t k = 0; k < runs.size(); ++k) {
-    Extent& e = extent[static_cast<size_t>(component[k])];
+    const auto c = static_cast<size_t>(component[k]);
+    Extent& e = extent[c];
     e.x0 = std::min(e.x0, runs[k].begin);
     e.x1 = std::max(e.x1, runs[k].end);
     e.y0 = std::min(e.y0, runs[k].row);
     e.y1 = std::max(e.y1, runs[k].row);
+    members[c].push_back(k);
   }
   // Along most of its length a rule has paper right above and below it (a table border, a
   // signature line); where characters touch or cross it, they do so over a minority of its
   // length. A run through the bottom or middle of bold text has letter strokes leaving it at
-  // most of its columns.
+  // most of its columns. A rule that a line of text sits on (a value typed on a form's line, a
+  // fax streak through a row of text) is touched over the text's length, but has a stretch of
+  // paper on both sides at least a rule's length long, which no row through text has. Only
+  // horizontal rules are let off so: text sits on those, while a vertical one touched along a
+  // fifth of its length is the inner line of a stamp's or a box's double frame, and erasing it
+  // sets the stamp's words loose among the page's lines. Nor is a rule touched by a mark taller
+  // than text (a signature across its line).
+  // A rule left slanting by residual skew or a warped page spans more rows end to end than it is
+  // thick: such a component is measured column by column, its thickness as the median of its
+  // columns' and its side bands following the rows the rule covers near each column.
   const int band = std::max(2, static_cast<int>(std::lround(kSideBand * dpi)));
+  const int reach = kSlantReach * max_gap;
+  const int tall = static_cast<int>(std::lround(kMaxTextMark * dpi));
   std::vector<uchar> keep(runs.size(), 0);
+  std::vector<int> top, bottom, thickness;
   for (size_t c = 0; c < runs.size(); ++c) {
     if (component[c] != static_cast<int>(c)) continue;
     const Extent& e = extent[c];
-    const int x0 = e.x0, width = e.x1 - e.x0 + 1, y0 = e.y0, y1 = e.y1 + 1;
+    const int x0 = e.x0, width = e.x1 - e.x0 + 1;
+    // Rows each column's band starts after and ends before: the component's extent when it is
+    // straight.
+    top.assign(static_cast<size_t>(width), e.y0);
+    bottom.assign(static_cast<size_t>(width), e.y1);
     // The one-pixel dilation above adds 2 to the thickness.
-    if (y1 - y0 > max_thickness + 2) continue;
-    int clear = 0;
+    if (e.y1 - e.y0 + 1 > max_thickness + 2) {
+      std::vector<int> run_top(static_cast<size_t>(width), e.y1 + 1),
+          run_bottom(run_top.size(), -1);
+      for (size_t k : members[c]) {
+        for (int x = runs[k].begin; x <= runs[k].end; ++x) {
+          const auto i = static_cast<size_t>(x - x0);
+          run_top[i] = std::min(run_top[i], runs[k].row);
+          run_bottom[i] = std::max(run_bottom[i], runs[k].row);
+        }
+      }
+      thickness.clear();
+      for (size_t i = 0; i < run_top.size(); ++i) {
+        if (run_bottom[i] >= 0) thickness.push_back(run_bottom[i] - run_top[i] + 1);
+      }
+      const auto middle = thickness.begin() + static_cast<std::ptrdiff_t>(thickness.size() / 2);
+      std::nth_element(thickness.begin(), middle, thickness.end());
+      if (*middle > max_thickness + 2) continue;
+      // A slanting rule's dots and jagged edges reach a row or two past the runs of any one
+      // column: each band starts past the rows the rule covers within `reach` of the column.
+      for (int i = 0; i < width; ++i) {
+        int above = e.y1, below = e.y0;
+        for (int j = std::max(0, i - reach); j <= std::min(width - 1, i + reach); ++j) {
+          if (run_bottom[static_cast<size_t>(j)] < 0) continue;
+          above = std::min(above, run_top[static_cast<size_t>(j)]);
+          below = std::max(below, run_bottom[static_cast<size_t>(j)]);
+        }
+        top[static_cast<size_t>(i)] = above;
+        bottom[static_cast<size_t>(i)] = below;
+      }
+    }
+    int clear = 0, stretch = 0, longest_stretch = 0;
     for (int x = x0; x < x0 + width; ++x) {
+      const int above = top[static_cast<size_t>(x - x0)],
+                below = bottom[static_cast<size_t>(x - x0)];
       bool touched = false;
-      for (int y = std::max(0, y0 - band); y < y0 && !touched; ++y) touched = along.at<uchar>(y, x);
-      for (int y = y1; y < std::min(along.rows, y1 + band) && !touched; ++y) {
+      for (int y = std::max(0, above - band); y < above && !touched; ++y) {
+        touched = along.at<uchar>(y, x);
+      }
+      for (int y = below + 1; y <= std::min(along.rows - 1, below + band) && !touched; ++y) {
         touched = along.at<uchar>(y, x);
       }
       clear += !touched;
+      stretch = touched ? 0 : stretch + 1;
+      longest_stretch = std::max(longest_stretch, stretch);
     }
-    keep[c] = clear >= kMinClearShare * width;
-    if (keep[c] && ends) keep[c] = BoundsCell(*ends, y0, y1 - 1, x0, x0 + width - 1, max_gap);
+    keep[c] =
+        clear >= kMinClearShare * width || (horizontal && longest_stretch >= length &&
+                                            !TouchedByTallMark(along, x0, top, bottom, band, tall));
+    if (keep[c] && ends) keep[c] = BoundsCell(*ends, e.y0, e.y1, x0, x0 + width - 1, max_gap);
   }
   // Kept runs drawn straight into the page's orientation (no transposing back).
   for (size_t k = 0; k < runs.size(); ++k) {

@@ -454,6 +454,60 @@ TEST(RuleRemoval, LettersAndDigitsStackedInACellAreNotBorders) {
   }
 }
 
+// A form line 2000 px (6.7 in) long with a value typed on it along its first 1400 px: the value's
+// letters stand on the line over far more than a fifth of its length. `slant` drops the line's
+// right end by that many pixels (a warped page, residual skew), the value following it.
+cv::Mat ValueOnAFormLine(int slant) {
+  cv::Mat page = TextPage(0, 4);
+  const int left = 250, right = 2250, y = 1200;
+  cv::line(page, {left, y}, {right, y + slant}, cv::Scalar(0), 3, cv::LINE_8);
+  for (int k = 0; k < 4; ++k) {
+    const int x = left + 20 + k * 350;
+    const int baseline = y - 2 + slant * (x - left) / (right - left);
+    cv::putText(page, "Morales", {x, baseline}, cv::FONT_HERSHEY_SIMPLEX, 1.6, cv::Scalar(20), 3,
+                cv::LINE_AA);
+  }
+  return page;
+}
+
+TEST(RuleRemoval, RuleUnderATypedValueIsErased) {
+  for (int slant : {0, 14}) {
+    SCOPED_TRACE(slant);
+    auto r = Clean(ValueOnAFormLine(slant));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_FALSE(r->ocr_image.empty()) << "no rule found";
+    const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
+    // The stretch of line past the value, and the value's letters.
+    const cv::Rect bare(1750, 1190 + slant * 3 / 4, 450, 20 + slant / 4);
+    const cv::Rect letters(270, 1150, 1300, 40);
+    EXPECT_GT(InkIn(display, bare), 900);
+    EXPECT_LT(InkIn(ocr, bare), 20) << "the line stayed under the value";
+    EXPECT_NEAR(InkIn(ocr, letters), InkIn(display, letters), InkIn(display, letters) * 0.02);
+  }
+}
+
+TEST(RuleRemoval, SignatureAcrossItsLineKeepsTheLine) {
+  // A signature line 1200 px long with a scribble 0.3 in tall along its first 1050 px, its loops
+  // running down onto the line over a third of its length: erased, the line would set the
+  // scribble's strokes loose to be read into the label below.
+  cv::Mat page = TextPage(0, 4);
+  const int left = 300, right = 1500, y = 1300;
+  cv::line(page, {left, y}, {right, y}, cv::Scalar(0), 3, cv::LINE_8);
+  std::vector<cv::Point> scribble;
+  for (int x = left + 10; x < left + 1050; x += 3) {
+    const double loop = std::pow(std::abs(std::sin((x - left) / 50.0)), 4);
+    scribble.push_back({x, y - 2 - static_cast<int>(90 * loop)});
+  }
+  cv::polylines(page, scribble, false, cv::Scalar(0), 4, cv::LINE_AA);
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const cv::Mat display = Mat(r->image);
+  const cv::Mat ocr = Mat(r->ocr_image.empty() ? r->image : r->ocr_image);
+  const cv::Rect bare(1370, y - 6, 120, 14);
+  EXPECT_GT(InkIn(display, bare), 300);
+  EXPECT_NEAR(InkIn(ocr, bare), InkIn(display, bare), 10) << "the signature line was erased";
+}
+
 TEST(RuleRemoval, RotatingTheCleanedPageRotatesTheOcrImageToo) {
   auto r = Clean(RuledTable(3));
   ASSERT_TRUE(r.ok());
