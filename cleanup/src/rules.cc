@@ -23,11 +23,18 @@
 //      length, while a run through the bottom rows of bold text has strokes leaving it at most
 //      columns. A horizontal rule with text on it along more of its length (a typed value on a
 //      form line, a fax streak through a row of text) is kept too when paper lines both its sides
-//      for a rule's length somewhere, unless a mark taller and wider than text touches it (a
-//      signature across its line, which the line keeps out of the text it would be read into);
+//      for a rule's length somewhere; a vertical one is not (the inner line of a stamp's double
+//      frame is touched so, and erasing it sets the stamp's words loose among the page's lines);
 //   4. repair: where a rule crosses a character, ink lies both above and below the rule (or both
 //      sides of a vertical one); a closing of the remaining ink across the rule's thickness
-//      restores those pixels, so only the rule between characters is erased.
+//      restores those pixels, so only the rule between characters is erased;
+//   5. signatures: a mark down to faint grey (kFaintInkLevel) touching a horizontal rule, taller
+//      and wider than kMaxTextMark, under kMaxScribbleInk ink inside its box (strokes, not print
+//      or a logo) and not lying along the sides of a rectangle (a stamp's frame), goes with its
+//      line down to the rule, and so do the pieces a broken stroke fell into and the tips of its
+//      strokes the rule's removal cut off on the line's far side. The recognizer reads no
+//      handwriting; left without its line, a scribble is cut into letter-sized blocks read into
+//      the label under it. The display image keeps the signature.
 // Parameters (inches, scaled by the page's dpi):
 //   kMinRuleLength 0.4: longer than any character stroke of text up to 24 pt (an "l" of a 24 pt
 //     title is ~0.25 in; a "T" bar ~0.15 in), shorter than a table cell's border or an underline of
@@ -45,10 +52,16 @@
 //   kMaxThickness 0.03 (9 px at 300 dpi): rules are 0.5-2 pt; bars and shading are thicker;
 //   kMaxRuleGap 0.03 (9 px at 300 dpi), kMinRunDensity 0.6: a broken rule's gaps are a few
 //     pixels; word spaces in 8 pt text and up are wider, and strokes across a word are sparser;
+//   kMaxSlant 0.026 (1.5 degrees): a rule left slanting after deskew (residual skew, a warped or
+//     faxed page) drifts under a degree end to end; a rubber stamp lands turned by several;
 //   kSlantReach 3 (times kMaxRuleGap): a slanting rule's side bands start past the rows it covers
 //     within this many columns, where its jagged edges and dots reach;
+//   kFrameBand 0.08, kMinFrameShare 0.6: a frame has 60% of its ink within 8% of its short side
+//     of its rectangle's sides; a scribble meets them at a few points;
 //   kMaxTextMark 0.2: taller than a capital of 18 pt text with its descender; a signature's loops
-//     are 0.3 in and up;
+//     are 0.3 in and up; kMaxScribbleInk 0.2: a scribble's strokes cover 5-15% of its box, a
+//     word's letters 30% and more; kMaxPieceInk 0.3: a piece of a broken scribble, a stroke or
+//     two, is sparse beside a letter of print;
 //   kRepairSpan 0.02: the gap a crossing stroke bridges, a typical rule's thickness plus its edges
 //     (wider, and the descenders of one table row would join the letters of the next).
 #include <algorithm>
@@ -63,6 +76,7 @@ namespace chartscan::cleanup {
 namespace {
 
 constexpr int kInkLevel = 160;
+constexpr int kFaintInkLevel = 230;
 constexpr double kMinRuleLength = 0.4;
 constexpr double kMinVerticalRuleLength = 0.3;
 constexpr double kMinCellBorderLength = 0.2;
@@ -74,7 +88,12 @@ constexpr double kMinRunDensity = 0.6;
 constexpr double kSideBand = 0.017;
 constexpr double kMinClearShare = 0.8;
 constexpr int kSlantReach = 3;
+constexpr double kMaxSlant = 0.026;
 constexpr double kMaxTextMark = 0.2;
+constexpr double kMaxScribbleInk = 0.2;
+constexpr double kMaxPieceInk = 0.3;
+constexpr double kFrameBand = 0.08;
+constexpr double kMinFrameShare = 0.6;
 
 // A run of rule ink along one row of the (possibly transposed) page: [begin, end] in that row.
 struct Run {
@@ -166,36 +185,116 @@ bool BoundsCell(const cv::Mat& ends, int left, int right, int top, int bottom, i
   return true;
 }
 
-// True when a mark taller and wider than `tall` touches, within `band`, the rule that covers rows
-// [top[i], bottom[i]] of column x0 + i of `along`: a signature scribbled across its line rather
-// than a line of text sitting on a rule. Left in place, the line keeps the scribble in one graphic
-// the recognizer skips; erased, the scribble's loose strokes are read into the label below it.
-bool TouchedByTallMark(const cv::Mat& along, int x0, const std::vector<int>& top,
-                       const std::vector<int>& bottom, int band, int tall) {
-  const int width = static_cast<int>(top.size());
-  const int rule_top = *std::min_element(top.begin(), top.end());
-  const int rule_bottom = *std::max_element(bottom.begin(), bottom.end());
-  const int y0 = std::max(0, rule_top - band - tall);
-  const int y1 = std::min(along.rows - 1, rule_bottom + band + tall);
-  cv::Mat marks = along(cv::Range(y0, y1 + 1), cv::Range(x0, x0 + width)).clone();
-  for (int i = 0; i < width; ++i) {
-    for (int y = top[static_cast<size_t>(i)]; y <= bottom[static_cast<size_t>(i)]; ++y) {
-      marks.at<uchar>(y - y0, i) = 0;
+// True when most of the mark `mask` (255 on its pixels) lies along the sides of its smallest
+// enclosing rectangle, however turned: a stamp's or a box's frame, even one a crossing rule broke
+// open, which sparse as a scribble's strokes it may be, holds print. A scribble's strokes cross
+// the inside of their rectangle and meet its sides at a few points.
+bool FrameLike(const cv::Mat& mask) {
+  std::vector<cv::Point> points;
+  cv::findNonZero(mask, points);
+  if (points.empty()) return false;
+  const cv::RotatedRect rect = cv::minAreaRect(points);
+  cv::Point2f corner[4];
+  rect.points(corner);
+  const double band = std::max(4.0, kFrameBand * std::min(rect.size.width, rect.size.height));
+  size_t on_sides = 0;
+  for (const cv::Point& p : points) {
+    double nearest = 1e9;
+    for (int i = 0; i < 4; ++i) {
+      const cv::Point2f a = corner[i], b = corner[(i + 1) % 4];
+      const cv::Point2f ab = b - a, ap = cv::Point2f(p) - a;
+      const double t =
+          std::clamp(ap.dot(ab) / std::max(1e-9, static_cast<double>(ab.dot(ab))), 0.0, 1.0);
+      const cv::Point2f foot = a + ab * static_cast<float>(t);
+      nearest = std::min(nearest, static_cast<double>(cv::norm(cv::Point2f(p) - foot)));
     }
+    on_sides += nearest <= band;
   }
-  cv::Mat labels, stats, centroids;
-  const int count = cv::connectedComponentsWithStats(marks, labels, stats, centroids, 8, CV_32S);
+  return on_sides >= kMinFrameShare * static_cast<double>(points.size());
+}
+
+// Signatures on their lines: marks touching a horizontal rule (`near_rules`: the rules grown by a
+// few pixels) that are taller and wider than `tall` yet mostly paper inside their box (strokes,
+// not print) and not a frame are erased from `page` down to the rule, their anti-aliased edges
+// with them. So are, within 2 `tall` to either side of such a scribble, `tall` above and `reach`
+// below it, the pieces a broken stroke fell into (marks on a rule no taller than text or sparse,
+// kMaxPieceInk; sparse marks reaching into the zone, on a rule or, over half as tall as text, off
+// it) and the tips of strokes the rule's removal cut off under the line (marks under it a quarter
+// as tall as text). Once its line is gone, a scribble left alone is cut by the recognizer's layout
+// analysis into letter-sized blocks that are read into the label below it ("(Mk Sign El signed
+// b"). Returns the pixels erased.
+int EraseSignatures(cv::Mat& page, const cv::Mat& near_rules, int tall, int reach) {
+  // Down to faint grey: a scribble's thin ends and anti-aliased edges are lighter than print.
+  cv::Mat ink, labels, stats, centroids;
+  cv::threshold(page, ink, kFaintInkLevel, 255, cv::THRESH_BINARY_INV);
+  const int count = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  const auto box = [&](int l) {
+    return cv::Rect(stats.at<int>(l, cv::CC_STAT_LEFT), stats.at<int>(l, cv::CC_STAT_TOP),
+                    stats.at<int>(l, cv::CC_STAT_WIDTH), stats.at<int>(l, cv::CC_STAT_HEIGHT));
+  };
+  // The lowest row at which each mark touches a rule, -1 where it does not.
+  std::vector<int> touches(static_cast<size_t>(count), -1);
+  cv::Mat touching;
+  cv::bitwise_and(ink, near_rules, touching);
+  std::vector<cv::Point> points;
+  cv::findNonZero(touching, points);
+  for (const cv::Point& p : points) {
+    int& lowest = touches[static_cast<size_t>(labels.at<int>(p))];
+    lowest = std::max(lowest, p.y);
+  }
+  // 1: a scribble or a piece of one on the rule, erased down to the rule (a label under the line
+  // that a stroke's tail ran into is part of the same mark, and stays); 2: erased whole.
+  std::vector<uchar> erase_label(static_cast<size_t>(count), 0);
+  struct Zone {
+    cv::Rect area;
+    int rule_top = 0;  // the topmost row at which the scribble meets its rule's band
+  };
+  std::vector<Zone> zones;
   for (int l = 1; l < count; ++l) {
-    const int mark_top = y0 + stats.at<int>(l, cv::CC_STAT_TOP);
-    const int mark_bottom = mark_top + stats.at<int>(l, cv::CC_STAT_HEIGHT) - 1;
-    const bool touches = mark_bottom >= rule_top - band && mark_top <= rule_bottom + band;
-    // A cell border crossing the rule is as tall but no wider than a letter beside it.
-    if (touches && stats.at<int>(l, cv::CC_STAT_HEIGHT) > tall &&
-        stats.at<int>(l, cv::CC_STAT_WIDTH) > tall) {
-      return true;
+    const cv::Rect r = box(l);
+    if (touches[static_cast<size_t>(l)] >= 0 && r.height > tall && r.width > tall &&
+        stats.at<int>(l, cv::CC_STAT_AREA) < kMaxScribbleInk * r.area() &&
+        !FrameLike(labels(r) == l)) {
+      erase_label[static_cast<size_t>(l)] = 1;
+      zones.push_back(
+          {cv::Rect(r.x - 2 * tall, r.y - tall, r.width + 4 * tall, r.height + tall + reach),
+           touches[static_cast<size_t>(l)] - reach / 2});
     }
   }
-  return false;
+  if (zones.empty()) return 0;
+  for (int l = 1; l < count; ++l) {
+    const cv::Rect r = box(l);
+    if (erase_label[static_cast<size_t>(l)]) continue;
+    const bool sparse = stats.at<int>(l, cv::CC_STAT_AREA) < kMaxPieceInk * r.area();
+    const bool on_rule = touches[static_cast<size_t>(l)] >= 0;
+    for (const Zone& zone : zones) {
+      const bool inside = (zone.area & r) == r, overlaps = (zone.area & r).area() > 0;
+      if (!on_rule) {
+        if (overlaps && r.height > tall / 2 && sparse) erase_label[static_cast<size_t>(l)] = 2;
+      } else if (r.y >= zone.rule_top) {
+        // Under the line only what is smaller than a letter goes: a stroke's tip, not a label.
+        if (inside && r.height <= tall / 4) erase_label[static_cast<size_t>(l)] = 2;
+      } else if ((inside && (r.height <= tall || sparse)) || (overlaps && sparse)) {
+        erase_label[static_cast<size_t>(l)] = 1;  // down to the rule, like a scribble
+      }
+    }
+  }
+  cv::Mat erase = cv::Mat::zeros(page.size(), CV_8UC1);
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* row = labels.ptr<int>(y);
+    uchar* out = erase.ptr<uchar>(y);
+    for (int x = 0; x < labels.cols; ++x) {
+      const auto l = static_cast<size_t>(row[x]);
+      out[x] = erase_label[l] == 2 || (erase_label[l] == 1 && y <= touches[l]) ? 255 : 0;
+    }
+  }
+  const int erased = cv::countNonZero(erase);
+  cv::Mat others;
+  cv::bitwise_and(ink, ~erase, others);
+  cv::dilate(erase, erase, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+  cv::bitwise_and(erase, ~others, erase);
+  page.setTo(255, erase);
+  return erased;
 }
 
 // Rules along one axis: the thin long runs of `ink`, as a mask of the ink pixels they cover. With
@@ -249,14 +348,13 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat
   // paper on both sides at least a rule's length long, which no row through text has. Only
   // horizontal rules are let off so: text sits on those, while a vertical one touched along a
   // fifth of its length is the inner line of a stamp's or a box's double frame, and erasing it
-  // sets the stamp's words loose among the page's lines. Nor is a rule touched by a mark taller
-  // than text (a signature across its line).
+  // sets the stamp's words loose among the page's lines. A signature across its line is erased
+  // with it afterwards (EraseSignatures).
   // A rule left slanting by residual skew or a warped page spans more rows end to end than it is
   // thick: such a component is measured column by column, its thickness as the median of its
   // columns' and its side bands following the rows the rule covers near each column.
   const int band = std::max(2, static_cast<int>(std::lround(kSideBand * dpi)));
   const int reach = kSlantReach * max_gap;
-  const int tall = static_cast<int>(std::lround(kMaxTextMark * dpi));
   std::vector<uchar> keep(runs.size(), 0);
   std::vector<int> top, bottom, thickness;
   for (size_t c = 0; c < runs.size(); ++c) {
@@ -285,6 +383,9 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat
       const auto middle = thickness.begin() + static_cast<std::ptrdiff_t>(thickness.size() / 2);
       std::nth_element(thickness.begin(), middle, thickness.end());
       if (*middle > max_thickness + 2) continue;
+      // Residual skew and warping leave a page's rules within a degree or so of level; a frame's
+      // side turned further is a stamp's, round the print it holds.
+      if (e.y1 - e.y0 + 1 - *middle > kMaxSlant * width) continue;
       // A slanting rule's dots and jagged edges reach a row or two past the runs of any one
       // column: each band starts past the rows the rule covers within `reach` of the column.
       for (int i = 0; i < width; ++i) {
@@ -313,9 +414,7 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat
       stretch = touched ? 0 : stretch + 1;
       longest_stretch = std::max(longest_stretch, stretch);
     }
-    keep[c] =
-        clear >= kMinClearShare * width || (horizontal && longest_stretch >= length &&
-                                            !TouchedByTallMark(along, x0, top, bottom, band, tall));
+    keep[c] = clear >= kMinClearShare * width || (horizontal && longest_stretch >= length);
     if (keep[c] && ends) keep[c] = BoundsCell(*ends, e.y0, e.y1, x0, x0 + width - 1, max_gap);
   }
   // Kept runs drawn straight into the page's orientation (no transposing back).
@@ -375,6 +474,13 @@ int RemoveRules(cv::Mat& page, double dpi) {
   cv::bitwise_and(erase, ~text, erase);
   cv::Mat page_r = page(roi);
   page_r.setTo(255, erase);
+
+  const int band = std::max(2, static_cast<int>(std::lround(kSideBand * dpi)));
+  cv::Mat near_rules;
+  cv::dilate(horizontal, near_rules,
+             cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * band + 1, 2 * band + 1)));
+  EraseSignatures(page, near_rules, static_cast<int>(std::lround(kMaxTextMark * dpi)),
+                  4 * band + 1);
   return ruled;
 }
 

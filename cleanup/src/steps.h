@@ -97,7 +97,8 @@ cv::Mat RotateQuarter(const cv::Mat& img, int clockwise_degrees);
 // --- rules.cc
 // Erases long thin horizontal and vertical rules (table and form borders, underlines, signature
 // lines) from an upright, deskewed grey page (255 = paper), keeping the strokes of characters they
-// cross. Returns the number of ink pixels found on rules (0: page unchanged).
+// cross, and the signatures scribbled on those lines. Returns the number of ink pixels found on
+// rules (0: page unchanged).
 int RemoveRules(cv::Mat& page, double dpi);
 
 // --- specks.cc

@@ -486,26 +486,72 @@ TEST(RuleRemoval, RuleUnderATypedValueIsErased) {
   }
 }
 
-TEST(RuleRemoval, SignatureAcrossItsLineKeepsTheLine) {
-  // A signature line 1200 px long with a scribble 0.3 in tall along its first 1050 px, its loops
-  // running down onto the line over a third of its length: erased, the line would set the
-  // scribble's strokes loose to be read into the label below.
+// A signature line 1200 px long under the label "Physician Signature", with a scribble 0.3 in tall
+// along its first 1050 px whose loops run down onto the line over a third of its length. `dense`
+// draws a solid logo 0.3 in square on the line instead: print, not a scribble.
+cv::Mat SignatureBlock(bool dense) {
   cv::Mat page = TextPage(0, 4);
   const int left = 300, right = 1500, y = 1300;
   cv::line(page, {left, y}, {right, y}, cv::Scalar(0), 3, cv::LINE_8);
+  cv::putText(page, "Physician Signature", {left, y + 60}, cv::FONT_HERSHEY_SIMPLEX, 1.4,
+              cv::Scalar(20), 3, cv::LINE_AA);
+  if (dense) {
+    cv::rectangle(page, {left + 100, y - 92}, {left + 190, y - 2}, cv::Scalar(0), cv::FILLED);
+    return page;
+  }
   std::vector<cv::Point> scribble;
   for (int x = left + 10; x < left + 1050; x += 3) {
     const double loop = std::pow(std::abs(std::sin((x - left) / 50.0)), 4);
     scribble.push_back({x, y - 2 - static_cast<int>(90 * loop)});
   }
   cv::polylines(page, scribble, false, cv::Scalar(0), 4, cv::LINE_AA);
+  return page;
+}
+
+TEST(RuleRemoval, SignatureOnItsLineIsErasedWithTheLine) {
+  // Left without its line, the scribble's loops would be cut into letters read into the label.
+  auto r = Clean(SignatureBlock(/*dense=*/false));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->ocr_image.empty());
+  const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
+  const cv::Rect signature(300, 1200, 1210, 110), label(290, 1320, 700, 50);
+  EXPECT_GT(InkIn(display, signature), 5000);
+  EXPECT_LT(InkIn(ocr, signature), 50) << "the signature or its line was left";
+  EXPECT_NEAR(InkIn(ocr, label), InkIn(display, label), InkIn(display, label) * 0.02);
+}
+
+TEST(RuleRemoval, SolidMarkOnALineIsNotASignature) {
+  auto r = Clean(SignatureBlock(/*dense=*/true));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->ocr_image.empty());
+  const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
+  const cv::Rect logo(405, 1213, 80, 80);
+  EXPECT_GT(InkIn(display, logo), 6000);
+  EXPECT_NEAR(InkIn(ocr, logo), InkIn(display, logo), 20) << "a solid mark was erased";
+}
+
+TEST(RuleRemoval, StampFrameOnARuleIsNotASignature) {
+  // A "RECEIVED" stamp turned 4 degrees, its frame standing on a table rule: as sparse as a
+  // scribble inside its box, but its ink runs along the sides of a rectangle, round print.
+  cv::Mat page = TextPage(0, 4);
+  cv::line(page, {300, 1300}, {1500, 1300}, cv::Scalar(0), 3, cv::LINE_8);
+  const cv::RotatedRect frame({800, 1215}, {520, 160}, 4);
+  cv::Point2f corner[4];
+  frame.points(corner);
+  for (int i = 0; i < 4; ++i) {
+    cv::line(page, corner[i], corner[(i + 1) % 4], cv::Scalar(60), 5, cv::LINE_AA);
+  }
+  cv::putText(page, "RECEIVED", {600, 1240}, cv::FONT_HERSHEY_SIMPLEX, 2.0, cv::Scalar(60), 5,
+              cv::LINE_AA);
   auto r = Clean(page);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  const cv::Mat display = Mat(r->image);
-  const cv::Mat ocr = Mat(r->ocr_image.empty() ? r->image : r->ocr_image);
-  const cv::Rect bare(1370, y - 6, 120, 14);
-  EXPECT_GT(InkIn(display, bare), 300);
-  EXPECT_NEAR(InkIn(ocr, bare), InkIn(display, bare), 10) << "the signature line was erased";
+  ASSERT_FALSE(r->ocr_image.empty());
+  const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
+  const cv::Rect top_of_frame(560, 1120, 480, 60), left_side(530, 1150, 40, 120);
+  for (const cv::Rect part : {top_of_frame, left_side}) {
+    EXPECT_GT(InkIn(display, part), 500);
+    EXPECT_NEAR(InkIn(ocr, part), InkIn(display, part), 20) << "the stamp's frame was erased";
+  }
 }
 
 TEST(RuleRemoval, RotatingTheCleanedPageRotatesTheOcrImageToo) {
