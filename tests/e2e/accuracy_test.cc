@@ -39,15 +39,18 @@ constexpr std::uint64_t kSeed = 20261125;
 // Character error rate limits per degradation profile (aggregate over the profile's 8 documents,
 // text in reading order, whitespace collapsed). The product brief targets 1% on clean and light
 // pages and 2% on heavy ones; clean and light are met, heavy is not. Measured 2026-12-03 on this
-// batch: clean 0.32%, light 0.37%, heavy 2.23%, fax 9.36%, faint 1.02%, photocopy 1.88%, lowres
-// 0.11%, rotated 0.23% (5.21% until a short column beside the top of a long one came to be read
+// batch: clean 0.32%, light 0.38%, heavy 2.14%, fax 8.68%, faint 1.02%, photocopy 1.78%, lowres
+// 0.04%, rotated 0.31% (that evening, after rules with text standing on them, fax streaks and
+// signatures on their lines came to be erased from the OCR image: heavy was 2.23%, fax 9.36% and
+// fax's limit went from 12% to 11%, photocopy 1.88%, lowres 0.11%, rotated 0.23%; earlier that day
+// rotated was 5.21% until a short column beside the top of a long one came to be read
 // after it, ColumnsBelowCut: a progress note, 579 -> 1 errors; rotated's limit went from 7% to 1%;
 // faint was 1.34% before a band of rows cut from a grid came to be read by rows, and its limit went
 // from 2% to 1.5%). Heavy and photocopy rose from 2.05% and 1.60% when pages cleanup turns upside
 // down came to be turned over after rules and specks (the three pages that moved had been tuned on
 // as composed the other way; seeds 777 and 4711 read 7 and 81 characters better). This seed
 // flatters: the same preset with --seed 777 reads heavy 5.0% and light 0.8%, --seed 4711 heavy 5.9%
-// and light 2.9% (README, "Accuracy"). Photocopy's limit went from 2% to 2.5% with that change, to
+// and light 1.4% (README, "Accuracy"). Photocopy's limit went from 2% to 2.5% with that change, to
 // keep the margin. The limits hold the product at that level with a margin (~30%, more where a page
 // is a large share) for run-to-run variation of the layout analysis, so a regression fails the
 // gate; light's is the brief's 1%. Tighten them as the product improves. Remaining error:
@@ -56,7 +59,7 @@ constexpr std::uint64_t kSeed = 20261125;
 // near-blank pages (not gated).
 const std::map<std::string, double> kCerLimit = {
     {"clean", 0.005},  {"light", 0.01},   {"heavy", 0.027},
-    {"fax", 0.12},     {"faint", 0.015},  {"photocopy", 0.025},
+    {"fax", 0.11},     {"faint", 0.015},  {"photocopy", 0.025},
     {"lowres", 0.005}, {"rotated", 0.01}, {"born-digital", 0.01},
 };
 constexpr double kSkewTolerance = 0.1;              // degrees
