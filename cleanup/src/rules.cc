@@ -56,6 +56,8 @@
 //     faxed page) drifts under a degree end to end; a rubber stamp lands turned by several;
 //   kSlantReach 3 (times kMaxRuleGap): a slanting rule's side bands start past the rows it covers
 //     within this many columns, where its jagged edges and dots reach;
+//   kSignatureReach 1.0: signatures are looked for within an inch of a rule, room for a
+//     signature's loops or a stamp's whole frame;
 //   kFrameBand 0.08, kMinFrameShare 0.6: a frame has 60% of its ink within 8% of its short side
 //     of its rectangle's sides; a scribble meets them at a few points;
 //   kMaxTextMark 0.2: taller than a capital of 18 pt text with its descender; a signature's loops
@@ -94,6 +96,7 @@ constexpr double kMaxScribbleInk = 0.2;
 constexpr double kMaxPieceInk = 0.3;
 constexpr double kFrameBand = 0.08;
 constexpr double kMinFrameShare = 0.6;
+constexpr double kSignatureReach = 1.0;
 
 // A run of rule ink along one row of the (possibly transposed) page: [begin, end] in that row.
 struct Run {
@@ -475,12 +478,35 @@ int RemoveRules(cv::Mat& page, double dpi) {
   cv::Mat page_r = page(roi);
   page_r.setTo(255, erase);
 
+  // Signatures, looked for only in the strips of rows within an inch of a horizontal rule (a
+  // signature with its loops, or a stamp's whole frame, that the frame test needs to see):
+  // labelling the whole page's marks cost more than finding its rules.
   const int band = std::max(2, static_cast<int>(std::lround(kSideBand * dpi)));
-  cv::Mat near_rules;
-  cv::dilate(horizontal, near_rules,
-             cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * band + 1, 2 * band + 1)));
-  EraseSignatures(page, near_rules, static_cast<int>(std::lround(kMaxTextMark * dpi)),
-                  4 * band + 1);
+  const int tall = static_cast<int>(std::lround(kMaxTextMark * dpi));
+  const int reach = static_cast<int>(std::lround(kSignatureReach * dpi));
+  cv::Mat rows_with_rules;
+  cv::reduce(horizontal, rows_with_rules, 1, cv::REDUCE_MAX);
+  int strip_begin = -1, strip_end = -1;
+  const auto erase_in_strip = [&] {
+    if (strip_begin < 0) return;
+    const cv::Range rows(strip_begin, strip_end);
+    cv::Mat strip = page.rowRange(rows), near_rules;
+    cv::dilate(horizontal.rowRange(rows), near_rules,
+               cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * band + 1, 2 * band + 1)));
+    EraseSignatures(strip, near_rules, tall, 4 * band + 1);
+  };
+  for (int y = 0; y < rows_with_rules.rows; ++y) {
+    if (!rows_with_rules.at<uchar>(y)) continue;
+    const int begin = std::max(0, y - reach), end = std::min(page.rows, y + reach + 1);
+    if (strip_begin >= 0 && begin <= strip_end) {
+      strip_end = std::max(strip_end, end);
+    } else {
+      erase_in_strip();
+      strip_begin = begin;
+      strip_end = end;
+    }
+  }
+  erase_in_strip();
   return ruled;
 }
 
