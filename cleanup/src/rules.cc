@@ -454,29 +454,38 @@ int RemoveRules(cv::Mat& page, double dpi) {
 
   // Character repair: ink left after removing the rules, closed across a rule's thickness, refills
   // the rule pixels that lie inside a crossing stroke. Only the rules' surroundings take part.
-  const int span = std::max(3, static_cast<int>(std::lround(kRepairSpan * dpi)) + 3);
-  const cv::Rect roi =
-      (cv::boundingRect(rules) + cv::Size(2 * span, 2 * span) - cv::Point(span, span)) &
-      cv::Rect(0, 0, page.cols, page.rows);
-  const cv::Mat ink_r = ink(roi), rules_r = rules(roi);
-  cv::Mat text;
-  cv::bitwise_and(ink_r, ~rules_r, text);
-  cv::Mat across_h, across_v;
-  cv::morphologyEx(text, across_h, cv::MORPH_CLOSE,
-                   cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, span)));
-  cv::morphologyEx(text, across_v, cv::MORPH_CLOSE,
-                   cv::getStructuringElement(cv::MORPH_RECT, cv::Size(span, 1)));
-  cv::Mat erase_h, erase_v;
-  cv::bitwise_and(horizontal(roi), ~across_h, erase_h);
-  cv::bitwise_and(vertical(roi), ~across_v, erase_v);
-  cv::Mat erase;
-  cv::bitwise_or(erase_h, erase_v, erase);
-  // A rule's anti-aliased edge is lighter than kInkLevel; left behind it would print a dotted
-  // line the recognizer reads as punctuation. Grow the erased area over it, but never onto text.
-  cv::dilate(erase, erase, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
-  cv::bitwise_and(erase, ~text, erase);
-  cv::Mat page_r = page(roi);
-  page_r.setTo(255, erase);
+  // Scoped, like the releases after it, so that the signature search below does not add its
+  // buffers to these (a worker's peak memory).
+  {
+    const int span = std::max(3, static_cast<int>(std::lround(kRepairSpan * dpi)) + 3);
+    const cv::Rect roi =
+        (cv::boundingRect(rules) + cv::Size(2 * span, 2 * span) - cv::Point(span, span)) &
+        cv::Rect(0, 0, page.cols, page.rows);
+    const cv::Mat ink_r = ink(roi), rules_r = rules(roi);
+    cv::Mat text;
+    cv::bitwise_and(ink_r, ~rules_r, text);
+    cv::Mat across_h, across_v;
+    cv::morphologyEx(text, across_h, cv::MORPH_CLOSE,
+                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, span)));
+    cv::morphologyEx(text, across_v, cv::MORPH_CLOSE,
+                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(span, 1)));
+    cv::Mat erase_h, erase_v;
+    cv::bitwise_and(horizontal(roi), ~across_h, erase_h);
+    cv::bitwise_and(vertical(roi), ~across_v, erase_v);
+    cv::Mat erase;
+    cv::bitwise_or(erase_h, erase_v, erase);
+    // A rule's anti-aliased edge is lighter than kInkLevel; left behind it would print a dotted
+    // line the recognizer reads as punctuation. Grow the erased area over it, but never onto text.
+    cv::dilate(erase, erase, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+    cv::bitwise_and(erase, ~text, erase);
+    cv::Mat page_r = page(roi);
+    page_r.setTo(255, erase);
+  }
+  ink.release();
+  vertical.release();
+  unruled.release();
+  borders.release();
+  rules.release();
 
   // Signatures, looked for only in the strips of rows within an inch of a horizontal rule (a
   // signature with its loops, or a stamp's whole frame, that the frame test needs to see):
