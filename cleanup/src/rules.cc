@@ -225,8 +225,8 @@ bool FrameLike(const cv::Mat& mask) {
 // it) and the tips of strokes the rule's removal cut off under the line (marks under it a quarter
 // as tall as text). Once its line is gone, a scribble left alone is cut by the recognizer's layout
 // analysis into letter-sized blocks that are read into the label below it ("(Mk Sign El signed
-// b"). Returns the pixels erased.
-int EraseSignatures(cv::Mat& page, const cv::Mat& near_rules, int tall, int reach) {
+// b").
+void EraseSignatures(cv::Mat& page, const cv::Mat& near_rules, int tall, int reach) {
   // Down to faint grey: a scribble's thin ends and anti-aliased edges are lighter than print.
   cv::Mat ink, labels, stats, centroids;
   cv::threshold(page, ink, kFaintInkLevel, 255, cv::THRESH_BINARY_INV);
@@ -250,7 +250,7 @@ int EraseSignatures(cv::Mat& page, const cv::Mat& near_rules, int tall, int reac
   std::vector<uchar> erase_label(static_cast<size_t>(count), 0);
   struct Zone {
     cv::Rect area;
-    int rule_top = 0;  // the topmost row at which the scribble meets its rule's band
+    int rule_top = 0;  // marks starting at or below this row are under the line
   };
   std::vector<Zone> zones;
   for (int l = 1; l < count; ++l) {
@@ -264,7 +264,7 @@ int EraseSignatures(cv::Mat& page, const cv::Mat& near_rules, int tall, int reac
            touches[static_cast<size_t>(l)] - reach / 2});
     }
   }
-  if (zones.empty()) return 0;
+  if (zones.empty()) return;
   for (int l = 1; l < count; ++l) {
     const cv::Rect r = box(l);
     if (erase_label[static_cast<size_t>(l)]) continue;
@@ -291,13 +291,11 @@ int EraseSignatures(cv::Mat& page, const cv::Mat& near_rules, int tall, int reac
       out[x] = erase_label[l] == 2 || (erase_label[l] == 1 && y <= touches[l]) ? 255 : 0;
     }
   }
-  const int erased = cv::countNonZero(erase);
   cv::Mat others;
   cv::bitwise_and(ink, ~erase, others);
   cv::dilate(erase, erase, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
   cv::bitwise_and(erase, ~others, erase);
   page.setTo(255, erase);
-  return erased;
 }
 
 // Rules along one axis: the thin long runs of `ink`, as a mask of the ink pixels they cover. With
@@ -333,15 +331,12 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat
     int x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1;
   };
   std::vector<Extent> extent(runs.size());
-  std::vector<std::vector<size_t>> members(runs.size());
   for (size_t k = 0; k < runs.size(); ++k) {
-    const auto c = static_cast<size_t>(component[k]);
-    Extent& e = extent[c];
+    Extent& e = extent[static_cast<size_t>(component[k])];
     e.x0 = std::min(e.x0, runs[k].begin);
     e.x1 = std::max(e.x1, runs[k].end);
     e.y0 = std::min(e.y0, runs[k].row);
     e.y1 = std::max(e.y1, runs[k].row);
-    members[c].push_back(k);
   }
   // Along most of its length a rule has paper right above and below it (a table border, a
   // signature line); where characters touch or cross it, they do so over a minority of its
@@ -372,7 +367,8 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat
     if (e.y1 - e.y0 + 1 > max_thickness + 2) {
       std::vector<int> run_top(static_cast<size_t>(width), e.y1 + 1),
           run_bottom(run_top.size(), -1);
-      for (size_t k : members[c]) {
+      for (size_t k = 0; k < runs.size(); ++k) {
+        if (component[k] != static_cast<int>(c)) continue;
         for (int x = runs[k].begin; x <= runs[k].end; ++x) {
           const auto i = static_cast<size_t>(x - x0);
           run_top[i] = std::min(run_top[i], runs[k].row);
