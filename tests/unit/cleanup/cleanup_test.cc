@@ -165,6 +165,47 @@ TEST(CleanPage, ReadsThroughShadowGreyPaperAndSpeckle) {
   EXPECT_GT(white, 0.9 * img.width() * img.height());
 }
 
+// Pale print (a worn ribbon, a light copy) under heavy speckle, beside dark headings: grey paper at
+// 225, the pale lines at 180, Gaussian noise and pepper. Whole pale words used to fall out of the
+// ink mask, and so out of the OCR image, where their pixels straddled both thresholds.
+TEST(CleanPage, PaleTextOnANoisyPageKeepsItsWords) {
+  cv::Mat page(3300, 2550, CV_8UC1, cv::Scalar(255));
+  cv::Mat pale_ink(page.size(), CV_8UC1, cv::Scalar(0));
+  for (int i = 0; i < 12; ++i) {
+    const bool heading = i % 4 == 0;
+    cv::putText(heading ? page : pale_ink, kLines[static_cast<size_t>(i)], {150, 300 + i * 90},
+                cv::FONT_HERSHEY_SIMPLEX, 1.6, cv::Scalar(heading ? 20 : 255), heading ? 3 : 2,
+                cv::LINE_AA);
+  }
+  std::mt19937 rng(5);
+  std::normal_distribution<double> gauss(0, 22);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int y = 0; y < page.rows; ++y) {
+    for (int x = 0; x < page.cols; ++x) {
+      const double pale = pale_ink.at<uchar>(y, x) / 255.0;
+      double v =
+          page.at<uchar>(y, x) < 255 ? 25 + 200 * page.at<uchar>(y, x) / 255.0 : 225 - 60 * pale;
+      v += gauss(rng);
+      if (u(rng) < 0.01) v = 40;
+      page.at<uchar>(y, x) = cv::saturate_cast<uchar>(v);
+    }
+  }
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const ImageView ocr = r->ocr_view();
+  ASSERT_EQ(ocr.width(), page.cols);  // neither turned nor deskewed
+  ASSERT_EQ(ocr.height(), page.rows);
+  long pale_pixels = 0, kept = 0;
+  for (int y = 0; y < page.rows; ++y) {
+    for (int x = 0; x < page.cols; ++x) {
+      if (pale_ink.at<uchar>(y, x) < 200) continue;
+      ++pale_pixels;
+      kept += ocr.row(y)[x] < 250;
+    }
+  }
+  EXPECT_GT(kept, 0.9 * pale_pixels) << kept << " of " << pale_pixels << " pale ink pixels kept";
+}
+
 TEST(CleanPage, NoisyOffWhitePageIsBlank) {
   cv::Mat empty(3300, 2550, CV_8UC1, cv::Scalar(255));
   auto r = Clean(Dirty(empty, 11, 225, 10));
