@@ -17,8 +17,9 @@
 // smudges) as paper, and the global threshold keeps faint pages' faint text. Bilevel sources
 // (faxes) skip it: their grey levels come from upsampling, not from the ink.
 //
-// Faint text on a noisy page. Where the print is light (a worn ribbon, a pale copy) and the paper
-// is speckled, a letter's pixels straddle both thresholds and whole words fall out of the mask.
+// Faint text on a noisy page (kLocalAndPale, asked for on pages with impulse noise). Where the
+// print is light (a worn ribbon, a pale copy) and the paper is speckled, a letter's pixels
+// straddle both thresholds and whole words fall out of the mask.
 // Noise is a pixel wide and strokes are several, so on the page smoothed a little (Gaussian,
 // kWeakSigma) the strokes stand clear of the noise, and a lower Sauvola k (kWeakK) catches them.
 // That weak mask also catches bleed-through, which is as wide as a stroke; it is told apart by
@@ -88,13 +89,11 @@ double Otsu(const std::array<double, 256>& hist, int lo, int hi) {
   return best_t;
 }
 
-// Sauvola's threshold T = m (1 + k (s / R - 1)) over a window about two text lines wide, as masks
-// (255 = ink): `strict` compares `gray` with kSauvolaK, `weak` compares `smoothed` with kWeakK (see
-// the file comment). m and s are the local mean and standard deviation; R = 128 is the dynamic
-// range of s for 8-bit images. kSauvolaK = 0.2 keeps marks of under ~25% local contrast
-// (bleed-through, smudges) as paper.
-void SauvolaInk(const cv::Mat& gray, const cv::Mat& smoothed, double dpi, cv::Mat* strict,
-                cv::Mat* weak) {
+// Sauvola's threshold T = m (1 + k (s / R - 1)) over a window about two text lines wide, as a
+// mask (255 = ink) of the pixels of `compared` (`gray` when null) under it. m and s are the local
+// mean and standard deviation of `gray`; R = 128 is the dynamic range of s for 8-bit images.
+// kSauvolaK = 0.2 keeps marks of under ~25% local contrast (bleed-through, smudges) as paper.
+cv::Mat SauvolaInk(const cv::Mat& gray, double dpi, float k, const cv::Mat* compared = nullptr) {
   // The threshold surface is a window average, smooth at the scale of the window, so it is
   // computed on the page reduced kSauvolaReduce times in each direction and enlarged back: a
   // tenth of the arithmetic and of the memory, for a threshold within a grey level or two.
@@ -109,23 +108,20 @@ void SauvolaInk(const cv::Mat& gray, const cv::Mat& smoothed, double dpi, cv::Ma
                 cv::BORDER_REPLICATE);
   cv::sqrBoxFilter(g, sq_mean, CV_32F, cv::Size(window, window), cv::Point(-1, -1), true,
                    cv::BORDER_REPLICATE);
-  cv::Mat t_strict(small.size(), CV_8UC1), t_weak(small.size(), CV_8UC1);
+  cv::Mat threshold(small.size(), CV_8UC1);
   for (int y = 0; y < small.rows; ++y) {
     const float* m = mean.ptr<float>(y);
     const float* q = sq_mean.ptr<float>(y);
-    uchar* ts = t_strict.ptr<uchar>(y);
-    uchar* tw = t_weak.ptr<uchar>(y);
+    uchar* t = threshold.ptr<uchar>(y);
     for (int x = 0; x < small.cols; ++x) {
       const float sd = std::sqrt(std::max(0.0f, q[x] - m[x] * m[x]));
-      ts[x] = cv::saturate_cast<uchar>(m[x] * (1.0f + kSauvolaK * (sd / 128.0f - 1.0f)));
-      tw[x] = cv::saturate_cast<uchar>(m[x] * (1.0f + kWeakK * (sd / 128.0f - 1.0f)));
+      t[x] = cv::saturate_cast<uchar>(m[x] * (1.0f + k * (sd / 128.0f - 1.0f)));
     }
   }
-  cv::resize(t_strict, t_strict, gray.size(), 0, 0, cv::INTER_LINEAR);
-  cv::compare(gray, t_strict, *strict, cv::CMP_LT);
-  t_strict.release();
-  cv::resize(t_weak, t_weak, gray.size(), 0, 0, cv::INTER_LINEAR);
-  cv::compare(smoothed, t_weak, *weak, cv::CMP_LT);
+  cv::resize(threshold, threshold, gray.size(), 0, 0, cv::INTER_LINEAR);
+  cv::Mat ink;
+  cv::compare(compared ? *compared : gray, threshold, ink, cv::CMP_LT);
+  return ink;
 }
 
 // Hysteresis (see the file comment): strict ink, plus the weak components that hold enough of it
@@ -218,17 +214,20 @@ InkStats ChooseThreshold(const cv::Mat& normalized) {
   return s;
 }
 
-InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi, bool local) {
+InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi, InkThresholds which) {
   InkMask out;
   cv::threshold(normalized, out.binary, threshold, 255, cv::THRESH_BINARY_INV);
   // Regular-weight text beside bold text on a dark, noisy page can sit above the global threshold
   // (Otsu splits the bold ink from the regular ink rather than ink from paper); Sauvola's local
   // threshold finds it, and still leaves low-contrast bleed-through as paper.
-  if (local) {
-    cv::Mat smoothed, strict, weak;
+  if (which == InkThresholds::kLocal) {
+    cv::bitwise_or(out.binary, SauvolaInk(normalized, dpi, kSauvolaK), out.binary);
+  } else if (which == InkThresholds::kLocalAndPale) {
+    cv::Mat smoothed;
     const double sigma = kWeakSigma * dpi / 300.0;
     cv::GaussianBlur(normalized, smoothed, cv::Size(0, 0), sigma, sigma);
-    SauvolaInk(normalized, smoothed, dpi, &strict, &weak);
+    cv::Mat strict = SauvolaInk(normalized, dpi, kSauvolaK);
+    cv::Mat weak = SauvolaInk(normalized, dpi, kWeakK, &smoothed);
     smoothed.release();
     cv::bitwise_or(out.binary, strict, strict);
     out.binary = KeepSupportedWeakInk(strict, weak, dpi);

@@ -42,8 +42,13 @@ struct InkMask {
 // too small to be a dot or a stroke, unless they sit next to text: the dot of an i, a period),
 // dark scanner borders (large components touching the edge) and punch holes (round solid blobs
 // near an edge).
-// `local` adds Sauvola's local threshold to the global one (grey sources; see binarize.cc).
-InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi, bool local);
+// Which thresholds make the mask (see binarize.cc).
+enum class InkThresholds {
+  kGlobal,        // the global threshold alone: bilevel sources, whose grey comes from upsampling
+  kLocal,         // and Sauvola's local threshold: grey sources
+  kLocalAndPale,  // and pale print recovered by hysteresis: grey sources under impulse noise
+};
+InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi, InkThresholds which);
 
 // --- skew.cc
 struct SkewEstimate {
