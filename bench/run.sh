@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark: chartscan vs plain tesseract vs ocrmypdf on the same generated pages, same machine,
-# same number of parallel jobs. Prints pages/min, peak memory and character error rate side by
-# side (the table in the README comes from here), then chartscan's peak memory on a large batch.
+# same number of parallel jobs. Prints pages/min, CPU seconds per page, peak memory and character
+# error rate side by side (the table in the README comes from here), then chartscan's peak memory
+# on a large batch.
 #
 #   bench/run.sh [PAGES [MEMORY_PAGES]]      defaults: 40 pages compared, 300 pages for memory
 #
 # ocrmypdf, unpaper (for --clean) and GNU time come from Debian and are installed here, for the
-# benchmark only. SKIP_OCRMYPDF=1 leaves ocrmypdf out.
+# benchmark only. SKIP_OCRMYPDF=1 leaves ocrmypdf out; ROUNDS=N runs the tools in turn N times
+# (default 1) and prints each round's ratios, for machines whose load moves from minute to minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pages="${1:-40}"
@@ -42,7 +44,7 @@ rm -rf "$work" && mkdir -p "$work"
 # PNG pages so every tool reads the same pixels; every degradation profile and a few blank pages.
 generate "$work/batch" "$pages" 4242 --formats png --blank 1 --near-blank 0
 compare_args=(--batch "$work/batch" --work "$work/run" --chartscan "$bin/cli/chartscan"
-              --jobs "$jobs")
+              --jobs "$jobs" --rounds "${ROUNDS:-1}")
 [ "${SKIP_OCRMYPDF:-0}" = 1 ] && compare_args+=(--skip-ocrmypdf)
 "$bin/bench/chartscan-bench-compare" "${compare_args[@]}"
 
