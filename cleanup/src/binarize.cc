@@ -41,9 +41,22 @@
 // period, a decimal point); larger components are kept unless they are a scanner border (touching
 // the edge and either a strip over 2 inches long, a solid slab over 0.5 inch, or a frame around the
 // page) or a punch hole (a solid disc 0.15-0.45 inch across, within 1.1 inch of an edge).
+//
+// Dotted letters (bilevel sources). A fax renders thin type (a light Courier in a lab table) as
+// dots and dashes a scan line apart; upsampled, no piece of such a letter reaches kSmallArea and
+// none is next to a character-sized component, so speckle removal dropped whole words ("Chloride"
+// vanished from a 98 dpi lab report a person reads easily). On bilevel sources the mask is also
+// closed with a kDotJoinWidth x kDotJoinHeight rectangle (one missing scan line at the fax's
+// standard 98 lines per inch is 3 px at 300 dpi), and a piece about to be dropped is kept when
+// its closed component is letter-sized (kLetterMinHeight-kLetterMaxSize tall, at most
+// kLetterMaxSize wide, at least kSmallArea): specks stay apart when closed, and a dotted rule is
+// longer than a letter. Only the pieces are kept, not the closing, so letters are not thickened
+// (filling them in from the closed mask read worse). Measured on the fax pages of three accuracy
+// seeds (24 pages): 8.68% -> 8.29%, 11.93% -> 11.91%, 2.97% -> 2.66% CER.
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <vector>
 
 #include <opencv2/imgproc.hpp>
 
@@ -53,9 +66,13 @@ namespace chartscan::cleanup {
 namespace {
 
 constexpr double kMaxThreshold = 225;
-constexpr double kTinyArea = 4;          // px at 300 dpi
-constexpr double kSmallArea = 40;        // px at 300 dpi
-constexpr double kSauvolaWindow = 0.15;  // inches
+constexpr double kTinyArea = 4;            // px at 300 dpi
+constexpr double kSmallArea = 40;          // px at 300 dpi
+constexpr double kSauvolaWindow = 0.15;    // inches
+constexpr int kDotJoinWidth = 3;           // px at 300 dpi
+constexpr int kDotJoinHeight = 7;          // px at 300 dpi
+constexpr double kLetterMinHeight = 0.06;  // inches
+constexpr double kLetterMaxSize = 0.3;     // inches
 constexpr float kSauvolaK = 0.2f;
 constexpr int kSauvolaReduce = 3;
 constexpr float kWeakK = 0.1f;
@@ -227,6 +244,33 @@ InkStats ChooseThreshold(const cv::Mat& normalized) {
   return s;
 }
 
+// For each component of `binary` closed by the dot-joining rectangle (see the file comment): its
+// label image and whether it is letter-sized.
+struct DotJoin {
+  cv::Mat labels;
+  std::vector<uchar> letter;
+};
+
+DotJoin JoinDots(const cv::Mat& binary, double dpi, int min_area) {
+  const double f = dpi / 300.0;
+  const cv::Size kernel(std::max(1, static_cast<int>(std::lround(kDotJoinWidth * f))),
+                        std::max(1, static_cast<int>(std::lround(kDotJoinHeight * f))));
+  cv::Mat closed, stats, centroids;
+  cv::morphologyEx(binary, closed, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT, kernel));
+  DotJoin out;
+  const int n = cv::connectedComponentsWithStats(closed, out.labels, stats, centroids, 8, CV_32S,
+                                                 cv::CCL_GRANA);
+  out.letter.assign(static_cast<size_t>(std::max(n, 1)), 0);
+  const double min_h = kLetterMinHeight * dpi, max_size = kLetterMaxSize * dpi;
+  for (int i = 1; i < n; ++i) {
+    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    out.letter[static_cast<size_t>(i)] = h >= min_h && h <= max_size && w <= max_size &&
+                                         stats.at<int>(i, cv::CC_STAT_AREA) >= min_area;
+  }
+  return out;
+}
+
 InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi, InkThresholds which) {
   InkMask out;
   cv::threshold(normalized, out.binary, threshold, 255, cv::THRESH_BINARY_INV);
@@ -341,6 +385,21 @@ InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi, InkT
     out.speckles_removed += !close;
   }
 
+  // Dotted letters of a bilevel source: pieces dropped as speckle that join into a letter.
+  if (which == InkThresholds::kGlobal && out.speckles_removed > 0) {
+    const DotJoin joined = JoinDots(out.binary, dpi, small);
+    for (int y = 0; y < h; ++y) {
+      const int* l = labels.ptr<int>(y);
+      const int* j = joined.labels.ptr<int>(y);
+      for (int x = 0; x < w; ++x) {
+        const auto i = static_cast<size_t>(l[x]);
+        if (l[x] == 0 || keep[i] != kDrop || !joined.letter[static_cast<size_t>(j[x])]) continue;
+        if (cc.at<int>(l[x], cv::CC_STAT_AREA) >= small) continue;  // a border or a punch hole
+        keep[i] = kKeep;
+        --out.speckles_removed;
+      }
+    }
+  }
   if (out.speckles_removed + out.borders_removed > 0) {
     for (int y = 0; y < h; ++y) {
       const int* l = labels.ptr<int>(y);

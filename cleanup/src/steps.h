@@ -44,7 +44,8 @@ struct InkMask {
 // near an edge).
 // Which thresholds make the mask (see binarize.cc).
 enum class InkThresholds {
-  kGlobal,        // the global threshold alone: bilevel sources, whose grey comes from upsampling
+  kGlobal,        // the global threshold alone, and dotted letters kept: bilevel sources, whose
+                  // grey comes from upsampling
   kLocal,         // and Sauvola's local threshold: grey sources
   kLocalAndPale,  // and pale print recovered by hysteresis: grey sources under impulse noise
 };
