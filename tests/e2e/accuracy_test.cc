@@ -39,8 +39,9 @@ constexpr std::uint64_t kSeed = 20261125;
 // Character error rate limits per degradation profile (aggregate over the profile's 8 documents,
 // text in reading order, whitespace collapsed). The product brief targets 1% on clean and light
 // pages and 2% on heavy ones; clean and light are met, heavy is not. Measured 2026-12-03 on this
-// batch: clean 0.32%, light 0.38%, heavy 2.14%, fax 8.68%, faint 1.02%, photocopy 1.78%, lowres
-// 0.04%, rotated 0.31% (that evening, after rules with text standing on them, fax streaks and
+// batch: clean 0.32%, light 0.38%, heavy 2.14%, fax 8.29%, faint 1.02%, photocopy 1.78%, lowres
+// 0.04%, rotated 0.31% (fax was 8.68% until dotted fax letters came to be kept, and its limit went
+// from 11% to 10%; that evening, after rules with text standing on them, fax streaks and
 // signatures on their lines came to be erased from the OCR image: heavy was 2.23%, fax 9.36% and
 // fax's limit went from 12% to 11%, photocopy 1.88%, lowres 0.11%, rotated 0.23%; earlier that day
 // rotated was 5.21% until a short column beside the top of a long one came to be read
@@ -59,7 +60,7 @@ constexpr std::uint64_t kSeed = 20261125;
 // near-blank pages (not gated).
 const std::map<std::string, double> kCerLimit = {
     {"clean", 0.005},  {"light", 0.01},   {"heavy", 0.027},
-    {"fax", 0.11},     {"faint", 0.015},  {"photocopy", 0.025},
+    {"fax", 0.10},     {"faint", 0.015},  {"photocopy", 0.025},
     {"lowres", 0.005}, {"rotated", 0.01}, {"born-digital", 0.01},
 };
 constexpr double kSkewTolerance = 0.1;              // degrees
