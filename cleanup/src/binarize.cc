@@ -203,6 +203,33 @@ cv::Mat KeepSupportedWeakInk(const cv::Mat& strict, cv::Mat& weak, double dpi) {
   return weak;
 }
 
+// For each component of `binary` closed by the dot-joining rectangle (see the file comment): its
+// label image and whether it is letter-sized.
+struct DotJoin {
+  cv::Mat labels;
+  std::vector<uchar> letter;
+};
+
+DotJoin JoinDots(const cv::Mat& binary, double dpi, int min_area) {
+  const double f = dpi / 300.0;
+  const cv::Size kernel(std::max(1, static_cast<int>(std::lround(kDotJoinWidth * f))),
+                        std::max(1, static_cast<int>(std::lround(kDotJoinHeight * f))));
+  cv::Mat closed, stats, centroids;
+  cv::morphologyEx(binary, closed, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT, kernel));
+  DotJoin out;
+  const int n = cv::connectedComponentsWithStats(closed, out.labels, stats, centroids, 8, CV_32S,
+                                                 cv::CCL_GRANA);
+  out.letter.assign(static_cast<size_t>(std::max(n, 1)), 0);
+  const double min_h = kLetterMinHeight * dpi, max_size = kLetterMaxSize * dpi;
+  for (int i = 1; i < n; ++i) {
+    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    out.letter[static_cast<size_t>(i)] = h >= min_h && h <= max_size && w <= max_size &&
+                                         stats.at<int>(i, cv::CC_STAT_AREA) >= min_area;
+  }
+  return out;
+}
+
 }  // namespace
 
 InkStats ChooseThreshold(const cv::Mat& normalized) {
@@ -242,33 +269,6 @@ InkStats ChooseThreshold(const cv::Mat& normalized) {
   }
   s.contrast = std::clamp((paper - s.ink_level) / 255.0, 0.0, 1.0);
   return s;
-}
-
-// For each component of `binary` closed by the dot-joining rectangle (see the file comment): its
-// label image and whether it is letter-sized.
-struct DotJoin {
-  cv::Mat labels;
-  std::vector<uchar> letter;
-};
-
-DotJoin JoinDots(const cv::Mat& binary, double dpi, int min_area) {
-  const double f = dpi / 300.0;
-  const cv::Size kernel(std::max(1, static_cast<int>(std::lround(kDotJoinWidth * f))),
-                        std::max(1, static_cast<int>(std::lround(kDotJoinHeight * f))));
-  cv::Mat closed, stats, centroids;
-  cv::morphologyEx(binary, closed, cv::MORPH_CLOSE,
-                   cv::getStructuringElement(cv::MORPH_RECT, kernel));
-  DotJoin out;
-  const int n = cv::connectedComponentsWithStats(closed, out.labels, stats, centroids, 8, CV_32S,
-                                                 cv::CCL_GRANA);
-  out.letter.assign(static_cast<size_t>(std::max(n, 1)), 0);
-  const double min_h = kLetterMinHeight * dpi, max_size = kLetterMaxSize * dpi;
-  for (int i = 1; i < n; ++i) {
-    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-    out.letter[static_cast<size_t>(i)] = h >= min_h && h <= max_size && w <= max_size &&
-                                         stats.at<int>(i, cv::CC_STAT_AREA) >= min_area;
-  }
-  return out;
 }
 
 InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi, InkThresholds which) {

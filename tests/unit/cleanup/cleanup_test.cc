@@ -315,12 +315,7 @@ TEST(CleanPage, DottedFaxLettersAreKept) {
                 cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(dotted ? 255 : 0), dotted ? 2 : 3,
                 cv::LINE_8);
   }
-  fax.setTo(
-      0, thin & [&] {
-        cv::Mat even_rows(fax.size(), CV_8UC1, cv::Scalar(0));
-        for (int y = 0; y < fax.rows; y += 2) even_rows.row(y).setTo(255);
-        return even_rows;
-      }());
+  for (int y = 0; y < fax.rows; y += 2) fax.row(y).setTo(0, thin.row(y));
   CleanupOptions options;
   options.detect_orientation = false;
   options.deskew = false;
