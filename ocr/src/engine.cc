@@ -545,6 +545,7 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
       text.words.push_back(std::move(w));
     }
   }
+  DropStrayPunctuation(text.words);
   FinalizePageText(text);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

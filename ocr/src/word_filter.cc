@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 namespace chartscan::ocr {
 
@@ -190,6 +191,64 @@ std::vector<Segment> DoubtfulSegments(const std::vector<RawWord>& raw,
                    [](const Segment& a, const Segment& b) { return a.confidence < b.confidence; });
   if (out.size() > static_cast<size_t>(kMaxRereads)) out.resize(kMaxRereads);
   return out;
+}
+
+}  // namespace chartscan::ocr
+
+namespace chartscan::ocr {
+namespace {
+
+constexpr std::string_view kOpenQuotes[] = {"\u2018", "\u201C"};
+constexpr std::string_view kCloseQuotes[] = {"\u2019", "\u201D"};
+
+bool IsLowerAscii(char c) { return c >= 'a' && c <= 'z'; }
+
+// "word." with kMinDotWordLetters or more lower-case letters before the period.
+bool IsLowerWordWithPeriod(std::string_view t) {
+  if (t.size() < kMinDotWordLetters + 1 || t.back() != '.') return false;
+  const std::string_view letters = t.substr(0, t.size() - 1);
+  return std::all_of(letters.begin(), letters.end(), IsLowerAscii);
+}
+
+bool IsDottedAbbreviation(std::string_view letters) {
+  return std::find(std::begin(kDottedAbbreviations), std::end(kDottedAbbreviations), letters) !=
+         std::end(kDottedAbbreviations);
+}
+
+// The length of the opening quote `t` starts with when a letter or digit follows it, else 0.
+size_t LeadingOpenQuote(std::string_view t) {
+  for (std::string_view q : kOpenQuotes) {
+    if (t.size() > q.size() && t.substr(0, q.size()) == q &&
+        std::isalnum(static_cast<unsigned char>(t[q.size()])))
+      return q.size();
+  }
+  return 0;
+}
+
+bool HasCloseQuote(std::string_view t) {
+  return std::any_of(std::begin(kCloseQuotes), std::end(kCloseQuotes),
+                     [&](std::string_view q) { return t.find(q) != std::string_view::npos; });
+}
+
+}  // namespace
+
+void DropStrayPunctuation(std::vector<Word>& words) {
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::string& t = words[i].text;
+    if (const size_t q = LeadingOpenQuote(t); q > 0) {
+      bool closed = false;
+      for (size_t j = i; j < words.size() && j <= i + kQuoteReach && !closed; ++j) {
+        if (words[j].line != words[i].line) break;
+        closed = HasCloseQuote(j == i ? std::string_view(t).substr(q) : words[j].text);
+      }
+      if (!closed) t.erase(0, q);
+    }
+    if (i + 1 < words.size() && IsLowerWordWithPeriod(t) && !words[i + 1].text.empty() &&
+        IsLowerAscii(words[i + 1].text.front()) &&
+        !IsDottedAbbreviation(std::string_view(t).substr(0, t.size() - 1))) {
+      t.pop_back();
+    }
+  }
 }
 
 }  // namespace chartscan::ocr

@@ -190,5 +190,55 @@ TEST(UncoveredRegions, AtMostSixRegionsTheLargestFirst) {
   EXPECT_EQ(regions.back().x, 100 + 250 * 3);
 }
 
+// Words in reading order, one line per inner list.
+std::vector<Word> Words(const std::vector<std::vector<std::string>>& lines) {
+  std::vector<Word> out;
+  for (size_t l = 0; l < lines.size(); ++l) {
+    for (const std::string& t : lines[l]) out.push_back({t, {}, 90, static_cast<int>(l)});
+  }
+  return out;
+}
+
+std::vector<std::string> Texts(const std::vector<Word>& words) {
+  std::vector<std::string> out;
+  for (const Word& w : words) out.push_back(w.text);
+  return out;
+}
+
+TEST(DropStrayPunctuation, PeriodBeforeALowerCaseWordGoes) {
+  std::vector<Word> w = Words({{"She", "was.", "found", "to", "have."}, {"chest", "pain."}});
+  DropStrayPunctuation(w);
+  EXPECT_EQ(Texts(w),
+            (std::vector<std::string>{"She", "was", "found", "to", "have", "chest", "pain."}));
+}
+
+TEST(DropStrayPunctuation, SentenceEndsAbbreviationsAndNumbersKeepTheirPeriods) {
+  std::vector<Word> w = Words({{"chest", "pain.", "She", "improved", "vs.", "placebo", "e.g.",
+                                "rest", "on", "day", "2.", "then", "Dr.", "smith", "x."}});
+  const std::vector<std::string> before = Texts(w);
+  DropStrayPunctuation(w);
+  EXPECT_EQ(Texts(w), before);
+}
+
+TEST(DropStrayPunctuation, OpeningQuoteWithoutItsCloseGoes) {
+  std::vector<Word> w = Words({{"\u2018hyponatremia", "\u2018and", "GERD"}, {"\u201Cwho"}});
+  DropStrayPunctuation(w);
+  EXPECT_EQ(Texts(w), (std::vector<std::string>{"hyponatremia", "and", "GERD", "who"}));
+}
+
+TEST(DropStrayPunctuation, QuotedWordsKeepTheirQuotes) {
+  std::vector<Word> w = Words({{"states", "\u201CI", "feel", "fine\u201D", "and", "\u2018ok\u2019",
+                                "\u2018patient\u2019s"}});
+  const std::vector<std::string> before = Texts(w);
+  DropStrayPunctuation(w);
+  EXPECT_EQ(Texts(w), before);
+}
+
+TEST(DropStrayPunctuation, AClosingQuoteOnTheNextLineDoesNotCount) {
+  std::vector<Word> w = Words({{"\u201Cthe"}, {"end\u201D"}});
+  DropStrayPunctuation(w);
+  EXPECT_EQ(Texts(w), (std::vector<std::string>{"the", "end\u201D"}));
+}
+
 }  // namespace
 }  // namespace chartscan::ocr
