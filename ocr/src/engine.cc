@@ -534,6 +534,7 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
   std::vector<LayoutLine> ordered = impl_->options.layout_reading_order
                                         ? OrderLines(lines, layout_words, page.width())
                                         : std::move(lines);
+  DropLoneDoubtfulWords(raw, ordered);
   PageText& text = out.text;
   text.origin = TextOrigin::kOcr;
   for (const LayoutLine& line : ordered) {

@@ -98,6 +98,18 @@ void DropImplausibleWords(const std::vector<RawWord>& raw, std::vector<LayoutLin
   }
 }
 
+void DropLoneDoubtfulWords(const std::vector<RawWord>& raw, std::vector<LayoutLine>& lines) {
+  if (!PageReadWell(raw, lines)) return;
+  for (LayoutLine& line : lines) {
+    if (line.words.size() != 1) continue;
+    const RawWord& w = raw[static_cast<size_t>(line.words.front())];
+    if (w.confidence < kNoiseMarkConfidence && CodePoints(w.text) <= kLoneWordChars) {
+      line.words.clear();
+      line.box = {};
+    }
+  }
+}
+
 std::vector<Box> UncoveredRegions(const std::vector<Box>& marks, const std::vector<Box>& covered,
                                   const Box& area, double word_height) {
   const double h = word_height;

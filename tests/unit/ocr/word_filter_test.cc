@@ -100,6 +100,37 @@ TEST(WordFilter, FragmentsOnAPageReadBadlyThroughoutAreKept) {
   EXPECT_EQ(p.Kept().size(), 30u);
 }
 
+TEST(LoneDoubtfulWords, ShortWordAloneOnItsLineReadWithDoubtIsNoise) {
+  // Specks and a signature's piece beside a heavy discharge summary's text, read at 52 and 49.
+  Page p;
+  p.Body();
+  p.Line(486, 290, {{"\u00ABot", 52}});
+  p.Line(462, 2233, {{"LAV", 49}});
+  DropLoneDoubtfulWords(p.raw, p.lines);
+  EXPECT_FALSE(p.Has("\u00ABot"));
+  EXPECT_FALSE(p.Has("LAV"));
+  EXPECT_EQ(p.Kept().size(), 40u);
+}
+
+TEST(LoneDoubtfulWords, LoneWordsReadWellOrLongAndWordsInLinesAreKept) {
+  Page p;
+  p.Body();
+  p.Line(300, 1200, {{"Page", 91}});            // read well
+  p.Line(300, 1250, {{"Electronically", 45}});  // long: garbled text, still found by search
+  p.Line(300, 1300, {{"Sodium", 95}, {"g/dL", 45}});
+  DropLoneDoubtfulWords(p.raw, p.lines);
+  EXPECT_TRUE(p.Has("Page"));
+  EXPECT_TRUE(p.Has("Electronically"));
+  EXPECT_TRUE(p.Has("g/dL"));
+}
+
+TEST(LoneDoubtfulWords, OnAPageReadBadlyThroughoutLoneWordsAreKept) {
+  Page p;
+  for (int i = 0; i < 10; ++i) p.Line(300, 600 + 50 * i, {{"Sod", 35}});
+  DropLoneDoubtfulWords(p.raw, p.lines);
+  EXPECT_EQ(p.Kept().size(), 10u);
+}
+
 TEST(DoubtfulSegments, LineIsCutAtWideGapsAndOnlyItsDoubtfulPartIsReadAgain) {
   // "North Fork Surgical Center" read well, then 700 px further the address lines read as garbage.
   Page p;
