@@ -38,10 +38,12 @@ constexpr std::uint64_t kSeed = 20261125;
 
 // Character error rate limits per degradation profile (aggregate over the profile's 8 documents,
 // text in reading order, whitespace collapsed). The product brief targets 1% on clean and light
-// pages and 2% on heavy ones; clean and light are met, heavy is not. Measured 2026-12-03 on this
-// batch: clean 0.32%, light 0.38%, heavy 2.14%, fax 8.29%, faint 1.02%, photocopy 1.78%, lowres
-// 0.04%, rotated 0.31% (fax was 8.68% until dotted fax letters came to be kept, and its limit went
-// from 11% to 10%; that evening, after rules with text standing on them, fax streaks and
+// pages and 2% on heavy ones; all three are met on this seed, heavy not on others (README).
+// Measured 2026-12-03 on this batch: clean 0.32%, light 0.37%, heavy 1.92%, fax 8.16%, faint
+// 1.01%, photocopy 1.63%, lowres 0.04%, rotated 0.31% (until stray punctuation and lone doubtful
+// words came to be dropped, ocr/src/word_filter.h: light 0.38%, heavy 2.14%, fax 8.29%, faint
+// 1.02%, photocopy 1.78%; fax was 8.68% until dotted fax letters came to be kept, and its limit
+// went from 11% to 10%; that evening, after rules with text standing on them, fax streaks and
 // signatures on their lines came to be erased from the OCR image: heavy was 2.23%, fax 9.36% and
 // fax's limit went from 12% to 11%, photocopy 1.88%, lowres 0.11%, rotated 0.23%; earlier that day
 // rotated was 5.21% until a short column beside the top of a long one came to be read
@@ -50,16 +52,17 @@ constexpr std::uint64_t kSeed = 20261125;
 // from 2% to 1.5%). Heavy and photocopy rose from 2.05% and 1.60% when pages cleanup turns upside
 // down came to be turned over after rules and specks (the three pages that moved had been tuned on
 // as composed the other way; seeds 777 and 4711 read 7 and 81 characters better). This seed
-// flatters: the same preset with --seed 777 reads heavy 5.0% and light 0.8%, --seed 4711 heavy 5.9%
-// and light 1.4% (README, "Accuracy"). Photocopy's limit went from 2% to 2.5% with that change, to
-// keep the margin. The limits hold the product at that level with a margin (~30%, more where a page
-// is a large share) for run-to-run variation of the layout analysis, so a regression fails the
-// gate; light's is the brief's 1%. Tighten them as the product improves. Remaining error:
-// letter/digit confusions (A1c, I63.9), check boxes read as characters, heavy pages' noise inside
-// strokes, show-through under a letterhead, thin strokes of faxes, upside-down detection on
-// near-blank pages (not gated).
+// flatters: the same preset with --seed 777 reads heavy 4.8% and light 0.8%, --seed 4711 heavy 3.0%
+// and light 1.4% (README, "Accuracy"). Photocopy's limit went from 2% to 2.5% when pages came to be
+// turned over after rules and specks, to keep the margin; heavy's from 2.7% to 2.5% with the word
+// filters. The limits hold the product at that level with a margin (~30%, more where a page is a
+// large share) for run-to-run variation of the layout analysis, so a regression fails the gate;
+// light's is the brief's 1%. Tighten them as the product improves. Remaining error: letter/digit
+// confusions (A1c, I63.9), check boxes read as characters, heavy pages' noise inside strokes,
+// show-through under a letterhead, thin strokes of faxes, upside-down detection on near-blank pages
+// (not gated).
 const std::map<std::string, double> kCerLimit = {
-    {"clean", 0.005},  {"light", 0.01},   {"heavy", 0.027},
+    {"clean", 0.005},  {"light", 0.01},   {"heavy", 0.025},
     {"fax", 0.10},     {"faint", 0.015},  {"photocopy", 0.025},
     {"lowres", 0.005}, {"rotated", 0.01}, {"born-digital", 0.01},
 };
