@@ -205,9 +205,6 @@ std::vector<Segment> DoubtfulSegments(const std::vector<RawWord>& raw,
   return out;
 }
 
-}  // namespace chartscan::ocr
-
-namespace chartscan::ocr {
 namespace {
 
 constexpr std::string_view kOpenQuotes[] = {"\u2018", "\u201C"};
