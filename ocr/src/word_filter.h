@@ -111,7 +111,7 @@ void DropImplausibleWords(const std::vector<RawWord>& raw, std::vector<LayoutLin
 // the page was read well. Measured on the 210 pages of three accuracy seeds: 17 such words, 12 of
 // them noise and the rest garbled pieces of text ("Rowin" for "Room", "O9:4L" for a time) that
 // search would not find either. Heavy CER 2.07% -> 1.92%, 4.80% -> 4.76%, 3.02% -> 2.95%; fax,
-// faint and lowres a little better; four pages worse by 3-4 characters each. A short word that
+// faint and lowres a little better; two heavy pages worse by 3 and 4 characters. A short word that
 // ends a paragraph alone on its line and is read with doubt goes too; none did on these pages.
 void DropLoneDoubtfulWords(const std::vector<RawWord>& raw, std::vector<LayoutLine>& lines);
 
