@@ -235,6 +235,10 @@ std::optional<ParsedIdentifier> ParseNpi(std::string_view text) {
     if (c == '-' || c == ' ') continue;
     if (IsDigit(c)) {
       digits.push_back(c);
+    } else if (c == '.' || c == ',') {
+      // A speck on the line read as a point between digits ("1.425020124" on a fax). No NPI is
+      // printed with one, so it is dropped like a misread letter: only if the check then holds.
+      repaired = true;
     } else if (DigitFor(c) != 0) {
       digits.push_back(DigitFor(c));
       repaired = true;

@@ -49,6 +49,17 @@ TEST(Npi, RepairIsAcceptedOnlyWhenTheCheckPasses) {
   EXPECT_FALSE(ParseNpi("l234567890"));
 }
 
+TEST(Npi, StrayPointBetweenDigitsIsDroppedWhenTheCheckPasses) {
+  // A fax's speck read into the number: "NPI; 1.425020124".
+  auto r = ParseNpi("1.234567893");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->normalized, "1234567893");
+  EXPECT_TRUE(r->repaired);
+  EXPECT_TRUE(r->valid);
+  EXPECT_FALSE(ParseNpi("1.234567890"));
+  EXPECT_FALSE(ParseNpi("12345.67893.1"));
+}
+
 TEST(Names, LastCommaFirstAndFirstLastNormalizeAlike) {
   for (const char* text : {"Ramirez, Matthew L", "RAMIREZ, MATTHEW L", "Matthew L. Ramirez",
                            "MATTHEW RAMIREZ", "Ramirez, Matthew"}) {

@@ -36,8 +36,9 @@ std::optional<ParsedIdentifier> ParseMrn(std::string_view text);
 bool IsValidNpi(std::string_view digits);
 // The NPI check digit for nine digits (as a character '0'-'9').
 char NpiCheckDigit(std::string_view nine_digits);
-// Ten digits (spaces/dashes ignored). Confusable letters are repaired only if the result passes
-// the check; a ten-digit number failing the check is returned with valid=false, low confidence.
+// Ten digits (spaces/dashes ignored). Confusable letters and stray points or commas between the
+// digits are repaired only if the result passes the check; a ten-digit number failing the check
+// is returned with valid=false, low confidence.
 std::optional<ParsedIdentifier> ParseNpi(std::string_view text);
 
 struct ParsedName {
