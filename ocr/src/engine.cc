@@ -308,6 +308,63 @@ int ReadUncoveredInk(tesseract::TessBaseAPI& api, const ImageView& page, double 
   return recovered;
 }
 
+// Re-reading doubtful numbers.
+//
+// Numbers carry what a record is found by and what a clinician acts on (record numbers, NPIs,
+// dates, lab values), and no dictionary can repair them afterwards. Read in its line, a number is
+// misread where the line's other marks mislead the recognizer: on a fax, a broken rule under a
+// form's value row joins the line and the NPI "1511894622" came back as "WS11894622" at 0; a faint
+// page's "1989583087" came back as "1989983087" at 59. Read on its own as one line, the same
+// pixels give the number whole.
+//
+// Method: each doubtful number (DoubtfulNumbers in word_filter.h, which holds the parameters), its
+// box padded by kRereadPad word heights, is recognized as a single line (PSM_SINGLE_LINE). Of the
+// words read, those centred on the first reading's box count; exactly one must, and it replaces
+// the first reading's letters and digits and its confidence (the marks at its ends and its box
+// stay: see MergeNumberReread, and the layout was built on the box) when it is number-shaped too
+// and read with more confidence (NumberRereadIsBetter). Only pages read well
+// overall, as for the other re-reads. Returns how many numbers were replaced. Leaves `api` in
+// PSM_AUTO with no rectangle set.
+int RereadDoubtfulNumbers(tesseract::TessBaseAPI& api, const ImageView& page, double dpi,
+                          std::vector<RawWord>& raw, const std::vector<LayoutLine>& lines,
+                          tesseract::ETEXT_DESC& monitor) {
+  const double h = ReadWellWordHeight(raw, lines);
+  if (h <= 0) return 0;
+  const std::vector<int> doubtful = DoubtfulNumbers(raw, lines);
+  if (doubtful.empty()) return 0;
+  // The show-through test of the segments' re-reading may have left a mirrored part as the image.
+  api.SetImage(page.data(), page.width(), page.height(), 1, static_cast<int>(page.stride()));
+  if (dpi > 0) api.SetSourceResolution(static_cast<int>(dpi + 0.5));
+  const int pad = static_cast<int>(kRereadPad * h);
+  int replaced = 0;
+  api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+  for (int wi : doubtful) {
+    RawWord& w = raw[static_cast<size_t>(wi)];
+    std::vector<RawWord> words;
+    std::vector<LayoutLine> found;
+    const BoxRead read = ReadBox(api, page, w.box, pad, monitor, words, found);
+    if (read == BoxRead::kStop) break;
+    if (read == BoxRead::kEmpty) continue;
+    const RawWord* second = nullptr;
+    int centred = 0;
+    for (const RawWord& r : words) {
+      const int cx = r.box.x + r.box.width / 2, cy = r.box.y + r.box.height / 2;
+      if (cx >= w.box.x && cx <= w.box.right() && cy >= w.box.y - pad &&
+          cy <= w.box.bottom() + pad) {
+        second = &r;
+        ++centred;
+      }
+    }
+    if (centred != 1 || !NumberRereadIsBetter(w.confidence, second->text, second->confidence))
+      continue;
+    w.text = MergeNumberReread(w.text, second->text);
+    w.confidence = second->confidence;
+    ++replaced;
+  }
+  api.SetPageSegMode(tesseract::PSM_AUTO);
+  return replaced;
+}
+
 // Returns how many segments were replaced. Leaves `api` in PSM_AUTO with no rectangle set.
 int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, const ImageView& page, double dpi,
                            std::vector<RawWord>& raw, std::vector<LayoutLine>& lines,
@@ -524,6 +581,12 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
   }
   if (!out.deadline_exceeded && !monitor.deadline_exceeded()) {
     out.segments_reread = RereadDoubtfulSegments(api, page, dpi, raw, lines, monitor);
+  }
+  // After the segments: a number made sure first would keep its segment from being read again,
+  // and the segment's reading may take the line apart (a letterhead's address joined to its
+  // title).
+  if (!out.deadline_exceeded && !monitor.deadline_exceeded()) {
+    out.numbers_reread = RereadDoubtfulNumbers(api, page, dpi, raw, lines, monitor);
   }
   api.Clear();
   DropImplausibleWords(raw, lines, page.width(), page.height(), dpi > 0 ? dpi : 300);

@@ -48,6 +48,59 @@ double ReadWellWordHeight(const std::vector<RawWord>& raw, const std::vector<Lay
   return Median(heights);
 }
 
+bool IsNumberShaped(std::string_view utf8) {
+  const size_t digits = static_cast<size_t>(
+      std::count_if(utf8.begin(), utf8.end(), [](char c) { return c >= '0' && c <= '9'; }));
+  return digits >= kNumberMinDigits && 2 * digits >= AlnumCount(utf8);
+}
+
+std::vector<int> DoubtfulNumbers(const std::vector<RawWord>& raw,
+                                 const std::vector<LayoutLine>& lines) {
+  std::vector<int> out;
+  for (const LayoutLine& l : lines) {
+    for (int i : l.words) {
+      const RawWord& w = raw[static_cast<size_t>(i)];
+      if (w.confidence < kDoubtfulNumber && !w.box.empty() && IsNumberShaped(w.text))
+        out.push_back(i);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [&](int a, int b) {
+    return raw[static_cast<size_t>(a)].confidence < raw[static_cast<size_t>(b)].confidence;
+  });
+  if (out.size() > static_cast<size_t>(kMaxNumberRereads)) out.resize(kMaxNumberRereads);
+  return out;
+}
+
+bool NumberRereadIsBetter(float before, std::string_view text, float confidence) {
+  return IsNumberShaped(text) && confidence >= before + kNumberRereadGain &&
+         confidence >= kNumberRereadFloor;
+}
+
+namespace {
+
+bool IsAsciiAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+// [begin, end) of the part of `s` from its first to its last ASCII letter or digit.
+std::pair<size_t, size_t> AlnumCore(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && !IsAsciiAlnum(s[b])) ++b;
+  while (e > b && !IsAsciiAlnum(s[e - 1])) --e;
+  return {b, e};
+}
+
+}  // namespace
+
+std::string MergeNumberReread(std::string_view first, std::string_view second) {
+  const auto [fb, fe] = AlnumCore(first);
+  const auto [sb, se] = AlnumCore(second);
+  std::string out(first.substr(0, fb));
+  out += second.substr(sb, se - sb);
+  out += first.substr(fe);
+  return out;
+}
+
 Box WordsBox(const std::vector<RawWord>& raw, const std::vector<int>& indices) {
   Box box;
   for (int i : indices) box = box.United(raw[static_cast<size_t>(i)].box);

@@ -65,6 +65,17 @@ inline constexpr double kSegmentGap = 2.5;
 inline constexpr float kDoubtfulSegment = 50;
 inline constexpr int kMaxRereads = 8;
 
+// Doubtful numbers read again on their own (see engine.cc, "Re-reading doubtful numbers"): a word
+// read under kDoubtfulNumber with at least kNumberMinDigits digits, digits at least half of its
+// letters and digits (an NPI, a record number, a date, a lab value); at most kMaxNumberRereads a
+// page, the least confident first. A second reading replaces the first when it is number-shaped
+// too and its confidence beats the first by kNumberRereadGain and reaches kNumberRereadFloor.
+inline constexpr float kDoubtfulNumber = 60;
+inline constexpr size_t kNumberMinDigits = 4;
+inline constexpr int kMaxNumberRereads = 12;
+inline constexpr float kNumberRereadGain = 20;
+inline constexpr float kNumberRereadFloor = 70;
+
 // Ink no line took in (see engine.cc, "Reading ink no line took in"). Sizes are in the page's
 // median height of confidently read words (a word box, ascenders and descenders included):
 // - a mark (connected component) of text size is kMarkMinHeight..kMarkMaxHeight high and at most
@@ -88,6 +99,22 @@ size_t CodePoints(std::string_view utf8);
 size_t AlnumCount(std::string_view utf8);
 bool HasAlnum(std::string_view utf8);
 double Median(std::vector<double> v);
+
+// At least kNumberMinDigits ASCII digits, and digits at least half of the word's letters and
+// digits.
+bool IsNumberShaped(std::string_view utf8);
+// Indices (into `raw`) of the words of `lines` worth reading again as numbers (see
+// kDoubtfulNumber), the least confident first, at most kMaxNumberRereads.
+std::vector<int> DoubtfulNumbers(const std::vector<RawWord>& raw,
+                                 const std::vector<LayoutLine>& lines);
+// Whether a second reading (`text` at `confidence`) of a doubtful number read at `before` should
+// replace it.
+bool NumberRereadIsBetter(float before, std::string_view text, float confidence);
+// The text that replaces a doubtful number: the second reading's letters and digits with the first
+// reading's marks at either end. The padded box read the second time takes in a speck or the
+// edge of a neighbour's letter beside the number ("555-0158:", "13:12:" for "13:12."), which its
+// line's reading had placed; the second reading is trusted for what it is there for, the number.
+std::string MergeNumberReread(std::string_view first, std::string_view second);
 
 // A word read with confidence (kConfidentWord) of at least two characters and a box: the words
 // whose size stands for the page's text size.

@@ -60,8 +60,9 @@ constexpr std::uint64_t kMoreDegradedSeed = 20261205;
 // Measured 2026-12-02 on this batch (51 pages: 37 documents of 34 patients, 4 separator sheets,
 // one misfiled page, 24 documents on hard pages): boundary precision and recall 100%, document
 // type 100%, chart completeness 33 of 34 patients (the fax document whose identity OCR cannot
-// read is an orphan) and purity 100%, the misfiled page flagged, no other page flagged. The gates
-// allow about one miss per measure.
+// read is an orphan; 34 of 34 since 2026-12-03, when a fax stored as 8-bit grey was first cleaned
+// as a bilevel one and its date of birth read) and purity 100%, the misfiled page flagged, no
+// other page flagged. The gates allow about one miss per measure.
 constexpr double kMinBoundaryPrecision = 0.90;
 constexpr double kMinBoundaryRecall = 0.90;
 constexpr double kMinTypeAccuracy = 0.90;
@@ -70,17 +71,20 @@ constexpr double kMinChartPurity = 0.90;
 constexpr int kMaxFalseMisfiles = 1;
 constexpr const char* kIdentityFields[] = {"patient_name", "mrn", "dob", "date_of_service",
                                            "provider_npi"};
-// Per-document fields, [clean and light, hard pages]. Measured 2026-12-03: clean and light 63 of
-// 63 identity values and 11 of 11 code sets; hard pages 109 of 116 identity values (94.0%) and 21
+// Per-document fields, [clean and light, hard pages]. Measured late on 2026-12-03: clean and
+// light 63 of 63 identity values and 11 of 11 code sets; hard pages 111 of 116 identity values
+// (95.7%; two NPIs a fax's broken rule and a faint page had misread are read again on their own,
+// ocr/src/engine.cc "Re-reading doubtful numbers") and 21 of 21 code sets. Earlier that day: 109
+// of 116 identity values (94.0%) and 21
 // of 21 code sets (19 before an E read as 6, a code's letter split from its digits and an S read
 // as $ after a list number were repaired; 2026-12-02: 108 and 19, and 101 identity values before
 // a period read for a name's comma, a symbol for a middle initial, an unclosed bracket for a
 // date's 1, a date's lost slashes, a record number split by a gap, a speck read as a colon inside
 // a label and "MIRN" for "MRN" were tolerated). The misses left are OCR's: a fax page at 98 dpi
-// whose boxed header is unreadable (all five fields), a middle initial run into a given name
-// ("RAMOS, LISAR"), and an NPI with a digit misread that its check digit cannot place (flagged for
-// review). The brief's target is 98% per identity field on degraded batches: not met on faxes.
-constexpr double kMinIdentity[2] = {0.97, 0.9};
+// whose boxed header is unreadable (four fields; its date of birth now reads) and a middle
+// initial run into a given name ("RAMOS, LISAR"). The brief's target is 98% per identity field on
+// degraded batches: not met on faxes. The hard-page gate allows one miss more than measured.
+constexpr double kMinIdentity[2] = {0.97, 0.94};
 constexpr double kMinCodeSets[2] = {0.9, 0.9};
 
 int Shell(const std::string& command) {

@@ -112,5 +112,17 @@ TEST(Engine, TableColumnOutsideEveryBlockIsReadOnItsOwn) {
   EXPECT_GE(r->regions_recovered, 1);
 }
 
+// Regression: on a faint page the NPI "1989583087" was read "1989983087" at confidence 59 in its
+// line; its check digit failed and the document went to review without a provider NPI. Read on
+// its own, the number reads whole at 91. The band is a crop of the cleaned OCR image of a
+// generated faint-profile page (the assembly gate's 05-faint-more-4.tif, page 2).
+TEST(Engine, DoubtfulNumberIsReadAgainOnItsOwn) {
+  auto r = RecognizeFixture("faint_npi_misread_in_its_line.png");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const std::string& text = r->text.text;
+  EXPECT_NE(text.find("NPI #: 1989583087"), std::string::npos) << text;
+  EXPECT_GE(r->numbers_reread, 1);
+}
+
 }  // namespace
 }  // namespace chartscan::ocr

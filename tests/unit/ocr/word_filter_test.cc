@@ -159,6 +159,55 @@ TEST(DoubtfulSegments, AtMostEightAPage) {
   EXPECT_EQ(segments.back().confidence, 7);
 }
 
+TEST(DoubtfulNumbers, IdentifiersDatesAndValuesReadWithDoubtAreReadAgain) {
+  Page p;
+  p.Body();
+  p.Line(300, 100, {{"NPI:", 90}, {"WS11894622", 0}, {"MRN:", 92}, {"K286409%", 32}});
+  p.Line(300, 150, {{"DOB:", 90}, {"16-Sep-2003", 29}, {"Glucose", 40}, {"1989583087", 95}});
+  const auto doubtful = DoubtfulNumbers(p.raw, p.lines);
+  std::vector<std::string> texts;
+  for (int i : doubtful) texts.push_back(p.raw[static_cast<size_t>(i)].text);
+  // The least confident first; a word read well and a doubtful word of letters are left alone.
+  EXPECT_EQ(texts, (std::vector<std::string>{"WS11894622", "16-Sep-2003", "K286409%"}));
+}
+
+TEST(DoubtfulNumbers, ShortNumbersAndWordsWithAFewDigitsAreNotNumbers) {
+  EXPECT_FALSE(IsNumberShaped("123"));      // too short to be worth a second look
+  EXPECT_FALSE(IsNumberShaped("SpO2"));     // a word with a digit
+  EXPECT_FALSE(IsNumberShaped("RAD39Z1"));  // three digits of seven
+  EXPECT_TRUE(IsNumberShaped("RAD3921399"));
+  EXPECT_TRUE(IsNumberShaped("03/14/1952"));
+  EXPECT_TRUE(IsNumberShaped("14-Mar-1952"));
+}
+
+TEST(DoubtfulNumbers, AtMostTwelveAPage) {
+  Page p;
+  for (int i = 0; i < 20; ++i) p.Line(300, 100 + 50 * i, {{"12345", static_cast<float>(i)}});
+  const auto doubtful = DoubtfulNumbers(p.raw, p.lines);
+  ASSERT_EQ(doubtful.size(), static_cast<size_t>(kMaxNumberRereads));
+  EXPECT_EQ(p.raw[static_cast<size_t>(doubtful.back())].confidence, kMaxNumberRereads - 1);
+}
+
+TEST(DoubtfulNumbers, SecondReadingMustBeANumberAndSurer) {
+  EXPECT_TRUE(NumberRereadIsBetter(0, "1511894622", 97));
+  EXPECT_TRUE(NumberRereadIsBetter(59, "1989583087", 91));
+  EXPECT_FALSE(NumberRereadIsBetter(59, "1989583087", 70));  // not surer by enough
+  // Under the floor: a heavy page's "2.$72.001A" (S72.001A, which code repair can restore) read
+  // again as "2.872.001A" at 57, a fax's NPI as "1811894622" at 59.
+  EXPECT_FALSE(NumberRereadIsBetter(9, "2.872.001A", 57));
+  EXPECT_FALSE(NumberRereadIsBetter(18, "1811894622", 59));
+  EXPECT_FALSE(NumberRereadIsBetter(10, "Sodium", 95));  // a word, not a number
+}
+
+TEST(DoubtfulNumbers, SecondReadingReplacesTheNumberNotTheMarksAtItsEnds) {
+  EXPECT_EQ(MergeNumberReread("WS11894622", "1511894622"), "1511894622");
+  EXPECT_EQ(MergeNumberReread("555-0158", "555-0158:"), "555-0158");
+  EXPECT_EQ(MergeNumberReread("13:12.", "13:12:"), "13:12.");
+  EXPECT_EQ(MergeNumberReread("(8O061),", "80061)"), "(80061),");
+  EXPECT_EQ(MergeNumberReread("\u2018548411430", "548411430"), "\u2018548411430");
+  EXPECT_EQ(MergeNumberReread("=60900)\u2014", "0900"), "=0900)\u2014");
+}
+
 constexpr Box kPage{0, 0, kWidth, kHeight};
 
 // Letter-size marks (height 16-24 px for words 30 px high) of a word at (x, y).

@@ -51,6 +51,9 @@ struct Recognition {
   // them whose show-through was dropped (engine.cc, "Re-reading doubtful segments",
   // "Show-through").
   int segments_reread = 0;
+  // Doubtful numbers read a second time on their own whose second reading was kept (engine.cc,
+  // "Re-reading doubtful numbers").
+  int numbers_reread = 0;
   // Regions of ink that no line of the first reading covered whose own reading was kept
   // (engine.cc, "Reading ink no line took in").
   int regions_recovered = 0;
