@@ -31,9 +31,11 @@ const ARTIFACTS = path.resolve(process.env.CHARTSCAN_ARTIFACTS || path.join(SCRA
 const SAMPLES = path.resolve(process.env.CHARTSCAN_SAMPLES || path.join(here, '../../samples/batch'));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // The word page comes from the clean progress note; the other two files bring review items
-// (a misread ICD-10 code, a low-confidence date) and a second and third chart.
+// (a doubtful ICD-10 code on a rotated page, a low-confidence date on a heavy one) and a second
+// and third chart. (Until 2026-12-03 the light H&P and the lowres consent brought them; since
+// doubtful numbers are read again on their own, their code and date read surely.)
 const WORD_FILE = '0002-clean-progress_note.png';
-const FILES = [WORD_FILE, '0003-light-history_and_physical.jpg', '0008-lowres-consent.jpg'];
+const FILES = [WORD_FILE, '0009-rotated-progress_note.jpg', '0004-heavy-operative_report.jpg'];
 const STORE = path.join(SCRATCH, 'store');
 const TIMEOUT = 20000;
 
