@@ -322,9 +322,8 @@ int ReadUncoveredInk(tesseract::TessBaseAPI& api, const ImageView& page, double 
 // words read, those centred on the first reading's box count; exactly one must, and it replaces
 // the first reading's letters and digits and its confidence (the marks at its ends and its box
 // stay: see MergeNumberReread, and the layout was built on the box) when it is number-shaped too
-// and read with more confidence (NumberRereadIsBetter). Only pages read well
-// overall, as for the other re-reads. Returns how many numbers were replaced. Leaves `api` in
-// PSM_AUTO with no rectangle set.
+// and read with more confidence (NumberRereadIsBetter). Only pages read well overall, as for the
+// other re-reads. Returns how many numbers were replaced. Leaves `api` in PSM_AUTO.
 int RereadDoubtfulNumbers(tesseract::TessBaseAPI& api, const ImageView& page, double dpi,
                           std::vector<RawWord>& raw, const std::vector<LayoutLine>& lines,
                           tesseract::ETEXT_DESC& monitor) {

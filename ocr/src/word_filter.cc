@@ -7,6 +7,13 @@
 
 namespace chartscan::ocr {
 
+namespace {
+
+// Bytes of multi-byte UTF-8 sequences are never letters or digits here.
+bool IsAsciiAlnum(unsigned char c) { return c < 0x80 && std::isalnum(c); }
+
+}  // namespace
+
 size_t CodePoints(std::string_view utf8) {
   size_t n = 0;
   for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
@@ -15,7 +22,7 @@ size_t CodePoints(std::string_view utf8) {
 
 size_t AlnumCount(std::string_view utf8) {
   size_t n = 0;
-  for (unsigned char c : utf8) n += c < 0x80 && std::isalnum(c);
+  for (unsigned char c : utf8) n += IsAsciiAlnum(c);
   return n;
 }
 
@@ -49,8 +56,9 @@ double ReadWellWordHeight(const std::vector<RawWord>& raw, const std::vector<Lay
 }
 
 bool IsNumberShaped(std::string_view utf8) {
-  const size_t digits = static_cast<size_t>(
-      std::count_if(utf8.begin(), utf8.end(), [](char c) { return c >= '0' && c <= '9'; }));
+  const size_t digits = static_cast<size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+  }));
   return digits >= kNumberMinDigits && 2 * digits >= AlnumCount(utf8);
 }
 
@@ -78,15 +86,11 @@ bool NumberRereadIsBetter(float before, std::string_view text, float confidence)
 
 namespace {
 
-bool IsAsciiAlnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
 // [begin, end) of the part of `s` from its first to its last ASCII letter or digit.
 std::pair<size_t, size_t> AlnumCore(std::string_view s) {
   size_t b = 0, e = s.size();
-  while (b < e && !IsAsciiAlnum(s[b])) ++b;
-  while (e > b && !IsAsciiAlnum(s[e - 1])) --e;
+  while (b < e && !IsAsciiAlnum(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && !IsAsciiAlnum(static_cast<unsigned char>(s[e - 1]))) --e;
   return {b, e};
 }
 
@@ -219,10 +223,8 @@ std::vector<Box> UncoveredRegions(const std::vector<Box>& marks, const std::vect
 }
 
 bool HasAlnum(std::string_view utf8) {
-  for (unsigned char c : utf8) {
-    if (c < 0x80 && std::isalnum(c)) return true;
-  }
-  return false;
+  return std::any_of(utf8.begin(), utf8.end(),
+                     [](char c) { return IsAsciiAlnum(static_cast<unsigned char>(c)); });
 }
 
 std::vector<Segment> DoubtfulSegments(const std::vector<RawWord>& raw,

@@ -396,10 +396,10 @@ cv::Mat RuledTable(int rule_thickness, bool dashed = false) {
   return page;
 }
 
-cv::Mat Mat(const Image& image) {
-  const ImageView v = image.view();
+cv::Mat Mat(const ImageView& v) {
   return cv::Mat(v.height(), v.width(), CV_8UC1, const_cast<std::uint8_t*>(v.data()), v.stride());
 }
+cv::Mat Mat(const Image& image) { return Mat(image.view()); }
 
 // Ink pixels (darker than mid grey) inside a rectangle.
 int InkIn(const cv::Mat& m, cv::Rect r) {
@@ -660,11 +660,8 @@ TEST(CleanPage, FaxStoredAsGreyIsCleanedLikeAOneBitFax) {
   auto one_bit = stored(true), grey = stored(false);
   ASSERT_TRUE(one_bit.ok() && grey.ok());
   EXPECT_EQ(one_bit->quality.noise, grey->quality.noise);
-  const auto mat = [](const ImageView& v) {
-    return cv::Mat(v.height(), v.width(), CV_8UC1, const_cast<std::uint8_t*>(v.data()), v.stride());
-  };
-  for (const auto& [a, b] : {std::pair{mat(one_bit->image.view()), mat(grey->image.view())},
-                             std::pair{mat(one_bit->ocr_view()), mat(grey->ocr_view())}}) {
+  for (const auto& [a, b] : {std::pair{Mat(one_bit->image), Mat(grey->image)},
+                             std::pair{Mat(one_bit->ocr_view()), Mat(grey->ocr_view())}}) {
     ASSERT_EQ(a.size(), b.size());
     cv::Mat diff;
     cv::absdiff(a, b, diff);
