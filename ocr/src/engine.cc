@@ -63,6 +63,24 @@ Status OcrOptions::Validate() const {
 
 namespace {
 
+// The character boxes of the word at `word` (SplitJoinedWords needs them); none when Tesseract's
+// characters do not spell the word's text.
+void CollectSymbols(const tesseract::ResultIterator& word, RawWord& w) {
+  tesseract::ResultIterator it(word);
+  size_t end = 0;
+  do {
+    std::unique_ptr<char[]> symbol(it.GetUTF8Text(tesseract::RIL_SYMBOL));
+    int l, t, r, b;
+    if (!symbol || !it.BoundingBox(tesseract::RIL_SYMBOL, &l, &t, &r, &b)) break;
+    const std::string_view c(symbol.get());
+    if (w.text.compare(end, c.size(), c) != 0) break;
+    end += c.size();
+    w.symbols.push_back({l, r, end});
+  } while (!it.IsAtFinalElement(tesseract::RIL_WORD, tesseract::RIL_SYMBOL) &&
+           it.Next(tesseract::RIL_SYMBOL));
+  if (end != w.text.size()) w.symbols.clear();
+}
+
 // Appends the words and lines of the current recognition result to `raw` and `lines`, numbering
 // blocks after those already in `lines`.
 void CollectWords(tesseract::TessBaseAPI& api, std::vector<RawWord>& raw,
@@ -97,6 +115,7 @@ void CollectWords(tesseract::TessBaseAPI& api, std::vector<RawWord>& raw,
     if (it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b)) w.box = {l, t, r - l, b - t};
     w.confidence = confidence;
     w.line = static_cast<int>(lines.size()) - 1;
+    CollectSymbols(*it, w);
     lines.back().words.push_back(static_cast<int>(raw.size()));
     raw.push_back(std::move(w));
   } while (it->Next(tesseract::RIL_WORD));
@@ -358,6 +377,7 @@ int RereadDoubtfulNumbers(tesseract::TessBaseAPI& api, const ImageView& page, do
       continue;
     w.text = MergeNumberReread(w.text, second->text);
     w.confidence = second->confidence;
+    w.symbols.clear();
     ++replaced;
   }
   api.SetPageSegMode(tesseract::PSM_AUTO);
@@ -588,6 +608,7 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
     out.numbers_reread = RereadDoubtfulNumbers(api, page, dpi, raw, lines, monitor);
   }
   api.Clear();
+  out.words_split = SplitJoinedWords(page, raw, lines);
   DropImplausibleWords(raw, lines, page.width(), page.height(), dpi > 0 ? dpi : 300);
   std::vector<LayoutWord> layout_words;
   layout_words.reserve(raw.size());

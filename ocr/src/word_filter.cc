@@ -2,7 +2,9 @@
 #include "word_filter.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstdint>
 #include <iterator>
 
 namespace chartscan::ocr {
@@ -11,6 +13,80 @@ namespace {
 
 // Bytes of multi-byte UTF-8 sequences are never letters or digits here.
 bool IsAsciiAlnum(unsigned char c) { return c < 0x80 && std::isalnum(c); }
+
+bool IsAsciiUpper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+bool IsAsciiDigit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiLetter(unsigned char c) { return c < 0x80 && std::isalpha(c); }
+
+// Whether `first` and `rest`, one word as read, are two words run together of the kinds a
+// recognizer joins across a visible space (see kSplitSpaceShare): a number and its unit ("4mg"),
+// or a name in capitals and its initial ("LISAR").
+bool IsJoinedPair(std::string_view first, std::string_view rest) {
+  if (first.empty() || rest.empty()) return false;
+  if (IsAsciiDigit(static_cast<unsigned char>(first.back())) &&
+      IsAsciiLetter(static_cast<unsigned char>(rest.front()))) {
+    return true;
+  }
+  const bool initial = IsAsciiUpper(static_cast<unsigned char>(rest[0])) &&
+                       (rest.size() == 1 || (rest.size() == 2 && rest[1] == '.'));
+  return initial && first.size() >= 2 && std::all_of(first.begin(), first.end(), [](char c) {
+           return IsAsciiUpper(static_cast<unsigned char>(c));
+         });
+}
+
+// A run of columns without ink strictly inside the ink of a box.
+struct ColumnGap {
+  int start = 0;
+  int length = 0;
+};
+
+std::vector<ColumnGap> InkGaps(const ImageView& page, const Box& box) {
+  const int x0 = std::max(0, box.x), x1 = std::min(page.width(), box.right());
+  const int y0 = std::max(0, box.y), y1 = std::min(page.height(), box.bottom());
+  std::vector<ColumnGap> gaps;
+  if (x1 - x0 < 3 || y1 <= y0) return gaps;
+  // Otsu's threshold over the box: the OCR image keeps grey strokes, pale on a faint or noisy page.
+  std::array<long long, 256> hist{};
+  for (int y = y0; y < y1; ++y) {
+    const std::uint8_t* row = page.row(y);
+    for (int x = x0; x < x1; ++x) ++hist[row[x]];
+  }
+  const long long n = static_cast<long long>(x1 - x0) * (y1 - y0);
+  double sum = 0;
+  for (int v = 0; v < 256; ++v) sum += static_cast<double>(v) * hist[static_cast<size_t>(v)];
+  double best = -1, sum_below = 0;
+  long long below = 0;
+  int threshold = -1;
+  for (int v = 0; v < 255; ++v) {
+    below += hist[static_cast<size_t>(v)];
+    sum_below += static_cast<double>(v) * hist[static_cast<size_t>(v)];
+    if (below == 0 || below == n) continue;
+    const double m0 = sum_below / below, m1 = (sum - sum_below) / (n - below);
+    const double between = static_cast<double>(below) * (n - below) * (m1 - m0) * (m1 - m0);
+    if (between > best) {
+      best = between;
+      threshold = v;
+    }
+  }
+  if (threshold < 0) return gaps;
+  std::vector<char> ink(static_cast<size_t>(x1 - x0), 0);
+  for (int y = y0; y < y1; ++y) {
+    const std::uint8_t* row = page.row(y);
+    for (int x = x0; x < x1; ++x) ink[static_cast<size_t>(x - x0)] |= row[x] <= threshold;
+  }
+  int run_start = -1;
+  bool seen_ink = false;
+  for (int x = x0; x < x1; ++x) {
+    if (!ink[static_cast<size_t>(x - x0)]) {
+      if (seen_ink && run_start < 0) run_start = x;
+      continue;
+    }
+    if (run_start >= 0) gaps.push_back({run_start, x - run_start});
+    run_start = -1;
+    seen_ink = true;
+  }
+  return gaps;  // a run still open at the right edge is margin, not a gap
+}
 
 }  // namespace
 
@@ -313,6 +389,89 @@ void DropStrayPunctuation(std::vector<Word>& words) {
       t.pop_back();
     }
   }
+}
+
+int SplitJoinedWords(const ImageView& page, std::vector<RawWord>& raw,
+                     std::vector<LayoutLine>& lines) {
+  if (page.empty() || page.format() != PixelFormat::kGray8) return 0;
+  // Word spacing: per line where it has two gaps or more, else the page's per word height.
+  std::vector<double> line_space(lines.size(), 0), ratios;
+  for (size_t li = 0; li < lines.size(); ++li) {
+    std::vector<int> order = lines[li].words;
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+      return raw[static_cast<size_t>(a)].box.x < raw[static_cast<size_t>(b)].box.x;
+    });
+    std::vector<double> gaps;
+    for (size_t k = 1; k < order.size(); ++k) {
+      const Box& a = raw[static_cast<size_t>(order[k - 1])].box;
+      const Box& b = raw[static_cast<size_t>(order[k])].box;
+      const int gap = b.x - a.right(), h = std::max(a.height, b.height);
+      if (gap <= 0 || h <= 0 || gap >= kMaxSpaceHeights * h) continue;
+      gaps.push_back(gap);
+      ratios.push_back(static_cast<double>(gap) / h);
+    }
+    if (gaps.size() >= 2) line_space[li] = Median(gaps);
+  }
+  const double page_ratio = Median(ratios);
+
+  int split = 0;
+  for (size_t li = 0; li < lines.size(); ++li) {
+    for (size_t k = 0; k < lines[li].words.size(); ++k) {
+      const size_t wi = static_cast<size_t>(lines[li].words[k]);
+      if (raw[wi].symbols.size() < 2 || raw[wi].box.empty()) continue;
+      const Box box = raw[wi].box;
+      const double space = line_space[li] > 0 ? line_space[li] : page_ratio * box.height;
+      if (space <= 0) continue;
+      const std::vector<ColumnGap> gaps = InkGaps(page, box);
+      if (gaps.empty()) continue;
+      ColumnGap widest;
+      int next = 0;
+      for (const ColumnGap& g : gaps) {
+        if (g.length > widest.length) {
+          next = widest.length;
+          widest = g;
+        } else {
+          next = std::max(next, g.length);
+        }
+      }
+      if (widest.length < kSplitSpaceShare * space ||
+          widest.length < kSplitMinHeights * box.height ||
+          widest.length < kSplitStandOut * std::max(1, next)) {
+        continue;
+      }
+      const std::vector<SymbolSpan>& symbols = raw[wi].symbols;
+      const double centre = widest.start + widest.length / 2.0;
+      size_t left = 0;
+      bool ordered = true;
+      for (size_t i = 0; i < symbols.size(); ++i) {
+        if (i > 0 && symbols[i].left < symbols[i - 1].left) ordered = false;
+        if (symbols[i].left < centre) left = i + 1;
+      }
+      if (!ordered || left == 0 || left == symbols.size()) continue;
+      const size_t cut = symbols[left - 1].end;
+      const std::string first = raw[wi].text.substr(0, cut);
+      const std::string rest = raw[wi].text.substr(cut);
+      if (!IsJoinedPair(first, rest)) continue;
+      RawWord second;
+      second.text = rest;
+      const int second_x = widest.start + widest.length;
+      second.box = {second_x, box.y, box.right() - second_x, box.height};
+      second.confidence = raw[wi].confidence;
+      second.line = raw[wi].line;
+      for (size_t i = left; i < symbols.size(); ++i) {
+        second.symbols.push_back({symbols[i].left, symbols[i].right, symbols[i].end - cut});
+      }
+      RawWord& w = raw[wi];
+      w.text = first;
+      w.box.width = widest.start - box.x;
+      w.symbols.resize(left);
+      raw.push_back(std::move(second));
+      lines[li].words.insert(lines[li].words.begin() + static_cast<std::ptrdiff_t>(k) + 1,
+                             static_cast<int>(raw.size()) - 1);
+      ++split;
+    }
+  }
+  return split;
 }
 
 }  // namespace chartscan::ocr

@@ -10,10 +10,19 @@
 #include <vector>
 
 #include <chartscan/models/geometry.h>
+#include <chartscan/models/image.h>
 #include <chartscan/models/page.h>
 #include <chartscan/ocr/reading_order.h>
 
 namespace chartscan::ocr {
+
+// One character of a word as Tesseract placed it: its horizontal extent in the page image and
+// the byte offset in the word's text just past it.
+struct SymbolSpan {
+  int left = 0;
+  int right = 0;
+  size_t end = 0;
+};
 
 // A word as Tesseract returned it, before reading order.
 struct RawWord {
@@ -21,6 +30,8 @@ struct RawWord {
   Box box;
   float confidence = 0;
   int line = 0;
+  // Left to right, covering `text` exactly; empty when unknown (a word whose text was replaced).
+  std::vector<SymbolSpan> symbols;
 };
 
 // Below this word confidence (0-100), a word without any letter or digit is taken for noise.
@@ -171,6 +182,36 @@ inline constexpr std::string_view kDottedAbbreviations[] = {
 
 // Removes stray punctuation (above) from `words`, which are in reading order.
 void DropStrayPunctuation(std::vector<Word>& words);
+
+// Joined words. Tesseract's recognizer places spaces from what it reads, not from the gaps it
+// sees: a middle initial after a given name in capitals ("RAMOS, LISA R" read "LISAR" on a
+// photocopied history and physical), a dose and its unit in a medication table ("2 mg" read
+// "2mg") run together although a person sees the space. A word is split at an empty stretch of
+// columns inside its box (no pixel darker than kSplitInk between its rows) when that stretch is
+//   - at least kSplitSpaceShare of the line's word spacing (the median gap between its words
+//     closer than kMaxSpaceHeights word heights; the page's median gap per word height times the
+//     word's height when the line has fewer than two such gaps),
+//   - at least kSplitMinHeights of the word's height (small text's letter gaps are a pixel or two),
+//   - and at least kSplitStandOut times the word's next widest gap: letters of a monospaced font
+//     ("mmol/L") stand apart evenly, a space stands out.
+// The characters left of the gap (by Tesseract's character boxes, whose left edges are in order)
+// go to the first word, those right of it to the second, and the split is made only when the two
+// are of a kind that is written apart: a number and a word (a dose and its unit) or a name in
+// capitals and a one-letter initial. Elsewhere a gap that wide is inside a word: the digit 1 of a
+// font with figures of one width stands 10-12 px from its neighbours at 300 dpi ("136", "202 1"
+// for "2021"), the broken letters of a noisy page gape ("prov ider"), and a speck read as a
+// trailing mark would become a word. Both keep the word's confidence; their boxes end at the gap.
+inline constexpr int kSplitInk = 128;
+inline constexpr double kSplitSpaceShare = 0.7;
+inline constexpr double kSplitMinHeights = 0.2;
+inline constexpr double kSplitStandOut = 2.5;
+inline constexpr double kMaxSpaceHeights = 2.0;
+
+// Splits joined words (above) of `lines` in `page`, the 8-bit grey image that was recognized.
+// New words are appended to `raw` and placed after their first half in their line. Returns how
+// many words were split.
+int SplitJoinedWords(const ImageView& page, std::vector<RawWord>& raw,
+                     std::vector<LayoutLine>& lines);
 
 struct Segment {
   size_t line = 0;         // index into the lines given

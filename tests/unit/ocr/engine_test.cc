@@ -124,5 +124,18 @@ TEST(Engine, DoubtfulNumberIsReadAgainOnItsOwn) {
   EXPECT_GE(r->numbers_reread, 1);
 }
 
+// Regression: a photocopied history and physical's "Patient: RAMOS, LISA R" was read "RAMOS,
+// LISAR" (the recognizer put no space before the initial, 13 px of paper wide, as wide as the
+// line's other spaces), and the patient's given name was extracted as "LISAR". The band is a crop
+// of the cleaned OCR image of a generated photocopy-profile page (the assembly gate's
+// 05-photocopy-2.tif, page 2).
+TEST(Engine, InitialRunIntoTheGivenNameIsReadApart) {
+  auto r = RecognizeFixture("initial_joined_to_given_name.png");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const std::string& text = r->text.text;
+  EXPECT_NE(text.find("RAMOS, LISA R "), std::string::npos) << text;
+  EXPECT_GE(r->words_split, 1);
+}
+
 }  // namespace
 }  // namespace chartscan::ocr

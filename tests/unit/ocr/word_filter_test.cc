@@ -135,8 +135,8 @@ TEST(DoubtfulSegments, LineIsCutAtWideGapsAndOnlyItsDoubtfulPartIsReadAgain) {
   // "North Fork Surgical Center" read well, then 700 px further the address lines read as garbage.
   Page p;
   p.Line(463, 299, {{"North", 96}, {"Fork", 96}, {"Surgical", 96}, {"Center", 96}});
-  p.raw.push_back({"mam", {2039, 295, 81, 27}, 4, 0});
-  p.raw.push_back({"hinivientt", {2132, 294, 308, 79}, 0, 0});
+  p.raw.push_back({"mam", {2039, 295, 81, 27}, 4, 0, {}});
+  p.raw.push_back({"hinivientt", {2132, 294, 308, 79}, 0, 0, {}});
   p.lines[0].words.push_back(4);
   p.lines[0].words.push_back(5);
   p.Line(300, 600, {{"Hospital", 45}, {"day", 40}, {"3.", 50}});  // doubtful, no gap
@@ -318,6 +318,116 @@ TEST(DropStrayPunctuation, AClosingQuoteOnTheNextLineDoesNotCount) {
   std::vector<Word> w = Words({{"\u201Cthe"}, {"end\u201D"}});
   DropStrayPunctuation(w);
   EXPECT_EQ(Texts(w), (std::vector<std::string>{"the", "end\u201D"}));
+}
+
+// A line of words drawn as blocks of ink, one block 16 x 30 px a character, with the symbol boxes
+// Tesseract gives: `gaps[i]` is the gap after character i of the word (3 px where not given).
+struct InkLine {
+  Image image{1200, 200, PixelFormat::kGray8, 255};
+  std::vector<RawWord> raw;
+  std::vector<LayoutLine> lines{LayoutLine{}};
+  int x = 20;
+
+  void Add(const std::string& text, std::vector<int> gaps = {}, int space = 15) {
+    RawWord w;
+    w.text = text;
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (i > 0) x += i - 1 < gaps.size() ? gaps[i - 1] : 3;
+      for (int y = 50; y < 80; ++y) {
+        std::fill_n(image.data() + y * image.width() + x, 16, std::uint8_t{0});
+      }
+      w.symbols.push_back({x, x + 16, i + 1});
+      x += 16;
+    }
+    w.box = {w.symbols.front().left, 50, x - w.symbols.front().left, 30};
+    w.confidence = 45;
+    x += space;
+    lines[0].words.push_back(static_cast<int>(raw.size()));
+    raw.push_back(std::move(w));
+  }
+  std::vector<std::string> Texts() const {
+    std::vector<std::string> out;
+    for (int i : lines[0].words) out.push_back(raw[static_cast<size_t>(i)].text);
+    return out;
+  }
+};
+
+TEST(SplitJoinedWords, InitialRunIntoTheGivenNameIsSplitAtTheSpaceTheImageShows) {
+  InkLine l;
+  l.Add("Patient:");
+  l.Add("RAMOS,");
+  l.Add("LISAR", {3, 3, 3, 14});
+  l.Add("MR#:");
+  EXPECT_EQ(SplitJoinedWords(l.image.view(), l.raw, l.lines), 1);
+  EXPECT_EQ(l.Texts(), (std::vector<std::string>{"Patient:", "RAMOS,", "LISA", "R", "MR#:"}));
+  const RawWord& lisa = l.raw[static_cast<size_t>(l.lines[0].words[2])];
+  const RawWord& r = l.raw[static_cast<size_t>(l.lines[0].words[3])];
+  EXPECT_EQ(lisa.box.right(), r.box.x - 14);
+  EXPECT_EQ(r.box.width, 16);
+  EXPECT_EQ(r.confidence, lisa.confidence);
+  ASSERT_EQ(r.symbols.size(), 1u);
+  EXPECT_EQ(r.symbols[0].end, 1u);
+}
+
+TEST(SplitJoinedWords, EvenlySpacedLettersOfAMonospacedWordStayWhole) {
+  InkLine l;
+  l.Add("5.0", {12, 12}, 40);
+  l.Add("mmol/L", {12, 12, 12, 12, 12}, 40);
+  l.Add("3.5-5.1", {12, 12, 12, 12, 12, 12}, 40);
+  EXPECT_EQ(SplitJoinedWords(l.image.view(), l.raw, l.lines), 0);
+  EXPECT_EQ(l.Texts(), (std::vector<std::string>{"5.0", "mmol/L", "3.5-5.1"}));
+}
+
+TEST(SplitJoinedWords, LettersSpacedOutEvenlyInAHeadingStayWhole) {
+  // Tracked capitals: every letter gap about as wide as a space, none standing out.
+  InkLine l;
+  l.Add("ADMISSION", {10, 11, 10, 10, 11, 10, 10, 11}, 14);
+  l.Add("HISTORY", {10, 10, 11, 10, 10, 10}, 14);
+  l.Add("AND", {10, 11}, 14);
+  EXPECT_EQ(SplitJoinedWords(l.image.view(), l.raw, l.lines), 0);
+  EXPECT_EQ(l.Texts(), (std::vector<std::string>{"ADMISSION", "HISTORY", "AND"}));
+}
+
+TEST(SplitJoinedWords, GapsInsideNumbersAndLowerCaseWordsAreNotSpaces) {
+  // Regression: the first draft split "1.56" into "1 .56" (a figure 1 stands apart in a font
+  // whose figures share one width) and "provider" into "prov ider" (broken letters on a noisy
+  // page).
+  InkLine l;
+  l.Add("Creatinine");
+  l.Add("1.56", {14});
+  l.Add("2021", {3, 3, 14});
+  l.Add("provider", {3, 3, 3, 14});
+  EXPECT_EQ(SplitJoinedWords(l.image.view(), l.raw, l.lines), 0);
+  EXPECT_EQ(l.Texts(), (std::vector<std::string>{"Creatinine", "1.56", "2021", "provider"}));
+}
+
+TEST(SplitJoinedWords, ASpeckReadAsATrailingMarkStaysWithItsWord) {
+  InkLine l;
+  l.Add("was");
+  l.Add("found.", {3, 3, 3, 3, 16});
+  l.Add("in");
+  EXPECT_EQ(SplitJoinedWords(l.image.view(), l.raw, l.lines), 0);
+  EXPECT_EQ(l.Texts(), (std::vector<std::string>{"was", "found.", "in"}));
+}
+
+TEST(SplitJoinedWords, WordWithoutCharacterBoxesIsLeftAlone) {
+  InkLine l;
+  l.Add("Patient:");
+  l.Add("RAMOS,");
+  l.Add("LISAR", {3, 3, 3, 14});
+  l.raw[2].symbols.clear();  // its text was replaced by a second reading
+  EXPECT_EQ(SplitJoinedWords(l.image.view(), l.raw, l.lines), 0);
+  EXPECT_EQ(l.Texts(), (std::vector<std::string>{"Patient:", "RAMOS,", "LISAR"}));
+}
+
+TEST(SplitJoinedWords, DoseRunIntoItsUnitIsSplit) {
+  InkLine l;
+  l.Add("Ondansetron");
+  l.Add("4mg", {15});
+  l.Add("IV");
+  l.Add("q6h");
+  EXPECT_EQ(SplitJoinedWords(l.image.view(), l.raw, l.lines), 1);
+  EXPECT_EQ(l.Texts(), (std::vector<std::string>{"Ondansetron", "4", "mg", "IV", "q6h"}));
 }
 
 }  // namespace

@@ -54,6 +54,9 @@ struct Recognition {
   // Doubtful numbers read a second time on their own whose second reading was kept (engine.cc,
   // "Re-reading doubtful numbers").
   int numbers_reread = 0;
+  // Words split where a space shows in the image that the recognizer did not read
+  // (SplitJoinedWords, "Joined words" in the stage's word filters).
+  int words_split = 0;
   // Regions of ink that no line of the first reading covered whose own reading was kept
   // (engine.cc, "Reading ink no line took in").
   int regions_recovered = 0;
