@@ -227,14 +227,38 @@ bool IsValidNpi(std::string_view d) {
   return NpiCheckDigit(d.substr(0, 9)) == d[9];
 }
 
+// Two zeros that touch on a low-resolution fax read as "(X)" (any of the brackets around an X):
+// the bracket pair is the zeros' outer halves, the X their inner ones. Only an NPI is repaired so:
+// its check digit proves the repair.
+bool IsJoinedZeros(std::string_view s) {
+  auto open = [](char c) { return c == '(' || c == '{' || c == '['; };
+  auto close = [](char c) { return c == ')' || c == '}' || c == ']'; };
+  return s.size() >= 3 && open(s[0]) && (s[1] == 'X' || s[1] == 'x') && close(s[2]);
+}
+
 std::optional<ParsedIdentifier> ParseNpi(std::string_view text) {
-  text = TrimPunct(text);
-  std::string digits;
+  std::string joined_zeros;
   bool repaired = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (IsJoinedZeros(text.substr(i))) {
+      joined_zeros += "00";
+      i += 2;
+      repaired = true;
+    } else {
+      joined_zeros.push_back(text[i]);
+    }
+  }
+  text = TrimPunct(joined_zeros);
+  std::string digits;
   for (char c : text) {
     if (c == '-' || c == ' ') continue;
     if (IsDigit(c)) {
       digits.push_back(c);
+    } else if (c == 'L') {
+      // A serif 1 whose foot a fax's coarse rows merge into one bar reads as an L; an NPI has no
+      // letters, and the check digit must then hold.
+      digits.push_back('1');
+      repaired = true;
     } else if (c == '.' || c == ',') {
       // A speck on the line read as a point between digits ("1.425020124" on a fax). No NPI is
       // printed with one, so it is dropped like a misread letter: only if the check then holds.

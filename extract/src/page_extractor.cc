@@ -506,11 +506,24 @@ class PageExtractor {
       }
       case ValueType::kNpi: {
         auto n = ParseNpi(words[0]);
+        std::size_t used = 1;
+        // An NPI OCR split at a gap inside it ("L(X}252 L098" for 1002521098 on a fax): two words
+        // of the value's extent, or a word space apart, that are one valid NPI joined. The check
+        // digit proves the join.
+        const bool adjacent = t.size() >= 2 && t[1].box.x - t[0].box.right() <
+                                                   std::max(t[0].box.height, t[1].box.height);
+        if ((!n || !n->valid) && (bounded || adjacent) && words.size() >= 2) {
+          auto joined = ParseNpi(std::string(words[0]) + std::string(words[1]));
+          if (joined && joined->valid) {
+            n = joined;
+            used = 2;
+          }
+        }
         if (!n) return std::nullopt;
         p.normalized = n->normalized;
-        p.confidence = n->confidence;
+        p.confidence = n->confidence * (used > 1 ? kJoinedGroupsQuality : 1.0);
         p.valid = n->valid;
-        p.used = 1;
+        p.used = used;
         return p;
       }
       case ValueType::kSex: {
@@ -669,7 +682,24 @@ class PageExtractor {
     if (k == 0 || k >= t.size()) return false;
     const int height = std::max({1, t[k - 1].box.height, t[k].box.height});
     const int gap = t[k].box.x - t[k - 1].box.right();
-    return gap > kCellGap * height && gap > kCellGapToMedian * LowerMedianGap(t);
+    return gap > kCellGap * height && gap > kCellGapToMedian * WordSpacing(t);
+  }
+
+  // The spacing of the words of one cell on a line: the lower median of its gaps no wider than
+  // kCellGap word heights, 0 when there are none. The median of all its gaps would not do: on a
+  // form's header row most gaps are between columns ("fea Date   Ordering Physichin   NPI
+  // Acuunint", a fax's misread labels), and a column gap would have to be 2.5 times one.
+  static double WordSpacing(const std::vector<Token>& t) {
+    std::vector<int> gaps;
+    for (std::size_t k = 1; k < t.size(); ++k) {
+      const int height = std::max({1, t[k - 1].box.height, t[k].box.height});
+      const int gap = t[k].box.x - t[k - 1].box.right();
+      if (gap <= kCellGap * height) gaps.push_back(std::max(0, gap));
+    }
+    if (gaps.empty()) return 0;
+    std::nth_element(gaps.begin(), gaps.begin() + static_cast<long>((gaps.size() - 1) / 2),
+                     gaps.end());
+    return gaps[(gaps.size() - 1) / 2];
   }
 
   // The words right of the hit, up to the next label, start in another form column: on a form

@@ -49,6 +49,19 @@ TEST(Npi, RepairIsAcceptedOnlyWhenTheCheckPasses) {
   EXPECT_FALSE(ParseNpi("l234567890"));
 }
 
+TEST(Npi, FaxReadingsOfTouchingZerosAndOfAOneAreRepairedWhenTheCheckPasses) {
+  // A 98 dpi fax's "1002521098" read "L(X}2521098": a serif 1 as an L, two touching zeros as
+  // "(X}".
+  auto r = ParseNpi("L(X}2521098");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->normalized, "1002521098");
+  EXPECT_TRUE(r->repaired);
+  EXPECT_TRUE(r->valid);
+  EXPECT_EQ(ParseNpi("1(X)2521098")->normalized, "1002521098");
+  EXPECT_FALSE(ParseNpi("L(X}2521099"));
+  EXPECT_FALSE(ParseNpi("L(Y}2521098"));
+}
+
 TEST(Npi, StrayPointBetweenDigitsIsDroppedWhenTheCheckPasses) {
   // A fax's speck read into the number: "NPI; 1.425020124".
   auto r = ParseNpi("1.234567893");

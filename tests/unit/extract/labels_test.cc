@@ -350,6 +350,35 @@ TEST(Labels, NoLabelSpansTwoFormColumns) {
   EXPECT_EQ(Find(fields, "provider")->normalized, "MARY HADDAD");
 }
 
+TEST(Labels, NpiSplitByAGapInsideItsCellIsJoinedWhenItsCheckHolds) {
+  // A 98 dpi fax's boxed header: "1002521098" under "NPI" read "L(X}252 L098", and the labels
+  // around it misread ("Exam Date", "Ordering Physician", "Account #" read "fea Date",
+  // "Ordering Physichin", "Acuunint"). Regression: with most of the header row's gaps between
+  // columns, the gap after "NPI" was not wide enough against their median to count as one, and
+  // "NPI" looked for its value to its right.
+  PageText page = PageBuilder()
+                      .Line(575, {{"fea", 265},
+                                  {"Date", 344},
+                                  {"Ordering", 758},
+                                  {"Physichin", 878},
+                                  {"NPI", 1325},
+                                  {"Acuunint", 1810}})
+                      .Line(608, {{"26", 265},
+                                  {"Dee", 319},
+                                  {"2022", 398},
+                                  {"Laura", 759},
+                                  {"James,", 859},
+                                  {"MDD", 975},
+                                  {"L(X}252", 1331},
+                                  {"L098", 1450},
+                                  {"639708119", 1808}})
+                      .Build();
+  auto fields = Extract(page);
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1002521098");
+  EXPECT_EQ(Find(fields, "provider_npi")->value, "L(X}252 L098");
+}
+
 TEST(Labels, BracketStuckToANameWordIsNoise) {
   auto fields = Extract(PageBuilder().Text(100, "Name: ANA] MURPHY   MRN: 92-67299").Build());
   ASSERT_NE(Find(fields, "patient_name"), nullptr);
