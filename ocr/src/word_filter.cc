@@ -133,7 +133,7 @@ double ReadWellWordHeight(const std::vector<RawWord>& raw, const std::vector<Lay
 
 bool IsNumberShaped(std::string_view utf8) {
   const size_t digits = static_cast<size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+    return IsAsciiDigit(static_cast<unsigned char>(c));
   }));
   return digits >= kNumberMinDigits && 2 * digits >= AlnumCount(utf8);
 }
@@ -359,7 +359,7 @@ bool IsDottedAbbreviation(std::string_view letters) {
 size_t LeadingOpenQuote(std::string_view t) {
   for (std::string_view q : kOpenQuotes) {
     if (t.size() > q.size() && t.substr(0, q.size()) == q &&
-        std::isalnum(static_cast<unsigned char>(t[q.size()])))
+        IsAsciiAlnum(static_cast<unsigned char>(t[q.size()])))
       return q.size();
   }
   return 0;
