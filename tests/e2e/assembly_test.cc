@@ -71,20 +71,22 @@ constexpr double kMinChartPurity = 0.90;
 constexpr int kMaxFalseMisfiles = 1;
 constexpr const char* kIdentityFields[] = {"patient_name", "mrn", "dob", "date_of_service",
                                            "provider_npi"};
-// Per-document fields, [clean and light, hard pages]. Measured late on 2026-12-03: clean and
-// light 63 of 63 identity values and 11 of 11 code sets; hard pages 111 of 116 identity values
-// (95.7%; two NPIs a fax's broken rule and a faint page had misread are read again on their own,
-// ocr/src/engine.cc "Re-reading doubtful numbers") and 21 of 21 code sets. Earlier that day: 109
-// of 116 identity values (94.0%) and 21
-// of 21 code sets (19 before an E read as 6, a code's letter split from its digits and an S read
-// as $ after a list number were repaired; 2026-12-02: 108 and 19, and 101 identity values before
-// a period read for a name's comma, a symbol for a middle initial, an unclosed bracket for a
-// date's 1, a date's lost slashes, a record number split by a gap, a speck read as a colon inside
-// a label and "MIRN" for "MRN" were tolerated). The misses left are OCR's: a fax page at 98 dpi
-// whose boxed header is unreadable (four fields; its date of birth now reads) and a middle
-// initial run into a given name ("RAMOS, LISAR"). The brief's target is 98% per identity field on
-// degraded batches: not met on faxes. The hard-page gate allows one miss more than measured.
-constexpr double kMinIdentity[2] = {0.97, 0.94};
+// Per-document fields, [clean and light, hard pages]. Measured on 2026-12-04: clean and light 63
+// of 63 identity values and 11 of 11 code sets; hard pages 113 of 116 identity values (97.4%; a
+// middle initial run into a given name, "RAMOS, LISAR", is split where the image shows the space,
+// ocr/src/word_filter.h "Joined words", and a fax's NPI read "L(X}252 L098" under a header row of
+// misread labels is found and repaired) and 21 of 21 code sets. Late on 2026-12-03: 111 of 116
+// (two NPIs a fax's broken rule and a faint page had misread are read again on their own,
+// ocr/src/engine.cc "Re-reading doubtful numbers"); earlier that day 109 of 116 identity values
+// and 21 of 21 code sets (19 before an E read as 6, a code's letter split from its digits and an
+// S read as $ after a list number were repaired; 2026-12-02: 108 and 19, and 101 identity values
+// before a period read for a name's comma, a symbol for a middle initial, an unclosed bracket for
+// a date's 1, a date's lost slashes, a record number split by a gap, a speck read as a colon
+// inside a label and "MIRN" for "MRN" were tolerated). The misses left are OCR's, on one fax page
+// at 98 dpi whose boxed header reads "Haddad, Stephare P.", "K286409%" and "fea Date" (name, MRN,
+// date of service). The brief's target is 98% per identity field on degraded batches: met for
+// DOB and NPI, not for those three. The hard-page gate allows one miss more than measured.
+constexpr double kMinIdentity[2] = {0.97, 0.96};
 constexpr double kMinCodeSets[2] = {0.9, 0.9};
 
 int Shell(const std::string& command) {
