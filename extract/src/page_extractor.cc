@@ -213,13 +213,17 @@ class PageExtractor {
     return nullptr;
   }
 
+  // The lower median of `v` (0 for none).
+  static int LowerMedian(std::vector<int> v) {
+    if (v.empty()) return 0;
+    std::nth_element(v.begin(), v.begin() + static_cast<long>((v.size() - 1) / 2), v.end());
+    return v[(v.size() - 1) / 2];
+  }
+
   static double LowerMedianGap(const std::vector<Token>& t) {
     std::vector<int> gaps;
     for (std::size_t k = 1; k < t.size(); ++k) gaps.push_back(t[k].box.x - t[k - 1].box.right());
-    if (gaps.empty()) return 0;
-    std::nth_element(gaps.begin(), gaps.begin() + static_cast<long>((gaps.size() - 1) / 2),
-                     gaps.end());
-    return std::max(0, gaps[(gaps.size() - 1) / 2]);
+    return std::max(0, LowerMedian(std::move(gaps)));
   }
 
   void FindLabels(std::size_t li) {
@@ -696,10 +700,7 @@ class PageExtractor {
       const int gap = t[k].box.x - t[k - 1].box.right();
       if (gap <= kCellGap * height) gaps.push_back(std::max(0, gap));
     }
-    if (gaps.empty()) return 0;
-    std::nth_element(gaps.begin(), gaps.begin() + static_cast<long>((gaps.size() - 1) / 2),
-                     gaps.end());
-    return gaps[(gaps.size() - 1) / 2];
+    return LowerMedian(std::move(gaps));
   }
 
   // The words right of the hit, up to the next label, start in another form column: on a form

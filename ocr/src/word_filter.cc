@@ -34,6 +34,17 @@ bool IsJoinedPair(std::string_view first, std::string_view rest) {
          });
 }
 
+// Whether some cut between the characters of `w` gives a joined pair: only such words are worth
+// looking at in the image.
+bool MayBeJoined(const RawWord& w) {
+  for (size_t i = 0; i + 1 < w.symbols.size(); ++i) {
+    const size_t cut = w.symbols[i].end;
+    if (IsJoinedPair(std::string_view(w.text).substr(0, cut), std::string_view(w.text).substr(cut)))
+      return true;
+  }
+  return false;
+}
+
 // A run of columns without ink strictly inside the ink of a box.
 struct ColumnGap {
   int start = 0;
@@ -418,7 +429,7 @@ int SplitJoinedWords(const ImageView& page, std::vector<RawWord>& raw,
   for (size_t li = 0; li < lines.size(); ++li) {
     for (size_t k = 0; k < lines[li].words.size(); ++k) {
       const size_t wi = static_cast<size_t>(lines[li].words[k]);
-      if (raw[wi].symbols.size() < 2 || raw[wi].box.empty()) continue;
+      if (raw[wi].symbols.size() < 2 || raw[wi].box.empty() || !MayBeJoined(raw[wi])) continue;
       const Box box = raw[wi].box;
       const double space = line_space[li] > 0 ? line_space[li] : page_ratio * box.height;
       if (space <= 0) continue;
