@@ -18,6 +18,11 @@ bool IsAsciiUpper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 bool IsAsciiDigit(unsigned char c) { return c >= '0' && c <= '9'; }
 bool IsAsciiLetter(unsigned char c) { return c < 0x80 && std::isalpha(c); }
 
+// Marks only, each as tall as a line of text ("|", "!", "(", "/").
+bool IsTallMarks(std::string_view t) {
+  return !t.empty() && t.find_first_not_of("|![](){}/\\") == std::string_view::npos;
+}
+
 // Whether `first` and `rest`, one word as read, are two words run together of the kinds a
 // recognizer joins across a visible space (see kSplitSpaceShare): a number and its unit ("4mg"),
 // or a name in capitals and its initial ("LISAR").
@@ -27,11 +32,21 @@ bool IsJoinedPair(std::string_view first, std::string_view rest) {
       IsAsciiLetter(static_cast<unsigned char>(rest.front()))) {
     return true;
   }
-  const bool initial = IsAsciiUpper(static_cast<unsigned char>(rest[0])) &&
-                       (rest.size() == 1 || (rest.size() == 2 && rest[1] == '.'));
-  return initial && first.size() >= 2 && std::all_of(first.begin(), first.end(), [](char c) {
-           return IsAsciiUpper(static_cast<unsigned char>(c));
-         });
+  auto is_initial = [](std::string_view w) {
+    return IsAsciiUpper(static_cast<unsigned char>(w[0])) &&
+           (w.size() == 1 || (w.size() == 2 && w[1] == '.'));
+  };
+  // Two capitals or more, then at most the one mark that may end a name ("CARTER.", "RAMOS,").
+  auto is_caps_name = [](std::string_view w) {
+    if (!w.empty() && (w.back() == '.' || w.back() == ',')) w.remove_suffix(1);
+    return w.size() >= 2 && std::all_of(w.begin(), w.end(), [](char c) {
+             return IsAsciiUpper(static_cast<unsigned char>(c));
+           });
+  };
+  // The name before its initial ("LISAR"), or the initial before the family name ("TOMAS
+  // ACARTER.", "FATIMA GBROWN").
+  return (is_initial(rest) && is_caps_name(first) && first.back() != '.' && first.back() != ',') ||
+         (is_initial(first) && is_caps_name(rest));
 }
 
 // Whether some cut between the characters of `w` gives a joined pair: only such words are worth
@@ -80,15 +95,33 @@ std::vector<ColumnGap> InkGaps(const ImageView& page, const Box& box) {
     }
   }
   if (threshold < 0) return gaps;
-  std::vector<char> ink(static_cast<size_t>(x1 - x0), 0);
+  std::vector<int> ink(static_cast<size_t>(x1 - x0), 0);
   for (int y = y0; y < y1; ++y) {
     const std::uint8_t* row = page.row(y);
-    for (int x = x0; x < x1; ++x) ink[static_cast<size_t>(x - x0)] |= row[x] <= threshold;
+    for (int x = x0; x < x1; ++x) ink[static_cast<size_t>(x - x0)] += row[x] <= threshold;
+  }
+  // A speck in the space ("TOMAS A CARTER" on a photocopy, two pixels of toner between the A and
+  // the C) does not close it, nor one at the end of the box open a space before it: a few columns
+  // of little ink (kSpeckColumnShare of the rows or fewer) with empty columns or the box's edge on
+  // both sides are a speck. Letters' rounded edges and a decimal point's have such columns too,
+  // but next to the letter or the point, so their gaps stay as they are.
+  const int speck = static_cast<int>(kSpeckColumnShare * (y1 - y0));
+  const int w = x1 - x0;
+  for (int x = 0; x < w; ++x) {
+    if (ink[static_cast<size_t>(x)] == 0 || (x > 0 && ink[static_cast<size_t>(x - 1)] != 0)) {
+      continue;
+    }
+    int e = x;
+    while (e < w && ink[static_cast<size_t>(e)] > 0 && ink[static_cast<size_t>(e)] <= speck) ++e;
+    if ((e == w || ink[static_cast<size_t>(e)] == 0) && e - x <= std::max(1, speck)) {
+      std::fill(ink.begin() + x, ink.begin() + e, 0);
+    }
+    x = e;
   }
   int run_start = -1;
   bool seen_ink = false;
   for (int x = x0; x < x1; ++x) {
-    if (!ink[static_cast<size_t>(x - x0)]) {
+    if (ink[static_cast<size_t>(x - x0)] == 0) {
       if (seen_ink && run_start < 0) run_start = x;
       continue;
     }
@@ -213,7 +246,9 @@ void DropImplausibleWords(const std::vector<RawWord>& raw, std::vector<LayoutLin
   const int side = static_cast<int>(kEdgeZoneSide * dpi),
             end = static_cast<int>(kEdgeZoneEnd * dpi);
   auto implausible = [&](const RawWord& w, bool confident_line) {
-    if (w.confidence >= kNoiseMarkConfidence || w.box.empty()) return false;
+    if (w.box.empty()) return false;
+    if (IsTallMarks(w.text) && w.box.height < kMinHeightRatio * h) return true;
+    if (w.confidence >= kNoiseMarkConfidence) return false;
     const double advance =
         static_cast<double>(w.box.width) / std::max<size_t>(1, CodePoints(w.text));
     if (w.box.height < kMinHeightRatio * h || w.box.height > kMaxHeightRatio * h) return true;

@@ -40,7 +40,9 @@ inline constexpr float kNoiseMarkConfidence = 60;
 // text on this page: height under kMinHeightRatio or over kMaxHeightRatio times the median height
 // of the page's confident words, or width per character outside kMinAdvanceRatio..kMaxAdvanceRatio
 // times theirs. Scanner-lid borders, shadows at the page edge and drum streaks are read as such
-// "words" (a 5 px high "see", a 245 px high "aA", eight letters in 12 px).
+// "words" (a 5 px high "see", a 245 px high "aA", eight letters in 12 px). A word of marks that
+// stand as tall as a line ("|", "!", "(", "/") under kMinHeightRatio times that height is a speck
+// however confidently read: a 2 px "|" read at 72 between two values of a form's row.
 inline constexpr float kConfidentWord = 80;
 inline constexpr double kMinHeightRatio = 0.45, kMaxHeightRatio = 2.2;
 inline constexpr double kMinAdvanceRatio = 0.3, kMaxAdvanceRatio = 3.0;
@@ -185,10 +187,11 @@ void DropStrayPunctuation(std::vector<Word>& words);
 
 // Joined words. Tesseract's recognizer places spaces from what it reads, not from the gaps it
 // sees: a middle initial after a given name in capitals ("RAMOS, LISA R" read "LISAR" on a
-// photocopied history and physical), a dose and its unit in a medication table ("2 mg" read
-// "2mg") run together although a person sees the space. A word is split at an empty stretch of
-// columns inside its box (no ink between its rows by Otsu's threshold over the box: the OCR image
-// keeps grey strokes, pale on faint and noisy pages) when that stretch is
+// photocopied history and physical) or before a family name ("TOMAS A CARTER" read "ACARTER."), a
+// dose and its unit in a medication table ("2 mg" read "2mg") run together although a person sees
+// the space. A word is split at an empty stretch of columns inside its box (ink by Otsu's threshold
+// over the box, as the OCR image keeps grey strokes, pale on faint and noisy pages; a column inked
+// in no more than kSpeckColumnShare of the box's rows holds only a speck) when that stretch is
 //   - at least kSplitSpaceShare of the line's word spacing (the median gap between its words
 //     closer than kMaxSpaceHeights word heights; the page's median gap per word height times the
 //     word's height when the line has fewer than two such gaps),
@@ -198,17 +201,18 @@ void DropStrayPunctuation(std::vector<Word>& words);
 // The characters left of the gap (by Tesseract's character boxes, whose left edges are in order)
 // go to the first word, those right of it to the second, and the split is made only when the two
 // are of a kind that is written apart: a number and a word (a dose and its unit) or a name in
-// capitals and a one-letter initial. Elsewhere a gap that wide is inside a word: the digit 1 of a
-// font with figures of one width stands 10-12 px from its neighbours at 300 dpi ("136", "202 1"
-// for "2021"), the broken letters of a noisy page gape ("prov ider"), and a speck read as a
-// trailing mark would become a word. Both keep the word's confidence; their boxes end at the gap.
-// Measured on the 210 pages of seeds 20261125, 777 and 4711: 40 splits, all right ("4 mg", "75
-// mcg", "ANA I", "DONNA H"), 13 pages better and none worse; a draft without the kinds rule made
-// 69 splits on the first seed alone, most of them wrong.
+// capitals and a one-letter initial, either way round. Elsewhere a gap that wide is inside a word:
+// the digit 1 of a font with figures of one width stands 10-12 px from its neighbours at 300 dpi
+// ("136", "202 1" for "2021"), the broken letters of a noisy page gape ("prov ider"), and a speck
+// read as a trailing mark would become a word. Both keep the word's confidence; their boxes end at
+// the gap. Measured on the 210 pages of seeds 20261125, 777 and 4711: 40 splits, all right ("4 mg",
+// "75 mcg", "ANA I", "DONNA H"), 13 pages better and none worse; a draft without the kinds rule
+// made 69 splits on the first seed alone, most of them wrong.
 inline constexpr double kSplitSpaceShare = 0.7;
 inline constexpr double kSplitMinHeights = 0.2;
 inline constexpr double kSplitStandOut = 2.5;
 inline constexpr double kMaxSpaceHeights = 2.0;
+inline constexpr double kSpeckColumnShare = 0.06;
 
 // Splits joined words (above) of `lines` in `page`, the 8-bit grey image that was recognized.
 // New words are appended to `raw` and placed after their first half in their line. Returns how

@@ -100,6 +100,23 @@ TEST(WordFilter, FragmentsOnAPageReadBadlyThroughoutAreKept) {
   EXPECT_EQ(p.Kept().size(), 30u);
 }
 
+TEST(WordFilter, BarFarShorterThanTheTextIsASpeckHoweverSurelyRead) {
+  // Regression: a 2 px speck read "|" at 72 between a record number and a birth date on a form's
+  // row cost the birth date. A bar of full height (a table rule) and a short period stay.
+  Page p;
+  p.Body();
+  p.Line(300, 1200, {{"W4057953", 83}, {"|", 72}, {"07/15/1970", 96}});
+  p.raw.back().box.x += 400;
+  p.raw[p.raw.size() - 2].box = {p.raw[p.raw.size() - 3].box.right() + 11, 1200, 2, 2};
+  p.Line(300, 1300, {{"Na", 95}, {"|", 90}, {"140", 94}, {".", 90}});
+  p.raw.back().box.height = 6;
+  DropImplausibleWords(p.raw, p.lines, kWidth, kHeight, 300);
+  const std::vector<std::string> kept = p.Kept();
+  ASSERT_EQ(kept.size(), 46u);
+  EXPECT_EQ(std::vector<std::string>(kept.begin() + 40, kept.end()),
+            (std::vector<std::string>{"W4057953", "07/15/1970", "Na", "|", "140", "."}));
+}
+
 TEST(LoneDoubtfulWords, ShortWordAloneOnItsLineReadWithDoubtIsNoise) {
   // Specks and a signature's piece beside a heavy discharge summary's text, read at 52 and 49.
   Page p;
@@ -418,6 +435,29 @@ TEST(SplitJoinedWords, WordWithoutCharacterBoxesIsLeftAlone) {
   l.raw[2].symbols.clear();  // its text was replaced by a second reading
   EXPECT_EQ(SplitJoinedWords(l.image.view(), l.raw, l.lines), 0);
   EXPECT_EQ(l.Texts(), (std::vector<std::string>{"Patient:", "RAMOS,", "LISAR"}));
+}
+
+TEST(SplitJoinedWords, InitialRunIntoTheFamilyNameIsSplitThroughASpeckInTheSpace) {
+  // "TOMAS A CARTER" read "ACARTER." on a photocopy with toner specks in the space (two pixels
+  // in a 48 px word; here one in 30, the most kSpeckColumnShare lets through).
+  InkLine l;
+  l.Add("Name:");
+  l.Add("TOMAS");
+  l.Add("ACARTER.", {15, 3, 3, 3, 3, 3, 3});
+  const int speck_x = l.raw[2].symbols[0].right + 7;
+  l.image.data()[64 * l.image.width() + speck_x] = 0;
+  l.Add("Medical");
+  EXPECT_EQ(SplitJoinedWords(l.image.view(), l.raw, l.lines), 1);
+  EXPECT_EQ(l.Texts(), (std::vector<std::string>{"Name:", "TOMAS", "A", "CARTER.", "Medical"}));
+}
+
+TEST(SplitJoinedWords, ACapitalStandingApartAtTheStartOfAWordInLowerCaseStaysWhole) {
+  InkLine l;
+  l.Add("Patient");
+  l.Add("Asleep", {15});
+  l.Add("now");
+  EXPECT_EQ(SplitJoinedWords(l.image.view(), l.raw, l.lines), 0);
+  EXPECT_EQ(l.Texts(), (std::vector<std::string>{"Patient", "Asleep", "now"}));
 }
 
 TEST(SplitJoinedWords, DoseRunIntoItsUnitIsSplit) {
