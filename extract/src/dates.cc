@@ -201,6 +201,22 @@ std::optional<ParsedDate> ParseAt(std::span<const std::string_view> tokens,
     p->tokens_used = 1;
     return p;
   }
+  // 10241953: the slashes of a heavy page's date lost, or a form's date printed without them.
+  // Month, day and year (a month is at most 12) or year, month and day (a year starts 19 or 20)
+  // cannot both read, so the order is never a guess.
+  if (allow_repair && t0.size() == 8 && AllDigits(t0)) {
+    auto num = [&](std::size_t at, std::size_t n) {
+      return std::stoi(std::string(t0.substr(at, n)));
+    };
+    auto p = Finish(num(4, 4), num(0, 2), num(2, 2), true, o);
+    if (!p && (t0.starts_with("19") || t0.starts_with("20"))) {
+      p = Finish(num(0, 4), num(4, 2), num(6, 2), true, o);
+    }
+    if (p) {
+      p->tokens_used = 1;
+      return p;
+    }
+  }
   if (tokens.size() < 2) return std::nullopt;
   // "January 29,1951": the space after the day's comma lost. Day and four-digit year on either
   // side of the comma, so nothing else reads this way.

@@ -53,9 +53,16 @@ std::string_view TrimPunct(std::string_view s) {
                         s.front() == '.' || s.front() == '\'' || s.front() == '"')) {
     s.remove_prefix(1);
   }
-  while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ';' || s.back() == ')' ||
-                        s.back() == ':')) {
-    s.remove_suffix(1);
+  // ...and after it as a quote ("1448387559\"" on a heavy consent form): no identifier has one.
+  while (!s.empty()) {
+    if (s.back() == '.' || s.back() == ',' || s.back() == ';' || s.back() == ')' ||
+        s.back() == ':' || s.back() == '"' || s.back() == '\'') {
+      s.remove_suffix(1);
+    } else if (s.ends_with("\xE2\x80\x9D") || s.ends_with("\xE2\x80\x99")) {  // curly quotes
+      s.remove_suffix(3);
+    } else {
+      break;
+    }
   }
   return s;
 }
@@ -168,6 +175,14 @@ std::optional<ParsedIdentifier> ParseMrn(std::string_view text) {
   text = TrimPunct(text);
   std::string out;
   bool repaired = false;
+  // A pound or euro sign read for the capital E of a prefix ("£9080913" on a heavy page).
+  for (std::string_view e : {std::string_view("\xC2\xA3"), std::string_view("\xE2\x82\xAC")}) {
+    if (text.starts_with(e) && text.size() > e.size() && IsDigit(text[e.size()])) {
+      out.push_back('E');
+      text.remove_prefix(e.size());
+      repaired = true;
+    }
+  }
   int digits = 0;
   bool seen_digit = false;
   int prefix_letters = 0;

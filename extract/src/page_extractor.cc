@@ -673,11 +673,14 @@ class PageExtractor {
   }
 
   void ValuesWrapped(std::size_t li) {
-    // A label at the very end of a line whose value starts the next line.
+    // A label at the very end of a line whose value starts the next line. Marks after the label
+    // hold no value: a speck read as a period after its colon ("Birth Date:." on a heavy page).
     if (hits_[li].empty() || !cont_[li]) return;
     LabelHit& h = hits_[li].back();
-    if (h.tail_only || h.done || h.end != lines_[li].tokens.size()) return;
-    TryValue(h, RightSpan(li, hits_[li].size() - 1, true), kWrapQuality, false);
+    if (h.tail_only || h.done || !NothingRight(li, h)) return;
+    std::vector<Ref> refs = RightSpan(li, hits_[li].size() - 1, true);
+    std::erase_if(refs, [li](const Ref& r) { return r.line == li; });
+    TryValue(h, refs, kWrapQuality, false);
   }
 
   // The gap before word k of a line is a border between form columns, which no label or value

@@ -53,6 +53,22 @@ TEST(Dates, SlashesLostInAFaintPrint) {
   EXPECT_FALSE(ParseDate("03 25 2024", strict));
 }
 
+TEST(Dates, EightDigitsWithoutSeparatorsReadInTheOnlyOrderThatIsADate) {
+  // A heavy radiology report's "Birth Date: 10/24/1953" read as "10241953" gave no birth date.
+  auto d = ParseDate("10241953", Ref(true));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->date.Iso(), "1953-10-24");
+  EXPECT_TRUE(d->repaired);
+  EXPECT_LT(d->confidence, 1.0);
+  EXPECT_EQ(ParseDate("19531024", Ref(true))->date.Iso(), "1953-10-24");
+  EXPECT_FALSE(ParseDate("13241953", Ref()));
+  EXPECT_FALSE(ParseDate("19531324", Ref()));
+  EXPECT_FALSE(ParseDate("1024195", Ref()));
+  DateParseOptions strict = Ref();
+  strict.allow_ocr_repair = false;
+  EXPECT_FALSE(ParseDate("10241953", strict));
+}
+
 TEST(Dates, SpaceLostAfterTheDaysComma) {
   // A heavy page's "Birth Date January 29, 1951" read as "January 29,1951" gave no dob.
   auto d = ParseDate("January 29,1951", Ref(true));

@@ -20,6 +20,21 @@ TEST(Mrn, RepairsConfusableLettersInsideTheDigits) {
   EXPECT_LT(m->confidence, 1.0);
 }
 
+TEST(Mrn, PoundOrEuroSignBeforeTheDigitsIsAMisreadE) {
+  for (const char* text : {"\xC2\xA3"
+                           "9080913",
+                           "\xE2\x82\xAC"
+                           "9080913"}) {
+    auto m = ParseMrn(text);
+    ASSERT_TRUE(m) << text;
+    EXPECT_EQ(m->normalized, "E9080913");
+    EXPECT_TRUE(m->repaired);
+  }
+  EXPECT_FALSE(
+      ParseMrn("\xC2\xA3"
+               "90.80"));
+}
+
 TEST(Mrn, RejectsWordsAndShortNumbers) {
   EXPECT_FALSE(ParseMrn("123"));
   EXPECT_FALSE(ParseMrn("Smith"));

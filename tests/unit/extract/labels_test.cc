@@ -214,6 +214,39 @@ TEST(Labels, ValueWrappedToTheNextLine) {
   EXPECT_EQ(Find(fields, "admission_date")->normalized, "2022-05-18");
 }
 
+TEST(Labels, SpeckReadAsAPeriodAfterALabelAtTheLineEndDoesNotHideItsValueOnTheNextLine) {
+  // Regression: "Birth Date:." ended a heavy page's header row, "10/18/1943" starting the next.
+  auto fields = Extract(PageBuilder()
+                            .Text(100,
+                                  "Patient: Joyce I. Perez   Medical Record No. 0006881181   "
+                                  "Birth Date:.")
+                            .Text(140, "10/18/1943   Sex: F   Date of Service: 01/26/2021")
+                            .Build());
+  ASSERT_NE(Find(fields, "dob"), nullptr);
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1943-10-18");
+  EXPECT_EQ(Find(fields, "date_of_service")->normalized, "2021-01-26");
+}
+
+TEST(Labels, HeavyPageMisreadingsOfARecordNumberAndABirthDateAreRepaired) {
+  // "MRN: E9080913" read with a pound sign for the E, "Birth Date: 10/24/1953" without slashes.
+  auto fields = Extract(PageBuilder()
+                            .Text(100,
+                                  "PATIENT: Ashley Morgan   MRN: \xC2\xA3"
+                                  "9080913   Birth Date: 10241953")
+                            .Build());
+  ASSERT_NE(Find(fields, "mrn"), nullptr);
+  EXPECT_EQ(Find(fields, "mrn")->normalized, "E9080913");
+  ASSERT_NE(Find(fields, "dob"), nullptr);
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1953-10-24");
+}
+
+TEST(Labels, QuoteReadAfterAnNpiIsNoPartOfIt) {
+  auto fields = Extract(PageBuilder().Text(100, "Provider NPI: 1234567893\"").Build());
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1234567893");
+  EXPECT_FALSE(Find(fields, "provider_npi")->needs_review);
+}
+
 TEST(Labels, NpiFailingItsCheckDigitNeedsReview) {
   auto bad_fields = Extract(PageBuilder().Text(100, "NPI: 1234567890").Build());
   const Field* f = Find(bad_fields, "provider_npi");
