@@ -19,7 +19,8 @@ namespace chartscan::extract {
 namespace {
 
 constexpr double kRepairedConfidence = 0.8;
-constexpr double kImplausibleConfidence = 0.3;  // birth date in the future, or 130+ years ago
+constexpr double kImplausibleConfidence =
+    0.3;  // born in the future or 130+ years ago, or seen a year ahead
 constexpr int kMinYear = 1850;
 constexpr int kMaxYear = 2199;
 
@@ -121,6 +122,13 @@ std::optional<ParsedDate> Finish(int y, int m, int d, bool repaired, const DateP
   p.repaired = repaired;
   p.confidence = repaired ? kRepairedConfidence : 1.0;
   if (o.birth_date && (p.date > o.reference || p.date.year < o.reference.year - 130)) {
+    p.confidence = std::min(p.confidence, kImplausibleConfidence);
+  }
+  // A service, admission or signature date a year or more after the scan: a misread year
+  // ("04/13/2127" for 2022 on a heavy consent form). A year, not a day: a consent signed before
+  // its procedure names the procedure's date, weeks or months ahead.
+  if (!o.birth_date &&
+      p.date >= CivilDate{o.reference.year + 1, o.reference.month, o.reference.day}) {
     p.confidence = std::min(p.confidence, kImplausibleConfidence);
   }
   return p;

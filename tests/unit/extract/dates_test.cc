@@ -138,6 +138,14 @@ TEST(Dates, BirthDateAfterTheReferenceHasLowConfidence) {
   EXPECT_LT(d->confidence, 0.5);
 }
 
+TEST(Dates, ServiceDateAYearAfterTheReferenceHasLowConfidence) {
+  // A heavy consent form's "Date: 04/13/2022" read as "04/13/2127".
+  EXPECT_LT(ParseDate("04/13/2127", Ref())->confidence, 0.5);
+  EXPECT_LT(ParseDate("06/30/2026", Ref())->confidence, 0.5);
+  // A procedure date weeks ahead, on a consent signed before it, is plausible.
+  EXPECT_EQ(ParseDate("09/15/2025", Ref())->confidence, 1.0);
+}
+
 TEST(Dates, ParseDateAtReportsTheWordsItUsed) {
   std::vector<std::string_view> words = {"September", "25,", "2024", "Dr.", "Evelyn"};
   auto d = ParseDateAt(words, Ref());

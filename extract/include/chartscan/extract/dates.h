@@ -6,7 +6,8 @@
 //
 // Two-digit years take their century from a reference date the caller passes (normally the date
 // of the scan): a birth date is never put in the future of the reference; other dates fall in the
-// window from 80 years before to 20 years after it.
+// window from 80 years before to 20 years after it. A birth date after the reference or 130 years
+// or more before it, and any other date a year or more after it, is read with a low confidence.
 //
 // OCR confusions inside the digits (O->0, l/I/|->1, S->5, B->8) are repaired only when the
 // repaired text is a valid date; such a date carries a lower confidence and `repaired`.
