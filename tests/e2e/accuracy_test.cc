@@ -36,6 +36,14 @@ using samples::TruthPage;
 
 constexpr std::uint64_t kSeed = 20261125;
 
+// CHARTSCAN_ACCURACY_SEED=N digitizes the preset generated with seed N instead: how the README's
+// held-out seeds (777, 4711) are measured. The limits are this seed's, so such a run is read for
+// its tables, not its verdict.
+std::uint64_t Seed() {
+  const char* s = std::getenv("CHARTSCAN_ACCURACY_SEED");
+  return s != nullptr && *s != '\0' ? std::stoull(s) : kSeed;
+}
+
 // Character error rate limits per degradation profile (aggregate over the profile's 8 documents,
 // text in reading order, whitespace collapsed). The product brief targets 1% on clean and light
 // pages and 2% on heavy ones; all three are met on this seed, heavy not on others (README).
@@ -110,7 +118,7 @@ class AccuracyGate : public testing::Test {
       fs::rename(work_.parent_path() / "accuracy-batch-kept", work_ / "batch");
     } else {
       ASSERT_EQ(Shell(std::string(CHARTSCAN_SAMPLEGEN) + " --preset accuracy --seed " +
-                      std::to_string(kSeed) + " --out " + batch.string() + " > " +
+                      std::to_string(Seed()) + " --out " + batch.string() + " > " +
                       (work_ / "samplegen.log").string() + " 2>&1"),
                 0)
           << "sample generation failed; see " << (work_ / "samplegen.log");
