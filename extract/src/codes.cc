@@ -140,6 +140,8 @@ std::string DigitReadings(char c) {
     case 'i':
     case '|':
       return "1";
+    case '@':  // a zero with a speck inside ("L@3.115")
+      return "0";
     case 'T':  // a serif one, or a seven
       return "17";
     case 'S':

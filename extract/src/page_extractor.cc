@@ -963,13 +963,21 @@ class PageExtractor {
   }
 
   // OCR damage around a code word that the code checker cannot see: a pound or euro sign read for
-  // a capital E ("£66.9"), and a list number run into the code at the start of a line ("4.110"
+  // a capital E ("£66.9"), a bracket never closed read for the I of a code of that shape ("[10 -
+  // Essential (primary) hypertension": handed on as the one that the checker reads as an I only
+  // when the code is known), and a list number run into the code at the start of a line ("4.110"
   // for "4. I10").
   static std::string CodeWordRepairs(std::string_view w, bool line_start) {
     std::string out(w);
     for (std::string_view e : {std::string_view("\xC2\xA3"), std::string_view("\xE2\x82\xAC")}) {
       const std::size_t at = out.find(e);
       if (at <= 1) out.replace(at, e.size(), "E");
+    }
+    if (out.size() >= 3 && (out[0] == '[' || out[0] == '|') &&
+        std::isdigit(static_cast<unsigned char>(out[1])) &&
+        std::isdigit(static_cast<unsigned char>(out[2])) && (out.size() == 3 || out[3] == '.') &&
+        out.find_first_of(")]}") == std::string::npos) {
+      out[0] = '1';
     }
     if (line_start && out.size() >= 5 && std::isdigit(static_cast<unsigned char>(out[0]))) {
       std::size_t dot = out[1] == '.' ? 1
@@ -1103,6 +1111,40 @@ class PageExtractor {
     return found;
   }
 
+  // A five-digit code with one digit read as one or two marks ("COMPREHENSIVE METABOLIC PANEL (CPT
+  // 8('053)"): when exactly one digit in their place makes a known CPT code whose description is
+  // printed on the same line, that code was meant.
+  std::optional<CodeCheck> NamedDigitForMarks(const std::string& code,
+                                              const std::vector<Token>& line) const {
+    const std::size_t b = code.find_first_not_of("0123456789");
+    if (b == 0 || b == std::string::npos) return std::nullopt;
+    std::size_t e = b;
+    while (e < code.size() && !std::isalnum(static_cast<unsigned char>(code[e]))) ++e;
+    if (e - b > 2 || e == code.size() ||
+        code.find_first_not_of("0123456789", e) != std::string::npos ||
+        code.size() - (e - b) != 4) {
+      return std::nullopt;
+    }
+    std::set<std::string> words;
+    for (const Token& tok : line) {
+      std::string w = internal::Lower(LabelKey(tok.text));
+      if (w.size() >= 3) words.insert(w);
+    }
+    std::optional<CodeCheck> found;
+    for (char d = '0'; d <= '9'; ++d) {
+      const std::string alt = code.substr(0, b) + d + code.substr(e);
+      const CodeEntry* entry = codes_.Find(alt, CodeSystem::kCpt);
+      if (!entry || !DescriptionOnLine(entry->description, words)) continue;
+      if (found) return std::nullopt;
+      CodeCheck c;
+      c.code = entry->code;
+      c.well_formed = c.known = c.valid = c.repaired = true;
+      c.confidence = kNamedAlternativeConfidence;
+      found = c;
+    }
+    return found;
+  }
+
   // Every word of three letters or more of the description is among the line's words.
   static bool DescriptionOnLine(const std::string& description,
                                 const std::set<std::string>& words) {
@@ -1201,6 +1243,32 @@ class PageExtractor {
               last = i + 1;
               letter_split = true;
             }
+          }
+        }
+        // "(E1 1.9)", "(S72.001 A)": a space read inside a code in parentheses; taken only when
+        // the two make a listed code.
+        if (open_paren && !close_paren && code.size() >= 2 && code.size() <= 7 &&
+            std::isupper(static_cast<unsigned char>(code[0])) && i + 1 < t.size() &&
+            !used_[li][i + 1]) {
+          std::string_view tail = t[i + 1].text;
+          if (tail.find_first_of(")]}") != std::string_view::npos) {
+            trim_end(tail);
+            const std::string joined = code + std::string(tail);
+            if (!tail.empty() && joined.size() <= 8 &&
+                codes_.Contains(CanonicalCode(joined, CodeSystem::kIcd10Cm),
+                                CodeSystem::kIcd10Cm)) {
+              code = joined;
+              close_paren = true;
+              last = i + 1;
+              letter_split = true;
+            }
+          }
+        }
+        // A CPT digit read as one or two marks ("8('053)" for "80053").
+        if (cpt) {
+          if (auto named = NamedDigitForMarks(code, t)) {
+            EmitCode(cpt->name, t[i], code, *named, 1.0);
+            continue;
           }
         }
         if (code.size() < 3 || code.size() > 8) continue;

@@ -633,6 +633,34 @@ TEST(Cpt, DigitMisreadIsCorrectedByTheDescriptionOnTheLine) {
   EXPECT_EQ(All(bare, "cpt"), std::vector<std::string>{"86061"});
 }
 
+TEST(Cpt, DigitReadAsMarksIsRestoredByTheDescriptionOnTheLine) {
+  // A clean lab report's "(CPT 80053)" read "(CPT 8('053)".
+  auto fields =
+      Extract(PageBuilder().Text(100, "COMPREHENSIVE METABOLIC PANEL (CPT 8('053)").Build());
+  EXPECT_EQ(All(fields, "cpt"), std::vector<std::string>{"80053"});
+  auto bare = Extract(PageBuilder().Text(100, "Specimen (CPT 8('053)").Build());
+  EXPECT_TRUE(All(bare, "cpt").empty());
+}
+
+TEST(Icd10, CodesMisreadOnCleanAndLowResolutionPagesAreRepairedWhenListed) {
+  // Measured on held-out seeds: an I read as an unclosed bracket, a zero as an at sign, and a
+  // space read inside a code in parentheses.
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "2. [10 - Essential (primary) hypertension")
+                            .Text(140, "2. Right lower extremity cellulitis (L@3.115) - consult")
+                            .Text(180, "1. Type 2 diabetes mellitus (E1 1.9) - monitor.")
+                            .Text(220, "2. Right femoral neck fracture (S72.001 A) - consult")
+                            .Build());
+  EXPECT_EQ(All(fields, "icd10"),
+            (std::vector<std::string>{"I10", "L03.115", "E11.9", "S72.001A"}));
+  // A bracketed reference and unlisted joins stay as they are.
+  auto other = Extract(PageBuilder()
+                           .Text(100, "See reference [10] - page 4")
+                           .Text(140, "Dose (B1 2.5) given")
+                           .Build());
+  EXPECT_TRUE(All(other, "icd10").empty());
+}
+
 TEST(Hcpcs, LevelTwoCodesWithContext) {
   auto fields = Extract(PageBuilder().Text(100, "HCPCS J1100 dexamethasone 4 mg given").Build());
   EXPECT_EQ(All(fields, "hcpcs"), std::vector<std::string>{"J1100"});
