@@ -71,6 +71,8 @@ bool IsCredential(std::string_view t) {
   static constexpr std::array<std::string_view, 22> kCredentials = {
       "MD",   "DO",  "RN",   "NP",  "PA", "PA-C", "DDS",  "DMD", "PHD", "MBBS", "FACS",
       "CRNA", "CNM", "APRN", "DPM", "OD", "FNP",  "ARNP", "LPN", "MLS", "DNP",  "FACP"};
+  // A dash after it is a speck or a hyphen's start before the next form cell ("INGRID MD-").
+  while (t.size() > 1 && t.back() == '-') t.remove_suffix(1);
   std::string u;
   for (char c : t) {
     if (c == '.' || c == ',') continue;
@@ -269,9 +271,10 @@ std::optional<ParsedIdentifier> ParseNpi(std::string_view text) {
     if (c == '-' || c == ' ') continue;
     if (IsDigit(c)) {
       digits.push_back(c);
-    } else if (c == 'L') {
-      // A serif 1 whose foot a fax's coarse rows merge into one bar reads as an L; an NPI has no
-      // letters, and the check digit must then hold.
+    } else if (c == 'L' || c == '}' || c == ']' || c == '{' || c == '[' || c == '!') {
+      // A serif 1 whose foot a fax's coarse rows merge into one bar reads as an L, a one on a
+      // noisy page as a bracket or brace ("19429}9154"); an NPI has no letters or marks, and the
+      // check digit must then hold.
       digits.push_back('1');
       repaired = true;
     } else if (c == '.' || c == ',') {
@@ -324,6 +327,13 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
       break;
     }
     bool comma = !t.empty() && t.back() == ',';
+    // A semicolon read for the comma after a family name ("GONZALEZ; MIGUEL O"): only after the
+    // first word, like the period below.
+    if (!comma && parts.empty() && t.size() >= 3 && t.back() == ';' && i + 1 < tokens.size() &&
+        IsNameWord(t.substr(0, t.size() - 1))) {
+      comma = true;
+      noisy = true;
+    }
     // OCR reads a comma as a period: "Perez. Mark" is "Perez, Mark". Only the first word of a
     // name can be a family name followed by a comma, and it is no abbreviation (three letters or
     // more: "St." or "Wm." stay periods); a later real comma keeps its say.
@@ -342,6 +352,7 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
     }
     std::string_view w = t;
     while (!w.empty() && (w.back() == ',' || w.back() == '.')) w.remove_suffix(1);
+    if (comma && !w.empty() && w.back() == ';') w.remove_suffix(1);
     // A bracket or bar stuck to the end of a name word is OCR noise from a form's cell border or
     // a broken stroke ("ANA]"); the word stays a name word, with less confidence.
     if (w.size() >= 3 && (w.back() == ']' || w.back() == '|' || w.back() == '}') &&

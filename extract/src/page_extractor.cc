@@ -288,7 +288,7 @@ class PageExtractor {
           }
         }
       }
-      if (!best.label) best = ShortLabelBeforeCheckedValue(t, i);
+      if (!best.label) best = ShortLabelBeforeCheckedValue(li, i);
       if (!best.label) {
         ++i;
         continue;
@@ -313,8 +313,11 @@ class PageExtractor {
   // A short label (fewer than kFuzzyMinLetters letters) with one letter misread ("NPE" for
   // "NPI") is taken only when the next word is a value that proves itself: an NPI whose check
   // digit holds as read, or, after a record-number label with one letter too many and a colon
-  // ("MIRN:"), a record number as read. Short keys are otherwise too close to ordinary words.
-  LabelHit ShortLabelBeforeCheckedValue(const std::vector<Token>& t, std::size_t i) const {
+  // ("MIRN:"), a record number as read. Short keys are otherwise too close to ordinary words. An
+  // NPI label that ends its form cell ("MAR Date   Attending   NPL#" over "2024-09-15   Ashley
+  // King, MD   1957510765") is proved by the NPI right below it.
+  LabelHit ShortLabelBeforeCheckedValue(std::size_t li, std::size_t i) const {
+    const std::vector<Token>& t = lines_[li].tokens;
     LabelHit hit;
     std::string key = LabelKey(t[i].text);
     if (key.size() < 3 || !StartsUpper(t[i].text)) return hit;
@@ -326,7 +329,14 @@ class PageExtractor {
       key += LabelKey(t[v].text);
       ++v;
     }
-    if (v >= t.size()) return hit;
+    if (v >= t.size() || ColumnGapBefore(t, v)) {
+      for (const CompiledLabel& c : labels_) {
+        if (c.field->type != ValueType::kNpi || c.key.size() != key.size()) continue;
+        if (internal::BoundedEditDistance(key, c.key, 1) != 1) continue;
+        if (CheckedNpiBelow(li, t[i].box)) return {i, v, &c, kFuzzyLabelQuality, false};
+      }
+      return hit;
+    }
     const bool colon = t[v - 1].text.back() == ':';
     if (colon) {
       for (const CompiledLabel& c : labels_) {
@@ -345,6 +355,24 @@ class PageExtractor {
       return hit;
     }
     return hit;
+  }
+
+  // On the next line below `label` (within kBelowMaxGap line heights), a word under it that is an
+  // NPI whose check digit holds as read.
+  bool CheckedNpiBelow(std::size_t li, const Box& label) const {
+    const Box& row = lines_[li].box;
+    for (std::size_t j = li + 1; j < lines_.size() && j <= li + 2; ++j) {
+      const Box& b = lines_[j].box;
+      if (b.y < row.y + row.height / 2) continue;
+      if (b.y - row.bottom() > kBelowMaxGap * std::max(row.height, b.height)) return false;
+      for (const Token& w : lines_[j].tokens) {
+        if (w.box.right() < label.x || w.box.x > label.right()) continue;
+        auto npi = ParseNpi(w.text);
+        if (npi && npi->valid && !npi->repaired) return true;
+      }
+      return false;
+    }
+    return false;
   }
 
   // A short record-number label with one letter too many ("MIRN" for "MRN": a stroke of the M

@@ -240,6 +240,43 @@ TEST(Labels, HeavyPageMisreadingsOfARecordNumberAndABirthDateAreRepaired) {
   EXPECT_EQ(Find(fields, "dob")->normalized, "1953-10-24");
 }
 
+TEST(Labels, MisreadNpiLabelEndingItsCellIsProvedByTheNpiBelowIt) {
+  // A heavy medication record's header row: "NPI#" read "NPL#", its value in the row below.
+  auto fields =
+      Extract(PageBuilder()
+                  .Line(100, {{"MAR", 100}, {"Date", 180}, {"Attending", 600}, {"NPL#", 1100}})
+                  .Line(140, {{"2024-09-15", 100},
+                              {"Ashley", 600},
+                              {"King,", 740},
+                              {"MD", 860},
+                              {"1957510765", 1100}})
+                  .Build());
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1957510765");
+  // Over a number whose check digit fails, "NPL#" is no label.
+  auto failed = Extract(PageBuilder()
+                            .Line(100, {{"Attending", 600}, {"NPL#", 1100}})
+                            .Line(140, {{"Ashley", 600}, {"King,", 740}, {"1957510764", 1100}})
+                            .Build());
+  EXPECT_EQ(Find(failed, "provider_npi"), nullptr);
+}
+
+TEST(Labels, PhotocopyMisreadingsOfANameCellAndAnNpiAreRead) {
+  // A semicolon read for the comma after the family name, a dash after a credential, and a brace
+  // read for a one inside an NPI whose check digit then holds.
+  auto fields = Extract(
+      PageBuilder()
+          .Text(100, "Patient Name: GONZALEZ; MIGUEL O")
+          .Line(140, {{"Referring", 100}, {"Physician", 300}, {"Provider", 900}, {"NPI", 1080}})
+          .Line(180, {{"BRENNAN,", 100}, {"INGRID", 280}, {"MD-", 420}, {"15260}5429", 900}})
+          .Build());
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "MIGUEL GONZALEZ");
+  EXPECT_EQ(Find(fields, "patient_family_name")->normalized, "GONZALEZ");
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1526015429");
+}
+
 TEST(Labels, QuoteReadAfterAnNpiIsNoPartOfIt) {
   auto fields = Extract(PageBuilder().Text(100, "Provider NPI: 1234567893\"").Build());
   ASSERT_NE(Find(fields, "provider_npi"), nullptr);
