@@ -142,6 +142,8 @@ std::string DigitReadings(char c) {
       return "1";
     case '@':  // a zero with a speck inside ("L@3.115")
       return "0";
+    case '&':  // an eight ("CPT &0053")
+      return "8";
     case 'T':  // a serif one, or a seven
       return "17";
     case 'S':
@@ -447,8 +449,11 @@ std::optional<CodeCheck> CheckCode(std::string_view text, CodeSystem system, con
   };
   std::string raw(text);
   if (system != CodeSystem::kIcd10Cm) raw = Upper(raw);
-  if (auto c = evaluate(raw, false)) return c;
-  if (!allow_repair || raw.size() > 8) return std::nullopt;
+  // A code as read that is well formed but not listed, while one letter of it read as the digit
+  // it resembles makes a listed one ("K8Q.20": K80.20), was that listed code.
+  std::optional<CodeCheck> as_read = evaluate(raw, false);
+  if (as_read && (as_read->known || set.Count(system) == 0)) return as_read;
+  if (!allow_repair || raw.size() > 8) return as_read;
 
   // Readings per position: what the character could have been.
   std::vector<std::string> readings(raw.size());
@@ -491,6 +496,7 @@ std::optional<CodeCheck> CheckCode(std::string_view text, CodeSystem system, con
       consider(c1);
     }
   }
+  if (as_read) return ambiguous || !found ? as_read : found;
   if (ambiguous) return std::nullopt;
   if (found) return found;
   for (std::size_t a = 0; a < n; ++a) {

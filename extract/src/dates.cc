@@ -226,6 +226,14 @@ std::optional<ParsedDate> ParseAt(std::span<const std::string_view> tokens,
     }
   }
   if (tokens.size() < 2) return std::nullopt;
+  // "11- Nov-2024": a space read after a hyphen inside the date.
+  if (t0.size() >= 2 && t0.back() == '-') {
+    const std::string joined = std::string(t0) + std::string(Trim(tokens[1]));
+    if (auto p = ParseOneToken(joined, o, allow_repair)) {
+      p->tokens_used = 2;
+      return p;
+    }
+  }
   // "January 29,1951": the space after the day's comma lost. Day and four-digit year on either
   // side of the comma, so nothing else reads this way.
   if (int m = MonthFromName(tokens[0]); m > 0) {

@@ -120,6 +120,7 @@ bool IsParticle(std::string_view t) {
 // are dropped from the normalized name, so which letter was printed does not matter, only that the
 // slot holds an initial.
 bool IsInitialLookAlike(std::string_view t) {
+  if (t == "|") return true;  // an I without its period: "MATEO | BENNETT"
   if (t.size() < 2 || t.back() != '.') return false;
   t.remove_suffix(1);
   // A speck or symbol stuck before the initial itself ("Amanda $S. Cruz"): the letter is there.

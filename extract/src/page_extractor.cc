@@ -305,6 +305,19 @@ class PageExtractor {
         skip_[li + 1] = best_next;
         break;
       }
+      // The label's "#:" misread as a one-character word with a colon ("NPI 4: 19429}9154"): the
+      // word belongs to the label when the label has a variant ending in "#" of the same field.
+      if (!best.colon && best.end < t.size() && t[best.end].text.size() == 2 &&
+          t[best.end].text[1] == ':' && !ColumnGapBefore(t, best.end)) {
+        auto range = exact_.equal_range(best.label->key + "#");
+        for (auto it = range.first; it != range.second; ++it) {
+          if (it->second->field == best.label->field) {
+            ++best.end;
+            best.colon = true;
+            break;
+          }
+        }
+      }
       hits_[li].push_back(best);
       i = best.end;
     }
@@ -990,6 +1003,25 @@ class PageExtractor {
     return false;
   }
 
+  // Line li ends with a code keyword ("... initial encounter, ICD-10" wrapped before its code):
+  // the context of a code that starts the next line.
+  bool EndsWithContext(std::size_t li, ValueType type) const {
+    const std::vector<Token>& t = lines_[li].tokens;
+    if (t.empty()) return false;
+    if (CodeKeyword(t.back().text, type)) return true;
+    return t.size() >= 2 && CodeKeyword(t[t.size() - 2].text + t.back().text, type);
+  }
+
+  // `word` is a keyword of the code system (a one read for the I of "ICD" too).
+  bool CodeKeyword(std::string_view word, ValueType type) const {
+    auto it = code_context_.find(type);
+    if (it == code_context_.end()) return false;
+    std::string key = LabelKey(word);
+    if (it->second.count(key)) return true;
+    if (!key.empty() && (key[0] == '1' || key[0] == 'l')) key[0] = 'i';
+    return it->second.count(key) > 0;
+  }
+
   // OCR damage around a code word that the code checker cannot see: a pound or euro sign read for
   // a capital E ("£66.9"), a bracket never closed read for the I of a code of that shape ("[10 -
   // Essential (primary) hypertension": handed on as the one that the checker reads as an I only
@@ -1228,8 +1260,10 @@ class PageExtractor {
         bool close_paren =
             !raw.empty() && (closing(raw.back()) || raw.find(')') != std::string_view::npos);
         auto trim_end = [&](std::string_view& r) {
-          while (!r.empty() && (closing(r.back()) || r.back() == ',' || r.back() == ';' ||
-                                r.back() == ':' || r.back() == '.')) {
+          // Marks glued after a code ("E03.9:'- Hypothyroidism"): no code ends in one.
+          while (!r.empty() &&
+                 (closing(r.back()) || r.back() == ',' || r.back() == ';' || r.back() == ':' ||
+                  r.back() == '.' || r.back() == '-' || r.back() == '\'' || r.back() == '"')) {
             r.remove_suffix(1);
           }
         };
@@ -1305,7 +1339,8 @@ class PageExtractor {
         const bool parens = open_paren && close_paren;
         // ICD-10-CM.
         if (icd) {
-          const bool ctx = ContextBefore(t, i, ValueType::kIcd10) || parens || dash_after;
+          const bool ctx = ContextBefore(t, i, ValueType::kIcd10) || parens || dash_after ||
+                           (i == 0 && li > 0 && EndsWithContext(li - 1, ValueType::kIcd10));
           auto c = CheckCode(code, CodeSystem::kIcd10Cm, codes_, ctx);
           const bool dotted = code.find('.') != std::string::npos;
           if (c && (!letter_split || c->known) &&

@@ -277,6 +277,25 @@ TEST(Labels, PhotocopyMisreadingsOfANameCellAndAnNpiAreRead) {
   EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1526015429");
 }
 
+TEST(Labels, NumberSignOfALabelReadAsADigitBelongsToTheLabel) {
+  // A heavy radiology report's "NPI #: 1942919154" read "NPI 4: 19429}9154".
+  auto fields = Extract(PageBuilder().Text(100, "NPI 4: 19429}9154   Room: OW-406").Build());
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1942919154");
+}
+
+TEST(Labels, FaintAndPhotocopiedMisreadingsOfAnInitialAndADateAreRead) {
+  // A middle initial I read as a bar, a space read after a date's hyphen.
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "Name: MATEO | BENNETT   Medical Record No.: 0001824407")
+                            .Text(140, "Sex: F   Date Collected: 11- Nov-2024   NPI #: 1689652513")
+                            .Build());
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "MATEO BENNETT");
+  ASSERT_NE(Find(fields, "date_of_service"), nullptr);
+  EXPECT_EQ(Find(fields, "date_of_service")->normalized, "2024-11-11");
+}
+
 TEST(Labels, QuoteReadAfterAnNpiIsNoPartOfIt) {
   auto fields = Extract(PageBuilder().Text(100, "Provider NPI: 1234567893\"").Build());
   ASSERT_NE(Find(fields, "provider_npi"), nullptr);
@@ -696,6 +715,24 @@ TEST(Icd10, CodesMisreadOnCleanAndLowResolutionPagesAreRepairedWhenListed) {
                            .Text(140, "Dose (B1 2.5) given")
                            .Build());
   EXPECT_TRUE(All(other, "icd10").empty());
+}
+
+TEST(Icd10, UnlistedReadingWithALetterForADigitOfAListedCodeIsThatCode) {
+  // Measured on a fresh seed: "K8Q.20" (a zero read as Q) was kept as read, an unlisted code.
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "2. K8Q.20 - Calculus of gallbladder without cholecystitis")
+                            .Text(140, "2. E03.9:'- Hypothyroidism, unspecified:")
+                            .Text(180, "COMPREHENSIVE METABOLIC FANEL (CPT &0053)")
+                            .Build());
+  EXPECT_EQ(All(fields, "icd10"), (std::vector<std::string>{"K80.20", "E03.9"}));
+  // A code wrapped to the next line after its keyword, its S read as a dollar sign.
+  auto wrapped =
+      Extract(PageBuilder()
+                  .Text(100, "1. Fracture of neck of right femur, initial encounter, ICD-10")
+                  .Text(140, "$72.001A")
+                  .Build());
+  EXPECT_EQ(All(wrapped, "icd10"), std::vector<std::string>{"S72.001A"});
+  EXPECT_EQ(All(fields, "cpt"), std::vector<std::string>{"80053"});
 }
 
 TEST(Hcpcs, LevelTwoCodesWithContext) {
