@@ -1146,29 +1146,16 @@ class PageExtractor {
     static const std::map<char, std::string> kConfused = {{'0', "689"}, {'6', "058"}, {'8', "0369"},
                                                           {'9', "08"},  {'3', "8"},   {'5', "6"},
                                                           {'1', "7"},   {'7', "1"}};
-    std::set<std::string> words;
-    for (const Token& tok : line) {
-      std::string w = internal::Lower(LabelKey(tok.text));
-      if (w.size() >= 3) words.insert(w);
-    }
-    std::optional<CodeCheck> found;
+    std::vector<std::string> candidates;
     for (std::size_t k = 0; k < code.size(); ++k) {
       auto it = kConfused.find(code[k]);
       if (it == kConfused.end()) continue;
       for (char d : it->second) {
-        std::string alt = code;
-        alt[k] = d;
-        const CodeEntry* e = codes_.Find(alt, system);
-        if (!e || !DescriptionOnLine(e->description, words)) continue;
-        if (found) return std::nullopt;  // two candidates: not for a guess
-        CodeCheck c;
-        c.code = e->code;
-        c.well_formed = c.known = c.valid = c.repaired = true;
-        c.confidence = kNamedAlternativeConfidence;
-        found = c;
+        candidates.push_back(code);
+        candidates.back()[k] = d;
       }
     }
-    return found;
+    return NamedAmong(candidates, system, line);
   }
 
   // A five-digit code with one digit read as one or two marks ("COMPREHENSIVE METABOLIC PANEL (CPT
@@ -1185,15 +1172,23 @@ class PageExtractor {
         code.size() - (e - b) != 4) {
       return std::nullopt;
     }
+    std::vector<std::string> candidates;
+    for (char d = '0'; d <= '9'; ++d) candidates.push_back(code.substr(0, b) + d + code.substr(e));
+    return NamedAmong(candidates, CodeSystem::kCpt, line);
+  }
+
+  // The one candidate that is a known code whose description is printed on `line`; none when no
+  // candidate or two are (two are not for a guess).
+  std::optional<CodeCheck> NamedAmong(const std::vector<std::string>& candidates, CodeSystem system,
+                                      const std::vector<Token>& line) const {
     std::set<std::string> words;
     for (const Token& tok : line) {
       std::string w = internal::Lower(LabelKey(tok.text));
       if (w.size() >= 3) words.insert(w);
     }
     std::optional<CodeCheck> found;
-    for (char d = '0'; d <= '9'; ++d) {
-      const std::string alt = code.substr(0, b) + d + code.substr(e);
-      const CodeEntry* entry = codes_.Find(alt, CodeSystem::kCpt);
+    for (const std::string& alt : candidates) {
+      const CodeEntry* entry = codes_.Find(alt, system);
       if (!entry || !DescriptionOnLine(entry->description, words)) continue;
       if (found) return std::nullopt;
       CodeCheck c;
