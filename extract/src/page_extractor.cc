@@ -348,7 +348,9 @@ class PageExtractor {
         if (internal::BoundedEditDistance(key, c.key, 1) != 1) continue;
         if (CheckedNpiBelow(li, t[i].box)) return {i, v, &c, kFuzzyLabelQuality, false};
       }
-      return hit;
+      // Regression: a value set a column gap to the right ("MO NPt   1131405221" on a fax) still
+      // proves the label there.
+      if (v >= t.size()) return hit;
     }
     const bool colon = t[v - 1].text.back() == ':';
     if (colon) {

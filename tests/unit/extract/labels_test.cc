@@ -261,6 +261,24 @@ TEST(Labels, MisreadNpiLabelEndingItsCellIsProvedByTheNpiBelowIt) {
   EXPECT_EQ(Find(failed, "provider_npi"), nullptr);
 }
 
+TEST(Labels, MisreadNpiLabelIsStillProvedByItsValueAColumnGapToTheRight) {
+  // Regression: the search below first cost a fax's "MO NPt   1131405221" its NPI, and the
+  // provider's name took the label's words.
+  auto fields = Extract(PageBuilder()
+                            .Line(100, {{"Ordering", 100},
+                                        {"Provider:", 280},
+                                        {"Luis", 480},
+                                        {"Morales,", 580},
+                                        {"MO", 760},
+                                        {"NPt", 820},
+                                        {"1131405221", 1100},
+                                        {"Room:", 1400},
+                                        {"3E-309", 1520}})
+                            .Build());
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1131405221");
+}
+
 TEST(Labels, PhotocopyMisreadingsOfANameCellAndAnNpiAreRead) {
   // A semicolon read for the comma after the family name, a dash after a credential, and a brace
   // read for a one inside an NPI whose check digit then holds.
