@@ -19,8 +19,8 @@ namespace chartscan::extract {
 namespace {
 
 constexpr double kRepairedConfidence = 0.8;
-constexpr double kImplausibleConfidence =
-    0.3;  // born in the future or 130+ years ago, or seen a year ahead
+// Born in the future or 130 years ago or more, or a service date a year or more ahead.
+constexpr double kImplausibleConfidence = 0.3;
 constexpr int kMinYear = 1850;
 constexpr int kMaxYear = 2199;
 

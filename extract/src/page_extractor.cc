@@ -989,18 +989,9 @@ class PageExtractor {
 
   // ---- Codes -------------------------------------------------------------------------------
   bool ContextBefore(const std::vector<Token>& t, std::size_t i, ValueType type) const {
-    auto it = code_context_.find(type);
-    if (it == code_context_.end()) return false;
-    const std::set<std::string>& keys = it->second;
-    // "1CD-10" / "lCD-10": the I of ICD is the letter OCR most often reads as a one.
-    auto known = [&](std::string key) {
-      if (keys.count(key)) return true;
-      if (!key.empty() && (key[0] == '1' || key[0] == 'l')) key[0] = 'i';
-      return keys.count(key) > 0;
-    };
     for (std::size_t j = 1; j <= kContextWords && j <= i; ++j) {
-      if (known(LabelKey(t[i - j].text))) return true;
-      if (j + 1 <= i && known(LabelKey(t[i - j - 1].text + t[i - j].text))) return true;
+      if (CodeKeyword(t[i - j].text, type)) return true;
+      if (j + 1 <= i && CodeKeyword(t[i - j - 1].text + t[i - j].text, type)) return true;
     }
     return false;
   }
@@ -1014,7 +1005,8 @@ class PageExtractor {
     return t.size() >= 2 && CodeKeyword(t[t.size() - 2].text + t.back().text, type);
   }
 
-  // `word` is a keyword of the code system (a one read for the I of "ICD" too).
+  // `word` is a keyword of the code system. "1CD-10" / "lCD-10": the I of ICD is the letter OCR
+  // most often reads as a one.
   bool CodeKeyword(std::string_view word, ValueType type) const {
     auto it = code_context_.find(type);
     if (it == code_context_.end()) return false;
