@@ -342,11 +342,10 @@ class PageExtractor {
       key += LabelKey(t[v].text);
       ++v;
     }
+    const CompiledLabel* npi_label = NpiLabelOneLetterOff(key);
     if (v >= t.size() || ColumnGapBefore(t, v)) {
-      for (const CompiledLabel& c : labels_) {
-        if (c.field->type != ValueType::kNpi || c.key.size() != key.size()) continue;
-        if (internal::BoundedEditDistance(key, c.key, 1) != 1) continue;
-        if (CheckedNpiBelow(li, t[i].box)) return {i, v, &c, kFuzzyLabelQuality, false};
+      if (npi_label && CheckedNpiBelow(li, t[i].box)) {
+        return {i, v, npi_label, kFuzzyLabelQuality, false};
       }
       // Regression: a value set a column gap to the right ("MO NPt   1131405221" on a fax) still
       // proves the label there.
@@ -361,15 +360,25 @@ class PageExtractor {
         }
       }
     }
-    for (const CompiledLabel& c : labels_) {
-      if (c.field->type != ValueType::kNpi || c.key.size() != key.size()) continue;
-      if (internal::BoundedEditDistance(key, c.key, 1) != 1) continue;
-      auto npi = ParseNpi(t[v].text);
-      if (!npi || !npi->valid || npi->repaired) return hit;
-      hit = {i, v, &c, kFuzzyLabelQuality, colon};
-      return hit;
-    }
+    if (npi_label && IsNpiAsRead(t[v].text)) hit = {i, v, npi_label, kFuzzyLabelQuality, colon};
     return hit;
+  }
+
+  // The first NPI label whose key is `key` with one letter changed ("NPL#" for "NPI#").
+  const CompiledLabel* NpiLabelOneLetterOff(const std::string& key) const {
+    for (const CompiledLabel& c : labels_) {
+      if (c.field->type == ValueType::kNpi && c.key.size() == key.size() &&
+          internal::BoundedEditDistance(key, c.key, 1) == 1) {
+        return &c;
+      }
+    }
+    return nullptr;
+  }
+
+  // An NPI whose check digit holds as read, without repairs: what proves a misread label.
+  static bool IsNpiAsRead(std::string_view text) {
+    auto npi = ParseNpi(text);
+    return npi && npi->valid && !npi->repaired;
   }
 
   // On the next line below `label` (within kBelowMaxGap line heights), a word under it that is an
@@ -382,8 +391,7 @@ class PageExtractor {
       if (b.y - row.bottom() > kBelowMaxGap * std::max(row.height, b.height)) return false;
       for (const Token& w : lines_[j].tokens) {
         if (w.box.right() < label.x || w.box.x > label.right()) continue;
-        auto npi = ParseNpi(w.text);
-        if (npi && npi->valid && !npi->repaired) return true;
+        if (IsNpiAsRead(w.text)) return true;
       }
       return false;
     }

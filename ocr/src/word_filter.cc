@@ -36,17 +36,19 @@ bool IsJoinedPair(std::string_view first, std::string_view rest) {
     return IsAsciiUpper(static_cast<unsigned char>(w[0])) &&
            (w.size() == 1 || (w.size() == 2 && w[1] == '.'));
   };
-  // Two capitals or more, then at most the one mark that may end a name ("CARTER.", "RAMOS,").
-  auto is_caps_name = [](std::string_view w) {
-    if (!w.empty() && (w.back() == '.' || w.back() == ',')) w.remove_suffix(1);
+  auto is_caps = [](std::string_view w) {
     return w.size() >= 2 && std::all_of(w.begin(), w.end(), [](char c) {
              return IsAsciiUpper(static_cast<unsigned char>(c));
            });
   };
+  // A family name after its initial may end with the mark that ends a name ("CARTER.", "RAMOS,").
+  auto without_mark = [](std::string_view w) {
+    if (!w.empty() && (w.back() == '.' || w.back() == ',')) w.remove_suffix(1);
+    return w;
+  };
   // The name before its initial ("LISAR"), or the initial before the family name ("TOMAS
   // ACARTER.", "FATIMA GBROWN").
-  return (is_initial(rest) && is_caps_name(first) && first.back() != '.' && first.back() != ',') ||
-         (is_initial(first) && is_caps_name(rest));
+  return (is_initial(rest) && is_caps(first)) || (is_initial(first) && is_caps(without_mark(rest)));
 }
 
 // Whether some cut between the characters of `w` gives a joined pair: only such words are worth
