@@ -165,6 +165,15 @@ std::string_view TrimNamePunct(std::string_view w) {
   return w;
 }
 
+// The length in bytes of a bracket, bar or quote mark ending `w` (0 for none).
+std::size_t TrailingNoiseMark(std::string_view w) {
+  for (std::string_view m : {"\u2019", "\u2018", "\u201D", "\u201C"}) {
+    if (w.ends_with(m)) return m.size();
+  }
+  if (!w.empty() && std::string_view("]|}'\"`").find(w.back()) != std::string_view::npos) return 1;
+  return 0;
+}
+
 bool HasCommaLater(std::span<const std::string_view> tokens, std::size_t from) {
   for (std::size_t k = from; k < tokens.size() && k < from + 4; ++k) {
     if (!tokens[k].empty() && tokens[k].back() == ',') return true;
@@ -355,10 +364,12 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
     while (!w.empty() && (w.back() == ',' || w.back() == '.')) w.remove_suffix(1);
     if (comma && !w.empty() && w.back() == ';') w.remove_suffix(1);
     // A bracket or bar stuck to the end of a name word is OCR noise from a form's cell border or
-    // a broken stroke ("ANA]"); the word stays a name word, with less confidence.
-    if (w.size() >= 3 && (w.back() == ']' || w.back() == '|' || w.back() == '}') &&
-        IsAlpha(w[w.size() - 2])) {
-      w.remove_suffix(1);
+    // a broken stroke ("ANA]"), a quote mark a speck beside its last letter ("TAYLOR’" on a
+    // rotated consent; no name ends in a quote, an apostrophe stands inside one: "O'NEIL"); the
+    // word stays a name word, with less confidence.
+    if (const std::size_t mark = TrailingNoiseMark(w);
+        mark > 0 && w.size() >= mark + 2 && IsAlpha(w[w.size() - mark - 1])) {
+      w.remove_suffix(mark);
       noisy = true;
     }
     // A space read as a hyphen between a name and the next word of running text ("signed by

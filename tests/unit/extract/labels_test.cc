@@ -492,6 +492,24 @@ TEST(Labels, BracketStuckToANameWordIsNoise) {
   EXPECT_EQ(Find(fields, "patient_name")->normalized, "ANA MURPHY");
 }
 
+TEST(Labels, QuoteMarkAfterTheFamilyNameIsNoise) {
+  // A rotated consent's "Name: NANCY V TAYLOR" was read with a speck as a closing quote after the
+  // family name, and the page had no patient name.
+  auto fields = Extract(
+      PageBuilder().Text(100, "Name: NANCY V TAYLOR\u2019 Medical Record #: 27-72908").Build());
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "NANCY TAYLOR");
+  const double noisy = Find(fields, "patient_name")->confidence;
+  fields =
+      Extract(PageBuilder().Text(100, "Name: NANCY V TAYLOR Medical Record #: 27-72908").Build());
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_LT(noisy, Find(fields, "patient_name")->confidence);
+  // An apostrophe inside a name is a letter of it.
+  fields = Extract(PageBuilder().Text(100, "Name: SEAN O'NEIL   MRN: 92-67299").Build());
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "SEAN O'NEIL");
+}
+
 TEST(Labels, RecordNumberSplitByAGapInsideItsCell) {
   // A fax form's "8035351" read as "803535 1" under "Med Rec #:" was taken as 803535.
   PageText form =
