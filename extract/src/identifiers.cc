@@ -281,10 +281,10 @@ std::optional<ParsedIdentifier> ParseNpi(std::string_view text) {
     if (c == '-' || c == ' ') continue;
     if (IsDigit(c)) {
       digits.push_back(c);
-    } else if (c == 'L' || c == '}' || c == ']' || c == '{' || c == '[' || c == '!') {
+    } else if (c == 'L' || c == '}' || c == ']' || c == '{' || c == '[' || c == '!' || c == '/') {
       // A serif 1 whose foot a fax's coarse rows merge into one bar reads as an L, a one on a
-      // noisy page as a bracket or brace ("19429}9154"); an NPI has no letters or marks, and the
-      // check digit must then hold.
+      // noisy page as a bracket, a brace or a slash ("19429}9154", "[49368/518"); an NPI has no
+      // letters or marks, and the check digit must then hold.
       digits.push_back('1');
       repaired = true;
     } else if (c == '.' || c == ',') {

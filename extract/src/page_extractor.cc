@@ -305,10 +305,12 @@ class PageExtractor {
         skip_[li + 1] = best_next;
         break;
       }
-      // The label's "#:" misread as a one-character word with a colon ("NPI 4: 19429}9154"): the
-      // word belongs to the label when the label has a variant ending in "#" of the same field.
-      if (!best.colon && best.end < t.size() && t[best.end].text.size() == 2 &&
-          t[best.end].text[1] == ':' && !ColumnGapBefore(t, best.end)) {
+      // The label's "#:" misread as a word of one or two characters with a colon ("NPI 4:
+      // 19429}9154", "NPI ff: 1043301906" on a fax): the word belongs to the label when the label
+      // has a variant ending in "#" of the same field.
+      if (!best.colon && best.end < t.size() && t[best.end].text.size() >= 2 &&
+          t[best.end].text.size() <= 3 && t[best.end].text.back() == ':' &&
+          !ColumnGapBefore(t, best.end)) {
         auto range = exact_.equal_range(best.label->key + "#");
         for (auto it = range.first; it != range.second; ++it) {
           if (it->second->field == best.label->field) {
@@ -333,7 +335,13 @@ class PageExtractor {
     const std::vector<Token>& t = lines_[li].tokens;
     LabelHit hit;
     std::string key = LabelKey(t[i].text);
-    if (key.size() < 3 || !StartsUpper(t[i].text)) return hit;
+    // A letter read as a bracket or a bar ("NP{ #: 1541284869" on a heavy discharge summary) is
+    // missing from the key; the NPI label is then one letter longer than it.
+    const bool letter_as_mark =
+        std::count_if(t[i].text.begin(), t[i].text.end(), [](char c) {
+          return std::string_view("{}[]|!").find(c) != std::string_view::npos;
+        }) == 1;
+    if (key.size() + (letter_as_mark ? 1 : 0) < 3 || !StartsUpper(t[i].text)) return hit;
     // Punctuation set apart belongs to the label ("NPt #: 1131405221").
     std::size_t v = i + 1;
     while (v < t.size() && !std::any_of(t[v].text.begin(), t[v].text.end(), [](char c) {
@@ -342,7 +350,7 @@ class PageExtractor {
       key += LabelKey(t[v].text);
       ++v;
     }
-    const CompiledLabel* npi_label = NpiLabelOneLetterOff(key);
+    const CompiledLabel* npi_label = NpiLabelOneLetterOff(key, letter_as_mark);
     if (v >= t.size() || ColumnGapBefore(t, v)) {
       if (npi_label && CheckedNpiBelow(li, t[i].box)) {
         return {i, v, npi_label, kFuzzyLabelQuality, false};
@@ -364,13 +372,15 @@ class PageExtractor {
     return hit;
   }
 
-  // The first NPI label whose key is `key` with one letter changed ("NPL#" for "NPI#").
-  const CompiledLabel* NpiLabelOneLetterOff(const std::string& key) const {
+  // The first NPI label whose key is `key` with one letter changed ("NPL#" for "NPI#") or, when
+  // `letter_missing` (a letter was read as a mark, which keys leave out), one letter short of it.
+  const CompiledLabel* NpiLabelOneLetterOff(const std::string& key,
+                                            bool letter_missing = false) const {
     for (const CompiledLabel& c : labels_) {
-      if (c.field->type == ValueType::kNpi && c.key.size() == key.size() &&
-          internal::BoundedEditDistance(key, c.key, 1) == 1) {
-        return &c;
-      }
+      if (c.field->type != ValueType::kNpi) continue;
+      const bool same = c.key.size() == key.size();
+      const bool short_one = letter_missing && c.key.size() == key.size() + 1;
+      if ((same || short_one) && internal::BoundedEditDistance(key, c.key, 1) == 1) return &c;
     }
     return nullptr;
   }

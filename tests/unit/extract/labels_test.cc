@@ -302,6 +302,34 @@ TEST(Labels, NumberSignOfALabelReadAsADigitBelongsToTheLabel) {
   EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1942919154");
 }
 
+TEST(Labels, NumberSignOfALabelReadAsTwoLettersBelongsToTheLabel) {
+  // A fax radiology report's "NPI #: 1043301906" read "NPI ff: 1043301906".
+  auto fields =
+      Extract(PageBuilder().Text(100, "NPI ff: 1043301906 Accession RAD) 3033330").Build());
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1043301906");
+}
+
+TEST(Labels, LetterOfAnNpiLabelReadAsABraceIsProvedByTheNpiAsRead) {
+  // A heavy discharge summary's "NPI #: 1541284869" read "NP{ #: 1541284869".
+  auto fields = Extract(PageBuilder().Text(100, "NP{ #: 1541284869").Build());
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1541284869");
+  // A number whose check digit fails proves nothing.
+  fields = Extract(PageBuilder().Text(100, "NP{ #: 1541284868").Build());
+  EXPECT_EQ(Find(fields, "provider_npi"), nullptr);
+}
+
+TEST(Labels, OneOfAnNpiReadAsASlashIsRepairedWhenTheCheckHolds) {
+  // A heavy radiology report's "Provider NPI: 1493681518" read "Provider NPI: [49368/518".
+  auto fields =
+      Extract(PageBuilder().Text(100, "Provider NPI: [49368/518 Account #: 632031878").Build());
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1493681518");
+  EXPECT_TRUE(Find(fields, "provider_npi")->needs_review ||
+              Find(fields, "provider_npi")->confidence < 1.0);
+}
+
 TEST(Labels, FaintAndPhotocopiedMisreadingsOfAnInitialAndADateAreRead) {
   // A middle initial I read as a bar, a space read after a date's hyphen.
   auto fields = Extract(PageBuilder()
