@@ -103,6 +103,11 @@ bool StartsWithLetter(std::string_view s) {
   return false;
 }
 
+bool HasAlnum(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+}
+
 bool HasDigit(std::string_view s) {
   return std::any_of(s.begin(), s.end(),
                      [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
@@ -837,6 +842,29 @@ class PageExtractor {
       const Box& b = vl.tokens[i].box;
       if (b.right() > x0 - tol && b.x < x1 - tol && !used_[vi][i]) idx.push_back(i);
     }
+    // A mark standing alone, a cell's gap from the words on either side, is a speck ("9834551   ,
+    // 06/06/1958" under "Medical Record #:   Birth Date:" on a heavy page): it widened the line's
+    // median gap so that no cell was cut, and the birth date was lost. Such specks are left out
+    // (a mark set close to words, "Amanda $. Cruz", stays); cells are still cut where a word
+    // between two is not part of the value line (used by another value).
+    const auto apart = [&](const Box& a, const Box& b) {
+      return b.x - a.right() > kCellGap * std::max({1, a.height, b.height});
+    };
+    std::vector<std::size_t> kept;
+    for (std::size_t n = 0; n < idx.size(); ++n) {
+      const Token& tok = vl.tokens[idx[n]];
+      const bool lone = !HasAlnum(tok.text) &&
+                        (n == 0 || apart(vl.tokens[idx[n - 1]].box, tok.box)) &&
+                        (n + 1 == idx.size() || apart(tok.box, vl.tokens[idx[n + 1]].box));
+      if (!lone) kept.push_back(idx[n]);
+    }
+    idx = std::move(kept);
+    auto adjacent = [&](std::size_t a, std::size_t b) {
+      for (std::size_t k = a + 1; k < b; ++k) {
+        if (HasAlnum(vl.tokens[k].text)) return false;
+      }
+      return true;
+    };
     if (idx.empty() || IsLabelStart(vi, idx.front())) return;
     // Stop at a label inside the value line (a run-in pair to the right).
     for (std::size_t n = 0; n < idx.size(); ++n) {
@@ -868,7 +896,8 @@ class PageExtractor {
       const Box& b = vl.tokens[idx[n]].box;
       const int h = std::max({1, a.height, b.height});
       const double gap = b.x - a.right();
-      if ((gap > kCellGap * h && gap > kCellGapToMedian * median_gap) || idx[n] != idx[n - 1] + 1) {
+      if ((gap > kCellGap * h && gap > kCellGapToMedian * median_gap) ||
+          !adjacent(idx[n - 1], idx[n])) {
         cells.emplace_back(start, n);
         start = n;
       }

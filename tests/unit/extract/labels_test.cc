@@ -538,6 +538,18 @@ TEST(Labels, QuoteMarkAfterTheFamilyNameIsNoise) {
   EXPECT_EQ(Find(fields, "patient_name")->normalized, "SEAN O'NEIL");
 }
 
+TEST(Labels, ColonAfterTheGivenNameBeforeItsInitialIsASpeck) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "Patient Name: MARTIN, JOAN: Q Medical Record #: 0006925316")
+                            .Build());
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "JOAN MARTIN");
+  // A colon after the given name that a label follows ends the name there.
+  fields = Extract(PageBuilder().Text(100, "Patient: MARTIN, JOAN DOB: 08/05/1955").Build());
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "JOAN MARTIN");
+}
+
 TEST(Labels, RecordNumberSplitByAGapInsideItsCell) {
   // A fax form's "8035351" read as "803535 1" under "Med Rec #:" was taken as 803535.
   PageText form =
@@ -813,6 +825,29 @@ TEST(ExtractOptions, ValidateRejectsBadValues) {
   o.review_threshold = 1.5;
   EXPECT_FALSE(o.Validate().ok());
   EXPECT_TRUE(ExtractOptions().Validate().ok());
+}
+
+TEST(Labels, SpeckBetweenFormCellsDoesNotHideTheValueBelowALabel) {
+  // A heavy radiology report's header row over its value row; a speck read as a comma between
+  // the record number and the birth date cost the birth date.
+  PageText form = PageBuilder()
+                      .Line(604, {{"PATIENT:", 385},
+                                  {"Medical", 1111},
+                                  {"Record", 1247},
+                                  {"#:", 1371},
+                                  {"Birth", 1801},
+                                  {"Date:", 1891}})
+                      .Line(646, {{"KING,", 385},
+                                  {"SANDRA", 528},
+                                  {"9834551", 1111},
+                                  {",", 1608},
+                                  {"06/06/1958", 1801}})
+                      .Build();
+  auto fields = Extract(form);
+  ASSERT_NE(Find(fields, "dob"), nullptr);
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1958-06-06");
+  ASSERT_NE(Find(fields, "mrn"), nullptr);
+  EXPECT_EQ(Find(fields, "mrn")->normalized, "9834551");
 }
 
 }  // namespace
