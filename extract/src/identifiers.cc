@@ -363,6 +363,17 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
     std::string_view w = t;
     while (!w.empty() && (w.back() == ',' || w.back() == '.')) w.remove_suffix(1);
     if (comma && !w.empty() && w.back() == ';') w.remove_suffix(1);
+    // A speck read as a colon after the given name of "Last, First" before its middle initial
+    // ("MARTIN, JOAN: Q" on a photocopied history and physical). Only there: a colon after a name
+    // word elsewhere ends the name at a label ("SMITH, JOHN DOB: ...").
+    if (w.size() >= 3 && w.back() == ':' && parts.size() == 1 && parts.front().comma &&
+        i + 1 < tokens.size() && IsNameWord(w.substr(0, w.size() - 1))) {
+      std::string_view next = TrimNamePunct(tokens[i + 1]);
+      if (next.size() == 1 && std::isupper(static_cast<unsigned char>(next[0]))) {
+        w.remove_suffix(1);
+        noisy = true;
+      }
+    }
     // A bracket or bar stuck to the end of a name word is OCR noise from a form's cell border or
     // a broken stroke ("ANA]"), a quote mark a speck beside its last letter ("TAYLOR’" on a
     // rotated consent; no name ends in a quote, an apostrophe stands inside one: "O'NEIL"); the
