@@ -116,6 +116,7 @@ void CollectWords(tesseract::TessBaseAPI& api, std::vector<RawWord>& raw,
     w.confidence = confidence;
     w.line = static_cast<int>(lines.size()) - 1;
     CollectSymbols(*it, w);
+    TrimWordSpaces(w);
     lines.back().words.push_back(static_cast<int>(raw.size()));
     raw.push_back(std::move(w));
   } while (it->Next(tesseract::RIL_WORD));

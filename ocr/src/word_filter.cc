@@ -218,6 +218,28 @@ std::pair<size_t, size_t> AlnumCore(std::string_view s) {
 
 }  // namespace
 
+void TrimWordSpaces(RawWord& w) {
+  const size_t b = w.text.find_first_not_of(" \t");
+  if (b == std::string::npos) {
+    w.text.clear();
+    w.symbols.clear();
+    return;
+  }
+  const size_t e = w.text.find_last_not_of(" \t") + 1;
+  if (b == 0 && e == w.text.size()) return;
+  w.text = w.text.substr(b, e - b);
+  std::vector<SymbolSpan> kept;
+  for (SymbolSpan s : w.symbols) {
+    if (s.end <= b) continue;  // a space before the text
+    if (s.end > e) break;      // a space after it
+    s.end -= b;
+    kept.push_back(s);
+  }
+  // Symbols that no longer spell the text exactly are no use to the split.
+  if (kept.empty() || kept.back().end != w.text.size()) kept.clear();
+  w.symbols = std::move(kept);
+}
+
 std::string MergeNumberReread(std::string_view first, std::string_view second) {
   const auto [fb, fe] = AlnumCore(first);
   const auto [sb, se] = AlnumCore(second);

@@ -108,6 +108,11 @@ inline constexpr size_t kMinRegionMarks = 3;
 inline constexpr int kMaxRecoveries = 6;
 inline constexpr size_t kMaxUncoveredMarks = 2000;
 
+// Removes spaces at either end of a word's text, and the character boxes of those spaces. The
+// recognizer now and then starts a word with one (" £3273481-" on a heavy operative report): a
+// word never holds a space, and a value that starts with one was not found after its label.
+void TrimWordSpaces(RawWord& w);
+
 size_t CodePoints(std::string_view utf8);
 size_t AlnumCount(std::string_view utf8);
 bool HasAlnum(std::string_view utf8);

@@ -50,6 +50,25 @@ struct Page {
   }
 };
 
+TEST(WordFilter, SpaceAtTheStartOfAWordIsTrimmedWithItsCharacterBox) {
+  // A heavy operative report's record number came back as " £3273481-" and was not found after
+  // its label "MR#".
+  RawWord w;
+  w.text = " E12 ";
+  w.symbols = {{0, 2, 1}, {3, 10, 2}, {11, 18, 3}, {19, 26, 4}, {27, 29, 5}};
+  TrimWordSpaces(w);
+  EXPECT_EQ(w.text, "E12");
+  ASSERT_EQ(w.symbols.size(), 3u);
+  EXPECT_EQ(w.symbols.front().left, 3);
+  EXPECT_EQ(w.symbols.back().end, 3u);
+  RawWord plain;
+  plain.text = "E12";
+  plain.symbols = {{3, 10, 1}, {11, 18, 2}, {19, 26, 3}};
+  TrimWordSpaces(plain);
+  EXPECT_EQ(plain.text, "E12");
+  EXPECT_EQ(plain.symbols.size(), 3u);
+}
+
 TEST(WordFilter, LineOfDoubtfulFragmentsAtThePageEdgeIsNoise) {
   // The remains of a noisy scanner border 50 px below the top edge, read at 43 and 46.
   Page p;
