@@ -209,6 +209,19 @@ std::optional<ParsedDate> ParseAt(std::span<const std::string_view> tokens,
     p->tokens_used = 1;
     return p;
   }
+  // "92/04/1971": a month's leading zero read as a 9 (or a 6 or an 8, the digits OCR confuses with
+  // it) on a heavy page. No month starts so; the zero is read back only when the date then holds.
+  if (allow_repair && t0.size() >= 8 && (t0[0] == '6' || t0[0] == '8' || t0[0] == '9') &&
+      std::isdigit(static_cast<unsigned char>(t0[1])) && t0[1] != '0' &&
+      (t0[2] == '/' || t0[2] == '-')) {
+    const std::string zero = "0" + std::string(t0.substr(1));
+    if (auto p = ParseOneToken(zero, o, false)) {
+      p->repaired = true;
+      p->confidence = std::min(p->confidence, kRepairedConfidence);
+      p->tokens_used = 1;
+      return p;
+    }
+  }
   // 10241953: the slashes of a heavy page's date lost, or a form's date printed without them.
   // Month, day and year (a month is at most 12) or year, month and day (a year starts 19 or 20)
   // cannot both read, so the order is never a guess.

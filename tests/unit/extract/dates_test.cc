@@ -69,6 +69,20 @@ TEST(Dates, EightDigitsWithoutSeparatorsReadInTheOnlyOrderThatIsADate) {
   EXPECT_FALSE(ParseDate("10241953", strict));
 }
 
+TEST(Dates, MonthsLeadingZeroReadAsANineIsReadBack) {
+  // A heavy operative report's "Birthdate: 02/04/1971" read as "92/04/1971" gave no birth date.
+  auto d = ParseDate("92/04/1971", Ref(true));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->date.Iso(), "1971-02-04");
+  EXPECT_TRUE(d->repaired);
+  EXPECT_LT(d->confidence, 1.0);
+  EXPECT_FALSE(ParseDate("90/04/1971", Ref(true)));  // "00" is no month either
+  EXPECT_FALSE(ParseDate("92/40/1971", Ref(true)));  // nor is the day one
+  DateParseOptions strict = Ref(true);
+  strict.allow_ocr_repair = false;
+  EXPECT_FALSE(ParseDate("92/04/1971", strict));
+}
+
 TEST(Dates, SpaceLostAfterTheDaysComma) {
   // A heavy page's "Birth Date January 29, 1951" read as "January 29,1951" gave no dob.
   auto d = ParseDate("January 29,1951", Ref(true));
