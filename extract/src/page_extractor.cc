@@ -51,6 +51,7 @@ constexpr int kFacilityLines = 10;
 constexpr double kFacilityQuality = 0.9;
 constexpr double kCodeWithoutContext = 0.75;         // known code, no keyword or pattern around it
 constexpr double kNamedAlternativeConfidence = 0.8;  // a digit corrected by the description
+constexpr std::size_t kLooseDescriptionLetters = 5;  // words that tell descriptions apart
 constexpr int kContextWords = 3;
 constexpr int kMinCheckedMrnDigits = 5;          // a record number proving a misread label
 constexpr std::size_t kMaxIdentifierGroups = 3;  // digit groups joined into one record number
@@ -1221,7 +1222,7 @@ class PageExtractor {
   // The one candidate that is a known code whose description is printed on `line`; none when no
   // candidate or two are (two are not for a guess).
   std::optional<CodeCheck> NamedAmong(const std::vector<std::string>& candidates, CodeSystem system,
-                                      const std::vector<Token>& line) const {
+                                      const std::vector<Token>& line, bool loose = false) const {
     std::set<std::string> words;
     for (const Token& tok : line) {
       std::string w = internal::Lower(LabelKey(tok.text));
@@ -1230,7 +1231,7 @@ class PageExtractor {
     std::optional<CodeCheck> found;
     for (const std::string& alt : candidates) {
       const CodeEntry* entry = codes_.Find(alt, system);
-      if (!entry || !DescriptionOnLine(entry->description, words)) continue;
+      if (!entry || !DescriptionOnLine(entry->description, words, loose)) continue;
       if (found) return std::nullopt;
       CodeCheck c;
       c.code = entry->code;
@@ -1241,17 +1242,43 @@ class PageExtractor {
     return found;
   }
 
-  // Every word of three letters or more of the description is among the line's words.
-  static bool DescriptionOnLine(const std::string& description,
-                                const std::set<std::string>& words) {
-    int needed = 0;
+  // Every word of three letters or more of the description is among the line's words; `loose`:
+  // two of its words of kLooseDescriptionLetters letters or more are. The list's descriptions are
+  // the project's own words, and a document words a diagnosis its own way ("Atrial fibrillation
+  // not specified further" printed "Atrial fibrillation"); loose matching serves only where the
+  // candidates differ in what the description alone can tell (a code's lost letter).
+  static bool DescriptionOnLine(const std::string& description, const std::set<std::string>& words,
+                                bool loose = false) {
+    int needed = 0, found = 0;
     for (std::string_view w : internal::SplitSpaces(description)) {
       std::string key = internal::Lower(LabelKey(w));
-      if (key.size() < 3) continue;
+      if (key.size() < (loose ? kLooseDescriptionLetters : 3)) continue;
       ++needed;
-      if (!words.count(key)) return false;
+      if (words.count(key)) {
+        ++found;
+      } else if (!loose) {
+        return false;
+      }
     }
-    return needed > 0;
+    return loose ? found >= 2 : needed > 0;
+  }
+
+  // An ICD-10-CM code in parentheses whose letter was lost or read as a mark ("fibrillation
+  // (48.91)", "cellulitis (_03.115)"): the one listed code of any letter whose description is on
+  // the line (loosely, see DescriptionOnLine).
+  std::optional<CodeCheck> NamedLostLetter(std::string_view code,
+                                           const std::vector<Token>& line) const {
+    while (!code.empty() && !std::isalnum(static_cast<unsigned char>(code.front()))) {
+      code.remove_prefix(1);
+    }
+    if (code.size() < 4 || code.size() > 7 || !std::isdigit(static_cast<unsigned char>(code[0])) ||
+        !std::isdigit(static_cast<unsigned char>(code[1])) || code.find('.') != 2) {
+      return std::nullopt;
+    }
+    std::vector<std::string> candidates;
+    for (char letter = 'A'; letter <= 'Z'; ++letter)
+      candidates.push_back(letter + std::string(code));
+    return NamedAmong(candidates, CodeSystem::kIcd10Cm, line, /*loose=*/true);
   }
 
   void EmitCode(std::string_view name, const Token& tok, const std::string& raw, const CodeCheck& c,
@@ -1366,6 +1393,21 @@ class PageExtractor {
         if (cpt) {
           if (auto named = NamedDigitForMarks(code, t)) {
             EmitCode(cpt->name, t[i], code, *named, 1.0);
+            continue;
+          }
+        }
+        // A code's period read as an underscore ("G47_33 - Obstructive sleep apnea"): only for a
+        // listed code.
+        if (const std::size_t u = code.find('_'); u == 3 && code.size() > 4) {
+          std::string dotted = code;
+          dotted[u] = '.';
+          if (codes_.Contains(CanonicalCode(dotted, CodeSystem::kIcd10Cm), CodeSystem::kIcd10Cm)) {
+            code = dotted;
+          }
+        }
+        if (icd && open_paren && close_paren) {
+          if (auto named = NamedLostLetter(code, t)) {
+            EmitCode(icd->name, t[i], code, *named, 1.0);
             continue;
           }
         }

@@ -850,5 +850,19 @@ TEST(Labels, SpeckBetweenFormCellsDoesNotHideTheValueBelowALabel) {
   EXPECT_EQ(Find(fields, "mrn")->normalized, "9834551");
 }
 
+TEST(Labels, CodeWhoseLetterWasLostIsNamedByItsDescription) {
+  // Heavy and light pages: the I of "(I48.91)" lost, the L of "(L03.115)" read as an underscore,
+  // the period of "G47.33" read as one.
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "4. Atrial fibrillation (48.91)")
+                            .Text(140, "2. Right lower extremity cellulitis (_03.115) - admit")
+                            .Text(180, "1. G47_33 - Obstructive sleep apnea (adult)")
+                            .Build());
+  EXPECT_EQ(All(fields, "icd10"), (std::vector<std::string>{"I48.91", "L03.115", "G47.33"}));
+  // Without the description on its line a number in parentheses is no code.
+  fields = Extract(PageBuilder().Text(100, "Hemoglobin A1c trend (48.91) since March").Build());
+  EXPECT_TRUE(All(fields, "icd10").empty());
+}
+
 }  // namespace
 }  // namespace chartscan::extract
