@@ -512,7 +512,8 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
             // and "Date/Time" labels are two lines but one row, above a long "Electronically
             // signed by ..." (a discharge summary of seed 777, its block read into the diagnoses
             // beside it); a lab table's unit and range cells are short together too.
-            size_t rows = 0, short_rows = 0;
+            size_t rows = 0, short_rows = 0, prose_rows = 0;
+            int prose_top = INT_MAX;
             for (const LayoutLine* a : side) {
               const bool first = std::none_of(side.begin(), side.end(), [&](const LayoutLine* b) {
                 return b != a && SameRow(a->box, b->box) &&
@@ -525,6 +526,36 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
               }
               ++rows;
               short_rows += row_words <= kGridMaxWords;
+              if (row_words > kGridMaxWords) {
+                ++prose_rows;
+                prose_top = std::min(prose_top, RowSpan(a->box).first);
+              }
+            }
+            // A side that holds kMinColumnLines rows of prose is a column under the short cells
+            // above it: a progress note's form cells over a short right column of disposition,
+            // billing and signature (seed 27182) made the side "mostly short", and the column was
+            // read into the middle of the long left one (397 errors). The form above the column
+            // is cut off to be read by rows, and the columns below it are read as columns.
+            if (prose_rows >= kMinColumnLines) {
+              const Cut cut = LastGapAbove(region, prose_top);
+              // Only under cells: every line beside and in the side above the cut is short. A
+              // side whose short lines stand beside a column's prose (label and value lines beside
+              // a discharge summary's diagnoses, the gate's photocopy) is judged as before.
+              const bool cells_above =
+                  std::all_of(region.begin(), region.end(), [&](const LayoutLine* l) {
+                    const int start = RowSpan(l->box).first;
+                    return start < sb.y || start >= cut.at || l->words.size() <= kGridMaxWords;
+                  });
+              // And at least two rows of them (a form's label row and value row): a lone short
+              // line atop a column is the end of a sentence carried over from the foot of the
+              // column before it ("daily labs.", a light progress note of seed 31415).
+              const auto cell_lines = std::count_if(
+                  side.begin(), side.end(),
+                  [&](const LayoutLine* l) { return RowSpan(l->box).first < cut.at; });
+              if (cut.width > 0 && cut.at > sb.y && cells_above && cell_lines >= 2) {
+                split(cut, false);
+                return;
+              }
             }
             if (band.size() >= 2 && short_rows >= kGridAligned * rows && Contiguous(side) &&
                 GridLike(band)) {

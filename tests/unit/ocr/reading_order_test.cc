@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include <chartscan/ocr/reading_order.h>
@@ -473,6 +475,177 @@ TEST(ReadingOrder, AddressLinesStackedBesideATitleAreNotMergedIntoItsRow) {
 }
 
 TEST(ReadingOrder, EmptyInputGivesNoLines) { EXPECT_TRUE(OrderLines({}, {}, 100).empty()); }
+
+TEST(ReadingOrder, ShortColumnOfProseUnderFormCellsIsReadAfterTheLongColumn) {
+  // A heavy progress note of seed 27182 (boxes as read): a form of label and value rows across the
+  // page, then a long left column and a short right one (disposition, billing, signature). The
+  // form's right cells and the short column made one "mostly short" side, and the short column
+  // was read into the middle of the left one (397 errors). Lines in Tesseract's order.
+  Layout l;
+  l.Line(
+      1,
+      {{360, 548, 258, 64}, {644, 550, 286, 63}, {953, 550, 145, 56}});  // Hospital Progress Note
+  l.Line(1, {{367, 646, 92, 40},
+             {980, 650, 64, 26},
+             {1057, 651, 58, 27},
+             {1127, 653, 15, 20},
+             {1471, 651, 74, 24},
+             {1558, 651, 69, 26},
+             {2008, 651, 69, 33}});  // Name Med Rec # Birth Date Sex.
+  l.Line(2, {{371, 689, 147, 40},
+             {535, 689, 74, 33},
+             {624, 690, 30, 31},
+             {980, 689, 168, 33},
+             {1464, 689, 222, 34},
+             {1999, 691, 43, 31}});  // Cooper, Eric P. 7855440 05/09/1966 'M
+  l.Line(3, {{370, 741, 162, 36},
+             {544, 753, 70, 24},
+             {1008, 746, 157, 37},
+             {1753, 753, 52, 23},
+             {1817, 754, 16, 21}});  // Encounter Date Physician NPI #
+  l.Line(4, {{370, 790, 217, 40},
+             {1013, 792, 49, 42},
+             {1081, 790, 132, 33},
+             {1228, 791, 126, 32},
+             {1754, 790, 239, 45}});  // 06/07/2022 Dr. Hiroshi James 1090563697
+  l.Line(5, {{358, 910, 247, 54}});   // Subjective
+  l.Line(5, {{359, 992, 154, 45},
+             {528, 993, 115, 40},
+             {611, 987, 39, 57},
+             {660, 994, 53, 42},
+             {727, 996, 136, 44},
+             {875, 991, 126, 43},
+             {1018, 991, 196, 35}});  // Hospital day 6. He reports feeling somewhat
+  l.Line(5, {{359, 1052, 109, 33},
+             {482, 1052, 112, 42},
+             {611, 1053, 52, 32},
+             {678, 1052, 126, 34},
+             {819, 1052, 229, 41}});  // better today. He denies hemoptysis,
+  l.Line(5, {{356, 1111, 273, 35},
+             {642, 1120, 37, 25},
+             {693, 1112, 208, 42},
+             {913, 1112, 191, 41},
+             {1117, 1113, 92, 33}});  // hematochezia or orthopnea. Tolerating clear
+  l.Line(5, {{358, 1169, 123, 43},
+             {495, 1171, 69, 41},
+             {579, 1171, 211, 42},
+             {804, 1165, 75, 52},
+             {888, 1169, 222, 38},
+             {1127, 1172, 83, 33},
+             {1226, 1172, 30, 32}});  // liquids and ambulating with assistance. Pain is
+  l.Line(5, {{360, 1231, 92, 34}});   // 1/10.
+  l.Line(5, {{358, 1324, 222, 62}});  // Objective
+  l.Line(5, {{357, 1413, 127, 34},
+             {500, 1413, 56, 33},
+             {578, 1411, 131, 36},
+             {734, 1414, 119, 41},
+             {868, 1412, 61, 34},
+             {945, 1414, 56, 37},
+             {1019, 1414, 58, 32},
+             {1093, 1414, 58, 36},
+             {1164, 1414, 107, 40}});  // Vitals: BP 134/76. mmHg, HR 93, RR 20, Temp
+  l.Line(5, {{1400, 890, 259, 43},
+             {1672, 888, 189, 43},
+             {1876, 885, 192, 47},
+             {2078, 888, 106, 35},
+             {2192, 876, 39, 46},
+             {2248, 883, 113, 40}});  // Disposition: Anticipate discharge home in ito2
+  l.Line(5, {{1410, 950, 99, 41}});   // days.
+  l.Line(5, {{1411, 1030, 122, 42},
+             {1552, 1030, 83, 42},
+             {1650, 1021, 118, 42},
+             {1784, 1048, 11, 5},
+             {1811, 1020, 230, 51},
+             {2057, 1030, 146, 44},
+             {2219, 1038, 82, 24}});  // Billing: CPT 99232 - Subsequent hospital care
+  l.Line(5, {{1455, 1182, 44, 49}});  // f
+  l.Line(5, {{1411, 1275, 156, 51},
+             {2042, 1285, 77, 28},
+             {2133, 1282, 59, 30},
+             {2205, 1284, 78, 28}});  // Signature Date and Time
+  l.Line(6, {{1411, 1343, 218, 34},
+             {1640, 1343, 110, 35},
+             {1762, 1344, 39, 34},
+             {1813, 1343, 112, 28},
+             {1939, 1344, 116, 28},
+             {2071, 1342, 56, 34},
+             {2139, 1349, 39, 22}});  // Electranically signed by Hiroshi James. MD on
+  l.Line(
+      6,
+      {{1409, 1394, 185, 28}, {1607, 1397, 30, 25}, {1649, 1393, 92, 29}});  // 06/07/2022 at 21:30
+  l.Line(7, {{358, 1474, 83, 33},
+             {456, 1474, 29, 37},
+             {497, 1473, 113, 41},
+             {626, 1472, 85, 34},
+             {725, 1481, 45, 25},
+             {786, 1480, 96, 26},
+             {898, 1473, 53, 33}});  // 98.5 F, SpO2 92% on room air.
+  l.Line(7, {{358, 1553, 173, 34},
+             {544, 1553, 89, 33},
+             {647, 1553, 71, 33},
+             {732, 1553, 165, 34},
+             {915, 1553, 31, 32},
+             {962, 1560, 45, 26},
+             {1022, 1553, 103, 34},
+             {1141, 1554, 158, 38}});  // General: Alert and oriented in no acute distress.
+  l.Line(7, {{358, 1628, 326, 51},
+             {703, 1617, 190, 62},
+             {908, 1633, 157, 41},
+             {1081, 1633, 141, 41},
+             {1239, 1641, 46, 25}});  // Cardiovascular: irregularly irrequiar rhythm, no
+  l.Line(7, {{358, 1701, 180, 26}});  // murmurs.
+  l.Line(7, {{359, 1774, 140, 41},
+             {516, 1774, 167, 32},
+             {698, 1778, 34, 29},
+             {747, 1774, 58, 32},
+             {821, 1774, 82, 41},
+             {912, 1774, 109, 34},
+             {1037, 1780, 45, 27},
+             {1096, 1774, 181, 32}});  // Lungs: Crackles at the right base, no wheezes.
+  l.Line(7, {{359, 1852, 209, 34},
+             {588, 1853, 83, 35},
+             {689, 1854, 217, 35},
+             {923, 1853, 283, 37}});  // Abdomen: Soft, non-tender, non-distended,
+  l.Line(
+      7,
+      {{359, 1912, 130, 33}, {504, 1912, 111, 33}, {630, 1912, 149, 34}});  // normal bowel sounds.
+  l.Line(
+      7,
+      {{359, 1992, 245, 34}, {621, 1992, 53, 33}, {688, 1993, 142, 33}});  // Extremities: No edema.
+  l.Line(7, {{358, 2072, 112, 33},
+             {487, 2073, 98, 32},
+             {602, 2072, 92, 38},
+             {711, 2073, 77, 40},
+             {806, 2073, 90, 36},
+             {913, 2071, 54, 34},
+             {982, 2072, 79, 35},
+             {1079, 2073, 25, 32},
+             {1119, 2073, 69, 37},
+             {1204, 2073, 44, 32}});  // Labs: W&C 13.7, Hgb 10.2, Na 131, K 4.5, Cr
+  l.Line(7, {{358, 2132, 82, 33}});   // 0.97
+  l.Line(7, {{358, 3191, 86, 36},
+             {456, 3192, 42, 28},
+             {510, 3184, 126, 36},
+             {649, 3193, 124, 27},
+             {2229, 3192, 84, 35},
+             {2327, 3191, 47, 29}});  // Copy for medical records Page 1/1
+  auto ordered = OrderLines(l.lines, l.words, 2713);
+  std::vector<int> first_words;
+  for (const LayoutLine& line : ordered) first_words.push_back(line.words.front());
+  // The words that open "Disposition", "Subjective" and the footer, by their index in l.words.
+  const auto at = [&](int word) {
+    return std::find(first_words.begin(), first_words.end(), word) - first_words.begin();
+  };
+  EXPECT_LT(at(140), at(62));     // the left column's last line ("0.97") before "Disposition:"
+  EXPECT_LT(at(62), at(141));     // and the short column before the footer
+  EXPECT_EQ(at(91), at(53) + 1);  // "Vitals: ... Temp" goes on with "98.5 F"
+  EXPECT_LT(at(21), at(26));      // the form before the columns
+  // The form's first row stays one row, its right cells with it.
+  const auto row = std::find_if(ordered.begin(), ordered.end(),
+                                [](const LayoutLine& line) { return line.words.front() == 3; });
+  ASSERT_NE(row, ordered.end());
+  EXPECT_EQ(row->words, (std::vector<int>{3, 4, 5, 6, 7, 8, 9}));
+}
 
 }  // namespace
 }  // namespace chartscan::ocr
