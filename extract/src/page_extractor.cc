@@ -350,9 +350,7 @@ class PageExtractor {
     if (key.size() + (letter_as_mark ? 1 : 0) < 3 || !StartsUpper(t[i].text)) return hit;
     // Punctuation set apart belongs to the label ("NPt #: 1131405221").
     std::size_t v = i + 1;
-    while (v < t.size() && !std::any_of(t[v].text.begin(), t[v].text.end(), [](char c) {
-             return std::isalnum(static_cast<unsigned char>(c));
-           })) {
+    while (v < t.size() && !HasAlnum(t[v].text)) {
       key += LabelKey(t[v].text);
       ++v;
     }
@@ -508,9 +506,7 @@ class PageExtractor {
   bool NothingRight(std::size_t li, const LabelHit& h) const {
     const std::vector<Token>& t = lines_[li].tokens;
     for (std::size_t i = h.end; i < NextLabel(li, h.end); ++i) {
-      for (char c : t[i].text) {
-        if (std::isalnum(static_cast<unsigned char>(c))) return false;
-      }
+      if (HasAlnum(t[i].text)) return false;
     }
     return true;
   }
@@ -997,9 +993,7 @@ class PageExtractor {
     for (std::size_t li = 0; li < lines_.size() && li < kFacilityLines; ++li) {
       // A speck read after the name ("Lakeview General Hospital _") is no word of it.
       std::vector<Token> t = lines_[li].tokens;
-      while (!t.empty() && std::none_of(t.back().text.begin(), t.back().text.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c));
-      })) {
+      while (!t.empty() && !HasAlnum(t.back().text)) {
         t.pop_back();
       }
       if (t.size() < 2 || t.size() > 8 || !hits_[li].empty()) continue;

@@ -512,8 +512,8 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
             // and "Date/Time" labels are two lines but one row, above a long "Electronically
             // signed by ..." (a discharge summary of seed 777, its block read into the diagnoses
             // beside it); a lab table's unit and range cells are short together too.
-            size_t rows = 0, short_rows = 0, prose_rows = 0;
-            int prose_top = INT_MAX;
+            size_t rows = 0, short_rows = 0;
+            int prose_top = INT_MAX;  // the first row of more than kGridMaxWords words
             for (const LayoutLine* a : side) {
               const bool first = std::none_of(side.begin(), side.end(), [&](const LayoutLine* b) {
                 return b != a && SameRow(a->box, b->box) &&
@@ -525,9 +525,9 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
                 if (b == a || SameRow(a->box, b->box)) row_words += b->words.size();
               }
               ++rows;
-              short_rows += row_words <= kGridMaxWords;
-              if (row_words > kGridMaxWords) {
-                ++prose_rows;
+              if (row_words <= kGridMaxWords) {
+                ++short_rows;
+              } else {
                 prose_top = std::min(prose_top, RowSpan(a->box).first);
               }
             }
@@ -536,7 +536,7 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
             // billing and signature (seed 27182) made the side "mostly short", and the column was
             // read into the middle of the long left one (397 errors). The form above the column
             // is cut off to be read by rows, and the columns below it are read as columns.
-            if (prose_rows >= kMinColumnLines) {
+            if (rows - short_rows >= kMinColumnLines) {
               const Cut cut = LastGapAbove(region, prose_top);
               // Only under cells: every line beside and in the side above the cut is short. A
               // side whose short lines stand beside a column's prose (label and value lines beside
