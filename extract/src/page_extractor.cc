@@ -56,6 +56,7 @@ constexpr int kContextWords = 3;
 constexpr int kMinCheckedMrnDigits = 5;          // a record number proving a misread label
 constexpr std::size_t kMaxIdentifierGroups = 3;  // digit groups joined into one record number
 constexpr double kJoinedGroupsQuality = 0.9;
+constexpr double kInferredQuality = 0.5;  // an identity value known by its shape, not its label
 
 struct CompiledLabel {
   std::string key;
@@ -167,6 +168,7 @@ class PageExtractor {
     for (std::size_t i = 0; i < lines_.size(); ++i) ValuesBelow(i);
     for (std::size_t i = 0; i < lines_.size(); ++i) ValuesWrapped(i);
     ResolveConfusedDates();
+    InferUnlabeledIdentityCells();
     Facility();
     Codes();
     std::stable_sort(out_.begin(), out_.end(), [](const Field& a, const Field& b) {
@@ -675,6 +677,74 @@ class PageExtractor {
     }
   }
 
+  // A form cell under a label row that no label claimed: its own label was misread past matching
+  // ("Patient   MRE   DOB" over "Angela S. Fitzgerald   0006271157   04/03/1971").
+  struct UnclaimedCell {
+    std::vector<Ref> refs;
+  };
+
+  static bool IsIdentity(const FieldRule& f) {
+    return f.name == "patient_name" || f.name == "mrn" || f.name == "dob";
+  }
+
+  bool Found(std::string_view name) const {
+    return std::any_of(out_.begin(), out_.end(), [&](const Field& f) { return f.name == name; });
+  }
+
+  const CompiledLabel* FirstLabelOf(std::string_view name) const {
+    for (const CompiledLabel& c : labels_) {
+      if (c.field->name == name && c.field->output) return &c;
+    }
+    return nullptr;
+  }
+
+  // Identity values read from their shape alone, in a form's value row that already gave a
+  // labelled identity value (the patient's name, record number or birth date), when the page has
+  // no value of that field: the label above the cell was misread past matching. What each field
+  // takes:
+  // - mrn: one word that is a record number as read (kMinCheckedMrnDigits digits or more, no
+  //   repaired letters), not a date and not an NPI whose check digit holds;
+  // - dob: a cell that is wholly a date, kBirthBeforeServiceYears or more before every other
+  //   date on the page, with one other date at least (a birth date, not the visit's).
+  // (Not the name: a row's leftmost cell always has a label, its column's.)
+  // Each carries kInferredQuality, so it goes to review: it is evidence, not a reading of a label.
+  void InferUnlabeledIdentityCells() {
+    auto year = [](const std::string& iso) { return std::atoi(iso.substr(0, 4).c_str()); };
+    for (const char* name : {"mrn", "dob"}) {
+      if (Found(name)) continue;
+      const CompiledLabel* label = FirstLabelOf(name);
+      if (!label) continue;
+      for (const UnclaimedCell& cell : unclaimed_) {
+        if (!identity_rows_.count(cell.refs.front().line) || CountUsed(cell.refs) > 0) continue;
+        std::vector<Token> toks;
+        for (const Ref& r : cell.refs) toks.push_back(lines_[r.line].tokens[r.token]);
+        const FieldRule& f = *label->field;
+        if (f.name == "mrn") {
+          auto npi = ParseNpi(toks[0].text);
+          if (toks.size() != 1 || !RecordNumberNotDate(toks[0].text) || (npi && npi->valid)) {
+            continue;
+          }
+        }
+        auto p = ParseValue(f, toks, true);
+        if (!p || p->used != toks.size()) continue;
+        if (f.type == ValueType::kDate) {
+          int others = 0;
+          bool earliest = true;
+          for (const Field& o : out_) {
+            const FieldRule* r = rules_.Find(o.name);
+            if (!r || r->type != ValueType::kDate || o.normalized.size() < 10) continue;
+            ++others;
+            earliest &= year(o.normalized) - year(p->normalized) >= kBirthBeforeServiceYears;
+          }
+          if (others == 0 || !earliest) continue;
+        }
+        LabelHit h{0, 0, label, kInferredQuality, false};
+        Emit(h, cell.refs, *p, kBelowQuality);
+        break;
+      }
+    }
+  }
+
   // A date under a label one letter away from another date field's label ("DOS" read for
   // "DOB") takes that other field when the dates on the page say so: a service date two years or
   // more before another service date on a page without a birth date is the birth date, and a
@@ -870,18 +940,21 @@ class PageExtractor {
         break;
       }
     }
-    // Cells at gaps wider than both kCellGap word heights and kCellGapToMedian times the line's
-    // median word gap (so evenly spaced words are never cut into cells).
+    // Cells at gaps wider than both kCellGap word heights and kCellGapToMedian times the spacing
+    // of the words within a cell (so evenly spaced words are never cut into cells). Not the median
+    // of all gaps: a row of three cells holding a two-word name ("Audrew Kim   3208250
+    // 26-Jul-1954") has more cell gaps than word gaps, its median gap is a cell gap, nothing was
+    // cut, and the record number and birth date were parsed as part of the name's run and lost.
+    // Words set wider apart than kCellGap heights throughout (wide type) fall back on the lower
+    // median of all gaps.
+    std::vector<Token> row;
     std::vector<int> gaps;
-    for (std::size_t n = 1; n < idx.size(); ++n) {
-      gaps.push_back(vl.tokens[idx[n]].box.x - vl.tokens[idx[n - 1]].box.right());
+    for (std::size_t n : idx) {
+      if (!row.empty()) gaps.push_back(vl.tokens[n].box.x - row.back().box.right());
+      row.push_back(vl.tokens[n]);
     }
-    int median_gap = 0;
-    if (!gaps.empty()) {
-      std::vector<int> g = gaps;
-      std::nth_element(g.begin(), g.begin() + static_cast<long>(g.size() / 2), g.end());
-      median_gap = g[g.size() / 2];
-    }
+    double median_gap = WordSpacing(row);
+    if (median_gap <= 0) median_gap = LowerMedian(std::move(gaps));
     std::vector<std::pair<std::size_t, std::size_t>> cells;  // positions in idx
     std::size_t start = 0;
     for (std::size_t n = 1; n <= idx.size(); ++n) {
@@ -912,19 +985,42 @@ class PageExtractor {
       }
     }
     if (cells.size() > 1) {
-      // Each cell belongs to the label whose column it starts in.
+      // Each cell belongs to the label it stands under, else to the label whose column it starts
+      // in. Under: a value wider than its label may start left of it ("Attending:   Prowder NPI:"
+      // over "William Sanders, MD   1393554278   799579636", where the misread "Prowder" is no
+      // label and the NPI's column starts at "NPI:").
       std::vector<std::vector<Ref>> per_label(group.size());
       for (const auto& [cb, ce] : cells) {
         const int cx = vl.tokens[idx[cb]].box.x;
+        const int cr = vl.tokens[idx[ce - 1]].box.right();
         std::size_t owner = 0;
+        int best_overlap = 0;
         for (std::size_t k = 0; k < group.size(); ++k) {
+          const int lx = label_line.tokens[group[k].begin].box.x;
+          const int lr =
+              label_line.tokens[std::min(group[k].end, label_line.tokens.size()) - 1].box.right();
+          const int overlap = std::min(cr, lr) - std::max(cx, lx);
+          if (overlap > best_overlap) {
+            best_overlap = overlap;
+            owner = k;
+          }
+        }
+        for (std::size_t k = 0; k < group.size() && best_overlap == 0; ++k) {
           if (label_line.tokens[group[k].begin].box.x - tol <= cx) owner = k;
         }
-        if (!per_label[owner].empty()) continue;
-        for (std::size_t n = cb; n < ce; ++n) per_label[owner].push_back({vi, idx[n]});
+        std::vector<Ref> cell;
+        for (std::size_t n = cb; n < ce; ++n) cell.push_back({vi, idx[n]});
+        if (!per_label[owner].empty()) {
+          unclaimed_.push_back({std::move(cell)});
+          continue;
+        }
+        per_label[owner] = std::move(cell);
       }
       for (std::size_t k = 0; k < group.size(); ++k) {
-        if (!per_label[k].empty()) TryBelow(group[k], per_label[k], true);
+        if (per_label[k].empty()) continue;
+        if (TryBelow(group[k], per_label[k], true) && IsIdentity(*group[k].label->field)) {
+          identity_rows_.insert(vi);
+        }
       }
     } else {
       // One run of words: parse in label order, each type taking what it recognizes.
@@ -1470,6 +1566,8 @@ class PageExtractor {
   std::vector<bool> cont_;         // line i+1 continues line i
   std::vector<Field> out_;
   std::vector<std::pair<std::size_t, const CompiledLabel*>> confused_;  // out_ index, other label
+  std::vector<UnclaimedCell> unclaimed_;
+  std::set<std::size_t> identity_rows_;  // value lines under a form's labels holding identity
 };
 
 }  // namespace

@@ -864,5 +864,82 @@ TEST(Labels, CodeWhoseLetterWasLostIsNamedByItsDescription) {
   EXPECT_TRUE(All(fields, "icd10").empty());
 }
 
+TEST(Labels, RowWithMoreCellGapsThanWordGapsIsCutIntoCells) {
+  // A fax's header row: a two-word name, a record number under a label lost to the fax and a
+  // birth date. Regression: the median of the row's gaps was a gap between cells, nothing was
+  // cut, and the birth date was parsed after the record number and lost.
+  PageText page =
+      PageBuilder()
+          .Line(552, {{"Pationt", 301}, {"Birth", 1645}, {"Dato", 1765}})
+          .Line(591, {{"Audrew", 299}, {"Kim", 440}, {"3208250", 1013}, {"26-Jul-1954", 1645}})
+          .Build();
+  auto fields = Extract(page);
+  ASSERT_NE(Find(fields, "dob"), nullptr);
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1954-07-26");
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "AUDREW KIM");
+}
+
+TEST(Labels, CellWiderThanItsLabelBelongsToTheLabelAboveIt) {
+  // "Provider" misread "Prowder": the NPI's column starts at "NPI:", right of where its value
+  // starts. Regression: the value went by its start to the attending's column, and the account
+  // number, in the next column, was tried as the NPI.
+  PageText page =
+      PageBuilder()
+          .Line(772, {{"Attending:", 402}, {"Prowder", 1199}, {"NPI:", 1370}, {"Accoutit", 1835}})
+          .Line(808, {{"William", 403},
+                      {"Sanders,", 552},
+                      {"MD", 729},
+                      {"1393554278", 1200},
+                      {"799579636", 1836}})
+          .Build();
+  auto fields = Extract(page);
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1393554278");
+}
+
+TEST(Labels, IdentityCellsUnderMisreadLabelsAreTakenByTheirShapeForReview) {
+  // "MRN" read "MRE", "DOB" read "vow": the cells under them belong to no label.
+  PageText page = PageBuilder()
+                      .Line(516, {{"Patient", 289}, {"MRE", 1082}, {"vow", 1499}, {"Sex", 1993}})
+                      .Line(564, {{"Phillips,", 315},
+                                  {"Carolyn", 510},
+                                  {"V.", 665},
+                                  {"0006271157", 1082},
+                                  {"12/27/1957", 1499},
+                                  {"F", 1995}})
+                      .Text(700, "Discharge Date: 02/28/2020")
+                      .Build();
+  auto fields = Extract(page);
+  ASSERT_NE(Find(fields, "mrn"), nullptr);
+  EXPECT_EQ(Find(fields, "mrn")->normalized, "0006271157");
+  EXPECT_TRUE(Find(fields, "mrn")->needs_review);
+  ASSERT_NE(Find(fields, "dob"), nullptr);
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1957-12-27");
+  EXPECT_TRUE(Find(fields, "dob")->needs_review);
+
+  // Not from a row that gave no labelled identity value, not an NPI for a record number, and no
+  // birth date without a later date on the page to tell it from the visit's.
+  page =
+      PageBuilder()
+          .Line(516, {{"Patient", 289}, {"MRE", 1082}, {"vow", 1499}})
+          .Line(564,
+                {{"Phillips,", 315}, {"Carolyn", 510}, {"1393554278", 1082}, {"12/27/1957", 1499}})
+          .Build();
+  fields = Extract(page);
+  EXPECT_EQ(Find(fields, "mrn"), nullptr);
+  EXPECT_EQ(Find(fields, "dob"), nullptr);
+  page =
+      PageBuilder()
+          .Line(516, {{"Nome", 289}, {"Acct", 1082}, {"Dote", 1499}})
+          .Line(564,
+                {{"Phillips,", 315}, {"Carolyn", 510}, {"0006271157", 1082}, {"12/27/1957", 1499}})
+          .Text(700, "Discharge Date: 02/28/2020")
+          .Build();
+  fields = Extract(page);
+  EXPECT_EQ(Find(fields, "mrn"), nullptr);
+  EXPECT_EQ(Find(fields, "dob"), nullptr);
+}
+
 }  // namespace
 }  // namespace chartscan::extract
