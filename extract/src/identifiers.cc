@@ -53,10 +53,11 @@ std::string_view TrimPunct(std::string_view s) {
                         s.front() == '.' || s.front() == '\'' || s.front() == '"')) {
     s.remove_prefix(1);
   }
-  // ...and after it as a quote ("1448387559\"" on a heavy consent form): no identifier has one.
+  // ...and after it as a quote ("1448387559\"" on a heavy consent form), or as an underscore, the
+  // end of the form line the value was typed on ("MR6509353_" on a fax): no identifier has one.
   while (!s.empty()) {
     if (s.back() == '.' || s.back() == ',' || s.back() == ';' || s.back() == ')' ||
-        s.back() == ':' || s.back() == '"' || s.back() == '\'') {
+        s.back() == ':' || s.back() == '"' || s.back() == '\'' || s.back() == '_') {
       s.remove_suffix(1);
     } else if (s.ends_with("\xE2\x80\x9D") || s.ends_with("\xE2\x80\x99")) {  // curly quotes
       s.remove_suffix(3);

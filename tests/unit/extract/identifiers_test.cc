@@ -35,6 +35,14 @@ TEST(Mrn, PoundOrEuroSignBeforeTheDigitsIsAMisreadE) {
                "90.80"));
 }
 
+TEST(Mrn, UnderscoreAfterTheValueIsTheEndOfItsFormLine) {
+  // "MRN: MR6509353_" on a fax: the value was typed on a line whose end OCR read as "_".
+  auto m = ParseMrn("MR6509353_");
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->normalized, "MR6509353");
+  EXPECT_FALSE(m->repaired);
+}
+
 TEST(Mrn, RejectsWordsAndShortNumbers) {
   EXPECT_FALSE(ParseMrn("123"));
   EXPECT_FALSE(ParseMrn("Smith"));

@@ -941,5 +941,16 @@ TEST(Labels, IdentityCellsUnderMisreadLabelsAreTakenByTheirShapeForReview) {
   EXPECT_EQ(Find(fields, "dob"), nullptr);
 }
 
+TEST(Labels, MedRecWithoutItsPoundSignIsARecordNumberLabel) {
+  // A fax lost the "#" of "Med Rec #" and misread its c ("Med Ree"). Regression: no label
+  // matched, the record number was lost and the name ran on into "Med Ree".
+  auto fields = Extract(
+      PageBuilder().Text(100, "Patient: BROWN, PAUL D Med Ree 00111232 DOB: 06/14/1988").Build());
+  ASSERT_NE(Find(fields, "mrn"), nullptr);
+  EXPECT_EQ(Find(fields, "mrn")->normalized, "00111232");
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "PAUL BROWN");
+}
+
 }  // namespace
 }  // namespace chartscan::extract
