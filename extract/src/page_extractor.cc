@@ -798,11 +798,44 @@ class PageExtractor {
     for (std::size_t k = 0; k < hits_[li].size(); ++k) {
       LabelHit& h = hits_[li][k];
       if (h.tail_only || NothingRight(li, h) || RightIsUnreadLabel(li, h)) continue;  // below?
+      if (!h.colon && RightIsAnotherColumn(li, h) && ValueRightBelow(li, h)) continue;
       if (!TryValue(h, RightSpan(li, k, false), 1.0, true)) {
         // A value broken by the line end ("Ordering Physician: Cynthia" / "Phillips, DO").
         TryValue(h, RightSpan(li, k, true), kWrapQuality, false);
       }
     }
+  }
+
+  // A form's header row: a label without a colon whose right holds another column's words
+  // ("Name   Medica Rcd CBirthdate   Sex", a fax's misread labels), over a row of cells, one
+  // starting right under the label and one right under those words ("Mark Miller   00005049
+  // 02/26/1971   M"). The value is the cell under the label, not the misread labels beside it
+  // (which read as a name, "MEDICA RCD CBIRTHDATE"), when the cell reads as the label's value.
+  bool ValueRightBelow(std::size_t li, const LabelHit& h) const {
+    const Line& row = lines_[li];
+    const int lh = std::max(1, row.box.height);
+    const int label_x = row.tokens[h.begin].box.x, right_x = row.tokens[h.end].box.x;
+    for (std::size_t j = li + 1; j < lines_.size() && j <= li + 2; ++j) {
+      const Box& b = lines_[j].box;
+      if (b.y < row.box.y + lh / 2) continue;
+      if (b.y - row.box.bottom() > kBelowMaxGap * std::max(lh, b.height)) return false;
+      const std::vector<Token>& t = lines_[j].tokens;
+      bool under_label = false, under_right = false;
+      for (std::size_t i = skip_[j]; i < t.size(); ++i) {
+        if (!HasAlnum(t[i].text) || IsLabelStart(j, i)) continue;
+        // What starts under the label must read as its value ("Exam: CT ABDOMEN" under "NPI
+        // 1847175357" does not).
+        if (std::abs(t[i].box.x - label_x) <= lh) {
+          under_label =
+              ParseValue(*h.label->field,
+                         std::vector<Token>(t.begin() + static_cast<long>(i), t.end()), false)
+                  .has_value();
+        }
+        under_right |= std::abs(t[i].box.x - right_x) <= lh;
+      }
+      return under_label && under_right;
+    }
+    return false;
   }
 
   void ValuesWrapped(std::size_t li) {

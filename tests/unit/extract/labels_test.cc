@@ -952,5 +952,31 @@ TEST(Labels, MedRecWithoutItsPoundSignIsARecordNumberLabel) {
   EXPECT_EQ(Find(fields, "patient_name")->normalized, "PAUL BROWN");
 }
 
+TEST(Labels, HeaderLabelBesideMisreadLabelsTakesTheCellBelowIt) {
+  // A fax's header row: "Medical Record #" and "Birthdate" misread. Regression: "Name" took the
+  // misread labels beside it as the patient's name, "MEDICA RCD CBIRTHDATE".
+  PageText page =
+      PageBuilder()
+          .Line(621,
+                {{"Name", 255}, {"Medica", 797}, {"Rcd", 969}, {"CBirthdate", 1425}, {"Sex", 1970}})
+          .Line(679, {{"Mark", 264},
+                      {"Miller", 355},
+                      {"00005049", 797},
+                      {"02/26/1971", 1425},
+                      {"M", 1972}})
+          .Build();
+  auto fields = Extract(page);
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "MARK MILLER");
+  // A value beside its label stays when what stands below does not read as one.
+  page = PageBuilder()
+             .Line(648, {{"NPI", 228}, {"1847175357", 369}, {"Accession", 1144}})
+             .Line(722, {{"Exam:", 228}, {"CT", 366}, {"ABDOMEN", 434}})
+             .Build();
+  fields = Extract(page);
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1847175357");
+}
+
 }  // namespace
 }  // namespace chartscan::extract
