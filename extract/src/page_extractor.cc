@@ -56,7 +56,8 @@ constexpr int kContextWords = 3;
 constexpr int kMinCheckedMrnDigits = 5;          // a record number proving a misread label
 constexpr std::size_t kMaxIdentifierGroups = 3;  // digit groups joined into one record number
 constexpr double kJoinedGroupsQuality = 0.9;
-constexpr double kInferredQuality = 0.5;  // an identity value known by its shape, not its label
+constexpr double kInferredQuality = 0.5;      // an identity value known by its shape, not its label
+constexpr std::size_t kNpiRemnantLength = 4;  // what is left of a misread NPI label ("NPL#")
 
 struct CompiledLabel {
   std::string key;
@@ -169,6 +170,7 @@ class PageExtractor {
     for (std::size_t i = 0; i < lines_.size(); ++i) ValuesWrapped(i);
     ResolveConfusedDates();
     InferUnlabeledIdentityCells();
+    InferNpiUnderMisreadLabel();
     Facility();
     Codes();
     std::stable_sort(out_.begin(), out_.end(), [](const Field& a, const Field& b) {
@@ -743,6 +745,54 @@ class PageExtractor {
         break;
       }
     }
+  }
+
+  // An NPI whose label was misread past matching ("NPL A", "NP #:", "N Pt:", "Provider NE:" on
+  // faxes), on a page that gave none: a word that is an NPI whose check digit holds as read and
+  // whose first digit is an issued NPI's (1 or 2), with what is left of its label beside it (one
+  // of the two words before it) or above it (a word of the line above over it): a word starting
+  // with "N" of at most kNpiRemnantLength characters, or "Provider". The check digit and the
+  // remnant together stand for the label; the value goes to review (kInferredQuality). Only when
+  // exactly one word qualifies.
+  void InferNpiUnderMisreadLabel() {
+    if (Found("provider_npi")) return;
+    const CompiledLabel* label = FirstLabelOf("provider_npi");
+    if (!label) return;
+    auto remnant = [](const Token& w) {
+      const std::string key = LabelKey(w.text);
+      return (!key.empty() && key[0] == 'n' && key.size() <= kNpiRemnantLength) ||
+             key == "provider";
+    };
+    std::optional<Ref> found;
+    for (std::size_t li = 0; li < lines_.size(); ++li) {
+      const std::vector<Token>& t = lines_[li].tokens;
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        if (used_[li][i] || !IsNpiAsRead(t[i].text)) continue;
+        // Issued NPIs start with 1 or 2; a record number of ten digits may pass the check.
+        const std::string digits = ParseNpi(t[i].text)->normalized;
+        if (digits[0] != '1' && digits[0] != '2') continue;
+        bool beside = (i >= 1 && remnant(t[i - 1])) || (i >= 2 && remnant(t[i - 2]));
+        bool above = false;
+        if (li > 0) {
+          const Line& up = lines_[li - 1];
+          const int h = std::max({1, up.box.height, lines_[li].box.height});
+          if (lines_[li].box.y - up.box.bottom() <= kBelowMaxGap * h) {
+            for (const Token& w : up.tokens) {
+              above |= w.box.x < t[i].box.right() && t[i].box.x < w.box.right() && remnant(w);
+            }
+          }
+        }
+        if (!beside && !above) continue;
+        if (found) return;  // two candidates: no guess
+        found = Ref{li, i};
+      }
+    }
+    if (!found) return;
+    const Token& w = lines_[found->line].tokens[found->token];
+    auto p = ParseValue(*label->field, {w}, true);
+    if (!p) return;
+    LabelHit h{0, 0, label, kInferredQuality, false};
+    Emit(h, {*found}, *p, 1.0);
   }
 
   // A date under a label one letter away from another date field's label ("DOS" read for

@@ -978,5 +978,32 @@ TEST(Labels, HeaderLabelBesideMisreadLabelsTakesTheCellBelowIt) {
   EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1847175357");
 }
 
+TEST(Labels, NpiUnderAMisreadLabelIsTakenByItsCheckDigitForReview) {
+  // "NPI #" read "NPL A" over its value in a fax's header row.
+  PageText page = PageBuilder()
+                      .Line(735, {{"NPL", 308}, {"A", 377}, {"Account", 1339}, {"#", 1486}})
+                      .Line(783, {{"1150054686", 310}, {"385647258", 1301}})
+                      .Build();
+  auto fields = Extract(page);
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1150054686");
+  EXPECT_TRUE(Find(fields, "provider_npi")->needs_review);
+  // Beside its label's remnant ("N Pt:") on a run-in line.
+  fields = Extract(
+      PageBuilder().Text(100, "Ordering Physician: Ahmed Novak, MD N Pt: 1133705594").Build());
+  ASSERT_NE(Find(fields, "provider_npi"), nullptr);
+  EXPECT_EQ(Find(fields, "provider_npi")->normalized, "1133705594");
+  // Not without the remnant, not a ten-digit record number whose check happens to hold (no NPI
+  // starts with 0), and no guess between two.
+  EXPECT_EQ(Find(Extract(PageBuilder().Text(100, "Reference 1150054686").Build()), "provider_npi"),
+            nullptr);
+  EXPECT_EQ(Find(Extract(PageBuilder().Text(100, "N: 0004627317").Build()), "provider_npi"),
+            nullptr);
+  EXPECT_EQ(
+      Find(Extract(PageBuilder().Text(100, "NP 1150054686").Text(300, "NE 1133705594").Build()),
+           "provider_npi"),
+      nullptr);
+}
+
 }  // namespace
 }  // namespace chartscan::extract
