@@ -375,6 +375,13 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
         noisy = true;
       }
     }
+    // ...and a colon after the last word of the value, with nothing after it to be a label's
+    // value ("RACHEL WHITE:" in a heavy form's cell).
+    if (w.size() >= 3 && w.back() == ':' && !parts.empty() && i + 1 == tokens.size() &&
+        IsNameWord(w.substr(0, w.size() - 1))) {
+      w.remove_suffix(1);
+      noisy = true;
+    }
     // A bracket or bar stuck to the end of a name word is OCR noise from a form's cell border or
     // a broken stroke ("ANA]"), a quote mark a speck beside its last letter ("TAYLOR’" on a
     // rotated consent; no name ends in a quote, an apostrophe stands inside one: "O'NEIL"); the

@@ -833,7 +833,11 @@ class PageExtractor {
     const LabelHit& h = hits_[li][k];
     std::vector<Ref> refs;
     const std::size_t e = NextLabel(li, h.end);
-    for (std::size_t i = h.end; i < e; ++i) refs.push_back({li, i});
+    // Marks between the label and its value are specks or the label's own punctuation misread
+    // ("MR#:; 00958466" on a heavy page): no value starts with one.
+    std::size_t b = h.end;
+    while (b < e && !HasAlnum(lines_[li].tokens[b].text)) ++b;
+    for (std::size_t i = b; i < e; ++i) refs.push_back({li, i});
     if (through_wrap && e == lines_[li].tokens.size() && cont_[li]) {
       const std::size_t e2 = NextLabel(li + 1, skip_[li + 1]);
       for (std::size_t i = skip_[li + 1]; i < e2; ++i) {

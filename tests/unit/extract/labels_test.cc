@@ -1005,5 +1005,32 @@ TEST(Labels, NpiUnderAMisreadLabelIsTakenByItsCheckDigitForReview) {
       nullptr);
 }
 
+TEST(Labels, MarkBetweenALabelAndItsValueIsNoPartOfIt) {
+  // "MR#:;" on a heavy page, read as "MR#:" and ";". Regression: the value started at the
+  // semicolon, and the record number was lost.
+  auto fields = Extract(PageBuilder()
+                            .Line(667, {{"Name:", 338},
+                                        {"MARK", 495},
+                                        {"G", 634},
+                                        {"DIAZ", 680},
+                                        {"MR#:", 1212},
+                                        {";", 1300},
+                                        {"00958466", 1346}})
+                            .Build());
+  ASSERT_NE(Find(fields, "mrn"), nullptr);
+  EXPECT_EQ(Find(fields, "mrn")->normalized, "00958466");
+}
+
+TEST(Labels, ColonAfterTheLastWordOfANameInItsCellIsASpeck) {
+  // "RACHEL WHITE:" under "Patient:" in a heavy form's header row.
+  auto fields = Extract(
+      PageBuilder()
+          .Line(676, {{"Patient:", 312}, {"MRN:", 1098}, {"DOB:", 1698}})
+          .Line(722, {{"RACHEL", 301}, {"WHITE:", 450}, {"9225428", 1098}, {"05/21/1943", 1698}})
+          .Build());
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "RACHEL WHITE");
+}
+
 }  // namespace
 }  // namespace chartscan::extract
