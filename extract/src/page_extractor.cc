@@ -1248,9 +1248,15 @@ class PageExtractor {
   // for "4. I10").
   static std::string CodeWordRepairs(std::string_view w, bool line_start) {
     std::string out(w);
+    // A pound or euro sign read for an E, first in the word, after a bracket, or after a list
+    // item's number run into it ("2.£03.9 - Hypothyroidism").
     for (std::string_view e : {std::string_view("\xC2\xA3"), std::string_view("\xE2\x82\xAC")}) {
       const std::size_t at = out.find(e);
-      if (at <= 1) out.replace(at, e.size(), "E");
+      const bool after_number =
+          line_start && at != std::string::npos && at >= 2 && at <= 3 && out[at - 1] == '.' &&
+          std::all_of(out.begin(), out.begin() + static_cast<long>(at) - 1,
+                      [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+      if (at <= 1 || after_number) out.replace(at, e.size(), "E");
     }
     if (out.size() >= 3 && (out[0] == '[' || out[0] == '|') &&
         std::isdigit(static_cast<unsigned char>(out[1])) &&
@@ -1573,9 +1579,9 @@ class PageExtractor {
             continue;
           }
         }
-        // A code's period read as an underscore ("G47_33 - Obstructive sleep apnea"): only for a
-        // listed code.
-        if (const std::size_t u = code.find('_'); u == 3 && code.size() > 4) {
+        // A code's period read as an underscore or a comma ("G47_33 - Obstructive sleep apnea",
+        // "Diverticulosis (K57,30)" on faxes): only for a listed code.
+        if (const std::size_t u = code.find_first_of("_,"); u == 3 && code.size() > 4) {
           std::string dotted = code;
           dotted[u] = '.';
           if (codes_.Contains(CanonicalCode(dotted, CodeSystem::kIcd10Cm), CodeSystem::kIcd10Cm)) {

@@ -1032,5 +1032,24 @@ TEST(Labels, ColonAfterTheLastWordOfANameInItsCellIsASpeck) {
   EXPECT_EQ(Find(fields, "patient_name")->normalized, "RACHEL WHITE");
 }
 
+TEST(Labels, CodePeriodReadAsACommaOnAFax) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "2. Diverticulosis (K57,30) - continue home")
+                            .Text(140, "1. Acute kidney injury (N17,9); monitor closely")
+                            .Build());
+  EXPECT_EQ(All(fields, "icd10"), (std::vector<std::string>{"K57.30", "N17.9"}));
+  // Not for a number with a decimal comma: no code is made of it.
+  EXPECT_TRUE(All(Extract(PageBuilder().Text(100, "Weight 123,45 kg").Build()), "icd10").empty());
+}
+
+TEST(Labels, PoundSignForTheEOfACodeRunIntoItsListNumber) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100,
+                                  "2.\xC2\xA3"
+                                  "03.9 - Hypothyroidism, unspecified")
+                            .Build());
+  EXPECT_EQ(All(fields, "icd10"), (std::vector<std::string>{"E03.9"}));
+}
+
 }  // namespace
 }  // namespace chartscan::extract
