@@ -391,6 +391,16 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
       w.remove_suffix(mark);
       noisy = true;
     }
+    // ...and so is a closing parenthesis with no opening one, with a speck read as a period or a
+    // comma before it ("COOK, MARGARET.)" in a heavy form's cell, "WOOD)" on a fax).
+    if (w.size() >= 3 && w.back() == ')' && w.find('(') == std::string_view::npos) {
+      std::string_view bare = w.substr(0, w.size() - 1);
+      if (bare.back() == '.' || bare.back() == ',') bare.remove_suffix(1);
+      if (bare.size() >= 2 && IsAlpha(bare.back())) {
+        w = bare;
+        noisy = true;
+      }
+    }
     // A space read as a hyphen between a name and the next word of running text ("signed by
     // Dr. Emily Moore-on 2/13/2023"): each part of a hyphenated name is capitalized, so a
     // lower-case preposition after the last hyphen ends the name before it.

@@ -106,6 +106,22 @@ TEST(Names, LastCommaFirstAndFirstLastNormalizeAlike) {
   }
 }
 
+TEST(Names, ClosingParenthesisWithoutAnOpeningOneIsACellBorder) {
+  // "COOK, MARGARET.)" in a heavy form's cell, "BETTY R WOOD)" on a fax.
+  std::vector<std::string_view> cook = {"COOK,", "MARGARET.)"};
+  auto n = ParseNameAt(cook);
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->normalized, "MARGARET COOK");
+  std::vector<std::string_view> wood = {"BETTY", "R", "WOOD)"};
+  n = ParseNameAt(wood);
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->normalized, "BETTY WOOD");
+  // A parenthesis that closes one stays the name's end ("Jones (Smith)" is no single name).
+  std::vector<std::string_view> paren = {"Mary", "(Smith)"};
+  n = ParseNameAt(paren);
+  EXPECT_FALSE(n.has_value());
+}
+
 TEST(Names, DropsHonorificsAndCredentials) {
   EXPECT_EQ(ParseName("Dr. Wei H. Abernathy, DO")->normalized, "WEI ABERNATHY");
   EXPECT_EQ(ParseName("HADDAD, BARBARA DO")->normalized, "BARBARA HADDAD");
