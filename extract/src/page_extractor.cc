@@ -154,6 +154,19 @@ class PageExtractor {
         if (internal::BoundedEditDistance(a.key, b.key, 1) == 1) a.confusable = &b;
       }
     }
+    // A date label that ends a birth-date label ("Date" of "Birth Date") is what is left of that
+    // label when its first word is misread past matching ("Brith Date:" on a fax): which of the
+    // two it was is settled by the dates found, as for a misread letter.
+    for (CompiledLabel& a : labels_) {
+      if (a.field->type != ValueType::kDate || a.field->birth_date || a.confusable) continue;
+      for (const CompiledLabel& b : labels_) {
+        if (b.field->type == ValueType::kDate && b.field->birth_date && b.field->output &&
+            b.key.size() > a.key.size() && b.key.ends_with(a.key)) {
+          a.confusable = &b;
+          break;
+        }
+      }
+    }
     used_.resize(lines_.size());
     hits_.resize(lines_.size());
     skip_.assign(lines_.size(), 0);

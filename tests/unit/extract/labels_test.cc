@@ -1051,5 +1051,26 @@ TEST(Labels, PoundSignForTheEOfACodeRunIntoItsListNumber) {
   EXPECT_EQ(All(fields, "icd10"), (std::vector<std::string>{"E03.9"}));
 }
 
+TEST(Labels, DateUnderABirthDateLabelWhoseFirstWordWasMisreadIsTheBirthDate) {
+  // "Birth Date:" read "Brith Date:" on a fax: "Date:" alone is a service date's label, but the
+  // date under it is decades before the exam's.
+  PageText page =
+      PageBuilder()
+          .Line(583,
+                {{"Name.", 273}, {"MRN:", 1035}, {"Brith", 1451}, {"Date:", 1590}, {"Sex:", 1967}})
+          .Line(640, {{"MORRIS,", 272},
+                      {"VIRGINIA", 440},
+                      {"9912235", 1034},
+                      {"10/9/1964", 1488},
+                      {"F", 1968}})
+          .Line(698, {{"Date", 273}, {"of", 366}, {"Exam:", 414}})
+          .Line(749, {{"7/23/2019", 273}})
+          .Build();
+  auto fields = Extract(page);
+  ASSERT_NE(Find(fields, "dob"), nullptr);
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1964-10-09");
+  EXPECT_EQ(All(fields, "date_of_service"), (std::vector<std::string>{"2019-07-23"}));
+}
+
 }  // namespace
 }  // namespace chartscan::extract
