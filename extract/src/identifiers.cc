@@ -411,6 +411,12 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
       ends_name = true;
       noisy = true;
     }
+    // A word before a pound sign, or ending in one, heads a label ("RYAN PATEL Kec #: 41-6532",
+    // "Kec" for "Rec" on a fax): no name word is followed by one.
+    if (!parts.empty() && (t.find('#') != std::string_view::npos ||
+                           (i + 1 < tokens.size() && tokens[i + 1].starts_with('#')))) {
+      break;
+    }
     if (IsParticle(w) && i + 1 < tokens.size()) {
       parts.push_back({std::string(w), false, comma});
       continue;

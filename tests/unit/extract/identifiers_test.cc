@@ -122,6 +122,18 @@ TEST(Names, ClosingParenthesisWithoutAnOpeningOneIsACellBorder) {
   EXPECT_FALSE(n.has_value());
 }
 
+TEST(Names, WordBeforeAPoundSignHeadsALabel) {
+  // "Patient: RYAN PATEL Kec #: 41-6532" on a fax, "Kec" for "Rec".
+  std::vector<std::string_view> run = {"RYAN", "PATEL", "Kec", "#:", "41-6532"};
+  auto n = ParseNameAt(run);
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->normalized, "RYAN PATEL");
+  std::vector<std::string_view> glued = {"RYAN", "PATEL", "Kec#:", "41-6532"};
+  n = ParseNameAt(glued);
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->normalized, "RYAN PATEL");
+}
+
 TEST(Names, DropsHonorificsAndCredentials) {
   EXPECT_EQ(ParseName("Dr. Wei H. Abernathy, DO")->normalized, "WEI ABERNATHY");
   EXPECT_EQ(ParseName("HADDAD, BARBARA DO")->normalized, "BARBARA HADDAD");
