@@ -383,11 +383,18 @@ std::vector<Segment> DoubtfulSegments(const std::vector<RawWord>& raw,
       return raw[static_cast<size_t>(a)].box.x < raw[static_cast<size_t>(b)].box.x;
     });
     Segment seg;
+    float least = 100;  // the segment's least confident word
     auto flush = [&] {
       if (seg.words.empty()) return;
       seg.confidence /= static_cast<float>(seg.words.size());
-      if (seg.confidence < kDoubtfulSegment) out.push_back(seg);
+      // Two lines the line finder ran into one (a letterhead's address set tight: "Phone (614)
+      // 555-0136" over "Fax (614) 555-0175" read "Phone era 2e0 0136" in words twice the text's
+      // height) read well in parts, so the mean alone does not find them.
+      const bool merged_lines =
+          least < kDoubtfulSegment && seg.box.height >= kMergedLineHeight * word_height;
+      if (seg.confidence < kDoubtfulSegment || merged_lines) out.push_back(seg);
       seg = Segment{};
+      least = 100;
     };
     for (int wi : words) {
       const RawWord& w = raw[static_cast<size_t>(wi)];
@@ -396,6 +403,7 @@ std::vector<Segment> DoubtfulSegments(const std::vector<RawWord>& raw,
       seg.words.push_back(wi);
       seg.box = seg.box.United(w.box);
       seg.confidence += w.confidence;
+      least = std::min(least, w.confidence);
     }
     flush();
   }

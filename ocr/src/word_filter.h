@@ -76,6 +76,9 @@ inline constexpr double kEdgeZoneSide = 0.5, kEdgeZoneEnd = 0.3;
 // confidence are doubtful; at most kMaxRereads of them a page, the least confident first.
 inline constexpr double kSegmentGap = 2.5;
 inline constexpr float kDoubtfulSegment = 50;
+// ...and so is a segment kMergedLineHeight word heights tall or more holding a word read under
+// kDoubtfulSegment: two lines read as one.
+inline constexpr double kMergedLineHeight = 1.8;
 inline constexpr int kMaxRereads = 8;
 
 // Doubtful numbers read again on their own (see engine.cc, "Re-reading doubtful numbers"): a word

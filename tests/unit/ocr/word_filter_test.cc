@@ -186,6 +186,21 @@ TEST(DoubtfulSegments, LineIsCutAtWideGapsAndOnlyItsDoubtfulPartIsReadAgain) {
   EXPECT_EQ(segments[1].words.size(), 3u);
 }
 
+TEST(DoubtfulSegments, TwoLinesReadAsOneAreReadAgainThoughTheirMeanIsFair) {
+  // A letterhead's "Phone (614) 555-0136" over "Fax (614) 555-0175", set tight, read as one line
+  // of words twice the text's height: "Phone era 2e0 0136", mean confidence 54.
+  Page p;
+  p.Line(1960, 263, {{"Phone", 96}, {"era", 41}, {"2e0", 0}, {"0136", 81}}, 61);
+  // A title of that height read well, and a line of the text's height with one doubtful word,
+  // are not.
+  p.Line(266, 203, {{"Mercy", 96}, {"Ridge", 96}, {"Health", 95}, {"Center", 96}}, 62);
+  p.Line(300, 700, {{"She", 95}, {"reports", 20}, {"less", 96}, {"pain", 96}});
+  const auto segments = DoubtfulSegments(p.raw, p.lines, 30);
+  ASSERT_EQ(segments.size(), 1u);
+  EXPECT_EQ(segments[0].line, 0u);
+  EXPECT_EQ(segments[0].words.size(), 4u);
+}
+
 TEST(DoubtfulSegments, AtMostEightAPage) {
   Page p;
   for (int i = 0; i < 20; ++i) p.Line(300, 100 + 50 * i, {{"xx", static_cast<float>(i)}});
