@@ -692,12 +692,6 @@ class PageExtractor {
     }
   }
 
-  // A form cell under a label row that no label claimed: its own label was misread past matching
-  // ("Patient   MRE   DOB" over "Angela S. Fitzgerald   0006271157   04/03/1971").
-  struct UnclaimedCell {
-    std::vector<Ref> refs;
-  };
-
   static bool IsIdentity(const FieldRule& f) {
     return f.name == "patient_name" || f.name == "mrn" || f.name == "dob";
   }
@@ -729,10 +723,10 @@ class PageExtractor {
       if (Found(name)) continue;
       const CompiledLabel* label = FirstLabelOf(name);
       if (!label) continue;
-      for (const UnclaimedCell& cell : unclaimed_) {
-        if (!identity_rows_.count(cell.refs.front().line) || CountUsed(cell.refs) > 0) continue;
+      for (const std::vector<Ref>& cell : unclaimed_) {
+        if (!identity_rows_.count(cell.front().line) || CountUsed(cell) > 0) continue;
         std::vector<Token> toks;
-        for (const Ref& r : cell.refs) toks.push_back(lines_[r.line].tokens[r.token]);
+        for (const Ref& r : cell) toks.push_back(lines_[r.line].tokens[r.token]);
         const FieldRule& f = *label->field;
         if (f.name == "mrn") {
           auto npi = ParseNpi(toks[0].text);
@@ -754,7 +748,7 @@ class PageExtractor {
           if (others == 0 || !earliest) continue;
         }
         LabelHit h{0, 0, label, kInferredQuality, false};
-        Emit(h, cell.refs, *p, kBelowQuality);
+        Emit(h, cell, *p, kBelowQuality);
         break;
       }
     }
@@ -1111,7 +1105,7 @@ class PageExtractor {
         std::vector<Ref> cell;
         for (std::size_t n = cb; n < ce; ++n) cell.push_back({vi, idx[n]});
         if (!per_label[owner].empty()) {
-          unclaimed_.push_back({std::move(cell)});
+          unclaimed_.push_back(std::move(cell));
           continue;
         }
         per_label[owner] = std::move(cell);
@@ -1672,7 +1666,9 @@ class PageExtractor {
   std::vector<bool> cont_;         // line i+1 continues line i
   std::vector<Field> out_;
   std::vector<std::pair<std::size_t, const CompiledLabel*>> confused_;  // out_ index, other label
-  std::vector<UnclaimedCell> unclaimed_;
+  // Form cells under a label row that no label claimed: their own label was misread past matching
+  // ("Patient   MRE   DOB" over "Angela S. Fitzgerald   0006271157   04/03/1971").
+  std::vector<std::vector<Ref>> unclaimed_;
   std::set<std::size_t> identity_rows_;  // value lines under a form's labels holding identity
 };
 

@@ -266,7 +266,7 @@ TEST_F(AccuracyGate, OrientationAndSkewAlwaysCorrected) {
 
 // Extraction on recognized text, page by page: what a clerk would have to key otherwise.
 // Values are compared normalized (upper case, spaces dropped). Measured 2026-12-04 on this batch:
-// recall 0.979 and precision 1.000 over all profiles (1.00/1.00 on clean, light, faint, lowres,
+// recall 0.981 and precision 1.000 over all profiles (1.00/1.00 on clean, light, faint, lowres,
 // photocopy and rotated pages, 0.86 recall on faxes, where two pages' header forms are garbled past
 // reading); document type right on 62 of 64 pages; the ICD-10 and CPT codes of a page exactly
 // right (as sets) on 52 of the 53 pages that carry codes. Held-out seed 777 (README): recall 0.921,
