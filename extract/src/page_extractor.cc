@@ -715,10 +715,24 @@ class PageExtractor {
   //   repaired letters), not a date and not an NPI whose check digit holds;
   // - dob: a cell that is wholly a date, kBirthBeforeServiceYears or more before every other
   //   date on the page, with one other date at least (a birth date, not the visit's).
-  // (Not the name: a row's leftmost cell always has a label, its column's.)
+  // - patient_name: a row's words left of its first label, under words of the label row that
+  //   are no label, when they are wholly a name.
   // Each carries kInferredQuality, so it goes to review: it is evidence, not a reading of a label.
   void InferUnlabeledIdentityCells() {
     auto year = [](const std::string& iso) { return std::atoi(iso.substr(0, 4).c_str()); };
+    if (const CompiledLabel* label = FirstLabelOf("patient_name");
+        label && !Found("patient_name")) {
+      for (const std::vector<Ref>& cell : first_cells_) {
+        if (!identity_rows_.count(cell.front().line) || CountUsed(cell) > 0) continue;
+        std::vector<Token> toks;
+        for (const Ref& r : cell) toks.push_back(lines_[r.line].tokens[r.token]);
+        auto p = ParseValue(*label->field, toks, true);
+        if (!p || p->used != toks.size()) continue;
+        LabelHit h{0, 0, label, kInferredQuality, false};
+        Emit(h, cell, *p, kBelowQuality);
+        break;
+      }
+    }
     for (const char* name : {"mrn", "dob"}) {
       if (Found(name)) continue;
       const CompiledLabel* label = FirstLabelOf(name);
@@ -999,9 +1013,18 @@ class PageExtractor {
     const Line& vl = lines_[vi];
     const int tol = lh;
     std::vector<std::size_t> idx;
+    std::vector<Ref> left;  // the row's words left of the group, under no label
     for (std::size_t i = skip_[vi]; i < vl.tokens.size(); ++i) {
       const Box& b = vl.tokens[i].box;
       if (b.right() > x0 - tol && b.x < x1 - tol && !used_[vi][i]) idx.push_back(i);
+      if (gb == 0 && b.right() <= x0 - tol && !used_[vi][i]) left.push_back({vi, i});
+    }
+    // The row's first cell under a first label misread past matching ("Naunie   Med Rec #   DOB"
+    // over "DOROTHY F MILLER   ...   1941-06-12"): a name there is taken by its shape (see
+    // InferUnlabeledIdentityCells) when a word stands above it.
+    if (!left.empty() && hs[gb].begin > 0 &&
+        label_line.tokens.front().box.x < vl.tokens[left.back().token].box.right()) {
+      first_cells_.push_back(std::move(left));
     }
     // A mark standing alone, a cell's gap from the words on either side, is a speck ("9834551   ,
     // 06/06/1958" under "Medical Record #:   Birth Date:" on a heavy page): it widened the line's
@@ -1112,9 +1135,7 @@ class PageExtractor {
       }
       for (std::size_t k = 0; k < group.size(); ++k) {
         if (per_label[k].empty()) continue;
-        if (TryBelow(group[k], per_label[k], true) && IsIdentity(*group[k].label->field)) {
-          identity_rows_.insert(vi);
-        }
+        TryBelow(group[k], per_label[k], true);
       }
     } else {
       // One run of words: parse in label order, each type taking what it recognizes.
@@ -1133,6 +1154,7 @@ class PageExtractor {
     }
     for (const LabelHit& g : group) {
       if (!g.done) continue;
+      if (IsIdentity(*g.label->field)) identity_rows_.insert(vi);
       for (std::size_t k = gb; k < ge; ++k) {
         if (hs[k].begin <= g.begin && g.end <= hs[k].end) hs[k].done = true;
       }
@@ -1669,7 +1691,8 @@ class PageExtractor {
   // Form cells under a label row that no label claimed: their own label was misread past matching
   // ("Patient   MRE   DOB" over "Angela S. Fitzgerald   0006271157   04/03/1971").
   std::vector<std::vector<Ref>> unclaimed_;
-  std::set<std::size_t> identity_rows_;  // value lines under a form's labels holding identity
+  std::vector<std::vector<Ref>> first_cells_;  // a value row's words left of its labels
+  std::set<std::size_t> identity_rows_;        // value lines under a form's labels holding identity
 };
 
 }  // namespace

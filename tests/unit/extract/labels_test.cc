@@ -1072,5 +1072,28 @@ TEST(Labels, DateUnderABirthDateLabelWhoseFirstWordWasMisreadIsTheBirthDate) {
   EXPECT_EQ(All(fields, "date_of_service"), (std::vector<std::string>{"2019-07-23"}));
 }
 
+TEST(Labels, NameUnderAFirstLabelMisreadPastMatchingIsTakenByItsShapeForReview) {
+  // "Name:" read "Nama:" on a fax: the row's first words stand under no label.
+  PageText page =
+      PageBuilder()
+          .Line(594, {{"Nama:", 263}, {"MR", 1078}, {"Numbar:", 1143}, {"Birihdate:", 1684}})
+          .Line(627, {{"ROGERS,", 251},
+                      {"TYLER", 400},
+                      {"M", 520},
+                      {"E9210586", 1079},
+                      {"11/21/1942", 1690}})
+          .Build();
+  auto fields = Extract(page);
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "TYLER ROGERS");
+  EXPECT_TRUE(Find(fields, "patient_name")->needs_review);
+  // Not from a row that gave no labelled identity value.
+  page = PageBuilder()
+             .Line(594, {{"Nama:", 263}, {"Room:", 1078}})
+             .Line(627, {{"ROGERS,", 251}, {"TYLER", 400}, {"3W-170", 1079}})
+             .Build();
+  EXPECT_EQ(Find(Extract(page), "patient_name"), nullptr);
+}
+
 }  // namespace
 }  // namespace chartscan::extract
