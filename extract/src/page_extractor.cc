@@ -183,6 +183,7 @@ class PageExtractor {
     for (std::size_t i = 0; i < lines_.size(); ++i) ValuesWrapped(i);
     ResolveConfusedDates();
     InferUnlabeledIdentityCells();
+    InferBirthDateAfterMisreadShortLabel();
     InferNpiUnderMisreadLabel();
     Facility();
     Codes();
@@ -764,6 +765,50 @@ class PageExtractor {
         LabelHit h{0, 0, label, kInferredQuality, false};
         Emit(h, cell, *p, kBelowQuality);
         break;
+      }
+    }
+  }
+
+  // A birth date after a short label misread by one letter ("OB:", "OOB;", "DOR:" for "DOB:" on
+  // faxes), on a page that gave none: the word ends in a colon or semicolon and is one edit from
+  // a birth-date label of kConfusableMaxKey characters or fewer, and the date after it is
+  // kBirthBeforeServiceYears or more before every other date field on the page, with one at
+  // least. For review (kInferredQuality).
+  void InferBirthDateAfterMisreadShortLabel() {
+    if (Found("dob")) return;
+    auto year = [](const std::string& iso) { return std::atoi(iso.substr(0, 4).c_str()); };
+    for (std::size_t li = 0; li < lines_.size(); ++li) {
+      const std::vector<Token>& t = lines_[li].tokens;
+      for (std::size_t i = 0; i + 1 < t.size(); ++i) {
+        const char end = t[i].text.back();
+        if ((end != ':' && end != ';') || used_[li][i + 1]) continue;
+        const std::string key = LabelKey(t[i].text);
+        const CompiledLabel* label = nullptr;
+        for (const CompiledLabel& c : labels_) {
+          if (c.field->birth_date && c.field->output && c.key.size() <= kConfusableMaxKey &&
+              key.size() >= 2 && internal::BoundedEditDistance(key, c.key, 1) == 1) {
+            label = &c;
+            break;
+          }
+        }
+        if (!label) continue;
+        std::vector<Token> toks(t.begin() + static_cast<long>(i) + 1, t.end());
+        auto p = ParseValue(*label->field, toks, false);
+        if (!p) continue;
+        int others = 0;
+        bool earliest = true;
+        for (const Field& o : out_) {
+          const FieldRule* r = rules_.Find(o.name);
+          if (!r || r->type != ValueType::kDate || o.normalized.size() < 10) continue;
+          ++others;
+          earliest &= year(o.normalized) - year(p->normalized) >= kBirthBeforeServiceYears;
+        }
+        if (others == 0 || !earliest) continue;
+        std::vector<Ref> refs;
+        for (std::size_t k = 0; k < p->used; ++k) refs.push_back({li, i + 1 + k});
+        LabelHit h{i, i + 1, label, kInferredQuality, true};
+        Emit(h, refs, *p, 1.0);
+        return;
       }
     }
   }

@@ -1095,5 +1095,20 @@ TEST(Labels, NameUnderAFirstLabelMisreadPastMatchingIsTakenByItsShapeForReview) 
   EXPECT_EQ(Find(Extract(page), "patient_name"), nullptr);
 }
 
+TEST(Labels, BirthDateAfterAShortLabelMisreadByOneLetterIsTakenForReview) {
+  // "DOB:" read "OOB;" on a fax, decades before the encounter's date.
+  PageText page = PageBuilder()
+                      .Text(100, "Name: STEVEN M NELSON MRN: 00665372 OOB; 1962-06-02 Sex: M")
+                      .Text(140, "Encounter Date: 2023-05-11")
+                      .Build();
+  auto fields = Extract(page);
+  ASSERT_NE(Find(fields, "dob"), nullptr);
+  EXPECT_EQ(Find(fields, "dob")->normalized, "1962-06-02");
+  EXPECT_TRUE(Find(fields, "dob")->needs_review);
+  // Not without a later date on the page to tell it from the visit's.
+  page = PageBuilder().Text(100, "Name: STEVEN M NELSON OOB; 1962-06-02").Build();
+  EXPECT_EQ(Find(Extract(page), "dob"), nullptr);
+}
+
 }  // namespace
 }  // namespace chartscan::extract
