@@ -18,6 +18,7 @@
 //    decimal amount, a unit after a lab value, an identifier label) vetoes a CPT/HCPCS reading.
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <set>
@@ -105,6 +106,9 @@ bool StartsWithLetter(std::string_view s) {
   }
   return false;
 }
+
+// The year of an ISO date ("1962-06-02").
+int YearOf(const std::string& iso) { return std::atoi(iso.substr(0, 4).c_str()); }
 
 bool HasAlnum(std::string_view s) {
   return std::any_of(s.begin(), s.end(),
@@ -701,6 +705,19 @@ class PageExtractor {
     return std::any_of(out_.begin(), out_.end(), [&](const Field& f) { return f.name == name; });
   }
 
+  // The ISO date `iso` is kBirthBeforeServiceYears or more before every date field found on the
+  // page, and there is one at least: a birth date, not the visit's.
+  bool BirthDateByTheOtherDates(const std::string& iso) const {
+    int others = 0;
+    for (const Field& o : out_) {
+      const FieldRule* r = rules_.Find(o.name);
+      if (!r || r->type != ValueType::kDate || o.normalized.size() < 10) continue;
+      ++others;
+      if (YearOf(o.normalized) - YearOf(iso) < kBirthBeforeServiceYears) return false;
+    }
+    return others > 0;
+  }
+
   const CompiledLabel* FirstLabelOf(std::string_view name) const {
     for (const CompiledLabel& c : labels_) {
       if (c.field->name == name && c.field->output) return &c;
@@ -720,7 +737,6 @@ class PageExtractor {
   //   are no label, when they are wholly a name.
   // Each carries kInferredQuality, so it goes to review: it is evidence, not a reading of a label.
   void InferUnlabeledIdentityCells() {
-    auto year = [](const std::string& iso) { return std::atoi(iso.substr(0, 4).c_str()); };
     if (const CompiledLabel* label = FirstLabelOf("patient_name");
         label && !Found("patient_name")) {
       for (const std::vector<Ref>& cell : first_cells_) {
@@ -751,17 +767,7 @@ class PageExtractor {
         }
         auto p = ParseValue(f, toks, true);
         if (!p || p->used != toks.size()) continue;
-        if (f.type == ValueType::kDate) {
-          int others = 0;
-          bool earliest = true;
-          for (const Field& o : out_) {
-            const FieldRule* r = rules_.Find(o.name);
-            if (!r || r->type != ValueType::kDate || o.normalized.size() < 10) continue;
-            ++others;
-            earliest &= year(o.normalized) - year(p->normalized) >= kBirthBeforeServiceYears;
-          }
-          if (others == 0 || !earliest) continue;
-        }
+        if (f.type == ValueType::kDate && !BirthDateByTheOtherDates(p->normalized)) continue;
         LabelHit h{0, 0, label, kInferredQuality, false};
         Emit(h, cell, *p, kBelowQuality);
         break;
@@ -776,7 +782,6 @@ class PageExtractor {
   // least. For review (kInferredQuality).
   void InferBirthDateAfterMisreadShortLabel() {
     if (Found("dob")) return;
-    auto year = [](const std::string& iso) { return std::atoi(iso.substr(0, 4).c_str()); };
     for (std::size_t li = 0; li < lines_.size(); ++li) {
       const std::vector<Token>& t = lines_[li].tokens;
       for (std::size_t i = 0; i + 1 < t.size(); ++i) {
@@ -795,15 +800,7 @@ class PageExtractor {
         std::vector<Token> toks(t.begin() + static_cast<long>(i) + 1, t.end());
         auto p = ParseValue(*label->field, toks, false);
         if (!p) continue;
-        int others = 0;
-        bool earliest = true;
-        for (const Field& o : out_) {
-          const FieldRule* r = rules_.Find(o.name);
-          if (!r || r->type != ValueType::kDate || o.normalized.size() < 10) continue;
-          ++others;
-          earliest &= year(o.normalized) - year(p->normalized) >= kBirthBeforeServiceYears;
-        }
-        if (others == 0 || !earliest) continue;
+        if (!BirthDateByTheOtherDates(p->normalized)) continue;
         std::vector<Ref> refs;
         for (std::size_t k = 0; k < p->used; ++k) refs.push_back({li, i + 1 + k});
         LabelHit h{i, i + 1, label, kInferredQuality, true};
@@ -867,7 +864,6 @@ class PageExtractor {
   // birth date two years or more after another birth date is a service date. The switched value
   // carries a fuzzy label's confidence, so a doubtful one goes to review.
   void ResolveConfusedDates() {
-    auto year = [](const std::string& iso) { return std::atoi(iso.substr(0, 4).c_str()); };
     for (const auto& [index, alt] : confused_) {
       Field& f = out_[index];
       const bool is_birth = !alt->field->birth_date;
@@ -876,7 +872,7 @@ class PageExtractor {
         if (j == index || out_[j].normalized.size() < 10) continue;
         const FieldRule* r = rules_.Find(out_[j].name);
         if (!r || r->type != ValueType::kDate) continue;
-        const int gap = year(f.normalized) - year(out_[j].normalized);
+        const int gap = YearOf(f.normalized) - YearOf(out_[j].normalized);
         if (r->birth_date) {
           any_birth = true;
           other_birth_earlier |= gap >= kBirthBeforeServiceYears;
