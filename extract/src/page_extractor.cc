@@ -385,7 +385,8 @@ class PageExtractor {
       // proves the label there.
       if (v >= t.size()) return hit;
     }
-    const bool colon = t[v - 1].text.back() == ':';
+    // A semicolon is a colon misread ("MRNA; 0005927585" on a fax).
+    const bool colon = t[v - 1].text.back() == ':' || t[v - 1].text.back() == ';';
     if (colon) {
       for (const CompiledLabel& c : labels_) {
         if (c.field->type == ValueType::kIdentifier && IdentifierLabelWithExtraLetter(key, c) &&

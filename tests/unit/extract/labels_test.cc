@@ -602,6 +602,10 @@ TEST(Labels, RecordNumberLabelWithAnExtraLetter) {
   for (const char* text : {"MIRN 91-52103", "MRI: 91-52103", "MIRN: 2023-01-05", "MIRN: 912"}) {
     EXPECT_EQ(Find(Extract(PageBuilder().Text(100, text).Build()), "mrn"), nullptr) << text;
   }
+  // A semicolon is a colon misread ("MRNA; 0005927585" on a fax).
+  fields = Extract(PageBuilder().Text(100, "Namie: SAMUEL RODRIGUEZ MRNA; 0005927585").Build());
+  ASSERT_NE(Find(fields, "mrn"), nullptr);
+  EXPECT_EQ(Find(fields, "mrn")->normalized, "0005927585");
 }
 
 TEST(Facility, TopLineEndingInAFacilityWord) {
