@@ -738,28 +738,14 @@ class PageExtractor {
   //   are no label, when they are wholly a name.
   // Each carries kInferredQuality, so it goes to review: it is evidence, not a reading of a label.
   void InferUnlabeledIdentityCells() {
-    if (const CompiledLabel* label = FirstLabelOf("patient_name");
-        label && !Found("patient_name")) {
-      for (const std::vector<Ref>& cell : first_cells_) {
-        if (!identity_rows_.count(cell.front().line) || CountUsed(cell) > 0) continue;
-        std::vector<Token> toks;
-        for (const Ref& r : cell) toks.push_back(lines_[r.line].tokens[r.token]);
-        auto p = ParseValue(*label->field, toks, true);
-        if (!p || p->used != toks.size()) continue;
-        LabelHit h{0, 0, label, kInferredQuality, false};
-        Emit(h, cell, *p, kBelowQuality);
-        break;
-      }
-    }
-    for (const char* name : {"mrn", "dob"}) {
-      if (Found(name)) continue;
+    for (const char* name : {"patient_name", "mrn", "dob"}) {
       const CompiledLabel* label = FirstLabelOf(name);
-      if (!label) continue;
-      for (const std::vector<Ref>& cell : unclaimed_) {
+      if (!label || Found(name)) continue;
+      const FieldRule& f = *label->field;
+      for (const std::vector<Ref>& cell : f.name == "patient_name" ? first_cells_ : unclaimed_) {
         if (!identity_rows_.count(cell.front().line) || CountUsed(cell) > 0) continue;
         std::vector<Token> toks;
         for (const Ref& r : cell) toks.push_back(lines_[r.line].tokens[r.token]);
-        const FieldRule& f = *label->field;
         if (f.name == "mrn") {
           auto npi = ParseNpi(toks[0].text);
           if (toks.size() != 1 || !RecordNumberNotDate(toks[0].text) || (npi && npi->valid)) {
@@ -833,8 +819,8 @@ class PageExtractor {
       for (std::size_t i = 0; i < t.size(); ++i) {
         if (used_[li][i] || !IsNpiAsRead(t[i].text)) continue;
         // Issued NPIs start with 1 or 2; a record number of ten digits may pass the check.
-        const std::string digits = ParseNpi(t[i].text)->normalized;
-        if (digits[0] != '1' && digits[0] != '2') continue;
+        const char first = ParseNpi(t[i].text)->normalized[0];
+        if (first != '1' && first != '2') continue;
         bool beside = (i >= 1 && remnant(t[i - 1])) || (i >= 2 && remnant(t[i - 2]));
         bool above = false;
         if (li > 0) {
@@ -1164,8 +1150,10 @@ class PageExtractor {
             owner = k;
           }
         }
-        for (std::size_t k = 0; k < group.size() && best_overlap == 0; ++k) {
-          if (label_line.tokens[group[k].begin].box.x - tol <= cx) owner = k;
+        if (best_overlap == 0) {
+          for (std::size_t k = 0; k < group.size(); ++k) {
+            if (label_line.tokens[group[k].begin].box.x - tol <= cx) owner = k;
+          }
         }
         std::vector<Ref> cell;
         for (std::size_t n = cb; n < ce; ++n) cell.push_back({vi, idx[n]});
@@ -1176,8 +1164,7 @@ class PageExtractor {
         per_label[owner] = std::move(cell);
       }
       for (std::size_t k = 0; k < group.size(); ++k) {
-        if (per_label[k].empty()) continue;
-        TryBelow(group[k], per_label[k], true);
+        if (!per_label[k].empty()) TryBelow(group[k], per_label[k], true);
       }
     } else {
       // One run of words: parse in label order, each type taking what it recognizes.
