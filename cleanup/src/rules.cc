@@ -489,8 +489,6 @@ int RemoveRules(cv::Mat& page, double dpi) {
   const int band = std::max(2, static_cast<int>(std::lround(kSideBand * dpi)));
   const int tall = static_cast<int>(std::lround(kMaxTextMark * dpi));
   const int reach = static_cast<int>(std::lround(kSignatureReach * dpi));
-  cv::Mat rows_with_rules;
-  cv::reduce(horizontal, rows_with_rules, 1, cv::REDUCE_MAX);
   int strip_begin = -1, strip_end = -1;
   const auto erase_in_strip = [&] {
     if (strip_begin < 0) return;
@@ -500,8 +498,10 @@ int RemoveRules(cv::Mat& page, double dpi) {
                cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * band + 1, 2 * band + 1)));
     EraseSignatures(strip, near_rules, tall, 4 * band + 1);
   };
-  for (int y = 0; y < rows_with_rules.rows; ++y) {
-    if (!rows_with_rules.at<uchar>(y)) continue;
+  for (int y = 0; y < horizontal.rows; ++y) {
+    // cv::countNonZero is vectorized; cv::reduce's row maximum is not, and cost as much as the
+    // whole signature search.
+    if (cv::countNonZero(horizontal.row(y)) == 0) continue;
     const int begin = std::max(0, y - reach), end = std::min(page.rows, y + reach + 1);
     if (strip_begin >= 0 && begin <= strip_end) {
       strip_end = std::max(strip_end, end);
