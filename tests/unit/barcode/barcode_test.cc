@@ -170,6 +170,58 @@ TEST(DetectSeparator, QrCoverSheetWithConfiguredPatternIsASeparator) {
   EXPECT_TRUE(s->separator);
 }
 
+// A cover sheet copied faint: QR modules 0.07 inch wide in 63% grey on 94% grey paper. ZXing's
+// own binarizer thresholds each 8x8 block by its neighbours and, inside such large uniform modules,
+// broke the finder patterns: the generator's faint cover sheets went unread (3 of 3, seeds 71-72).
+TEST(ReadBarcodes, ReadsFaintQrCoverSheet) {
+  cv::Mat page = LetterPage(300);
+  cv::putText(page, "DOCUMENT SEPARATOR", cv::Point(450, 500), cv::FONT_HERSHEY_DUPLEX, 3, 0, 6);
+  DrawQr(page, "CHARTSCAN-SEP", 3.6, 2.2, 300, 0.07);
+  cv::Mat faint;
+  page.convertTo(faint, CV_8U, (240.0 - 160.0) / 255.0, 160);
+  cv::GaussianBlur(faint, faint, cv::Size(0, 0), 1.2);
+  std::vector<Barcode> bs = ReadOk(faint, 300);
+  const Barcode* b = FindPayload(bs, "CHARTSCAN-SEP");
+  ASSERT_NE(b, nullptr) << bs.size() << " barcode(s) found";
+  EXPECT_EQ(b->symbology, "QRCode");
+  EXPECT_EQ(b->kind, BarcodeKind::kSeparator);
+}
+
+// The same sheet under uneven light, darker to the left, the symbol in the middle of the page. The
+// global threshold that reads faint sheets splits the shadow from the light, not ink from paper,
+// unless the page is first divided by its paper level (a heavy cover sheet of the barcode gate's
+// batch went unread so).
+TEST(ReadBarcodes, ReadsQrCoverSheetUnderShading) {
+  cv::Mat page = LetterPage(300);
+  DrawQr(page, "CHARTSCAN-SEP", 3.6, 5.0, 300, 0.07);
+  cv::Mat f;
+  page.convertTo(f, CV_32F);
+  for (int y = 0; y < f.rows; ++y) {
+    float* row = f.ptr<float>(y);
+    for (int x = 0; x < f.cols; ++x) {
+      const float light = 0.45f + 0.55f * static_cast<float>(x) / static_cast<float>(f.cols);
+      row[x] = 40 + row[x] * 0.8f * light;
+    }
+  }
+  cv::Mat shaded;
+  f.convertTo(shaded, CV_8U);
+  cv::GaussianBlur(shaded, shaded, cv::Size(0, 0), 1.0);
+  EXPECT_NE(FindPayload(ReadOk(shaded, 300), "CHARTSCAN-SEP"), nullptr);
+}
+
+// A photocopied label on a page fed upside down: its bars thickened until the narrow spaces are a
+// pixel wide, at the foot of the page. The cleaned re-reads used to cover only the top of the page.
+TEST(ReadBarcodes, ReadsThickenedLabelAtTheFootOfAnUpsideDownPage) {
+  cv::Mat page = LabelPage(300);
+  cv::erode(page, page, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 1)));
+  cv::GaussianBlur(page, page, cv::Size(0, 0), 1.0);
+  cv::rotate(page, page, cv::ROTATE_180);
+  std::vector<Barcode> bs = ReadOk(page, 300);
+  const Barcode* b = FindPayload(bs, kMrn);
+  ASSERT_NE(b, nullptr) << bs.size() << " barcode(s) found";
+  EXPECT_GT(b->box.y, page.rows * 7 / 8);
+}
+
 TEST(DetectSeparator, PageWithOnlyAPatientLabelIsNotASeparator) {
   cv::Mat page = LetterPage(300);
   DrawPatientLabel(page, "MRN00987654", 1.0, 1.0, 300);
