@@ -1,4 +1,4 @@
-// WriteGreyPng (see png_writer.h): libpng with one row filter and run-length deflate.
+// WriteGreyPng (see png_writer.h): libpng, unfiltered rows and run-length deflate.
 #include "png_writer.h"
 
 #include <png.h>
@@ -38,7 +38,7 @@ bool WriteGreyPng(const ImageView& image, std::string* out) {
   png_set_IHDR(png, info, static_cast<png_uint_32>(image.width()),
                static_cast<png_uint_32>(image.height()), 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_PAETH);
+  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
   png_set_compression_level(png, 6);
   png_set_compression_strategy(png, Z_RLE);
   png_write_info(png, info);
