@@ -38,9 +38,10 @@
 // Speckle. Connected components (8-connected) of the ink mask are classified by area, scaled to
 // the resolution: below kTinyArea they are always noise; up to kSmallArea they are kept only when
 // their centre lies within 0.05 inch of a character-sized component's box (the dot of an i, a
-// period, a decimal point); larger components are kept unless they are a scanner border (touching
-// the edge and either a strip over 2 inches long, a solid slab over 0.5 inch, or a frame around the
-// page) or a punch hole (a solid disc 0.15-0.45 inch across, within 1.1 inch of an edge).
+// period, a decimal point); larger components are kept unless they are a scanner border (reaching
+// within kEdgeReach of the edge and either a strip over 2 inches long, a solid slab over 0.5 inch,
+// or a frame around the page; a border left a few pixels inside the edge by a skewed scan is one)
+// or a punch hole (a solid disc 0.15-0.45 inch across, within 1.1 inch of an edge).
 //
 // Dotted letters (bilevel sources). A fax renders thin type (a light Courier in a lab table) as
 // dots and dashes a scan line apart; upsampled, no piece of such a letter reaches kSmallArea and
@@ -69,6 +70,7 @@ namespace {
 constexpr double kMaxThreshold = 225;
 constexpr double kTinyArea = 4;            // px at 300 dpi
 constexpr double kSmallArea = 40;          // px at 300 dpi
+constexpr double kEdgeReach = 0.02;        // inches (6 px at 300 dpi)
 constexpr double kSauvolaWindow = 0.15;    // inches
 constexpr int kDotJoinWidth = 3;           // px at 300 dpi
 constexpr int kDotJoinHeight = 7;          // px at 300 dpi
@@ -313,6 +315,7 @@ InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi, InkT
   const int tiny = std::max(1, static_cast<int>(kTinyArea * scale));
   const int small = std::max(tiny + 1, static_cast<int>(kSmallArea * scale));
   const int w = out.binary.cols, h = out.binary.rows;
+  const int edge = static_cast<int>(std::lround(kEdgeReach * dpi));
 
   enum : uchar { kDrop = 0, kKeep = 1, kUndecided = 2 };
   std::vector<uchar> keep(static_cast<size_t>(n), kKeep);
@@ -339,7 +342,8 @@ InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi, InkT
       keep[static_cast<size_t>(i)] = kUndecided;
       continue;
     }
-    const bool touches = b.x == 0 || b.y == 0 || b.x + b.width >= w || b.y + b.height >= h;
+    const bool touches =
+        b.x <= edge || b.y <= edge || b.x + b.width >= w - edge || b.y + b.height >= h - edge;
     // Scanner border: touches the edge and is a long strip, a big solid slab or a frame.
     const bool strip = b.width > 2.0 * dpi || b.height > 2.0 * dpi;
     const bool slab = b.width > 0.5 * dpi && b.height > 0.5 * dpi && area > 0.5 * b.area();
