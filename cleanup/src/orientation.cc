@@ -4,7 +4,9 @@
 // skew search (skew.cc) is run on the page and on its transpose; the transpose wins when its best
 // profile is sharper by kAxisMargin, meaning the lines run vertically and the page was fed
 // sideways. Rotating the page 90 degrees clockwise makes the lines horizontal (and mirrors the skew
-// angle found on the transpose).
+// angle found on the transpose). Table rules sharpen a profile too: when neither profile is
+// kClearAxis times the other, the axis is the one along which marks sit on common baselines (the
+// size of the step 2 evidence, whichever its sign).
 //
 // Step 2, up or down. Type sits on its baseline: the bottoms of the marks of a line are aligned,
 // their tops are not. Far more letters rise above the x-height (b d f h k l t, capitals, digits)
@@ -36,6 +38,7 @@ namespace chartscan::cleanup {
 namespace {
 
 constexpr double kAxisMargin = 1.15;
+constexpr double kClearAxis = 1.5;  // profile ratio above which the sharper axis is taken as is
 constexpr double kAnalysisDpi = 150;
 constexpr double kUpsideDown = 0.2;  // evidence, a log ratio weighted by the amount of text
 
@@ -109,7 +112,24 @@ OrientationEstimate DetectOrientation(const cv::Mat& binary, double dpi, double 
 
   cv::Mat horizontal;
   double axis_ratio;
-  if (v.score > h.score * kAxisMargin) {
+  bool sideways = v.score > h.score * kAxisMargin;
+  // Rules sharpen a profile as text lines do: the column rules of a table (a fax's dashed ones
+  // above all) made a lab report's vertical profile win by a hair and the page was turned a
+  // quarter. Where the profiles alone do not decide (ratio under kClearAxis), the axis is the one
+  // along which marks sit on baselines: text read across its lines shows no such alignment.
+  const double ratio = std::max(h.score, v.score) / std::max(std::min(h.score, v.score), 1e-9);
+  if (ratio < kClearAxis) {
+    const auto along = [&](const cv::Mat& lines, double angle) {
+      cv::Mat level = lines;
+      if (std::abs(angle) > 0.1) {
+        level = RotateExpand(lines, -angle, 0, true);
+        cv::threshold(level, level, 127, 255, cv::THRESH_BINARY);
+      }
+      return std::abs(UprightEvidence(level, d));
+    };
+    sideways = along(RotateQuarter(reduced, 90), -v.angle) > along(reduced, h.angle);
+  }
+  if (sideways) {
     horizontal = RotateQuarter(reduced, 90);
     out.degrees = 90;
     out.skew = -v.angle;  // the transpose is the 90-degree turn mirrored, which reverses the slope

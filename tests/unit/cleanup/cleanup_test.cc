@@ -258,6 +258,36 @@ TEST(CleanPage, DarkScannerBorderAloneIsBlank) {
   EXPECT_TRUE(r->blank);
 }
 
+// Regression: a heavy scan skewed 2.5 degrees left its dark scanner border as a strip along the
+// right edge, 3 px inside it and short of the top and bottom edges. Not touching the edge, it was
+// kept as ink; its sharp profile across the page outweighed the skewed text lines' and the upright
+// page was turned a quarter (read sideways at 83% CER).
+TEST(CleanPage, BorderStripAFewPixelsInsideTheEdgeIsRemoved) {
+  cv::Mat page = Skew(TextPage(), 2.5);
+  cv::rectangle(page, cv::Rect(2550 - 3 - 110, 70, 110, 3200), cv::Scalar(15), cv::FILLED);
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->quality.orientation, 0);
+  EXPECT_NEAR(r->quality.skew, 2.5, 0.1);
+  EXPECT_GT(r->image.height(), r->image.width());
+}
+
+// Regression: a faxed lab report's table, its columns ruled with dashed lines down the page, gave
+// a profile across the page nearly as sharp as the text lines' and the upright page was turned a
+// quarter (read sideways at 80% CER). Where the profiles do not decide, the baselines do.
+TEST(CleanPage, DashedColumnRulesDoNotTurnAnUprightPage) {
+  cv::Mat page = TextPage();
+  for (int x = 120; x < 2500; x += 400) {
+    for (int y = 150; y < 3200; y += 40) {
+      cv::line(page, {x, y}, {x, y + 10}, cv::Scalar(20), 3);
+    }
+  }
+  auto r = Clean(Skew(page, -0.8));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->quality.orientation, 0);
+  EXPECT_GT(r->image.height(), r->image.width());
+}
+
 TEST(CleanPage, BoldCapitalsNearTheTopEdgeAreNotPunchHoles) {
   // Regression: a letterhead's bold "M" and "O", 0.2 inch tall and 0.8 inch from the top, were
   // removed as punch holes ("aple Hollow Regional edical Center").
