@@ -8,7 +8,7 @@
 //    own binarizer thresholds each 8x8 block by its neighbourhood; inside a QR code's large
 //    modules the blocks are uniform and, on a faint or noisy scan, were thresholded into holes:
 //    6 of 26 QR cover sheets on faint and heavy pages went unread that the global threshold reads
-//    (and 15 Code 128 symbols of heavy pages). The median removes the speckle of noisy paper and
+//    (and the symbols of 15 heavy pages). The median removes the speckle of noisy paper and
 //    faxes; below kMedianMinDpi it would erase modules a pixel or two wide, and is skipped.
 // 2. While nothing has been read: bars are looked for. A linear symbol is a row of bars, dark
 //    strokes at least kMinBarHeight tall, kMinBars of them or more within kBarWindow of one row

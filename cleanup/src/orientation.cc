@@ -110,44 +110,45 @@ OrientationEstimate DetectOrientation(const cv::Mat& binary, double dpi, double 
   SkewEstimate h = EstimateSkew(reduced, d, max_skew);
   SkewEstimate v = EstimateSkew(reduced.t(), d, max_skew);
 
-  cv::Mat horizontal;
-  double axis_ratio;
+  // A candidate axis's lines made horizontal: `turned` levelled by its skew.
+  const auto levelled = [](const cv::Mat& turned, double skew) {
+    if (std::abs(skew) <= 0.1) return turned;
+    cv::Mat level = RotateExpand(turned, -skew, 0, true);
+    cv::threshold(level, level, 127, 255, cv::THRESH_BINARY);
+    return level;
+  };
+  // The transpose is the 90-degree turn mirrored, which reverses the slope.
+  const double sideways_skew = -v.angle;
   bool sideways = v.score > h.score * kAxisMargin;
+  double evidence;
   // Rules sharpen a profile as text lines do: the column rules of a table (a fax's dashed ones
   // above all) made a lab report's vertical profile win by a hair and the page was turned a
   // quarter. Where the profiles alone do not decide (ratio under kClearAxis), the axis is the one
   // along which marks sit on baselines: text read across its lines shows no such alignment.
   const double ratio = std::max(h.score, v.score) / std::max(std::min(h.score, v.score), 1e-9);
+  const auto across = [&] {
+    return UprightEvidence(levelled(RotateQuarter(reduced, 90), sideways_skew), d);
+  };
+  const auto along = [&] { return UprightEvidence(levelled(reduced, h.angle), d); };
   if (ratio < kClearAxis) {
-    const auto along = [&](const cv::Mat& lines, double angle) {
-      cv::Mat level = lines;
-      if (std::abs(angle) > 0.1) {
-        level = RotateExpand(lines, -angle, 0, true);
-        cv::threshold(level, level, 127, 255, cv::THRESH_BINARY);
-      }
-      return std::abs(UprightEvidence(level, d));
-    };
-    sideways = along(RotateQuarter(reduced, 90), -v.angle) > along(reduced, h.angle);
+    const double a = across(), b = along();
+    sideways = std::abs(a) > std::abs(b);
+    evidence = sideways ? a : b;
+  } else {
+    evidence = sideways ? across() : along();
   }
+  double axis_ratio;
   if (sideways) {
-    horizontal = RotateQuarter(reduced, 90);
     out.degrees = 90;
-    out.skew = -v.angle;  // the transpose is the 90-degree turn mirrored, which reverses the slope
+    out.skew = sideways_skew;
     out.skew_confidence = v.confidence;
     axis_ratio = v.score / std::max(h.score, 1e-9);
   } else {
-    horizontal = reduced;
     out.skew = h.angle;
     out.skew_confidence = h.confidence;
     axis_ratio = h.score > 0 ? h.score / std::max(v.score, 1e-9) : 1.0;
   }
   const double axis_confidence = std::clamp((axis_ratio - 1.0) / 0.5, 0.0, 1.0);
-
-  if (std::abs(out.skew) > 0.1) {
-    horizontal = RotateExpand(horizontal, -out.skew, 0, true);
-    cv::threshold(horizontal, horizontal, 127, 255, cv::THRESH_BINARY);
-  }
-  const double evidence = UprightEvidence(horizontal, d);
   if (evidence < -kUpsideDown) out.degrees = (out.degrees + 180) % 360;
   const double updown_confidence = std::clamp(std::abs(evidence) / std::log(3.0), 0.0, 1.0);
   out.confidence = std::min(axis_confidence, updown_confidence);
