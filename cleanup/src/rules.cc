@@ -23,7 +23,9 @@
 //      length, while a run through the bottom rows of bold text has strokes leaving it at most
 //      columns. A horizontal rule with text on it along more of its length (a typed value on a
 //      form line, a fax streak through a row of text) is kept too when paper lines both its sides
-//      for a rule's length somewhere; a vertical one is not (the inner line of a stamp's double
+//      for a rule's length somewhere, or, when it is at least kMinStreakLength long, for
+//      kMinStreakClear (a fax modem's lost scan row, a black line through a row of text, is bare
+//      only across a column gutter); a vertical one is not (the inner line of a stamp's double
 //      frame is touched so, and erasing it sets the stamp's words loose among the page's lines);
 //   4. repair: where a rule crosses a character, ink lies both above and below the rule (or both
 //      sides of a vertical one); a closing of the remaining ink across the rule's thickness
@@ -49,6 +51,10 @@
 //     standard-mode fax's rule upsampled to 300 dpi: 1-10 px). The closing also joins some
 //     neighbouring stems in a row through text, but word spaces still break that row and the side
 //     bands of step 3 still reject it (the accuracy gate moved on fax pages only);
+//   kMinStreakLength 1.0, kMinStreakClear 0.2: a run of rule ink that long must join words across
+//     gaps of at most kMaxRuleGap, so a row through text is never bare on both sides over more
+//     than a letter's width (7-9 px at 300 dpi on the unit tests' pages) while gutters between
+//     columns are 0.25-0.3 in;
 //   kMaxThickness 0.03 (9 px at 300 dpi): rules are 0.5-2 pt; bars and shading are thicker;
 //   kMaxRuleGap 0.03 (9 px at 300 dpi), kMinRunDensity 0.6: a broken rule's gaps are a few
 //     pixels; word spaces in 8 pt text and up are wider, and strokes across a word are sparser;
@@ -89,6 +95,8 @@ constexpr double kMaxRuleGap = 0.03;
 constexpr double kMinRunDensity = 0.6;
 constexpr double kSideBand = 0.017;
 constexpr double kMinClearShare = 0.8;
+constexpr double kMinStreakLength = 1.0;
+constexpr double kMinStreakClear = 0.2;
 constexpr int kSlantReach = 3;
 constexpr double kMaxSlant = 0.026;
 constexpr double kMaxTextMark = 0.2;
@@ -353,6 +361,8 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat
   // columns' and its side bands following the rows the rule covers near each column.
   const int band = std::max(2, static_cast<int>(std::lround(kSideBand * dpi)));
   const int reach = kSlantReach * max_gap;
+  const int streak_length = static_cast<int>(std::lround(kMinStreakLength * dpi));
+  const int streak_clear = static_cast<int>(std::lround(kMinStreakClear * dpi));
   std::vector<uchar> keep(runs.size(), 0);
   std::vector<int> top, bottom, thickness;
   for (size_t c = 0; c < runs.size(); ++c) {
@@ -413,7 +423,8 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat
       stretch = touched ? 0 : stretch + 1;
       longest_stretch = std::max(longest_stretch, stretch);
     }
-    keep[c] = clear >= kMinClearShare * width || (horizontal && longest_stretch >= length);
+    keep[c] = clear >= kMinClearShare * width || (horizontal && longest_stretch >= length) ||
+              (horizontal && width >= streak_length && longest_stretch >= streak_clear);
     if (keep[c] && ends) keep[c] = BoundsCell(*ends, e.y0, e.y1, x0, x0 + width - 1, max_gap);
   }
   // Kept runs drawn straight into the page's orientation (no transposing back).

@@ -596,6 +596,39 @@ TEST(RuleRemoval, RuleUnderATypedValueIsErased) {
   }
 }
 
+// Regression: a fax modem's lost scan row, printed as a black line 1-2 px thick, ran through a row
+// of a two-column history and physical from the left column's text across the 0.28 inch gutter
+// into the right column's. Paper lay on both its sides only over the gutter, under the 0.4 inch
+// a rule's bare stretch needed, so it stayed; the recognizer joined the two columns' words across
+// it into one ("rash-er——Lungs:_Decreased"), no gutter was left between them, and the page was
+// read row by row across both columns (1269 errors of 2465 characters; 137 once erased).
+TEST(RuleRemoval, FaxStreakThroughTwoColumnsOfTextIsErased) {
+  cv::Mat page(3300, 2550, CV_8UC1, cv::Scalar(255));
+  const int gutter_left = 1150, gutter_right = 1235, row = 90, streak_row = 5;
+  for (int i = 0; i < 12; ++i) {
+    // Each column set flush to the gutter: text cut at the column's edge.
+    for (const auto& [x0, x1] : {std::pair{150, gutter_left}, std::pair{gutter_right, 2350}}) {
+      cv::Mat column = page(cv::Range(240 + i * row, 240 + (i + 1) * row), cv::Range(x0, x1));
+      cv::putText(column, kLines[static_cast<size_t>(i) % kLines.size()], {0, 60},
+                  cv::FONT_HERSHEY_SIMPLEX, 1.6, cv::Scalar(20), 3, cv::LINE_AA);
+    }
+  }
+  const int y = 240 + streak_row * row + 45;  // through the middle of the letters
+  cv::line(page, {700, y}, {1900, y}, cv::Scalar(0), 2, cv::LINE_8);
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->ocr_image.empty()) << "no rule found";
+  const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
+  const cv::Rect gutter(gutter_left + 8, y - 8, gutter_right - gutter_left - 16, 16);
+  EXPECT_GT(InkIn(display, gutter), 100);
+  EXPECT_LT(InkIn(ocr, gutter), 5) << "the streak stayed across the gutter";
+  // The rows above and below the streak's are untouched.
+  const cv::Rect rows_above(150, 240 + (streak_row - 1) * row, 2200, row);
+  const cv::Rect rows_below(150, 240 + (streak_row + 1) * row, 2200, row);
+  EXPECT_EQ(InkIn(ocr, rows_above), InkIn(display, rows_above));
+  EXPECT_EQ(InkIn(ocr, rows_below), InkIn(display, rows_below));
+}
+
 // A signature line 1200 px long under the label "Physician Signature", with a scribble 0.3 in tall
 // along its first 1050 px whose loops run down onto the line over a third of its length. `dense`
 // draws a solid logo 0.3 in square on the line instead: print, not a scribble.
