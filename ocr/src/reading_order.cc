@@ -61,6 +61,10 @@ constexpr size_t kGridMaxWords = 4;
 constexpr double kRowOverlap = 0.5;
 constexpr double kMaxWordGap = 2.5;
 constexpr double kMaxBlockGap = 3.0;
+constexpr double kMinGutter = 1.5;
+constexpr double kGutterReach = 4.0;
+constexpr size_t kMinGutterLines = 2;
+constexpr double kColumnAlign = 0.5;
 constexpr double kRowTrim = 0.15;
 constexpr double kTitleHeight = 1.6;
 constexpr double kNarrowGutter = 1.5;
@@ -371,6 +375,74 @@ Cut ColumnsBelowCut(const std::vector<const LayoutLine*>& region, const Cut& acr
   return {};
 }
 
+// Splits lines (words sorted left to right) at word gaps that a column gutter runs through: gaps
+// at least kMinGutter of the line's median word height wide, through which no word of the lines
+// within kGutterReach line heights above and below passes, while at least kMinGutterLines of those
+// lines have words left of it and as many start a column right of it (their first word past the
+// gap within kColumnAlign line heights of where the line's own next word starts: a form's cells
+// further along a row start wherever their labels end). A narrow column of justified text (a
+// monospaced fax) has word spaces as wide as the gutter beside it, and Tesseract ran one of its
+// lines on into the next column's; a space in justified text has words of the lines around it
+// across it.
+std::vector<LayoutLine> SplitAtGutters(std::vector<LayoutLine> lines,
+                                       const std::vector<LayoutWord>& words) {
+  std::vector<LayoutLine> out;
+  out.reserve(lines.size());
+  std::vector<int> heights;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const LayoutLine& l = lines[i];
+    if (l.words.size() < 2) {
+      out.push_back(l);
+      continue;
+    }
+    heights.clear();
+    for (int w : l.words) heights.push_back(words[static_cast<size_t>(w)].box.height);
+    std::nth_element(heights.begin(),
+                     heights.begin() + static_cast<std::ptrdiff_t>(heights.size() / 2),
+                     heights.end());
+    const int height = heights[heights.size() / 2];
+    const int min_gutter = static_cast<int>(kMinGutter * height);
+    const int reach = static_cast<int>(kGutterReach * height);
+    const int align = static_cast<int>(kColumnAlign * height);
+    const auto through = [&](int gap_left, int gap_right) {
+      // Column edges are ragged by a few pixels; the gutter's middle half must be clear.
+      const int left = gap_left + (gap_right - gap_left) / 4;
+      const int right = gap_right - (gap_right - gap_left) / 4;
+      size_t on_left = 0, aligned_right = 0;
+      for (size_t j = 0; j < lines.size(); ++j) {
+        const Box& b = lines[j].box;
+        if (j == i || b.bottom() < l.box.y - reach || b.y > l.box.bottom() + reach) continue;
+        bool seen_left = false;
+        int first_right = INT_MAX;
+        for (int w : lines[j].words) {
+          const Box& wb = words[static_cast<size_t>(w)].box;
+          if (wb.right() > left && wb.x < right) return false;
+          seen_left = seen_left || wb.right() <= left;
+          if (wb.x >= right) first_right = std::min(first_right, wb.x);
+        }
+        on_left += seen_left;
+        aligned_right += first_right != INT_MAX && std::abs(first_right - gap_right) <= align;
+      }
+      return on_left >= kMinGutterLines && aligned_right >= kMinGutterLines;
+    };
+    LayoutLine piece;
+    piece.block = l.block;
+    for (int w : l.words) {
+      const Box& wb = words[static_cast<size_t>(w)].box;
+      if (!piece.words.empty() && wb.x - piece.box.right() >= min_gutter &&
+          through(piece.box.right(), wb.x)) {
+        out.push_back(std::move(piece));
+        piece = LayoutLine{};
+        piece.block = l.block;
+      }
+      piece.words.push_back(w);
+      piece.box = piece.box.United(wb);
+    }
+    out.push_back(std::move(piece));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
@@ -399,6 +471,7 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
     }
     if (!piece.words.empty()) pieces.push_back(std::move(piece));
   }
+  pieces = SplitAtGutters(std::move(pieces), words);
   std::vector<const LayoutLine*> all;
   for (const LayoutLine& l : pieces) {
     if (l.box.width > 0 && l.box.height > 0) all.push_back(&l);

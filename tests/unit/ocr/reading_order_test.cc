@@ -647,5 +647,50 @@ TEST(ReadingOrder, ShortColumnOfProseUnderFormCellsIsReadAfterTheLongColumn) {
   EXPECT_EQ(row->words, (std::vector<int>{3, 4, 5, 6, 7, 8, 9}));
 }
 
+// Regression: a faxed progress note set in two narrow columns of justified monospaced type (seed
+// 555 of the fax profile, page 19). The left column's word spaces were as wide as the 90 px
+// gutter, so Tesseract ran one of its lines on into the right column's ("... to the planning."),
+// no gutter crossed the region, and the short right column was read row by row into the left
+// one (487 errors of 1375 characters; 69 once the line was split at the gutter).
+TEST(ReadingOrder, LineRunAcrossTheGutterOfJustifiedColumnsIsSplitThere) {
+  Layout l;
+  auto justified = [&](int i) {  // 5 words of varied widths filling 270..1230
+    std::vector<Box> boxes;
+    const int widths[] = {100 + (i * 37) % 90, 130 + (i * 53) % 70, 90 + (i * 29) % 110,
+                          120 + (i * 41) % 60, 110 + (i * 17) % 80};
+    int total = 0;
+    for (int w : widths) total += w;
+    const int space = (960 - total) / 4;
+    for (int w = 0, x = 270; w < 5; ++w) {
+      const int width = w == 4 ? 1230 - x : widths[w];
+      boxes.push_back({x, 900 + 62 * i, width, 44});
+      x += widths[w] + space;
+    }
+    return boxes;
+  };
+  for (int i = 0; i < 10; ++i) {
+    std::vector<Box> boxes = justified(i);
+    if (i == 4) {  // run on into the right column's line beside it
+      for (const Box& b : Words(1320, 872 + 62 * i, 4)) boxes.push_back(b);
+    }
+    l.Line(0, boxes);
+  }
+  // The right column's lines sit between the left one's baselines, as set in another type size.
+  for (int i = 0; i < 6; ++i) {
+    if (i != 4) l.Line(1, Words(1320, 872 + 62 * i, 4));
+  }
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 16u);
+  // The left column's 10 lines first, each alone, then the right column's 6.
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(ordered[static_cast<size_t>(i)].box.x, 270) << i;
+    EXPECT_EQ(ordered[static_cast<size_t>(i)].box.right(), 1230) << i;
+  }
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(ordered[static_cast<size_t>(10 + i)].box.x, 1320) << i;
+    EXPECT_EQ(ordered[static_cast<size_t>(10 + i)].box.y, 872 + 62 * i) << i;
+  }
+}
+
 }  // namespace
 }  // namespace chartscan::ocr
