@@ -27,6 +27,11 @@
 //      kMinStreakClear (a fax modem's lost scan row, a black line through a row of text, is bare
 //      only across a column gutter); a vertical one is not (the inner line of a stamp's double
 //      frame is touched so, and erasing it sets the stamp's words loose among the page's lines);
+//   3b. dashed rules: a standard-mode fax leaves a table's dotted row rules as dashes
+//      kMinPieceLength and longer with gaps wider than kMaxRuleGap; such pieces, thin and with
+//      paper on both sides along kMinClearShare of their length, are rules when at least
+//      kMinPieces of them stand level in a row, each within kMaxPieceGap of the next, over
+//      kMinStreakLength in all (a dash in running text stands alone);
 //   4. repair: where a rule crosses a character, ink lies both above and below the rule (or both
 //      sides of a vertical one); a closing of the remaining ink across the rule's thickness
 //      restores those pixels, so only the rule between characters is erased;
@@ -55,6 +60,8 @@
 //     gaps of at most kMaxRuleGap, so a row through text is never bare on both sides over more
 //     than a letter's width (7-9 px at 300 dpi on the unit tests' pages) while gutters between
 //     columns are 0.25-0.3 in;
+//   kMinPieceLength 0.12, kMaxPieceGap 0.6, kMinPieces 3: an em dash of 10 pt type is 0.14 in, a
+//     capital's bar under 0.1 in; a faxed dotted rule's dashes are 0.15-0.3 in, 0.1-0.4 in apart;
 //   kMaxThickness 0.03 (9 px at 300 dpi): rules are 0.5-2 pt; bars and shading are thicker;
 //   kMaxRuleGap 0.03 (9 px at 300 dpi), kMinRunDensity 0.6: a broken rule's gaps are a few
 //     pixels; word spaces in 8 pt text and up are wider, and strokes across a word are sparser;
@@ -73,6 +80,7 @@
 //   kRepairSpan 0.02: the gap a crossing stroke bridges, a typical rule's thickness plus its edges
 //     (wider, and the descenders of one table row would join the letters of the next).
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <vector>
 
@@ -97,6 +105,9 @@ constexpr double kSideBand = 0.017;
 constexpr double kMinClearShare = 0.8;
 constexpr double kMinStreakLength = 1.0;
 constexpr double kMinStreakClear = 0.2;
+constexpr double kMinPieceLength = 0.12;
+constexpr double kMaxPieceGap = 0.6;
+constexpr int kMinPieces = 3;
 constexpr int kSlantReach = 3;
 constexpr double kMaxSlant = 0.026;
 constexpr double kMaxTextMark = 0.2;
@@ -306,12 +317,56 @@ void EraseSignatures(cv::Mat& page, const cv::Mat& near_rules, int tall, int rea
   page.setTo(255, erase);
 }
 
+// Of the kept pieces (components whose root c has keep[c]), keeps only those in a row of at least
+// kMinPieces pieces, each within kMaxPieceGap of the next and level with it (centres within
+// kMaxSlant of the distance between them, plus two pixels), spanning kMinStreakLength in all: a
+// dashed rule, not a dash in a line of text.
+template <typename Extent>
+void KeepCollinearPieces(const std::vector<Extent>& extent, const std::vector<int>& component,
+                         double dpi, std::vector<uchar>& keep) {
+  std::vector<size_t> kept;
+  for (size_t c = 0; c < keep.size(); ++c) {
+    if (keep[c] && component[c] == static_cast<int>(c)) kept.push_back(c);
+  }
+  std::sort(kept.begin(), kept.end(),
+            [&](size_t a, size_t b) { return extent[a].x0 < extent[b].x0; });
+  const int max_gap = static_cast<int>(std::lround(kMaxPieceGap * dpi));
+  const int span = static_cast<int>(std::lround(kMinStreakLength * dpi));
+  std::vector<int> parent(kept.size());
+  for (size_t i = 0; i < kept.size(); ++i) parent[i] = static_cast<int>(i);
+  for (size_t i = 0; i < kept.size(); ++i) {
+    const Extent& a = extent[kept[i]];
+    for (size_t j = i + 1; j < kept.size(); ++j) {
+      const Extent& b = extent[kept[j]];
+      if (b.x0 > a.x1 + max_gap) break;
+      const double dx = std::max(1, b.x0 - a.x1);
+      if (std::abs((a.y0 + a.y1) - (b.y0 + b.y1)) > 2 * (2 + kMaxSlant * dx)) continue;
+      const int ra = Find(parent, static_cast<int>(i)), rb = Find(parent, static_cast<int>(j));
+      if (ra != rb) parent[static_cast<size_t>(std::max(ra, rb))] = std::min(ra, rb);
+    }
+  }
+  std::vector<int> count(kept.size(), 0), left(kept.size(), INT_MAX), right(kept.size(), -1);
+  for (size_t i = 0; i < kept.size(); ++i) {
+    const auto r = static_cast<size_t>(Find(parent, static_cast<int>(i)));
+    ++count[r];
+    left[r] = std::min(left[r], extent[kept[i]].x0);
+    right[r] = std::max(right[r], extent[kept[i]].x1);
+  }
+  for (size_t i = 0; i < kept.size(); ++i) {
+    const auto r = static_cast<size_t>(Find(parent, static_cast<int>(i)));
+    keep[kept[i]] = count[r] >= kMinPieces && right[r] - left[r] + 1 >= span;
+  }
+}
+
 // Rules along one axis: the thin long runs of `ink`, as a mask of the ink pixels they cover. With
 // `ends` (the horizontal rules, page orientation) it finds cell borders instead: vertical strokes
 // of at least kMinCellBorderLength that run from one of those rules to another.
-cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat* ends = nullptr) {
+cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat* ends = nullptr,
+                  bool pieces = false) {
   const double inches =
-      horizontal ? kMinRuleLength : (ends ? kMinCellBorderLength : kMinVerticalRuleLength);
+      pieces
+          ? kMinPieceLength
+          : (horizontal ? kMinRuleLength : (ends ? kMinCellBorderLength : kMinVerticalRuleLength));
   const int length = std::max(8, static_cast<int>(std::lround(inches * dpi)));
   const int max_thickness = std::max(2, static_cast<int>(std::lround(kMaxThickness * dpi)));
   const int max_gap = std::max(2, static_cast<int>(std::lround(kMaxRuleGap * dpi)));
@@ -425,8 +480,10 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat
     }
     keep[c] = clear >= kMinClearShare * width || (horizontal && longest_stretch >= length) ||
               (horizontal && width >= streak_length && longest_stretch >= streak_clear);
+    if (pieces) keep[c] = e.y1 - e.y0 + 1 <= max_thickness + 2 && clear >= kMinClearShare * width;
     if (keep[c] && ends) keep[c] = BoundsCell(*ends, e.y0, e.y1, x0, x0 + width - 1, max_gap);
   }
+  if (pieces) KeepCollinearPieces(extent, component, dpi, keep);
   // Kept runs drawn straight into the page's orientation (no transposing back).
   for (size_t k = 0; k < runs.size(); ++k) {
     if (!keep[static_cast<size_t>(component[k])]) continue;
@@ -447,6 +504,7 @@ int RemoveRules(cv::Mat& page, double dpi) {
   cv::Mat ink;
   cv::threshold(page, ink, kInkLevel, 255, cv::THRESH_BINARY_INV);
   cv::Mat horizontal = FindRules(ink, dpi, true);
+  cv::bitwise_or(horizontal, FindRules(ink, dpi, true, nullptr, /*pieces=*/true), horizontal);
   cv::Mat vertical = FindRules(ink, dpi, false);
   // Cell borders, looked for with the horizontal rules taken out: a border running on through a
   // rule into a letter's stem in the next row would otherwise be one stroke with text beside it.

@@ -629,6 +629,34 @@ TEST(RuleRemoval, FaxStreakThroughTwoColumnsOfTextIsErased) {
   EXPECT_EQ(InkIn(ocr, rows_below), InkIn(display, rows_below));
 }
 
+// Regression: a lab report's table faxed in standard mode (98 dpi down the page) kept its dotted
+// row rules only as dashes 0.15-0.3 inch long with wider gaps between them, shorter than a rule
+// and too far apart to join into one. Left on the page under and beside the results, they were
+// read into them ("141" as "bap"; 505 errors of 1442 characters on that page, 340 once erased).
+TEST(RuleRemoval, DashesLeftOfADottedFaxRuleAreErased) {
+  cv::Mat page = TextPage(0, 3);
+  const int y = 1200;
+  for (int x = 200; x < 2300; x += 120) {
+    cv::rectangle(page, {x, y}, {x + 74, y + 2}, cv::Scalar(0), cv::FILLED);
+  }
+  cv::putText(page, "Sodium 141 mmol/L", {220, y - 20}, cv::FONT_HERSHEY_SIMPLEX, 1.6,
+              cv::Scalar(20), 3, cv::LINE_AA);
+  // Dashes in running text, three to a line but far apart: not a rule.
+  const int text_y = 1500;
+  cv::putText(page, "dose -- 40 mg", {220, text_y}, cv::FONT_HERSHEY_SIMPLEX, 1.6, cv::Scalar(20),
+              3, cv::LINE_AA);
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->ocr_image.empty()) << "no rule found";
+  const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
+  const cv::Rect dashes(900, y - 6, 1300, 14);  // clear of the letters above
+  EXPECT_GT(InkIn(display, dashes), 1000);
+  EXPECT_LT(InkIn(ocr, dashes), 20) << "the dashes stayed";
+  const cv::Rect letters(200, y - 70, 700, 60), text(200, text_y - 50, 700, 70);
+  EXPECT_NEAR(InkIn(ocr, letters), InkIn(display, letters), InkIn(display, letters) * 0.02);
+  EXPECT_EQ(InkIn(ocr, text), InkIn(display, text));
+}
+
 // A signature line 1200 px long under the label "Physician Signature", with a scribble 0.3 in tall
 // along its first 1050 px whose loops run down onto the line over a third of its length. `dense`
 // draws a solid logo 0.3 in square on the line instead: print, not a scribble.
