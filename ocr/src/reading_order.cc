@@ -166,9 +166,9 @@ size_t MedianWords(const std::vector<const LayoutLine*>& region) {
   return words[lower_median];
 }
 
-// One block of lines: no vertical gap inside wider than kMaxBlockGap median line heights (a
-// signature block further down beside the body is another thing than header cells at the top).
-bool Contiguous(const std::vector<const LayoutLine*>& region) {
+// The bottom of the first block of lines from the top: where a vertical gap wider than
+// kMaxBlockGap median line heights first opens below the lines above it, or the region's bottom.
+int FirstBlockBottom(const std::vector<const LayoutLine*>& region) {
   std::vector<std::pair<int, int>> spans;
   std::vector<int> heights;
   for (const LayoutLine* l : region) {
@@ -181,10 +181,18 @@ bool Contiguous(const std::vector<const LayoutLine*>& region) {
   const int limit = static_cast<int>(kMaxBlockGap * heights[heights.size() / 2]);
   int reach = spans.front().second;
   for (const auto& [top, bottom] : spans) {
-    if (top - reach > limit) return false;
+    if (top - reach > limit) return reach;
     reach = std::max(reach, bottom);
   }
-  return true;
+  return reach;
+}
+
+// One block of lines: no vertical gap inside wider than kMaxBlockGap median line heights (a
+// signature block further down beside the body is another thing than header cells at the top).
+bool Contiguous(const std::vector<const LayoutLine*>& region) {
+  int bottom = 0;
+  for (const LayoutLine* l : region) bottom = std::max(bottom, l->box.bottom());
+  return FirstBlockBottom(region) == bottom;
 }
 
 // A title (kTitleHeight) beside a stacked block of lines: a letterhead, a facility's name beside
@@ -639,6 +647,17 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
               }
               const Cut cut =
                   room_above ? LastGapAbove(region, side_top) : FirstGapBelow(region, side_bottom);
+              if (cut.width > 0) {
+                split(cut, false);
+                return;
+              }
+            }
+            // A short side at the top made of blocks apart (a letterhead's address block, then
+            // the last column of the form under it, beside a narrow body: a faxed progress note
+            // of the accuracy gate, once its dotted rules were erased): the band of its first
+            // block is cut off first, and what lies below is judged on its own.
+            if (!room_above && short_rows >= kGridAligned * rows && !Contiguous(side)) {
+              const Cut cut = FirstGapBelow(region, FirstBlockBottom(side));
               if (cut.width > 0) {
                 split(cut, false);
                 return;

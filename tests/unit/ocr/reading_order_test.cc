@@ -692,5 +692,45 @@ TEST(ReadingOrder, LineRunAcrossTheGutterOfJustifiedColumnsIsSplitThere) {
   }
 }
 
+// Regression: a faxed progress note of the accuracy gate, once its dotted rules were erased. The
+// only gutter through the page runs between a letterhead's address block and, further down, the
+// last column of the form under the title, on the right, and everything else on the left (a
+// narrow body below). That short side is two blocks apart, so it was no band of cells, and the
+// page was cut down the gutter: the address and the form's last column were read after the body.
+// The band of its first block is cut off first.
+TEST(ReadingOrder, AddressBlockAndAFormsLastColumnApartOnTheRightAreReadInTheirRows) {
+  Layout l;
+  l.Line(0, Words(113, 65, 8, 39));                                     // fax header, left half
+  l.Line(1, Words(279, 218, 4, 54));                                    // facility name
+  l.Line(1, Words(1927, 215, 3, 40));                                   // address, line 1
+  l.Line(1, Words(277, 261, 3, 40));                                    // department
+  l.Line(1, Words(1983, 261, 2, 40));                                   // address, line 2
+  l.Line(1, Words(2029, 331, 2, 32));                                   // address, line 3
+  l.Line(2, Words(993, 432, 3, 63));                                    // title
+  l.Line(3, Words(294, 538, 3, 39));                                    // form: Patient
+  l.Line(3, Words(958, 538, 2, 39));                                    // MRN
+  l.Line(3, Words(1657, 538, 4, 39));                                   // Date of Birth
+  l.Line(3, Words(294, 589, 2, 39));                                    // Sex
+  l.Line(3, Words(958, 589, 3, 39));                                    // Encounter Date
+  l.Line(3, Words(1655, 589, 4, 39));                                   // Attending
+  l.Line(3, Words(294, 644, 3, 38));                                    // Provider NPI
+  for (int i = 0; i < 24; ++i) l.Line(4, Words(277, 776 + 56 * i, 7));  // narrow body
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_GE(ordered.size(), 30u);
+  // Where each word was read: the index of its output line.
+  const auto line_of = [&](int word) {
+    for (size_t i = 0; i < ordered.size(); ++i) {
+      const auto& w = ordered[i].words;
+      if (std::find(w.begin(), w.end(), word) != w.end()) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  const int address_end = 20, title = 22, patient = 25, birth = 30, sex = 34, attending = 39,
+            body = 46;
+  EXPECT_LT(line_of(address_end), line_of(title)) << "the address after the title";
+  EXPECT_EQ(line_of(birth), line_of(patient)) << "the date of birth out of its row";
+  EXPECT_EQ(line_of(attending), line_of(sex)) << "the attending out of its row";
+  EXPECT_LT(line_of(attending), line_of(body)) << "the form's last column after the body";
+}
 }  // namespace
 }  // namespace chartscan::ocr
