@@ -16,6 +16,11 @@
 //   lies below it first, so that a form below is still read by rows.
 // - kMaxWordGap (2.5 line heights): a wider gap inside a Tesseract line is a gutter, and the line
 //   is split there before ordering (a word space is ~0.3 line heights).
+// - kMinGutter (1.5 word heights), kGutterReach (4 line heights), kMinGutterLines (2),
+//   kColumnAlign (0.5 line heights): a narrower gap inside a Tesseract line is split too where a
+//   column gutter runs through it (SplitAtGutters): justified monospaced columns on a fax have word
+//   spaces as wide as their gutter (90 px at 300 dpi), but a space has words of the lines around
+//   it across it, and no column of lines starts right after it.
 // - kRowOverlap (0.5): tolerates baseline jitter and residual skew but keeps consecutive lines,
 //   whose overlap is ~0, apart.
 // - kRowTrim (0.15 of a line's height, at top and bottom): gaps between rows are looked for
