@@ -143,6 +143,7 @@ std::string DigitReadings(char c) {
     case '@':  // a zero with a speck inside ("L@3.115")
       return "0";
     case '&':  // an eight ("CPT &0053")
+    case 'E':  // an eight read as a pound sign, which stands for an E ("(CPT £0053)")
       return "8";
     case 'T':  // a serif one, or a seven
       return "17";

@@ -815,6 +815,21 @@ TEST(Icd10, UnlistedReadingWithALetterForADigitOfAListedCodeIsThatCode) {
   EXPECT_EQ(All(fields, "cpt"), std::vector<std::string>{"80053"});
 }
 
+// Regression: a faxed lab report of the accuracy gate read "(CPT £0053)" once its dotted rules
+// were erased: the pound sign, taken for the capital E it usually stands for, left "E0053", no
+// procedure code, and the panel's code was lost.
+TEST(Cpt, PoundSignReadForTheEightOfAPanelsCodeIsRepaired) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100,
+                                  "COMPREHENSIVE METABOLIC PANEL (CPT \xC2\xA3"
+                                  "0053)")
+                            .Build());
+  EXPECT_EQ(All(fields, "cpt"), std::vector<std::string>{"80053"});
+  // An E that is one stays: a supply code named as such.
+  auto hcpcs = Extract(PageBuilder().Text(100, "HCPCS E0100 cane, adjustable").Build());
+  EXPECT_EQ(All(hcpcs, "hcpcs"), std::vector<std::string>{"E0100"});
+}
+
 TEST(Hcpcs, LevelTwoCodesWithContext) {
   auto fields = Extract(PageBuilder().Text(100, "HCPCS J1100 dexamethasone 4 mg given").Build());
   EXPECT_EQ(All(fields, "hcpcs"), std::vector<std::string>{"J1100"});
