@@ -358,11 +358,36 @@ void KeepCollinearPieces(const std::vector<Extent>& extent, const std::vector<in
   }
 }
 
-// Rules along one axis: the thin long runs of `ink`, as a mask of the ink pixels they cover. With
-// `ends` (the horizontal rules, page orientation) it finds cell borders instead: vertical strokes
-// of at least kMinCellBorderLength that run from one of those rules to another.
-cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat* ends = nullptr,
-                  bool pieces = false) {
+// The ink laid along one axis for a search row by row (transposed for a vertical search), and a
+// copy with dots and steps joined, in which the runs are looked for. Both rule searches along an
+// axis (whole rules and dashed ones) share it.
+struct Axis {
+  cv::Mat along, bridged;
+};
+Axis LayAlong(const cv::Mat& ink, double dpi, bool horizontal) {
+  Axis axis;
+  if (horizontal) {
+    axis.along = ink;
+  } else {
+    cv::transpose(ink, axis.along);
+  }
+  // A one-pixel dilation across the rule keeps a rule that steps by a pixel (residual skew, fax
+  // jitter) in one run.
+  cv::dilate(axis.along, axis.bridged, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, 3)));
+  // Dots of a dotted or faxed rule are a few pixels apart; closed along the rule they count as the
+  // continuous line they stand for. Letters in a row of text are further apart than kDotGap.
+  const int dot_gap = std::max(1, static_cast<int>(std::lround(kDotGap * dpi)));
+  cv::morphologyEx(axis.bridged, axis.bridged, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT, cv::Size(dot_gap + 1, 1)));
+  return axis;
+}
+
+// Rules along one axis: the thin long runs of `ink` (laid along the axis in `axis`), as a mask of
+// the ink pixels they cover. With `ends` (the horizontal rules, page orientation) it finds cell
+// borders instead: vertical strokes of at least kMinCellBorderLength that run from one of those
+// rules to another. With `pieces`, dashed horizontal rules (step 3b).
+cv::Mat FindRules(const cv::Mat& ink, const Axis& axis, double dpi, bool horizontal,
+                  const cv::Mat* ends = nullptr, bool pieces = false) {
   const double inches =
       pieces
           ? kMinPieceLength
@@ -370,21 +395,8 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat
   const int length = std::max(8, static_cast<int>(std::lround(inches * dpi)));
   const int max_thickness = std::max(2, static_cast<int>(std::lround(kMaxThickness * dpi)));
   const int max_gap = std::max(2, static_cast<int>(std::lround(kMaxRuleGap * dpi)));
-  // Rows are scanned, so a vertical search runs on the transposed page. A one-pixel dilation
-  // across the rule keeps a rule that steps by a pixel (residual skew, fax jitter) in one run.
-  cv::Mat along;
-  if (horizontal) {
-    along = ink;
-  } else {
-    cv::transpose(ink, along);
-  }
-  cv::Mat bridged;
-  cv::dilate(along, bridged, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, 3)));
-  // Dots of a dotted or faxed rule are a few pixels apart; closed along the rule they count as the
-  // continuous line they stand for. Letters in a row of text are further apart than kDotGap.
-  const int dot_gap = std::max(1, static_cast<int>(std::lround(kDotGap * dpi)));
-  cv::morphologyEx(bridged, bridged, cv::MORPH_CLOSE,
-                   cv::getStructuringElement(cv::MORPH_RECT, cv::Size(dot_gap + 1, 1)));
+  const cv::Mat& along = axis.along;
+  const cv::Mat& bridged = axis.bridged;
   const std::vector<Run> runs = LongRuns(bridged, length, max_gap);
   cv::Mat rules = cv::Mat::zeros(ink.size(), CV_8UC1);
   if (runs.empty()) return rules;
@@ -478,9 +490,12 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat
       stretch = touched ? 0 : stretch + 1;
       longest_stretch = std::max(longest_stretch, stretch);
     }
-    keep[c] = clear >= kMinClearShare * width || (horizontal && longest_stretch >= length) ||
-              (horizontal && width >= streak_length && longest_stretch >= streak_clear);
-    if (pieces) keep[c] = e.y1 - e.y0 + 1 <= max_thickness + 2 && clear >= kMinClearShare * width;
+    if (pieces) {
+      keep[c] = e.y1 - e.y0 + 1 <= max_thickness + 2 && clear >= kMinClearShare * width;
+    } else {
+      keep[c] = clear >= kMinClearShare * width || (horizontal && longest_stretch >= length) ||
+                (horizontal && width >= streak_length && longest_stretch >= streak_clear);
+    }
     if (keep[c] && ends) keep[c] = BoundsCell(*ends, e.y0, e.y1, x0, x0 + width - 1, max_gap);
   }
   if (pieces) KeepCollinearPieces(extent, component, dpi, keep);
@@ -503,14 +518,19 @@ cv::Mat FindRules(const cv::Mat& ink, double dpi, bool horizontal, const cv::Mat
 int RemoveRules(cv::Mat& page, double dpi) {
   cv::Mat ink;
   cv::threshold(page, ink, kInkLevel, 255, cv::THRESH_BINARY_INV);
-  cv::Mat horizontal = FindRules(ink, dpi, true);
-  cv::bitwise_or(horizontal, FindRules(ink, dpi, true, nullptr, /*pieces=*/true), horizontal);
-  cv::Mat vertical = FindRules(ink, dpi, false);
+  cv::Mat horizontal;
+  {
+    const Axis rows = LayAlong(ink, dpi, true);
+    horizontal = FindRules(ink, rows, dpi, true);
+    cv::bitwise_or(horizontal, FindRules(ink, rows, dpi, true, nullptr, /*pieces=*/true),
+                   horizontal);
+  }
+  cv::Mat vertical = FindRules(ink, LayAlong(ink, dpi, false), dpi, false);
   // Cell borders, looked for with the horizontal rules taken out: a border running on through a
   // rule into a letter's stem in the next row would otherwise be one stroke with text beside it.
   cv::Mat unruled, borders;
   cv::bitwise_and(ink, ~horizontal, unruled);
-  borders = FindRules(unruled, dpi, false, &horizontal);
+  borders = FindRules(unruled, LayAlong(unruled, dpi, false), dpi, false, &horizontal);
   cv::bitwise_or(vertical, borders, vertical);
   cv::Mat rules;
   cv::bitwise_or(horizontal, vertical, rules);

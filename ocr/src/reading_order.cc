@@ -388,6 +388,26 @@ Cut ColumnsBelowCut(const std::vector<const LayoutLine*>& region, const Cut& acr
   return {};
 }
 
+// Appends to `out` the pieces of a line whose words `ordered` run left to right, cut before each
+// word for which `cut(gap_left, gap_right)` holds of the gap between it and the piece so far.
+template <typename CutAt>
+void SplitLine(int block, const std::vector<int>& ordered, const std::vector<LayoutWord>& words,
+               CutAt cut, std::vector<LayoutLine>& out) {
+  LayoutLine piece;
+  piece.block = block;
+  for (int w : ordered) {
+    const Box& wb = words[static_cast<size_t>(w)].box;
+    if (!piece.words.empty() && cut(piece.box.right(), wb.x)) {
+      out.push_back(std::move(piece));
+      piece = LayoutLine{};
+      piece.block = block;
+    }
+    piece.words.push_back(w);
+    piece.box = piece.box.United(wb);
+  }
+  if (!piece.words.empty()) out.push_back(std::move(piece));
+}
+
 // Splits lines (words sorted left to right) at word gaps that a column gutter runs through: gaps
 // at least kMinGutter of the line's median word height wide, through which no word of the lines
 // within kGutterReach line heights above and below passes, while at least kMinGutterLines of those
@@ -438,20 +458,10 @@ std::vector<LayoutLine> SplitAtGutters(std::vector<LayoutLine> lines,
       }
       return on_left >= kMinGutterLines && aligned_right >= kMinGutterLines;
     };
-    LayoutLine piece;
-    piece.block = l.block;
-    for (int w : l.words) {
-      const Box& wb = words[static_cast<size_t>(w)].box;
-      if (!piece.words.empty() && wb.x - piece.box.right() >= min_gutter &&
-          through(piece.box.right(), wb.x)) {
-        out.push_back(std::move(piece));
-        piece = LayoutLine{};
-        piece.block = l.block;
-      }
-      piece.words.push_back(w);
-      piece.box = piece.box.United(wb);
-    }
-    out.push_back(std::move(piece));
+    SplitLine(
+        l.block, l.words, words,
+        [&](int left, int right) { return right - left >= min_gutter && through(left, right); },
+        out);
   }
   return out;
 }
@@ -471,18 +481,8 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
     std::stable_sort(ws.begin(), ws.end(),
                      [&](int a, int b) { return words[a].box.x < words[b].box.x; });
     const int max_gap = static_cast<int>(kMaxWordGap * l.box.height);
-    LayoutLine piece;
-    piece.block = l.block;
-    for (int w : ws) {
-      if (!piece.words.empty() && words[w].box.x - piece.box.right() > max_gap) {
-        pieces.push_back(std::move(piece));
-        piece = LayoutLine{};
-        piece.block = l.block;
-      }
-      piece.words.push_back(w);
-      piece.box = piece.box.United(words[w].box);
-    }
-    if (!piece.words.empty()) pieces.push_back(std::move(piece));
+    SplitLine(
+        l.block, ws, words, [&](int left, int right) { return right - left > max_gap; }, pieces);
   }
   pieces = SplitAtGutters(std::move(pieces), words);
   std::vector<const LayoutLine*> all;
@@ -661,8 +661,10 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
             // the last column of the form under it, beside a narrow body: a faxed progress note
             // of the accuracy gate, once its dotted rules were erased): the band of its first
             // block is cut off first, and what lies below is judged on its own.
-            if (!room_above && short_rows >= kGridAligned * rows && !Contiguous(side)) {
-              const Cut cut = FirstGapBelow(region, FirstBlockBottom(side));
+            const int first_block_bottom = FirstBlockBottom(side);
+            if (!room_above && short_rows >= kGridAligned * rows &&
+                first_block_bottom < sb.bottom()) {
+              const Cut cut = FirstGapBelow(region, first_block_bottom);
               if (cut.width > 0) {
                 split(cut, false);
                 return;
