@@ -34,7 +34,9 @@
 //      kMinStreakLength in all (a dash in running text stands alone);
 //   4. repair: where a rule crosses a character, ink lies both above and below the rule (or both
 //      sides of a vertical one); a closing of the remaining ink across the rule's thickness
-//      restores those pixels, so only the rule between characters is erased;
+//      restores those pixels, so only the rule between characters is erased; along a level
+//      horizontal rule (and over a dashed rule's gaps), the pixels lighter than ink in its rows go
+//      too: a grey rule is ink only in stretches, and the rest would print as grey marks;
 //   5. signatures: a mark down to faint grey (kFaintInkLevel) touching a horizontal rule, taller
 //      and wider than kMaxTextMark, under kMaxScribbleInk ink inside its box (strokes, not print
 //      or a logo) and not lying along the sides of a rectangle (a stamp's frame), goes with its
@@ -323,7 +325,7 @@ void EraseSignatures(cv::Mat& page, const cv::Mat& near_rules, int tall, int rea
 // dashed rule, not a dash in a line of text.
 template <typename Extent>
 void KeepCollinearPieces(const std::vector<Extent>& extent, const std::vector<int>& component,
-                         double dpi, std::vector<uchar>& keep) {
+                         double dpi, std::vector<uchar>& keep, std::vector<cv::Rect>* bands) {
   std::vector<size_t> kept;
   for (size_t c = 0; c < keep.size(); ++c) {
     if (keep[c] && component[c] == static_cast<int>(c)) kept.push_back(c);
@@ -345,16 +347,22 @@ void KeepCollinearPieces(const std::vector<Extent>& extent, const std::vector<in
       if (ra != rb) parent[static_cast<size_t>(std::max(ra, rb))] = std::min(ra, rb);
     }
   }
-  std::vector<int> count(kept.size(), 0), left(kept.size(), INT_MAX), right(kept.size(), -1);
+  std::vector<int> count(kept.size(), 0), left(kept.size(), INT_MAX), right(kept.size(), -1),
+      top(kept.size(), INT_MAX), bottom(kept.size(), -1);
   for (size_t i = 0; i < kept.size(); ++i) {
     const auto r = static_cast<size_t>(Find(parent, static_cast<int>(i)));
     ++count[r];
     left[r] = std::min(left[r], extent[kept[i]].x0);
     right[r] = std::max(right[r], extent[kept[i]].x1);
+    top[r] = std::min(top[r], extent[kept[i]].y0);
+    bottom[r] = std::max(bottom[r], extent[kept[i]].y1);
   }
   for (size_t i = 0; i < kept.size(); ++i) {
     const auto r = static_cast<size_t>(Find(parent, static_cast<int>(i)));
     keep[kept[i]] = count[r] >= kMinPieces && right[r] - left[r] + 1 >= span;
+    if (keep[kept[i]] && bands && r == i) {
+      bands->emplace_back(left[r], top[r], right[r] - left[r] + 1, bottom[r] - top[r] + 1);
+    }
   }
 }
 
@@ -387,7 +395,8 @@ Axis LayAlong(const cv::Mat& ink, double dpi, bool horizontal) {
 // borders instead: vertical strokes of at least kMinCellBorderLength that run from one of those
 // rules to another. With `pieces`, dashed horizontal rules (step 3b).
 cv::Mat FindRules(const cv::Mat& ink, const Axis& axis, double dpi, bool horizontal,
-                  const cv::Mat* ends = nullptr, bool pieces = false) {
+                  const cv::Mat* ends = nullptr, bool pieces = false,
+                  std::vector<cv::Rect>* bands = nullptr) {
   const double inches =
       pieces
           ? kMinPieceLength
@@ -497,8 +506,11 @@ cv::Mat FindRules(const cv::Mat& ink, const Axis& axis, double dpi, bool horizon
                 (horizontal && width >= streak_length && longest_stretch >= streak_clear);
     }
     if (keep[c] && ends) keep[c] = BoundsCell(*ends, e.y0, e.y1, x0, x0 + width - 1, max_gap);
+    if (keep[c] && bands && !pieces && e.y1 - e.y0 + 1 <= max_thickness + 2) {
+      bands->emplace_back(x0, e.y0, width, e.y1 - e.y0 + 1);
+    }
   }
-  if (pieces) KeepCollinearPieces(extent, component, dpi, keep);
+  if (pieces) KeepCollinearPieces(extent, component, dpi, keep, bands);
   // Kept runs drawn straight into the page's orientation (no transposing back).
   for (size_t k = 0; k < runs.size(); ++k) {
     if (!keep[static_cast<size_t>(component[k])]) continue;
@@ -519,10 +531,11 @@ int RemoveRules(cv::Mat& page, double dpi) {
   cv::Mat ink;
   cv::threshold(page, ink, kInkLevel, 255, cv::THRESH_BINARY_INV);
   cv::Mat horizontal;
+  std::vector<cv::Rect> bands;
   {
     const Axis rows = LayAlong(ink, dpi, true);
-    horizontal = FindRules(ink, rows, dpi, true);
-    cv::bitwise_or(horizontal, FindRules(ink, rows, dpi, true, nullptr, /*pieces=*/true),
+    horizontal = FindRules(ink, rows, dpi, true, nullptr, false, &bands);
+    cv::bitwise_or(horizontal, FindRules(ink, rows, dpi, true, nullptr, /*pieces=*/true, &bands),
                    horizontal);
   }
   cv::Mat vertical = FindRules(ink, LayAlong(ink, dpi, false), dpi, false);
@@ -565,6 +578,15 @@ int RemoveRules(cv::Mat& page, double dpi) {
     cv::bitwise_and(erase, ~text, erase);
     cv::Mat page_r = page(roi);
     page_r.setTo(255, erase);
+  }
+  // A grey rule's core is ink only in places: between them, and round the erased stretches, its
+  // pixels stay grey and print as a broken outline the recognizer reads as letters ("COURSE
+  // pocee"). Along each straight horizontal rule, what is lighter than ink goes too; crossing
+  // strokes and text on the rule are ink and stay.
+  for (cv::Rect band : bands) {
+    band = (band + cv::Size(0, 2) - cv::Point(0, 1)) & cv::Rect(0, 0, page.cols, page.rows);
+    cv::Mat area = page(band);
+    area.setTo(255, area > kInkLevel);
   }
   ink.release();
   vertical.release();

@@ -657,6 +657,36 @@ TEST(RuleRemoval, DashesLeftOfADottedFaxRuleAreErased) {
   EXPECT_EQ(InkIn(ocr, text), InkIn(display, text));
 }
 
+// Regression: a heavy discharge summary's heading underline was grey, its core darker than ink
+// only in stretches. The dashed rule search erased those stretches, and the rest of the rule, and
+// each erased stretch's grey outline, stayed as a broken row of grey marks under the heading, read
+// as letters ("HOSPITAL COURSE pocee"; 83 errors on that page, 75 once they went).
+TEST(RuleRemoval, GreyRestOfAGreyRuleErasedInStretchesGoesWithIt) {
+  cv::Mat page = TextPage(0, 3);
+  const int y = 1200, left = 200, right = 2300;
+  cv::putText(page, "HOSPITAL COURSE", {left, y - 12}, cv::FONT_HERSHEY_SIMPLEX, 1.6,
+              cv::Scalar(20), 4, cv::LINE_AA);
+  // A rule 4 px thick with lighter edges: mid grey, darker than ink in 0.2 inch stretches 0.35
+  // inch apart.
+  page(cv::Range(y - 1, y), cv::Range(left, right)).setTo(215);
+  page(cv::Range(y + 4, y + 5), cv::Range(left, right)).setTo(215);
+  page(cv::Range(y, y + 4), cv::Range(left, right)).setTo(185);
+  for (int x = left; x + 60 < right; x += 105) {
+    page(cv::Range(y, y + 4), cv::Range(x, x + 60)).setTo(110);
+  }
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->ocr_image.empty()) << "no rule found";
+  const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
+  const cv::Rect rule(left + 700, y - 3, 1300, 10);  // right of the heading's letters
+  cv::Mat grey_left;
+  cv::compare(ocr(rule), 235, grey_left, cv::CMP_LT);
+  EXPECT_GT(InkIn(display, rule), 1000);
+  EXPECT_LT(cv::countNonZero(grey_left), 30) << "grey rest of the rule stayed";
+  const cv::Rect letters(left, y - 80, 650, 66);
+  EXPECT_NEAR(InkIn(ocr, letters), InkIn(display, letters), InkIn(display, letters) * 0.02);
+}
+
 // A signature line 1200 px long under the label "Physician Signature", with a scribble 0.3 in tall
 // along its first 1050 px whose loops run down onto the line over a third of its length. `dense`
 // draws a solid logo 0.3 in square on the line instead: print, not a scribble.
