@@ -732,5 +732,42 @@ TEST(ReadingOrder, AddressBlockAndAFormsLastColumnApartOnTheRightAreReadInTheirR
   EXPECT_EQ(line_of(attending), line_of(sex)) << "the attending out of its row";
   EXPECT_LT(line_of(attending), line_of(body)) << "the form's last column after the body";
 }
+
+// Regression: a heavy history and physical (seed 424242) has its title centred over a form of two
+// columns of label and value cells, starting right of the left column's end. The gutter between
+// the columns ran left of the title, which went with the right column, and the page was read: the
+// left column, the chief complaint under it, the title, then the right column (314 errors; 65 once
+// the title is read first and the form by rows).
+TEST(ReadingOrder, TitleCentredOverAFormIsReadBeforeTheForm) {
+  Layout l;
+  l.Line(1, Words(548, 277, 3, 70));  // facility name
+  l.Line(2, Words(551, 354, 5, 28));  // address
+  l.Line(2, Words(547, 394, 5, 27));  // phone
+  l.Line(3, Words(934, 529, 4, 65));  // title
+  // Each row one Tesseract line across both cells; the right column ends a little lower than the
+  // left one's last label and value row, as a line box with a descender does.
+  for (const auto& [y, left, right, height] :
+       {std::tuple{619, 4, 3, 30}, {666, 2, 2, 30}, {708, 4, 5, 41}}) {
+    std::vector<Box> row = Words(315, y, left, 30);
+    for (const Box& b : Words(1268, y, right, height)) row.push_back(b);
+    l.Line(4, row);
+  }
+  l.Line(5, Words(315, 759, 3, 28));                                         // provider NPI
+  l.Line(5, Words(314, 828, 3, 30));                                         // chief complaint
+  l.Line(6, Words(316, 906, 4, 33));                                         // heading
+  for (int i = 0; i < 10; ++i) l.Line(6, Words(314, 965 + 45 * i, 15, 38));  // body
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  const auto line_of = [&](int word) {
+    for (size_t i = 0; i < ordered.size(); ++i) {
+      const auto& w = ordered[i].words;
+      if (std::find(w.begin(), w.end(), word) != w.end()) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  const int title = 13, patient = 17, mrn = 21, sex = 26, complaint = 40;
+  EXPECT_LT(line_of(title), line_of(patient)) << "the title after the form's first cell";
+  EXPECT_EQ(line_of(mrn), line_of(patient)) << "the MRN out of its row";
+  EXPECT_LT(line_of(sex), line_of(complaint)) << "the right column after the chief complaint";
+}
 }  // namespace
 }  // namespace chartscan::ocr
