@@ -769,5 +769,35 @@ TEST(ReadingOrder, TitleCentredOverAFormIsReadBeforeTheForm) {
   EXPECT_EQ(line_of(mrn), line_of(patient)) << "the MRN out of its row";
   EXPECT_LT(line_of(sex), line_of(complaint)) << "the right column after the chief complaint";
 }
+
+// Regression: on a heavy discharge summary (seed 31415) a speck fused to the "MD." of "Attending:
+// WALKER, DIANE MD." made it 53 px tall among words of 34-45, and the line's box reached up into
+// the form row above. No gap was left between the rows "Date of Admission | Date of Discharge" and
+// "Attending | NPI", and the two were read column by column. Rows are found where most of a line's
+// words stand.
+TEST(ReadingOrder, SpeckFusedToOneWordDoesNotJoinTwoFormRows) {
+  Layout l;
+  // The word boxes as read, punctuation and specks making some taller than the rest.
+  l.Line(6, {{437, 712, 77, 31},
+             {526, 713, 31, 30},
+             {570, 713, 186, 31},
+             {765, 713, 141, 31},
+             {920, 714, 26, 33},
+             {960, 703, 86, 41}});  // Date of Admission: October 1, 2022
+  l.Line(6, {{436, 754, 171, 38}, {621, 753, 172, 34}, {808, 753, 106, 45}, {936, 737, 66, 53}});
+  l.Line(4, {{1464, 712, 79, 32},
+             {1553, 713, 31, 30},
+             {1598, 712, 179, 38},
+             {1790, 713, 180, 41},
+             {1941, 708, 36, 53},
+             {1984, 713, 87, 44}});  // Date of Discharge: ...
+  l.Line(4, {{1464, 753, 103, 31}, {1541, 748, 34, 49}, {1584, 754, 214, 39}});  // NPI #: ...
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  ASSERT_EQ(ordered.size(), 2u);
+  EXPECT_EQ(ordered[0].words, (std::vector<int>{0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15}));
+  EXPECT_EQ(ordered[1].words, (std::vector<int>{6, 7, 8, 9, 16, 17, 18}));
+  // The line put out still covers its words, the speck's too.
+  EXPECT_EQ(ordered[1].box.y, 737);
+}
 }  // namespace
 }  // namespace chartscan::ocr
