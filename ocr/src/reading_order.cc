@@ -393,21 +393,41 @@ Cut ColumnsBelowCut(const std::vector<const LayoutLine*>& region, const Cut& acr
       Box& side = l->box.x < gutter.at ? left : right;
       side = side.United(l->box);
     }
+    // The short side may run on below `across` too (a signature block at the foot of the short
+    // column, below a section break of the long one), as long as it ends well above the long one
+    // (kWideGap line heights): cut at `across`, both columns would be cut. Sides that end
+    // together are not a short column beside a long one (a footer's pieces apart on both sides).
     const bool beside = VerticalOverlap(left, right) >= line_height;
-    const bool short_left = left.bottom() <= across.at;
-    if (!beside || short_left == (right.bottom() <= across.at)) continue;
+    const bool short_left = left.bottom() < right.bottom();
+    const int short_bottom = std::min(left.bottom(), right.bottom());
+    const int long_bottom = std::max(left.bottom(), right.bottom());
+    if (!beside || long_bottom <= across.at ||
+        (short_bottom > across.at && short_bottom + kWideGap * line_height > long_bottom)) {
+      continue;
+    }
     // Cells of a form or a table beside the lines they belong with share their baselines: such a
     // short side is read by rows, as before. A block set apart (another size, its own spacing)
     // does not line up with the column beside it.
-    size_t short_lines = 0, aligned = 0;
+    // A short column of prose set on the same baselines as the long one (two columns typeset
+    // together: a history and physical's assessment and plan beside its examination, seed 8102)
+    // is a column too: of its lines above `across`, kMinColumnLines at least and most have more
+    // than kGridMaxWords words (a form's last column of cells over the short column does not;
+    // the gap under the form is the one to cut, as before).
+    size_t short_lines = 0, aligned = 0, upper = 0, prose = 0;
     for (const LayoutLine* a : below) {
       if ((a->box.x < gutter.at) != short_left) continue;
       ++short_lines;
+      if (RowSpan(a->box).first < across.at) {
+        ++upper;
+        prose += a->words.size() > kGridMaxWords;
+      }
       aligned += std::any_of(below.begin(), below.end(), [&](const LayoutLine* b) {
         return (b->box.x < gutter.at) != short_left && SameRow(a->box, b->box);
       });
     }
-    if (2 * aligned < short_lines) return gap;
+    if (2 * aligned < short_lines || (prose >= kMinColumnLines && 2 * prose > upper)) {
+      return gap;
+    }
   }
   return {};
 }

@@ -799,5 +799,42 @@ TEST(ReadingOrder, SpeckFusedToOneWordDoesNotJoinTwoFormRows) {
   // The line put out still covers its words, the speck's too.
   EXPECT_EQ(ordered[1].box.y, 737);
 }
+
+// Regression: a heavy history and physical (seed 8102) set in two columns on shared baselines, the
+// right one short (the end of the examination, assessment and plan, then a signature block lower
+// down). The widest gap between rows was a section break in the long left column, above the
+// signature block: cut there, the right column was read in the middle of the left one (768 errors
+// of 2210 characters).
+TEST(ReadingOrder, ShortColumnOnTheSameBaselinesIsReadAfterTheLongOne) {
+  Layout l;
+  l.Line(0, Words(845, 510, 6, 60));                          // title
+  for (int y : {589, 654}) l.Line(1, Words(345, y, 14, 40));  // form rows across the gutter
+  // Rows of both columns as Tesseract returns them: one line across the gutter.
+  for (int i = 0; i < 13; ++i) {
+    std::vector<Box> row = Words(345, 742 + 50 * i, 7, 40);
+    if (i < 10) {
+      for (const Box& b : Words(1405, 742 + 50 * i, 7, 40)) row.push_back(b);
+    }
+    l.Line(2, row);
+  }
+  const int right_first = 6 + 2 * 14 + 7;  // after the title, the form and the first row's left
+  for (int j = 0; j < 17; ++j) {
+    std::vector<Box> row = Words(345, 1462 + 50 * j, 7, 40);  // after a section break
+    if (j == 1 || j == 2) {
+      for (const Box& b : Words(1405, 1462 + 50 * j, 5, 40)) row.push_back(b);  // signature
+    }
+    l.Line(3, row);
+  }
+  const int left_last = static_cast<int>(l.words.size()) - 1;
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  const auto line_of = [&](int word) {
+    for (size_t i = 0; i < ordered.size(); ++i) {
+      const auto& w = ordered[i].words;
+      if (std::find(w.begin(), w.end(), word) != w.end()) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  EXPECT_GT(line_of(right_first), line_of(left_last)) << "the right column inside the left one";
+}
 }  // namespace
 }  // namespace chartscan::ocr
