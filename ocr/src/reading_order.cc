@@ -64,6 +64,7 @@
 //   discharge summary of the gate, 10 errors, 190 when every band inherited the grid).
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <functional>
 
 #include <chartscan/ocr/reading_order.h>
@@ -774,11 +775,30 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
           split(band.width > 0 ? band : across, false, grid && band.width == 0);
           return;
         }
-        // Lines that overlap in both directions: top to bottom, then left to right.
+        // Lines that overlap in both directions: top to bottom, except that lines side by side
+        // whose middles lie within half a line height of the first one's are a row, read left to
+        // right: a table's header cells, one pushed up by a speck above it and none cut off from
+        // the others by a gap, were read top to bottom ("Ref Range", "Flag", "Units",
+        // "Component" on a heavy lab report of seed 8101).
         std::sort(region.begin(), region.end(), [](const LayoutLine* a, const LayoutLine* b) {
           return a->box.y != b->box.y ? a->box.y < b->box.y : a->box.x < b->box.x;
         });
-        for (const LayoutLine* l : region) emit({l});
+        const int half_line = MedianHeight(region) / 2;
+        const auto middle = [](const LayoutLine* l) { return l->box.y + l->box.height / 2; };
+        for (auto row = region.begin(); row != region.end();) {
+          auto end = std::next(row);
+          while (end != region.end() && std::abs(middle(*end) - middle(*row)) <= half_line &&
+                 std::none_of(row, end, [&](const LayoutLine* l) {
+                   return ShareColumns(l->box, (*end)->box);
+                 })) {
+            ++end;
+          }
+          std::stable_sort(row, end, [](const LayoutLine* a, const LayoutLine* b) {
+            return a->box.x < b->box.x;
+          });
+          for (auto l = row; l != end; ++l) emit({*l});
+          row = end;
+        }
         ++block;
       };
   order(std::move(all), false);

@@ -836,5 +836,34 @@ TEST(ReadingOrder, ShortColumnOnTheSameBaselinesIsReadAfterTheLongOne) {
   };
   EXPECT_GT(line_of(right_first), line_of(left_last)) << "the right column inside the left one";
 }
+
+// Regression: a heavy lab report (seed 8101) whose table header row overlaps, through specks, the
+// line above it and a speck line read over its "Units": no gap either way, and the header was read
+// top to bottom ("Ref Range", "Flag", "Units", "Component", "Value"). Word boxes as read.
+TEST(ReadingOrder, HeaderCellsOverlappingTheirNeighboursAreReadLeftToRight) {
+  Layout l;
+  l.Line(8, {{349, 670, 194, 42},
+             {556, 670, 79, 33},
+             {640, 658, 136, 76},
+             {821, 662, 188, 60},
+             {1025, 671, 125, 33},
+             {1181, 650, 188, 58},
+             {1376, 658, 206, 47},
+             {1596, 662, 100, 41},
+             {1731, 653, 174, 57},
+             {1918, 665, 50, 51},
+             {1967, 668, 158, 66},
+             {2140, 670, 88, 33}});                        // Accession: ... Reported: ...
+  l.Line(9, {{365, 745, 219, 47}, {1166, 748, 103, 32}});  // Component Value
+  l.Line(9, {{1832, 718, 58, 26}, {1933, 710, 43, 34}, {1999, 714, 32, 30}});     // specks
+  l.Line(11, {{1707, 740, 108, 40}, {2027, 749, 61, 31}, {2103, 724, 124, 65}});  // Units Ref Range
+  l.Line(14, {{1455, 740, 78, 47}});                                              // Flag
+  auto ordered = OrderLines(l.lines, l.words, 2550);
+  std::vector<int> firsts;
+  for (const LayoutLine& o : ordered) firsts.push_back(o.words.front());
+  // The accession line, the specks above "Units", then the header left to right: Component,
+  // Value, Flag, Units, Ref Range.
+  EXPECT_EQ(firsts, (std::vector<int>{0, 14, 12, 13, 20, 17, 18}));
+}
 }  // namespace
 }  // namespace chartscan::ocr
