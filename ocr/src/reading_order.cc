@@ -200,15 +200,9 @@ size_t MedianWords(const std::vector<const LayoutLine*>& region) {
 // kMaxBlockGap median line heights first opens below the lines above it, or the region's bottom.
 int FirstBlockBottom(const std::vector<const LayoutLine*>& region) {
   std::vector<std::pair<int, int>> spans;
-  std::vector<int> heights;
-  for (const LayoutLine* l : region) {
-    spans.push_back({l->box.y, l->box.bottom()});
-    heights.push_back(l->box.height);
-  }
+  for (const LayoutLine* l : region) spans.push_back({l->box.y, l->box.bottom()});
   std::sort(spans.begin(), spans.end());
-  std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
-                   heights.end());
-  const int limit = static_cast<int>(kMaxBlockGap * heights[heights.size() / 2]);
+  const int limit = static_cast<int>(kMaxBlockGap * MedianHeight(region));
   int reach = spans.front().second;
   for (const auto& [top, bottom] : spans) {
     if (top - reach > limit) return reach;
@@ -466,19 +460,13 @@ std::vector<LayoutLine> SplitAtGutters(std::vector<LayoutLine> lines,
                                        const std::vector<LayoutWord>& words) {
   std::vector<LayoutLine> out;
   out.reserve(lines.size());
-  std::vector<int> heights;
   for (size_t i = 0; i < lines.size(); ++i) {
     const LayoutLine& l = lines[i];
     if (l.words.size() < 2) {
       out.push_back(l);
       continue;
     }
-    heights.clear();
-    for (int w : l.words) heights.push_back(words[static_cast<size_t>(w)].box.height);
-    std::nth_element(heights.begin(),
-                     heights.begin() + static_cast<std::ptrdiff_t>(heights.size() / 2),
-                     heights.end());
-    const int height = heights[heights.size() / 2];
+    const int height = TextHeight(l, words);
     const int min_gutter = static_cast<int>(kMinGutter * height);
     const int reach = static_cast<int>(kGutterReach * height);
     const int align = static_cast<int>(kColumnAlign * height);
@@ -589,13 +577,15 @@ std::vector<LayoutLine> OrderLines(const std::vector<LayoutLine>& lines,
               region.begin(), region.end(), [](const LayoutLine* a, const LayoutLine* b) {
                 return RowSpan(a->box).first < RowSpan(b->box).first;
               });
-          const Cut below = FirstGapBelow(region, RowSpan(top->box).second);
-          const bool alone = std::none_of(region.begin(), region.end(), [&](const LayoutLine* l) {
-            return l != top && RowSpan(l->box).first < below.at;
-          });
-          if (top->box.height >= kTitleHeight * line_height && below.width > 0 && alone) {
-            split(below, false);
-            return;
+          if (top->box.height >= kTitleHeight * line_height) {
+            const Cut below = FirstGapBelow(region, RowSpan(top->box).second);
+            const bool alone = std::none_of(region.begin(), region.end(), [&](const LayoutLine* l) {
+              return l != top && RowSpan(l->box).first < below.at;
+            });
+            if (below.width > 0 && alone) {
+              split(below, false);
+              return;
+            }
           }
         }
         if (down.width > 0 && down.width < kNarrowGutter * line_height &&

@@ -31,6 +31,21 @@ std::vector<Box> Words(int x, int y, int n, int height = 44) {
   return boxes;
 }
 
+// The index of the output line that holds `word`, or -1.
+int LineOf(const std::vector<LayoutLine>& ordered, int word) {
+  for (size_t i = 0; i < ordered.size(); ++i) {
+    const auto& w = ordered[i].words;
+    if (std::find(w.begin(), w.end(), word) != w.end()) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// Two runs of words as one Tesseract line across a gutter.
+std::vector<Box> Joined(std::vector<Box> left, const std::vector<Box>& right) {
+  left.insert(left.end(), right.begin(), right.end());
+  return left;
+}
+
 std::vector<std::vector<int>> WordOrder(const std::vector<LayoutLine>& lines) {
   std::vector<std::vector<int>> out;
   for (const auto& l : lines) out.push_back(l.words);
@@ -718,19 +733,13 @@ TEST(ReadingOrder, AddressBlockAndAFormsLastColumnApartOnTheRightAreReadInTheirR
   auto ordered = OrderLines(l.lines, l.words, 2550);
   ASSERT_GE(ordered.size(), 30u);
   // Where each word was read: the index of its output line.
-  const auto line_of = [&](int word) {
-    for (size_t i = 0; i < ordered.size(); ++i) {
-      const auto& w = ordered[i].words;
-      if (std::find(w.begin(), w.end(), word) != w.end()) return static_cast<int>(i);
-    }
-    return -1;
-  };
   const int address_end = 20, title = 22, patient = 25, birth = 30, sex = 34, attending = 39,
             body = 46;
-  EXPECT_LT(line_of(address_end), line_of(title)) << "the address after the title";
-  EXPECT_EQ(line_of(birth), line_of(patient)) << "the date of birth out of its row";
-  EXPECT_EQ(line_of(attending), line_of(sex)) << "the attending out of its row";
-  EXPECT_LT(line_of(attending), line_of(body)) << "the form's last column after the body";
+  EXPECT_LT(LineOf(ordered, address_end), LineOf(ordered, title)) << "the address after the title";
+  EXPECT_EQ(LineOf(ordered, birth), LineOf(ordered, patient)) << "the date of birth out of its row";
+  EXPECT_EQ(LineOf(ordered, attending), LineOf(ordered, sex)) << "the attending out of its row";
+  EXPECT_LT(LineOf(ordered, attending), LineOf(ordered, body))
+      << "the form's last column after the body";
 }
 
 // Regression: a heavy history and physical (seed 424242) has its title centred over a form of two
@@ -748,26 +757,19 @@ TEST(ReadingOrder, TitleCentredOverAFormIsReadBeforeTheForm) {
   // left one's last label and value row, as a line box with a descender does.
   for (const auto& [y, left, right, height] :
        {std::tuple{619, 4, 3, 30}, {666, 2, 2, 30}, {708, 4, 5, 41}}) {
-    std::vector<Box> row = Words(315, y, left, 30);
-    for (const Box& b : Words(1268, y, right, height)) row.push_back(b);
-    l.Line(4, row);
+    l.Line(4, Joined(Words(315, y, left, 30), Words(1268, y, right, height)));
   }
   l.Line(5, Words(315, 759, 3, 28));                                         // provider NPI
   l.Line(5, Words(314, 828, 3, 30));                                         // chief complaint
   l.Line(6, Words(316, 906, 4, 33));                                         // heading
   for (int i = 0; i < 10; ++i) l.Line(6, Words(314, 965 + 45 * i, 15, 38));  // body
   auto ordered = OrderLines(l.lines, l.words, 2550);
-  const auto line_of = [&](int word) {
-    for (size_t i = 0; i < ordered.size(); ++i) {
-      const auto& w = ordered[i].words;
-      if (std::find(w.begin(), w.end(), word) != w.end()) return static_cast<int>(i);
-    }
-    return -1;
-  };
   const int title = 13, patient = 17, mrn = 21, sex = 26, complaint = 40;
-  EXPECT_LT(line_of(title), line_of(patient)) << "the title after the form's first cell";
-  EXPECT_EQ(line_of(mrn), line_of(patient)) << "the MRN out of its row";
-  EXPECT_LT(line_of(sex), line_of(complaint)) << "the right column after the chief complaint";
+  EXPECT_LT(LineOf(ordered, title), LineOf(ordered, patient))
+      << "the title after the form's first cell";
+  EXPECT_EQ(LineOf(ordered, mrn), LineOf(ordered, patient)) << "the MRN out of its row";
+  EXPECT_LT(LineOf(ordered, sex), LineOf(ordered, complaint))
+      << "the right column after the chief complaint";
 }
 
 // Regression: on a heavy discharge summary (seed 31415) a speck fused to the "MD." of "Attending:
@@ -811,30 +813,19 @@ TEST(ReadingOrder, ShortColumnOnTheSameBaselinesIsReadAfterTheLongOne) {
   for (int y : {589, 654}) l.Line(1, Words(345, y, 14, 40));  // form rows across the gutter
   // Rows of both columns as Tesseract returns them: one line across the gutter.
   for (int i = 0; i < 13; ++i) {
-    std::vector<Box> row = Words(345, 742 + 50 * i, 7, 40);
-    if (i < 10) {
-      for (const Box& b : Words(1405, 742 + 50 * i, 7, 40)) row.push_back(b);
-    }
-    l.Line(2, row);
+    const std::vector<Box> left = Words(345, 742 + 50 * i, 7, 40);
+    l.Line(2, i < 10 ? Joined(left, Words(1405, 742 + 50 * i, 7, 40)) : left);
   }
   const int right_first = 6 + 2 * 14 + 7;  // after the title, the form and the first row's left
   for (int j = 0; j < 17; ++j) {
-    std::vector<Box> row = Words(345, 1462 + 50 * j, 7, 40);  // after a section break
-    if (j == 1 || j == 2) {
-      for (const Box& b : Words(1405, 1462 + 50 * j, 5, 40)) row.push_back(b);  // signature
-    }
-    l.Line(3, row);
+    // After a section break; the signature block on the right.
+    const std::vector<Box> left = Words(345, 1462 + 50 * j, 7, 40);
+    l.Line(3, j == 1 || j == 2 ? Joined(left, Words(1405, 1462 + 50 * j, 5, 40)) : left);
   }
   const int left_last = static_cast<int>(l.words.size()) - 1;
   auto ordered = OrderLines(l.lines, l.words, 2550);
-  const auto line_of = [&](int word) {
-    for (size_t i = 0; i < ordered.size(); ++i) {
-      const auto& w = ordered[i].words;
-      if (std::find(w.begin(), w.end(), word) != w.end()) return static_cast<int>(i);
-    }
-    return -1;
-  };
-  EXPECT_GT(line_of(right_first), line_of(left_last)) << "the right column inside the left one";
+  EXPECT_GT(LineOf(ordered, right_first), LineOf(ordered, left_last))
+      << "the right column inside the left one";
 }
 
 // Regression: a heavy lab report (seed 8101) whose table header row overlaps, through specks, the
