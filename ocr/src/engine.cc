@@ -636,4 +636,33 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
   return out;
 }
 
+Result<std::vector<Word>> Engine::ReadLine(const ImageView& page, double dpi, const Box& box) {
+  if (page.empty() || page.format() != PixelFormat::kGray8) {
+    return Status::InvalidArgument("ocr: expects a non-empty 8-bit grey image");
+  }
+  const Box inside = box.Intersected({0, 0, page.width(), page.height()});
+  if (inside.empty()) return Status::InvalidArgument("ocr: box outside the image");
+  omp_set_max_active_levels(0);
+  omp_set_num_threads(1);
+  tesseract::TessBaseAPI& api = impl_->api;
+  api.SetImage(page.data(), page.width(), page.height(), 1, static_cast<int>(page.stride()));
+  if (dpi > 0) api.SetSourceResolution(static_cast<int>(dpi + 0.5));
+  api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+  tesseract::ETEXT_DESC monitor;
+  if (impl_->options.deadline_ms > 0) monitor.set_deadline_msecs(impl_->options.deadline_ms);
+  std::vector<RawWord> raw;
+  std::vector<LayoutLine> lines;
+  const BoxRead read =
+      ReadBox(api, page, inside, static_cast<int>(kRereadPad * inside.height), monitor, raw, lines);
+  api.SetPageSegMode(tesseract::PSM_AUTO);
+  api.Clear();
+  if (read == BoxRead::kStop) return Status::DeadlineExceeded("ocr: reading a line timed out");
+  std::vector<Word> out;
+  for (RawWord& w : raw) {
+    TrimWordSpaces(w);
+    if (!w.text.empty()) out.push_back({std::move(w.text), w.box, w.confidence, 0});
+  }
+  return out;
+}
+
 }  // namespace chartscan::ocr

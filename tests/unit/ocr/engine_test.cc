@@ -124,6 +124,35 @@ TEST(Engine, DoubtfulNumberIsReadAgainOnItsOwn) {
   EXPECT_GE(r->numbers_reread, 1);
 }
 
+// A second look at one value (Engine::ReadLine). On a heavy progress note show-through fused above
+// the birth date, and the page's reading gave "oarse/i973" in a box 74 px high. Read on its own in
+// its line's text band (the extractor's ValueToReread box), the date reads whole. The band is a
+// crop of the cleaned OCR image of a generated heavy-profile page (accuracy gate seed 20261125,
+// page 23).
+TEST(Engine, ValueReadOnItsOwnInItsLinesTextBand) {
+  const char* source = std::getenv("CHARTSCAN_SOURCE_DIR");
+  ASSERT_NE(source, nullptr);
+  const cv::Mat page =
+      cv::imread(std::string(source) + "/tests/unit/ocr/data/birth_date_under_show_through.png",
+                 cv::IMREAD_GRAYSCALE);
+  ASSERT_FALSE(page.empty());
+  auto engine = Engine::Create({});
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  const ImageView view(page.data, page.cols, page.rows, PixelFormat::kGray8,
+                       static_cast<std::ptrdiff_t>(page.step));
+  auto words = (*engine)->ReadLine(view, 300, {443, 84, 239, 46});
+  ASSERT_TRUE(words.ok()) << words.status().ToString();
+  ASSERT_EQ(words->size(), 1u);
+  EXPECT_EQ((*words)[0].text, "09/26/1973");
+  EXPECT_GE((*words)[0].confidence, 80);
+  EXPECT_EQ((*engine)->ReadLine(view, 300, {page.cols + 10, 0, 50, 20}).status().code(),
+            StatusCode::kInvalidArgument);
+  // The engine reads whole pages as before after a line.
+  auto whole = (*engine)->Recognize(view, 300);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_FALSE(whole->text.words.empty());
+}
+
 // Regression: a photocopied history and physical's "Patient: RAMOS, LISA R" was read "RAMOS,
 // LISAR" (the recognizer put no space before the initial, 13 px of paper wide, as wide as the
 // line's other spaces), and the patient's given name was extracted as "LISAR". The band is a crop

@@ -21,6 +21,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <chartscan/models/image.h>
 #include <chartscan/models/page.h>
@@ -72,6 +73,14 @@ class Engine {
   // Recognizes a whole page. `dpi` is the image's resolution (used by Tesseract's layout analysis
   // for size thresholds); 0 lets Tesseract estimate it.
   Result<Recognition> Recognize(const ImageView& page, double dpi);
+
+  // Reads the text inside `box` (page pixels, padded by a third of its height) on its own, as one
+  // line (Tesseract's PSM_SINGLE_LINE): a second look at a value the page's reading garbled, where
+  // the marks around it misled the recognizer. Returns the words read (boxes in page pixels,
+  // line 0), possibly none. `page` must be the image the page was recognized from. Errors:
+  // kInvalidArgument for an empty or non-grey image or a box outside it; kDeadlineExceeded past
+  // the engine's deadline.
+  Result<std::vector<Word>> ReadLine(const ImageView& page, double dpi, const Box& box);
 
   // The languages actually loaded, e.g. "eng".
   const std::string& languages() const;
