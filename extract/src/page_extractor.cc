@@ -129,8 +129,9 @@ std::string Join(const std::vector<Token>& t, std::size_t b, std::size_t e) {
 class PageExtractor {
  public:
   PageExtractor(const ExtractOptions& o, const CivilDate& reference, const PageText& page,
-                int page_index)
-      : options_(o),
+                int page_index, std::vector<ValueToReread>* reread = nullptr)
+      : reread_(reread),
+        options_(o),
         rules_(o.field_rules ? *o.field_rules : FieldRules::BuiltIn()),
         codes_(o.codes ? *o.codes : CodeSet::BuiltIn()),
         reference_(reference),
@@ -191,6 +192,7 @@ class PageExtractor {
     InferNpiUnderMisreadLabel();
     Facility();
     Codes();
+    if (reread_) ListRereads();
     std::stable_sort(out_.begin(), out_.end(), [](const Field& a, const Field& b) {
       return a.box.y != b.box.y ? a.box.y < b.box.y : a.box.x < b.box.x;
     });
@@ -655,7 +657,10 @@ class PageExtractor {
       last_ref.push_back(n);
     }
     auto p = ParseValue(*h.label->field, toks, bounded);
-    if (!p) return false;
+    if (!p) {
+      if (reread_ && !refs.empty()) unparsed_.push_back({h.label->field, refs, bounded});
+      return false;
+    }
     h.done = true;
     const std::size_t n_refs = p->used == 0 ? 0 : last_ref[p->used - 1] + 1;
     Emit(h, std::vector<Ref>(refs.begin(), refs.begin() + static_cast<long>(n_refs)), *p,
@@ -689,6 +694,12 @@ class PageExtractor {
     field.role = h.label->role;
     field.needs_review = field.confidence < options_.review_threshold || !p.valid;
     if (h.label->confusable) confused_.push_back({out_.size(), h.label->confusable});
+    // A second reading can lift a value to review only if label and placement allow it (an
+    // inferred value stays for review whatever it reads).
+    if (reread_ && (!p.valid || field.needs_review) &&
+        h.quality * placement >= options_.review_threshold) {
+      reviewed_.push_back({out_.size(), refs});
+    }
     out_.push_back(field);
     if (f.name == "patient_name" && !p.extra.empty()) {
       Field fam = field;
@@ -1701,6 +1712,94 @@ class PageExtractor {
     }
   }
 
+  // ---- Second look ------------------------------------------------------------------------
+  struct Attempt {
+    const FieldRule* field = nullptr;
+    std::vector<Ref> refs;
+    bool bounded = false;
+  };
+
+  static bool Rereadable(ValueType t) {
+    return t == ValueType::kDate || t == ValueType::kName || t == ValueType::kIdentifier ||
+           t == ValueType::kNpi;
+  }
+
+  // Words a value of type t can span: "March 14, 1952", "Mary Ann O'Neil Smith", a record number
+  // split in groups, an NPI split in two.
+  static std::size_t MaxValueWords(ValueType t) {
+    switch (t) {
+      case ValueType::kName:
+        return 4;
+      case ValueType::kNpi:
+        return 2;
+      default:
+        return 3;
+    }
+  }
+
+  // The words at refs on the first ref's line (at most max_words) as a box in the line's text band.
+  Box RereadBox(const std::vector<Ref>& refs, std::size_t max_words) const {
+    const std::size_t li = refs.front().line;
+    const std::vector<Token>& t = lines_[li].tokens;
+    Box box;
+    std::size_t n = 0;
+    for (const Ref& r : refs) {
+      if (r.line != li || n == max_words) break;
+      box = box.United(t[r.token].box);
+      ++n;
+    }
+    std::vector<int> tops, bottoms;
+    for (const Token& tok : t) {
+      tops.push_back(tok.box.y);
+      bottoms.push_back(tok.box.bottom());
+    }
+    const int top = LowerMedian(std::move(tops)), bottom = LowerMedian(std::move(bottoms));
+    if (bottom > top) {
+      box.y = top;
+      box.height = bottom - top;
+    }
+    return box;
+  }
+
+  void AddReread(const std::string& field, const Box& box, bool found) {
+    if (box.empty() || reread_->size() >= static_cast<std::size_t>(Extractor::kMaxRereads)) return;
+    for (const ValueToReread& r : *reread_) {
+      if (!r.box.Intersected(box).empty()) return;  // one reading per place
+    }
+    reread_->push_back({field, box, found});
+  }
+
+  void ListRereads() {
+    reread_->clear();
+    for (const auto& [index, refs] : reviewed_) {
+      const Field& f = out_[index];
+      const FieldRule* rule = rules_.Find(f.name);
+      if (!rule || !Rereadable(rule->type) || refs.empty()) continue;
+      AddReread(f.name, RereadBox(refs, MaxValueWords(rule->type)), true);
+    }
+    // Labels whose value did not parse, one place per field: the first attempt with the value's
+    // extent known (the words up to the next label, a form cell), else the first at all.
+    std::vector<const FieldRule*> fields;
+    for (const Attempt& a : unparsed_) {
+      if (std::find(fields.begin(), fields.end(), a.field) == fields.end()) {
+        fields.push_back(a.field);
+      }
+    }
+    for (const FieldRule* f : fields) {
+      if (!f->output || !Rereadable(f->type) || Found(f->name)) continue;
+      const Attempt* pick = nullptr;
+      for (const Attempt& a : unparsed_) {
+        if (a.field != f) continue;
+        if (!pick || (a.bounded && !pick->bounded)) pick = &a;
+      }
+      AddReread(f->name, RereadBox(pick->refs, MaxValueWords(f->type)), false);
+    }
+  }
+
+  std::vector<ValueToReread>* reread_;
+  std::vector<Attempt> unparsed_;
+  std::vector<std::pair<std::size_t, std::vector<Ref>>> reviewed_;  // out_ index, value words
+
   const ExtractOptions& options_;
   const FieldRules& rules_;
   const CodeSet& codes_;
@@ -1746,6 +1845,12 @@ Result<Extractor> Extractor::Create(const ExtractOptions& options) {
 
 std::vector<Field> Extractor::ExtractPage(const PageText& page, int page_index) const {
   return PageExtractor(options_, reference_, page, page_index).Run();
+}
+
+std::vector<Field> Extractor::ExtractPage(const PageText& page, int page_index,
+                                          std::vector<ValueToReread>* reread) const {
+  if (reread) reread->clear();
+  return PageExtractor(options_, reference_, page, page_index, reread).Run();
 }
 
 DocumentType Extractor::ClassifyPage(const PageText& page) const {

@@ -27,6 +27,11 @@
 // needs_review instead of silently picking one. Each page's own name/MRN/DOB is reported so a
 // later step can flag misfiled pages.
 //
+// Second look: ExtractPage can also say where a value that a label promised was not read well: no
+// value parsed next to the label (a date read "oarse/i973"), or one that needs review (low OCR
+// confidence, a failed NPI check digit). The caller reads those boxes again on their own (the
+// pipeline, with ocr::Engine::ReadLine), puts the new words in the page's text and extracts again.
+//
 // Thread safety: an Extractor is immutable after Create and may be used from many threads. The
 // rules and code set it points at must outlive it.
 #pragma once
@@ -58,6 +63,16 @@ struct ExtractOptions {
   Status Validate() const;
 };
 
+// A value to read again: the words a label's value was looked for in, as a box of page pixels.
+// Horizontally the words' extent (at most the words the field's type can use); vertically the
+// text band of their line (median top and bottom of its words), so that marks fused to a word
+// (show-through above it, a rule under it) do not set the height of the second reading.
+struct ValueToReread {
+  std::string field;  // FieldRule::name
+  Box box;
+  bool found = false;  // a value was read, but needs review; else none parsed
+};
+
 class Extractor {
  public:
   // kInvalidArgument if the options do not validate.
@@ -65,6 +80,13 @@ class Extractor {
 
   // Fields of one page, in reading order. page_index is copied into each field.
   std::vector<Field> ExtractPage(const PageText& page, int page_index = 0) const;
+  // The same, also listing in `reread` (cleared first) the values worth a second reading: of
+  // names, record numbers, dates and NPIs that are output, those found by a label (not inferred)
+  // whose value needs review, and those whose label was found with words next to it that did not
+  // parse, when no value of that field was found elsewhere on the page. At most kMaxRereads a page.
+  static constexpr int kMaxRereads = 6;
+  std::vector<Field> ExtractPage(const PageText& page, int page_index,
+                                 std::vector<ValueToReread>* reread) const;
   // Fields of every page merged into one document; pages in document order.
   DocumentFields ExtractDocument(std::span<const PageText> pages) const;
   // Merges already extracted page fields (page_fields[i] belongs to page i).
