@@ -79,6 +79,7 @@ int RunIngest(const IngestArgs& args) {
                         {"misfiled_pages", s.misfiled_pages},
                         {"separator_pages", s.separator_pages},
                         {"mean_confidence", s.mean_confidence},
+                        {"values_reread", s.values_reread},
                         {"seconds", s.seconds},
                         {"pages_per_minute", s.PagesPerMinute()},
                         {"cancelled", Interrupted()},
@@ -120,7 +121,12 @@ int RunIngest(const IngestArgs& args) {
                   s.misfiled_pages == 1 ? "" : "s");
     }
     std::printf("\n");
-    std::printf("  confidence  %.1f (mean OCR word confidence, 0-100)\n", s.mean_confidence);
+    std::printf("  confidence  %.1f (mean OCR word confidence, 0-100)", s.mean_confidence);
+    if (s.values_reread) {
+      std::printf("; %d field value%s read again on %s own", s.values_reread,
+                  s.values_reread == 1 ? "" : "s", s.values_reread == 1 ? "its" : "their");
+    }
+    std::printf("\n");
     std::printf("  time        %s, %.1f pages/min\n", Duration(s.seconds).c_str(),
                 s.PagesPerMinute());
     if (!s.problems.empty()) {

@@ -4,6 +4,8 @@
 
 #include <chartscan/pipeline/catalog.h>
 
+#include "field_reread.h"
+
 namespace chartscan::pipeline {
 namespace {
 
@@ -507,7 +509,20 @@ void BatchRun::ProcessPage(ocr::Engine& engine, PageJob& job) {
       if (problem.ok() && !write.blank && !write.text.words.empty()) {
         // Until assembly splits the batch into documents, a page's index in its file stands in
         // for its index in its document (assembly renumbers the fields it merges).
-        write.fields = extractor_->ExtractPage(write.text, job.index);
+        std::vector<extract::ValueToReread> reread;
+        const bool second_look = options_.reread_field_values && !has_text_layer;
+        write.fields =
+            extractor_->ExtractPage(write.text, job.index, second_look ? &reread : nullptr);
+        if (!reread.empty()) {
+          const internal::RereadCount kept = internal::RereadFieldValues(
+              *extractor_, job.index, reread,
+              [&](const Box& box) {
+                return engine.ReadLine(cleaned->ocr_view(), cleaned->dpi, box);
+              },
+              write.text, write.fields);
+          std::lock_guard lock(mu_);
+          summary_.values_reread += kept.kept;
+        }
         write.doc_type = extractor_->ClassifyPage(write.text).name;
         Journal(source, write.source_page, indexer::PageStage::kExtracted);
       }

@@ -68,6 +68,9 @@ struct IngestOptions {
   cleanup::CleanupOptions cleanup;
   ocr::OcrOptions ocr;
   extract::ExtractOptions extract;  // fields and document type of every recognized page
+  // A second look at field values a label promised that the page's reading garbled or left in
+  // doubt: each is read again on its own as one line, and kept where it reads as the field.
+  bool reread_field_values = true;
   // Barcodes on each captured page (separator sheets, patient labels) for document boundaries.
   bool read_barcodes = true;
   barcode::BarcodeOptions barcode;
@@ -106,6 +109,7 @@ struct IngestSummary {
   int misfiled_pages = 0;      // pages flagged as possibly misfiled
   int separator_pages = 0;     // separator sheets (in no document)
   double mean_confidence = 0;  // over non-blank pages recognized in this run
+  int values_reread = 0;       // field values read a second time whose second reading was kept
   double seconds = 0;
   bool resumed = false;     // an unfinished batch was continued
   std::string stop_reason;  // non-empty: the batch stopped before its end ("cancelled", a fault)

@@ -1,0 +1,134 @@
+#include "field_reread.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
+
+namespace chartscan::pipeline::internal {
+namespace {
+
+// A word whose box reaches this far into the box from outside it is cut by its edge.
+constexpr double kCutFraction = 0.25;
+// Field confidence of a second reading trusted on its own. A value the first reading garbled was
+// in trouble: a reading just past the review threshold (0.6) of it came out wrong on 2 of 3
+// held-out pages ("HARGLD KIM" at 0.63, an NPI two digits off at 0.66, passing its check digit).
+constexpr double kClearReading = 0.8;
+// Readings of one page at most (each a small image, ~20 ms): a page of garbled values is sent to
+// review, not read over and over.
+constexpr int kMaxReadsPerPage = 15;
+
+int CentreX(const Box& b) { return b.x + b.width / 2; }
+int CentreY(const Box& b) { return b.y + b.height / 2; }
+
+bool Intersects(const Box& a, const Box& b) { return !a.Intersected(b).empty(); }
+
+// The name of a field that goes with `name` (the family name read with a patient's name).
+bool SameField(const std::string& field, const std::string& name) {
+  return name == field || (field == "patient_name" && name == "patient_family_name");
+}
+
+// (name, normalized) of the fields other than the one read again, and of that one away from `box`.
+std::multimap<std::string, std::string> Others(const std::vector<Field>& fields,
+                                               const std::string& field, const Box& box) {
+  std::multimap<std::string, std::string> out;
+  for (const Field& f : fields) {
+    if (SameField(field, f.name) && Intersects(f.box, box)) continue;
+    out.emplace(f.name, f.normalized);
+  }
+  return out;
+}
+
+const Field* At(const std::vector<Field>& fields, const std::string& name, const Box& box) {
+  for (const Field& f : fields) {
+    if (f.name == name && Intersects(f.box, box)) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool ReplaceWordsIn(PageText& text, const Box& box, std::vector<Word> words) {
+  std::vector<std::size_t> inside;
+  for (std::size_t i = 0; i < text.words.size(); ++i) {
+    const Box& b = text.words[i].box;
+    // Vertically the box is the line's text band; a word's marks may reach past it.
+    const bool centred = CentreX(b) >= box.x && CentreX(b) < box.right() &&
+                         CentreY(b) >= box.y - box.height && CentreY(b) < box.bottom() + box.height;
+    if (centred) inside.push_back(i);
+  }
+  if (inside.empty()) return false;
+  const int line = text.words[inside.front()].line;
+  for (std::size_t i : inside) {
+    const Box& b = text.words[i].box;
+    const int outside = std::max(0, box.x - b.x) + std::max(0, b.right() - box.right());
+    if (text.words[i].line != line || outside > kCutFraction * b.width) return false;
+  }
+  for (std::size_t i = 0; i < text.words.size(); ++i) {
+    const Word& w = text.words[i];
+    if (w.line != line || std::find(inside.begin(), inside.end(), i) != inside.end()) continue;
+    const int overlap = std::min(w.box.right(), box.right()) - std::max(w.box.x, box.x);
+    if (overlap > kCutFraction * w.box.width) return false;
+  }
+  std::sort(words.begin(), words.end(),
+            [](const Word& a, const Word& b) { return a.box.x < b.box.x; });
+  for (Word& w : words) w.line = line;
+  for (auto it = inside.rbegin(); it != inside.rend(); ++it) {
+    text.words.erase(text.words.begin() + static_cast<long>(*it));
+  }
+  text.words.insert(text.words.begin() + static_cast<long>(inside.front()),
+                    std::make_move_iterator(words.begin()), std::make_move_iterator(words.end()));
+  FinalizePageText(text);
+  return true;
+}
+
+RereadCount RereadFieldValues(const extract::Extractor& extractor, int page_index,
+                              const std::vector<extract::ValueToReread>& todo,
+                              const ReadLineFn& read_line, PageText& text,
+                              std::vector<Field>& fields) {
+  RereadCount count;
+  int reads = 0;
+  for (const extract::ValueToReread& r : todo) {
+    const Field* before = At(fields, r.field, r.box);
+    const auto others = Others(fields, r.field, r.box);
+    const Box& b = r.box;
+    const int h = b.height;
+    const Box variants[] = {b,
+                            {b.x, b.y - h / 8, b.width, h + h / 4},
+                            {b.x, b.y + h / 8, b.width, h - h / 4},
+                            {b.x - h / 2, b.y, b.width + h, h},
+                            {b.x - h / 2, b.y - h / 8, b.width + h, h + h / 4}};
+    ++count.read;
+    for (const Box& box : variants) {
+      if (reads == kMaxReadsPerPage) break;
+      ++reads;
+      Result<std::vector<Word>> read = read_line(box);
+      if (!read.ok()) break;
+      // Only what lies over the value: the padding around it catches the neighbours' edges.
+      std::vector<Word> words;
+      for (Word& w : *read) {
+        if (CentreX(w.box) >= b.x && CentreX(w.box) < b.right()) words.push_back(std::move(w));
+      }
+      PageText second = text;
+      if (words.empty() || !ReplaceWordsIn(second, b, std::move(words))) continue;
+      std::vector<Field> found = extractor.ExtractPage(second, page_index);
+      const Field* after = At(found, r.field, b);
+      if (after == nullptr || after->needs_review || after->confidence < kClearReading ||
+          Others(found, r.field, b) != others) {
+        continue;
+      }
+      // A different value is no confirmation: the first reading stays, for review.
+      if (before != nullptr &&
+          (before->normalized != after->normalized || after->confidence <= before->confidence)) {
+        break;
+      }
+      text = std::move(second);
+      fields = std::move(found);
+      ++count.kept;
+      break;
+    }
+  }
+  return count;
+}
+
+}  // namespace chartscan::pipeline::internal

@@ -1,0 +1,234 @@
+// The second look at field values (pipeline/src/field_reread.h), with the real extractor and a
+// fake line reader standing in for Tesseract: what it returns is what a second reading of those
+// pixels gave on the pages these cases come from.
+#include "field_reread.h"
+
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "../extract/page_builder.h"
+
+namespace chartscan::pipeline::internal {
+namespace {
+
+using extract::testing::PageBuilder;
+
+constexpr int kW = PageBuilder::kCharWidth;
+
+extract::Extractor MakeExtractor() {
+  extract::ExtractOptions options;
+  options.reference_date = "2025-06-30";
+  auto e = extract::Extractor::Create(options);
+  EXPECT_TRUE(e.ok()) << e.status().ToString();
+  return std::move(e).value();
+}
+
+const Field* Find(const std::vector<Field>& fields, const std::string& name) {
+  for (const Field& f : fields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+// A reader that returns `words` laid out from the box's left edge, one character kW wide.
+ReadLineFn Reads(std::vector<std::string> words, float confidence = 93, int* calls = nullptr) {
+  return [=](const Box& box) -> Result<std::vector<Word>> {
+    if (calls) ++*calls;
+    std::vector<Word> out;
+    int x = box.x;
+    for (const std::string& w : words) {
+      out.push_back({w, {x, box.y, static_cast<int>(w.size()) * kW, box.height}, confidence, 0});
+      x += static_cast<int>(w.size() + 1) * kW;
+    }
+    return out;
+  };
+}
+
+struct Page {
+  PageText text;
+  std::vector<Field> fields;
+  std::vector<extract::ValueToReread> todo;
+};
+
+Page Extracted(const extract::Extractor& e, PageText text) {
+  Page p{std::move(text), {}, {}};
+  p.fields = e.ExtractPage(p.text, 0, &p.todo);
+  return p;
+}
+
+TEST(FieldReread, GarbledBirthDateReadAgainIsKeptInFieldsAndText) {
+  const extract::Extractor e = MakeExtractor();
+  Page p = Extracted(e, PageBuilder()
+                            .Line(100, {{"Name:", 100},
+                                        {"Laura", 220},
+                                        {"Rodriguez", 340},
+                                        {"DOB:", 600},
+                                        {"oarse/i973", 700}})
+                            .Text(140, "Service Date: 10/01/2019")
+                            .Build());
+  ASSERT_EQ(Find(p.fields, "dob"), nullptr);
+  ASSERT_EQ(p.todo.size(), 1u);
+  const RereadCount n = RereadFieldValues(e, 0, p.todo, Reads({"09/26/1973"}), p.text, p.fields);
+  EXPECT_EQ(n.read, 1);
+  EXPECT_EQ(n.kept, 1);
+  const Field* dob = Find(p.fields, "dob");
+  ASSERT_NE(dob, nullptr);
+  EXPECT_EQ(dob->normalized, "1973-09-26");
+  EXPECT_FALSE(dob->needs_review);
+  EXPECT_EQ(p.text.text, "Name: Laura Rodriguez DOB: 09/26/1973\nService Date: 10/01/2019");
+  ASSERT_NE(Find(p.fields, "patient_name"), nullptr);
+  ASSERT_NE(Find(p.fields, "date_of_service"), nullptr);
+}
+
+TEST(FieldReread, SecondReadingThatIsNoValueLeavesThePageAsItWas) {
+  const extract::Extractor e = MakeExtractor();
+  Page p = Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+  const PageText before = p.text;
+  const RereadCount n = RereadFieldValues(e, 0, p.todo, Reads({"oarsc/1973"}), p.text, p.fields);
+  EXPECT_EQ(n.kept, 0);
+  EXPECT_EQ(p.text.text, before.text);
+  EXPECT_EQ(Find(p.fields, "dob"), nullptr);
+}
+
+TEST(FieldReread, SecondReadingThatAddsAnotherFieldIsNotKept) {
+  const extract::Extractor e = MakeExtractor();
+  Page p = Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+  ASSERT_EQ(p.todo.size(), 1u);
+  // A speck before the date read as a code: the second reading would put a diagnosis on the page
+  // that the first did not have.
+  const ReadLineFn reads = [](const Box& box) -> Result<std::vector<Word>> {
+    return std::vector<Word>{{"I10", {box.x, box.y, 2 * kW, box.height}, 90, 0},
+                             {"09/26/1973", {box.x + 3 * kW, box.y, 7 * kW, box.height}, 90, 0}};
+  };
+  const RereadCount n = RereadFieldValues(e, 0, p.todo, reads, p.text, p.fields);
+  EXPECT_EQ(n.kept, 0) << p.text.text;
+  EXPECT_EQ(Find(p.fields, "icd10"), nullptr);
+}
+
+TEST(FieldReread, LowConfidenceValueConfirmedByTheSecondReadingIsNoLongerForReview) {
+  const extract::Extractor e = MakeExtractor();
+  PageText text = PageBuilder().Text(100, "MRN: 00925523   DOB: 09/26/1973").Build();
+  text.words[1].confidence = 30;
+  Page p = Extracted(e, std::move(text));
+  ASSERT_TRUE(Find(p.fields, "mrn")->needs_review);
+  const RereadCount n = RereadFieldValues(e, 0, p.todo, Reads({"00925523"}), p.text, p.fields);
+  EXPECT_EQ(n.kept, 1);
+  EXPECT_FALSE(Find(p.fields, "mrn")->needs_review);
+}
+
+TEST(FieldReread, SecondReadingThatDisagreesWithTheFirstIsNotKept) {
+  const extract::Extractor e = MakeExtractor();
+  PageText text = PageBuilder().Text(100, "MRN: 00925523   DOB: 09/26/1973").Build();
+  text.words[1].confidence = 30;
+  Page p = Extracted(e, std::move(text));
+  const RereadCount n = RereadFieldValues(e, 0, p.todo, Reads({"00926523"}), p.text, p.fields);
+  EXPECT_EQ(n.kept, 0);
+  const Field* mrn = Find(p.fields, "mrn");
+  ASSERT_NE(mrn, nullptr);
+  EXPECT_EQ(mrn->normalized, "00925523");
+  EXPECT_TRUE(mrn->needs_review);
+}
+
+// A reader returning one reading a call, in turn, each at its confidence.
+ReadLineFn ReadsInTurn(std::vector<std::pair<std::string, float>> readings,
+                       std::shared_ptr<int> calls) {
+  return [=](const Box& box) -> Result<std::vector<Word>> {
+    const auto& [text, confidence] = readings[static_cast<std::size_t>(*calls) % readings.size()];
+    ++*calls;
+    return std::vector<Word>{
+        {text, {box.x, box.y, static_cast<int>(text.size()) * kW, box.height}, confidence, 0}};
+  };
+}
+
+TEST(FieldReread, DoubtfulReadingsAreNotKeptEvenWhenTheyAgree) {
+  const extract::Extractor e = MakeExtractor();
+  Page p = Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+  auto calls = std::make_shared<int>(0);
+  const RereadCount n = RereadFieldValues(
+      e, 0, p.todo, ReadsInTurn({{"09/26/1973", 40}, {"09/26/1973", 45}}, calls), p.text, p.fields);
+  EXPECT_EQ(*calls, 5);
+  EXPECT_EQ(n.kept, 0);
+  EXPECT_EQ(Find(p.fields, "dob"), nullptr);
+}
+
+TEST(FieldReread, ClearReadingAfterDoubtfulOnesIsKept) {
+  const extract::Extractor e = MakeExtractor();
+  Page p = Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+  auto calls = std::make_shared<int>(0);
+  const RereadCount n = RereadFieldValues(
+      e, 0, p.todo,
+      ReadsInTurn({{"16-Sep-197}", 24}, {"09/28/1973", 50}, {"09/26/1973", 95}}, calls), p.text,
+      p.fields);
+  EXPECT_EQ(*calls, 3);
+  EXPECT_EQ(n.kept, 1);
+  ASSERT_NE(Find(p.fields, "dob"), nullptr);
+  EXPECT_EQ(Find(p.fields, "dob")->normalized, "1973-09-26");
+}
+
+TEST(FieldReread, ReadingJustPastTheReviewThresholdIsNotTrustedAlone) {
+  const extract::Extractor e = MakeExtractor();
+  Page p = Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+  auto calls = std::make_shared<int>(0);
+  const RereadCount n = RereadFieldValues(e, 0, p.todo,
+                                          ReadsInTurn({{"09/26/1973", 66},
+                                                       {"09/28/1973", 50},
+                                                       {"08/26/1973", 50},
+                                                       {"09/20/1973", 50},
+                                                       {"09/26/1978", 50}},
+                                                      calls),
+                                          p.text, p.fields);
+  EXPECT_EQ(*calls, 5);
+  EXPECT_EQ(n.kept, 0);
+  EXPECT_EQ(Find(p.fields, "dob"), nullptr);
+}
+
+TEST(FieldReread, FirstReadingReadWellIsNotReadAgain) {
+  const extract::Extractor e = MakeExtractor();
+  Page p = Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+  auto calls = std::make_shared<int>(0);
+  const RereadCount n =
+      RereadFieldValues(e, 0, p.todo, ReadsInTurn({{"09/26/1973", 95}}, calls), p.text, p.fields);
+  EXPECT_EQ(n.kept, 1);
+  EXPECT_EQ(*calls, 1);
+}
+
+TEST(FieldReread, FailedReadLeavesTheFirstReading) {
+  const extract::Extractor e = MakeExtractor();
+  Page p = Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+  const std::vector<Field> before = p.fields;
+  const ReadLineFn fails = [](const Box&) -> Result<std::vector<Word>> {
+    return Status::DeadlineExceeded("ocr: reading a line timed out");
+  };
+  const RereadCount n = RereadFieldValues(e, 0, p.todo, fails, p.text, p.fields);
+  EXPECT_EQ(n.read, 1);
+  EXPECT_EQ(n.kept, 0);
+  EXPECT_EQ(p.fields.size(), before.size());
+}
+
+TEST(ReplaceWordsIn, WordsCentredInTheBoxAreReplacedInPlace) {
+  PageText text = PageBuilder()
+                      .Line(100, {{"DOB:", 100}, {"16-Sep-", 200}, {"197}", 360}, {"Sex:", 500}})
+                      .Build();
+  ASSERT_TRUE(
+      ReplaceWordsIn(text, {200, 100, 240, 30}, {{"16-Sep-1971", {200, 100, 220, 30}, 90, 7}}));
+  EXPECT_EQ(text.text, "DOB: 16-Sep-1971 Sex:");
+  EXPECT_EQ(text.words[1].line, 0);
+}
+
+TEST(ReplaceWordsIn, LabelGluedToItsValueIsLeftAlone) {
+  PageText text = PageBuilder().Line(100, {{"MRN:0O925523", 100}}).Build();
+  // The value's part of the word, as the extractor's tokens divide it.
+  const Box value{100 + 4 * kW, 100, 8 * kW, 30};
+  EXPECT_FALSE(ReplaceWordsIn(text, value, {{"00925523", value, 90, 0}}));
+  EXPECT_EQ(text.text, "MRN:0O925523");
+}
+
+TEST(ReplaceWordsIn, WordsOfTwoLinesAreLeftAlone) {
+  PageText text = PageBuilder().Line(100, {{"12/01", 100}}).Line(112, {{"/1973", 100}}).Build();
+  EXPECT_FALSE(
+      ReplaceWordsIn(text, {100, 100, 100, 30}, {{"12/01/1973", {100, 100, 200, 30}, 90, 0}}));
+}
+
+}  // namespace
+}  // namespace chartscan::pipeline::internal
