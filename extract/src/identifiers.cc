@@ -15,6 +15,10 @@ namespace chartscan::extract {
 namespace {
 
 constexpr double kRepairedConfidence = 0.8;
+// A letter prefix that ends in a letter OCR confuses with a digit, right before the digits
+// ("MRO656945"): prefix "MRO" or "MR" and a leading zero? The print alone cannot say, and reading
+// the same pixels again gives the same answer; the value goes to review.
+constexpr double kAmbiguousPrefixConfidence = 0.5;
 constexpr double kFailedCheckConfidence = 0.35;
 constexpr double kNoisyNameFactor = 0.9;  // a name read through OCR noise or a repair
 
@@ -228,6 +232,11 @@ std::optional<ParsedIdentifier> ParseMrn(std::string_view text) {
   p.normalized = out;
   p.repaired = repaired;
   p.confidence = repaired ? kRepairedConfidence : 1.0;
+  const std::size_t last = static_cast<std::size_t>(prefix_letters) - 1;
+  if (prefix_letters >= 2 && out.size() > last + 1 && DigitFor(out[last]) != 0 &&
+      IsDigit(out[last + 1])) {
+    p.confidence = std::min(p.confidence, kAmbiguousPrefixConfidence);
+  }
   return p;
 }
 

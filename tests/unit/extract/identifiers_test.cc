@@ -43,6 +43,17 @@ TEST(Mrn, UnderscoreAfterTheValueIsTheEndOfItsFormLine) {
   EXPECT_FALSE(m->repaired);
 }
 
+TEST(Mrn, PrefixEndingInALetterThatReadsAsADigitIsForReview) {
+  // "MR0656945" read "MRO656945" on a heavy page, by both readings of the value.
+  auto m = ParseMrn("MRO656945");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->normalized, "MRO656945");
+  EXPECT_LE(m->confidence, 0.5);
+  EXPECT_DOUBLE_EQ(ParseMrn("MR0656945")->confidence, 1.0);
+  EXPECT_DOUBLE_EQ(ParseMrn("ABC123456")->confidence, 1.0);
+  EXPECT_DOUBLE_EQ(ParseMrn("O0656945")->confidence, 1.0);  // one letter: a prefix, or a zero
+}
+
 TEST(Mrn, RejectsWordsAndShortNumbers) {
   EXPECT_FALSE(ParseMrn("123"));
   EXPECT_FALSE(ParseMrn("Smith"));

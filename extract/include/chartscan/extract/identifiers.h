@@ -29,7 +29,9 @@ struct ParsedIdentifier {
 };
 
 // An MRN: 4-20 letters, digits and dashes with at least 4 digits. Letters inside a run of digits
-// that OCR confuses for digits (O, I, l, S, B) are repaired.
+// that OCR confuses for digits (O, I, l, S, B) are repaired. A prefix of two or three letters whose
+// last one is such a letter, right before the digits ("MRO656945"), is ambiguous (prefix "MRO", or
+// "MR" and a zero?): confidence 0.5 at most, so the value goes to review.
 std::optional<ParsedIdentifier> ParseMrn(std::string_view text);
 
 // True for ten digits with a valid NPI check digit.
