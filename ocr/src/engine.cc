@@ -619,6 +619,7 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
                                         ? OrderLines(lines, layout_words, page.width())
                                         : std::move(lines);
   DropLoneDoubtfulWords(raw, ordered);
+  DropGarbledLines(raw, ordered);
   PageText& text = out.text;
   text.origin = TextOrigin::kOcr;
   for (const LayoutLine& line : ordered) {

@@ -313,6 +313,31 @@ void DropLoneDoubtfulWords(const std::vector<RawWord>& raw, std::vector<LayoutLi
   }
 }
 
+void DropGarbledLines(const std::vector<RawWord>& raw, std::vector<LayoutLine>& lines) {
+  double sum = 0;
+  size_t count = 0;
+  for (const LayoutLine& line : lines) {
+    for (int i : line.words) sum += raw[static_cast<size_t>(i)].confidence;
+    count += line.words.size();
+  }
+  if (count == 0 || sum < kGarbledLinePage * static_cast<double>(count)) return;
+  for (LayoutLine& line : lines) {
+    if (line.words.size() < 2) continue;
+    double line_sum = 0;
+    bool garbled = true;
+    for (int i : line.words) {
+      const RawWord& w = raw[static_cast<size_t>(i)];
+      line_sum += w.confidence;
+      garbled =
+          garbled && w.confidence < kGarbledLineWord && AlnumCount(w.text) < kGarbledLineLongWord;
+    }
+    if (garbled && line_sum < kGarbledLineMean * static_cast<double>(line.words.size())) {
+      line.words.clear();
+      line.box = {};
+    }
+  }
+}
+
 std::vector<Box> UncoveredRegions(const std::vector<Box>& marks, const std::vector<Box>& covered,
                                   const Box& area, double word_height) {
   const double h = word_height;

@@ -167,6 +167,32 @@ TEST(LoneDoubtfulWords, OnAPageReadBadlyThroughoutLoneWordsAreKept) {
   EXPECT_EQ(p.Kept().size(), 10u);
 }
 
+TEST(GarbledLines, LineOfShortWordsReadBadlyIsNoise) {
+  // Show-through left grey on a heavy operative report, read as words at 0-70.
+  Page p;
+  p.Body();
+  p.Line(300, 1200, {{"ka", 70}, {"ae,", 28}, {"pt", 5}, {"ote", 0}, {"$e", 32}, {"ma", 48}});
+  p.Line(300, 1300, {{"ps", 32}, {"TH", 21}, {"E", 21}, {"GEA", 16}, {"EL", 38}, {"RE", 45}});
+  DropGarbledLines(p.raw, p.lines);
+  EXPECT_TRUE(p.Has("ka"));  // one word read at 70: perhaps text
+  EXPECT_FALSE(p.Has("GEA"));
+  EXPECT_EQ(p.Kept().size(), 46u);
+}
+
+TEST(GarbledLines, GarbledLineWithALongWordOrOnAPageReadBadlyIsKept) {
+  Page p;
+  p.Body();
+  p.Line(300, 1200, {{"Hhysiciat", 7}, {"Signature", 0}});
+  p.Line(300, 1300, {{"Hy", 29}, {"nanatremia", 29}});
+  DropGarbledLines(p.raw, p.lines);
+  EXPECT_EQ(p.Kept().size(), 44u);
+
+  Page fax;  // every line read with doubt: a poor fax, whose short words are all there is
+  for (int i = 0; i < 6; ++i) fax.Line(300, 600 + 50 * i, {{"Pt", 30}, {"is", 40}, {"ok", 20}});
+  DropGarbledLines(fax.raw, fax.lines);
+  EXPECT_EQ(fax.Kept().size(), 18u);
+}
+
 TEST(DoubtfulSegments, LineIsCutAtWideGapsAndOnlyItsDoubtfulPartIsReadAgain) {
   // "North Fork Surgical Center" read well, then 700 px further the address lines read as garbage.
   Page p;
