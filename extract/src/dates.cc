@@ -70,6 +70,7 @@ char RepairDigit(char c) {
     case 'I':
     case '|':
     case 'i':
+    case '}':  // a one whose foot broke away on a fax ("16-Sep-197}"); no date holds a brace
       return '1';
     case 'S':
     case 's':

@@ -41,6 +41,7 @@ char DigitFor(char c) {
     case 'I':
     case 'l':
     case '|':
+    case '}':  // a one whose foot broke away ("E114898}" on a heavy page)
       return '1';
     case 'S':
       return '5';
@@ -210,7 +211,7 @@ std::optional<ParsedIdentifier> ParseMrn(std::string_view text) {
       seen_digit = true;
       ++digits;
       out.push_back(c);
-    } else if (IsAlpha(c) || c == '|') {
+    } else if (IsAlpha(c) || c == '|' || (c == '}' && seen_digit)) {
       // Inside the digit run a confusable letter is a misread digit; elsewhere it is real.
       const bool next_digit = i + 1 < text.size() && IsDigit(text[i + 1]);
       if (seen_digit && DigitFor(c) != 0 && (next_digit || i + 1 == text.size())) {

@@ -146,6 +146,19 @@ TEST(Dates, RepairsOcrConfusionsOnlyWhenTheResultIsValid) {
   EXPECT_FALSE(ParseDate("O3/14/1952", strict).has_value());
 }
 
+TEST(Dates, BraceReadForAOneWhoseFootBrokeAwayIsRepaired) {
+  // A faxed radiology report's "16-Sep-1971" read "16-Sep-197}" in its own line.
+  DateParseOptions o;
+  o.reference = *ParseIsoDate("2025-06-30");
+  o.birth_date = true;
+  auto d = ParseDate("16-Sep-197}", o);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->date.Iso(), "1971-09-16");
+  EXPECT_TRUE(d->repaired);
+  EXPECT_LE(d->confidence, 0.8);
+  EXPECT_FALSE(ParseDate("3}-Sep-1971", o));  // no 31st of September: no repair
+}
+
 TEST(Dates, BirthDateAfterTheReferenceHasLowConfidence) {
   auto d = ParseDate("01/01/2030", Ref(true));
   ASSERT_TRUE(d);

@@ -43,6 +43,14 @@ TEST(Mrn, UnderscoreAfterTheValueIsTheEndOfItsFormLine) {
   EXPECT_FALSE(m->repaired);
 }
 
+TEST(Mrn, BraceReadForAOneAmongTheDigitsIsRepaired) {
+  auto m = ParseMrn("E114898}");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->normalized, "E1148981");
+  EXPECT_TRUE(m->repaired);
+  EXPECT_FALSE(ParseMrn("}1148981"));  // no digit before it: a mark, not a one
+}
+
 TEST(Mrn, PrefixEndingInALetterThatReadsAsADigitIsForReview) {
   // "MR0656945" read "MRO656945" on a heavy page, by both readings of the value.
   auto m = ParseMrn("MRO656945");
