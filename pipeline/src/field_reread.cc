@@ -1,7 +1,6 @@
 #include "field_reread.h"
 
 #include <algorithm>
-#include <map>
 #include <string>
 #include <utility>
 
@@ -11,9 +10,11 @@ namespace {
 // A word whose box reaches this far into the box from outside it is cut by its edge.
 constexpr double kCutFraction = 0.25;
 // Field confidence of a second reading trusted on its own. A value the first reading garbled was
-// in trouble: a reading just past the review threshold (0.6) of it came out wrong on 2 of 3
-// held-out pages ("HARGLD KIM" at 0.63, an NPI two digits off at 0.66, passing its check digit).
-constexpr double kClearReading = 0.8;
+// in trouble: of the second readings kept on four held-out batches (350 pages), those at 0.80-0.82
+// were wrong ("ARA FLORES" for Ana Flores; a provider's "MIGUIEL" confirmed), and readings just
+// past the review threshold (0.6) were wrong 2 times in 3 ("HARGLD KIM" at 0.63, an NPI two digits
+// off at 0.66 passing its check digit). Those kept at 0.85 and more were right.
+constexpr double kClearReading = 0.85;
 // Readings of one page at most (each a small image, ~20 ms): a page of garbled values is sent to
 // review, not read over and over.
 constexpr int kMaxReadsPerPage = 15;
@@ -28,14 +29,16 @@ bool SameField(const std::string& field, const std::string& name) {
   return name == field || (field == "patient_name" && name == "patient_family_name");
 }
 
-// (name, normalized) of the fields other than the one read again, and of that one away from `box`.
-std::multimap<std::string, std::string> Others(const std::vector<Field>& fields,
-                                               const std::string& field, const Box& box) {
-  std::multimap<std::string, std::string> out;
+// (name, normalized) of the fields other than the one read again, and of that one away from `box`,
+// sorted: what a second reading must leave as it was.
+std::vector<std::pair<std::string, std::string>> Others(const std::vector<Field>& fields,
+                                                        const std::string& field, const Box& box) {
+  std::vector<std::pair<std::string, std::string>> out;
   for (const Field& f : fields) {
     if (SameField(field, f.name) && Intersects(f.box, box)) continue;
-    out.emplace(f.name, f.normalized);
+    out.emplace_back(f.name, f.normalized);
   }
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -99,6 +102,7 @@ RereadCount RereadFieldValues(const extract::Extractor& extractor, int page_inde
                             {b.x - h / 2, b.y, b.width + h, h},
                             {b.x - h / 2, b.y - h / 8, b.width + h, h + h / 4}};
     ++count.read;
+    std::string value;  // what the readings so far gave
     for (const Box& box : variants) {
       if (reads == kMaxReadsPerPage) break;
       ++reads;
@@ -109,14 +113,18 @@ RereadCount RereadFieldValues(const extract::Extractor& extractor, int page_inde
       for (Word& w : *read) {
         if (CentreX(w.box) >= b.x && CentreX(w.box) < b.right()) words.push_back(std::move(w));
       }
+      if (words.empty()) continue;
       PageText second = text;
-      if (words.empty() || !ReplaceWordsIn(second, b, std::move(words))) continue;
+      if (!ReplaceWordsIn(second, b, std::move(words))) continue;
       std::vector<Field> found = extractor.ExtractPage(second, page_index);
       const Field* after = At(found, r.field, b);
-      if (after == nullptr || after->needs_review || after->confidence < kClearReading ||
-          Others(found, r.field, b) != others) {
-        continue;
-      }
+      if (after == nullptr || Others(found, r.field, b) != others) continue;
+      // Readings that give different values show how unsure the value is ("AMA FLORES",
+      // "ARA FLORES", then a clear "SRA FLORES" for Ana Flores): a clear one after them is no
+      // more to be trusted than they are.
+      if (!value.empty() && value != after->normalized) break;
+      value = after->normalized;
+      if (after->needs_review || after->confidence < kClearReading) continue;
       // A different value is no confirmation: the first reading stays, for review.
       if (before != nullptr &&
           (before->normalized != after->normalized || after->confidence <= before->confidence)) {

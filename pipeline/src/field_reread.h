@@ -15,10 +15,11 @@
 // pixels the recognizer sees at the box's edges sways it (a faxed "16-Sep-1971" came back
 // "16-Sep-197}", "[16-Sep-1971", "16-Sep-1977" and "16-Sep- 197]" from boxes a few pixels apart).
 // The first clear reading is kept, text and fields: the field has a value at that place with a
-// confidence of kClearReading or more, not in need of review, and no other field of the page is
-// lost, added or changed. Where the first reading had a value, the second is kept only if it is
-// the same value read with more confidence: a different value is no confirmation, and the first
-// stays, for review. At most kMaxReadsPerPage readings a page.
+// confidence of kClearReading or more, not in need of review, no reading before it gave another
+// value, and no other field of the page is lost, added or changed. Where the first reading had a
+// value, the second is kept only if it is the same value read with more confidence: a different
+// value is no confirmation, and the first stays, for review. At most kMaxReadsPerPage readings a
+// page.
 //
 // Measured on held-out pages (the fax and heavy pages of eight seeds, 128 pages), a first draft
 // that also kept values two doubtful readings agreed on, for review, and that replaced a first

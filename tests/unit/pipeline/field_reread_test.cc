@@ -57,6 +57,17 @@ Page Extracted(const extract::Extractor& e, PageText text) {
   return p;
 }
 
+// A page whose birth date the first reading garbled.
+Page GarbledBirthDate(const extract::Extractor& e) {
+  return Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+}
+
+// A page whose patient name the first reading garbled.
+Page GarbledName(const extract::Extractor& e) {
+  return Extracted(e,
+                   PageBuilder().Text(100, "Patient Name: 4R4 FL0RE5   DOB: 09/26/1973").Build());
+}
+
 TEST(FieldReread, GarbledBirthDateReadAgainIsKeptInFieldsAndText) {
   const extract::Extractor e = MakeExtractor();
   Page p = Extracted(e, PageBuilder()
@@ -83,7 +94,7 @@ TEST(FieldReread, GarbledBirthDateReadAgainIsKeptInFieldsAndText) {
 
 TEST(FieldReread, SecondReadingThatIsNoValueLeavesThePageAsItWas) {
   const extract::Extractor e = MakeExtractor();
-  Page p = Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+  Page p = GarbledBirthDate(e);
   const PageText before = p.text;
   const RereadCount n = RereadFieldValues(e, 0, p.todo, Reads({"oarsc/1973"}), p.text, p.fields);
   EXPECT_EQ(n.kept, 0);
@@ -93,7 +104,7 @@ TEST(FieldReread, SecondReadingThatIsNoValueLeavesThePageAsItWas) {
 
 TEST(FieldReread, SecondReadingThatAddsAnotherFieldIsNotKept) {
   const extract::Extractor e = MakeExtractor();
-  Page p = Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+  Page p = GarbledBirthDate(e);
   ASSERT_EQ(p.todo.size(), 1u);
   // A speck before the date read as a code: the second reading would put a diagnosis on the page
   // that the first did not have.
@@ -130,23 +141,33 @@ TEST(FieldReread, SecondReadingThatDisagreesWithTheFirstIsNotKept) {
   EXPECT_TRUE(mrn->needs_review);
 }
 
-// A reader returning one reading a call, in turn, each at its confidence.
-ReadLineFn ReadsInTurn(std::vector<std::pair<std::string, float>> readings,
-                       std::shared_ptr<int> calls) {
+// A reader returning one reading a call, in turn: its words, each at its confidence, laid out from
+// the box's left edge.
+using Reading = std::vector<std::pair<std::string, float>>;
+ReadLineFn ReadsInTurn(std::vector<Reading> readings, std::shared_ptr<int> calls) {
   return [=](const Box& box) -> Result<std::vector<Word>> {
-    const auto& [text, confidence] = readings[static_cast<std::size_t>(*calls) % readings.size()];
+    const Reading& reading = readings[static_cast<std::size_t>(*calls) % readings.size()];
     ++*calls;
-    return std::vector<Word>{
-        {text, {box.x, box.y, static_cast<int>(text.size()) * kW, box.height}, confidence, 0}};
+    std::vector<Word> out;
+    int x = box.x;
+    for (const auto& [text, confidence] : reading) {
+      out.push_back(
+          {text, {x, box.y, static_cast<int>(text.size()) * kW, box.height}, confidence, 0});
+      x += static_cast<int>(text.size() + 1) * kW;
+    }
+    return out;
   };
 }
 
+// Five readings of one value, all past the review threshold (0.6) but none clear: on held-out
+// pages such readings were wrong 2 times in 3.
 TEST(FieldReread, DoubtfulReadingsAreNotKeptEvenWhenTheyAgree) {
   const extract::Extractor e = MakeExtractor();
-  Page p = Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+  Page p = GarbledBirthDate(e);
   auto calls = std::make_shared<int>(0);
   const RereadCount n = RereadFieldValues(
-      e, 0, p.todo, ReadsInTurn({{"09/26/1973", 40}, {"09/26/1973", 45}}, calls), p.text, p.fields);
+      e, 0, p.todo, ReadsInTurn({{{"09/26/1973", 66}}, {{"09/26/1973", 70}}}, calls), p.text,
+      p.fields);
   EXPECT_EQ(*calls, 5);
   EXPECT_EQ(n.kept, 0);
   EXPECT_EQ(Find(p.fields, "dob"), nullptr);
@@ -154,48 +175,62 @@ TEST(FieldReread, DoubtfulReadingsAreNotKeptEvenWhenTheyAgree) {
 
 TEST(FieldReread, ClearReadingAfterDoubtfulOnesIsKept) {
   const extract::Extractor e = MakeExtractor();
-  Page p = Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+  Page p = GarbledBirthDate(e);
   auto calls = std::make_shared<int>(0);
   const RereadCount n = RereadFieldValues(
       e, 0, p.todo,
-      ReadsInTurn({{"16-Sep-197}", 24}, {"09/28/1973", 50}, {"09/26/1973", 95}}, calls), p.text,
-      p.fields);
+      ReadsInTurn({{{"oarse/1973", 24}}, {{"09/26/1973", 50}}, {{"09/26/1973", 95}}}, calls),
+      p.text, p.fields);
   EXPECT_EQ(*calls, 3);
   EXPECT_EQ(n.kept, 1);
   ASSERT_NE(Find(p.fields, "dob"), nullptr);
   EXPECT_EQ(Find(p.fields, "dob")->normalized, "1973-09-26");
 }
 
-TEST(FieldReread, ReadingJustPastTheReviewThresholdIsNotTrustedAlone) {
+// Regression: a faxed consent's missing patient name was filled from a second reading "ARA FLORES"
+// (Ana Flores) at 0.80, not flagged. Here the reading gives the name at 0.84.
+TEST(FieldReread, NameReadAtPointEightIsNotTrustedAlone) {
   const extract::Extractor e = MakeExtractor();
-  Page p = Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+  Page p = GarbledName(e);
+  ASSERT_EQ(Find(p.fields, "patient_name"), nullptr);
+  ASSERT_EQ(p.todo.size(), 1u);
+  const RereadCount n =
+      RereadFieldValues(e, 0, p.todo, Reads({"ARA", "FLORES"}, 88), p.text, p.fields);
+  EXPECT_EQ(n.read, 1);
+  EXPECT_EQ(n.kept, 0);
+  EXPECT_EQ(Find(p.fields, "patient_name"), nullptr);
+}
+
+// Regression: the same name filled, once the limit was 0.85, from the third reading: "AMA(84)
+// FLORES(77)", "ARA(76) FLORES(92)", then "SRA(92) FLORES(90)" at 0.87.
+TEST(FieldReread, ClearReadingAfterReadingsOfOtherValuesIsNotKept) {
+  const extract::Extractor e = MakeExtractor();
+  Page p = GarbledName(e);
   auto calls = std::make_shared<int>(0);
   const RereadCount n = RereadFieldValues(e, 0, p.todo,
-                                          ReadsInTurn({{"09/26/1973", 66},
-                                                       {"09/28/1973", 50},
-                                                       {"08/26/1973", 50},
-                                                       {"09/20/1973", 50},
-                                                       {"09/26/1978", 50}},
+                                          ReadsInTurn({{{"AMA", 84}, {"FLORES", 77}},
+                                                       {{"ARA", 76}, {"FLORES", 92}},
+                                                       {{"SRA", 92}, {"FLORES", 90}}},
                                                       calls),
                                           p.text, p.fields);
-  EXPECT_EQ(*calls, 5);
+  EXPECT_EQ(*calls, 2);  // the second reading's other value ends the readings
   EXPECT_EQ(n.kept, 0);
-  EXPECT_EQ(Find(p.fields, "dob"), nullptr);
+  EXPECT_EQ(Find(p.fields, "patient_name"), nullptr);
 }
 
 TEST(FieldReread, FirstReadingReadWellIsNotReadAgain) {
   const extract::Extractor e = MakeExtractor();
-  Page p = Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+  Page p = GarbledBirthDate(e);
   auto calls = std::make_shared<int>(0);
   const RereadCount n =
-      RereadFieldValues(e, 0, p.todo, ReadsInTurn({{"09/26/1973", 95}}, calls), p.text, p.fields);
+      RereadFieldValues(e, 0, p.todo, ReadsInTurn({{{"09/26/1973", 95}}}, calls), p.text, p.fields);
   EXPECT_EQ(n.kept, 1);
   EXPECT_EQ(*calls, 1);
 }
 
 TEST(FieldReread, FailedReadLeavesTheFirstReading) {
   const extract::Extractor e = MakeExtractor();
-  Page p = Extracted(e, PageBuilder().Text(100, "Name: Laura Rodriguez DOB: oarse/i973").Build());
+  Page p = GarbledBirthDate(e);
   const std::vector<Field> before = p.fields;
   const ReadLineFn fails = [](const Box&) -> Result<std::vector<Word>> {
     return Status::DeadlineExceeded("ocr: reading a line timed out");
