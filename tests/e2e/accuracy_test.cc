@@ -272,7 +272,9 @@ TEST_F(AccuracyGate, OrientationAndSkewAlwaysCorrected) {
 // right (as sets) on 52 of the 53 pages that carry codes. Held-out seed 777 (README): recall 0.921,
 // precision 0.983, below the limits; that seed's faxes and heavy pages garble identifiers.
 // Measured 2026-12-05: of 459 values put out, one is wrong (a faxed NPI read a digit off, failing
-// its check digit) and it is flagged for review; none is wrong unflagged.
+// its check digit) and it is flagged for review; none is wrong unflagged. With the second look at
+// field values (pipeline/src/field_reread.h) that night: recall 0.985 (faxes 0.897), 461 values,
+// the same one wrong and flagged.
 TEST_F(AccuracyGate, FieldsAndDocumentTypesFromRecognizedText) {
   const std::set<std::string> kGated = {"patient_name", "mrn",   "dob", "date_of_service",
                                         "provider_npi", "icd10", "cpt"};
