@@ -1737,14 +1737,16 @@ class PageExtractor {
     }
   }
 
-  // The words at refs on the first ref's line (at most max_words) as a box in the line's text band.
+  // The words at refs on the first ref's line (at most max_words, up to a column gap) as a box in
+  // the line's text band.
   Box RereadBox(const std::vector<Ref>& refs, std::size_t max_words) const {
     const std::size_t li = refs.front().line;
     const std::vector<Token>& t = lines_[li].tokens;
     Box box;
     std::size_t n = 0;
     for (const Ref& r : refs) {
-      if (r.line != li || n == max_words) break;
+      // The value's words end at the line's end, at max_words, or at a form's next cell.
+      if (r.line != li || n == max_words || (n > 0 && ColumnGapBefore(t, r.token))) break;
       box = box.United(t[r.token].box);
       ++n;
     }

@@ -187,15 +187,16 @@ TEST(FieldReread, ClearReadingAfterDoubtfulOnesIsKept) {
   EXPECT_EQ(Find(p.fields, "dob")->normalized, "1973-09-26");
 }
 
-// Regression: a faxed consent's missing patient name was filled from a second reading "ARA FLORES"
-// (Ana Flores) at 0.80, not flagged. Here the reading gives the name at 0.84.
-TEST(FieldReread, NameReadAtPointEightIsNotTrustedAlone) {
+// Regression: a faxed consent's missing patient name was filled from a second reading "ARA(76)
+// FLORES(92)" (Ana Flores) at 0.80, not flagged.
+TEST(FieldReread, NameReadWithADoubtfulWordIsNotTrustedAlone) {
   const extract::Extractor e = MakeExtractor();
   Page p = GarbledName(e);
   ASSERT_EQ(Find(p.fields, "patient_name"), nullptr);
   ASSERT_EQ(p.todo.size(), 1u);
-  const RereadCount n =
-      RereadFieldValues(e, 0, p.todo, Reads({"ARA", "FLORES"}, 88), p.text, p.fields);
+  auto calls = std::make_shared<int>(0);
+  const RereadCount n = RereadFieldValues(
+      e, 0, p.todo, ReadsInTurn({{{"ARA", 76}, {"FLORES", 92}}}, calls), p.text, p.fields);
   EXPECT_EQ(n.read, 1);
   EXPECT_EQ(n.kept, 0);
   EXPECT_EQ(Find(p.fields, "patient_name"), nullptr);
@@ -216,6 +217,25 @@ TEST(FieldReread, ClearReadingAfterReadingsOfOtherValuesIsNotKept) {
   EXPECT_EQ(*calls, 2);  // the second reading's other value ends the readings
   EXPECT_EQ(n.kept, 0);
   EXPECT_EQ(Find(p.fields, "patient_name"), nullptr);
+}
+
+// Regression: a birth date under a label read by fuzzy match ("Rirthdate", 0.85) and placed below
+// it (0.95) could never reach a field confidence of 0.85, however clearly read; clarity is the
+// reading's.
+TEST(FieldReread, ClearReadingUnderAMisreadLabelFillsTheValue) {
+  const extract::Extractor e = MakeExtractor();
+  Page p = Extracted(e, PageBuilder()
+                            .Line(100, {{"Rirthdate:", 100}, {"Sex:", 400}})
+                            .Line(140, {{"16-Sxp-19?1", 100}, {"M", 400}})
+                            .Build());
+  ASSERT_EQ(Find(p.fields, "dob"), nullptr);
+  ASSERT_EQ(p.todo.size(), 1u);
+  const RereadCount n =
+      RereadFieldValues(e, 0, p.todo, Reads({"16-Sep-1971"}, 92), p.text, p.fields);
+  EXPECT_EQ(n.kept, 1);
+  const Field* dob = Find(p.fields, "dob");
+  ASSERT_NE(dob, nullptr);
+  EXPECT_EQ(dob->normalized, "1971-09-16");
 }
 
 TEST(FieldReread, FirstReadingReadWellIsNotReadAgain) {
