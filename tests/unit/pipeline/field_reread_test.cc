@@ -271,6 +271,16 @@ TEST(ReplaceWordsIn, WordsCentredInTheBoxAreReplacedInPlace) {
   EXPECT_EQ(text.words[1].line, 0);
 }
 
+// Regression: a form's label right above its value, a line (40 px) away, was taken for part of the
+// value's line, and the second reading was refused on many pages.
+TEST(ReplaceWordsIn, LabelOnTheLineAboveIsNotCaught) {
+  PageText text =
+      PageBuilder().Line(100, {{"Birthdate:", 100}}).Line(140, {{"16-Sxp-19?1", 100}}).Build();
+  ASSERT_TRUE(
+      ReplaceWordsIn(text, {100, 140, 220, 30}, {{"16-Sep-1971", {100, 140, 220, 30}, 92, 0}}));
+  EXPECT_EQ(text.text, "Birthdate:\n16-Sep-1971");
+}
+
 TEST(ReplaceWordsIn, LabelGluedToItsValueIsLeftAlone) {
   PageText text = PageBuilder().Line(100, {{"MRN:0O925523", 100}}).Build();
   // The value's part of the word, as the extractor's tokens divide it.
