@@ -40,7 +40,10 @@ std::string_view Trim(std::string_view s) {
     return c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '[' || c == ']' ||
            c == '"' || c == '\'';
   };
-  while (!s.empty() && junk(s.front())) s.remove_prefix(1);
+  // A speck between a label's colon and its date reads as a mark glued to the date
+  // ("Collection Date:.02/28/2019", "Exam Date:-09/19/2023" on heavy pages); no date starts so.
+  auto lead = [](char c) { return c == '.' || c == '-' || c == '_' || c == '~'; };
+  while (!s.empty() && (junk(s.front()) || lead(s.front()))) s.remove_prefix(1);
   while (!s.empty() && (junk(s.back()) || s.back() == '.')) s.remove_suffix(1);
   return s;
 }

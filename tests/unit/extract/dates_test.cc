@@ -159,6 +159,17 @@ TEST(Dates, BraceReadForAOneWhoseFootBrokeAwayIsRepaired) {
   EXPECT_FALSE(ParseDate("3}-Sep-1971", o));  // no 31st of September: no repair
 }
 
+TEST(Dates, SpeckGluedBeforeTheDateIsNotPartOfIt) {
+  // Heavy pages: "Collection Date:.02/28/2019", "Exam Date:-09/19/2023".
+  DateParseOptions o;
+  o.reference = *ParseIsoDate("2025-06-30");
+  ASSERT_TRUE(ParseDate(".02/28/2019", o));
+  EXPECT_EQ(ParseDate(".02/28/2019", o)->date.Iso(), "2019-02-28");
+  ASSERT_TRUE(ParseDate("-09/19/2023", o));
+  EXPECT_EQ(ParseDate("-09/19/2023", o)->date.Iso(), "2023-09-19");
+  EXPECT_FALSE(ParseDate("-", o));
+}
+
 TEST(Dates, BirthDateAfterTheReferenceHasLowConfidence) {
   auto d = ParseDate("01/01/2030", Ref(true));
   ASSERT_TRUE(d);
