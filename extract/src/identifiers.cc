@@ -66,6 +66,8 @@ std::string_view TrimPunct(std::string_view s) {
       s.remove_suffix(1);
     } else if (s.ends_with("\xE2\x80\x9D") || s.ends_with("\xE2\x80\x99")) {  // curly quotes
       s.remove_suffix(3);
+    } else if (s.ends_with("\xC2\xB0")) {  // a speck read as a degree sign ("K1238370°")
+      s.remove_suffix(2);
     } else {
       break;
     }
@@ -455,6 +457,12 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
       comma_at = k;
       break;
     }
+  }
+  // No family name is one letter: a comma after a middle initial is its period misread
+  // ("Stephanie C, Rivera" on a heavy discharge summary), and the name is First M. Last.
+  if (comma_at > 0 && comma_at < parts.size() && parts[comma_at].initial) {
+    comma_at = parts.size();
+    period_read_as_comma = true;
   }
   if (comma_at < parts.size()) {  // Last, First M.
     for (std::size_t k = 0; k <= comma_at; ++k) family.push_back(parts[k].word);

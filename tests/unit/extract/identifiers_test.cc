@@ -51,6 +51,13 @@ TEST(Mrn, BraceReadForAOneAmongTheDigitsIsRepaired) {
   EXPECT_FALSE(ParseMrn("}1148981"));  // no digit before it: a mark, not a one
 }
 
+TEST(Mrn, SpeckReadAsADegreeSignAfterTheValueIsDropped) {
+  // "MR#: K1238370°" on a heavy consent form.
+  auto m = ParseMrn("K1238370\u00B0");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->normalized, "K1238370");
+}
+
 TEST(Mrn, PrefixEndingInALetterThatReadsAsADigitIsForReview) {
   // "MR0656945" read "MRO656945" on a heavy page, by both readings of the value.
   auto m = ParseMrn("MRO656945");
@@ -113,6 +120,17 @@ TEST(Npi, StrayPointBetweenDigitsIsDroppedWhenTheCheckPasses) {
   EXPECT_TRUE(r->valid);
   EXPECT_FALSE(ParseNpi("1.234567890"));
   EXPECT_FALSE(ParseNpi("12345.67893.1"));
+}
+
+TEST(Names, CommaAfterAMiddleInitialIsItsPeriodMisread) {
+  // "Stephanie C, Rivera" on a heavy discharge summary: no family name is one letter.
+  auto n = ParseName("Stephanie C, Rivera");
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->normalized, "STEPHANIE RIVERA");
+  EXPECT_EQ(n->family, "RIVERA");
+  auto last_first = ParseName("Rivera, Stephanie C");
+  ASSERT_TRUE(last_first);
+  EXPECT_EQ(last_first->normalized, "STEPHANIE RIVERA");
 }
 
 TEST(Names, LastCommaFirstAndFirstLastNormalizeAlike) {
