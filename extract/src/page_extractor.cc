@@ -1766,7 +1766,7 @@ class PageExtractor {
   void AddReread(const std::string& field, const Box& box, bool found) {
     if (box.empty() || reread_->size() >= static_cast<std::size_t>(Extractor::kMaxRereads)) return;
     for (const ValueToReread& r : *reread_) {
-      if (!r.box.Intersected(box).empty()) return;  // one reading per place
+      if (r.box.Intersects(box)) return;  // one reading per place
     }
     reread_->push_back({field, box, found});
   }

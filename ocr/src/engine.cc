@@ -328,6 +328,12 @@ int ReadUncoveredInk(tesseract::TessBaseAPI& api, const ImageView& page, double 
   return recovered;
 }
 
+// Gives `page` to `api` as the image to read, at its resolution (0: Tesseract estimates it).
+void SetPage(tesseract::TessBaseAPI& api, const ImageView& page, double dpi) {
+  api.SetImage(page.data(), page.width(), page.height(), 1, static_cast<int>(page.stride()));
+  if (dpi > 0) api.SetSourceResolution(static_cast<int>(dpi + 0.5));
+}
+
 // Re-reading doubtful numbers.
 //
 // Numbers carry what a record is found by and what a clinician acts on (record numbers, NPIs,
@@ -352,8 +358,7 @@ int RereadDoubtfulNumbers(tesseract::TessBaseAPI& api, const ImageView& page, do
   const std::vector<int> doubtful = DoubtfulNumbers(raw, lines);
   if (doubtful.empty()) return 0;
   // The show-through test of the segments' re-reading may have left a mirrored part as the image.
-  api.SetImage(page.data(), page.width(), page.height(), 1, static_cast<int>(page.stride()));
-  if (dpi > 0) api.SetSourceResolution(static_cast<int>(dpi + 0.5));
+  SetPage(api, page, dpi);
   const int pad = static_cast<int>(kRereadPad * h);
   int replaced = 0;
   api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
@@ -421,7 +426,7 @@ int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, const ImageView& page, d
     for (const LayoutLine& l : lines) {
       for (int i : l.words) {
         const Box& b = raw[static_cast<size_t>(i)].box;
-        if (!b.Intersected(reach).empty() &&
+        if (b.Intersects(reach) &&
             std::find(seg.words.begin(), seg.words.end(), i) == seg.words.end())
           others.push_back(b);
       }
@@ -532,6 +537,23 @@ int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, const ImageView& page, d
   return replaced;
 }
 
+// Checks the input and gives it to `api` on this thread, with `monitor` set to the deadline.
+Status StartReading(tesseract::TessBaseAPI& api, const OcrOptions& options, const ImageView& page,
+                    double dpi, tesseract::ETEXT_DESC& monitor) {
+  if (page.empty() || page.format() != PixelFormat::kGray8) {
+    return Status::InvalidArgument("ocr: expects a non-empty 8-bit grey image");
+  }
+  // Tesseract's LSTM asks OpenMP for teams of threads. The pipeline already runs one engine per
+  // core, so those teams only spin and contend (measured: 4x slower on 2 cores). In libgomp the
+  // OpenMP settings are per thread, copied from the process defaults when a thread starts, so they
+  // are set here, on the thread that recognizes, not once at start-up.
+  omp_set_max_active_levels(0);
+  omp_set_num_threads(1);
+  SetPage(api, page, dpi);
+  if (options.deadline_ms > 0) monitor.set_deadline_msecs(options.deadline_ms);
+  return Status::Ok();
+}
+
 }  // namespace
 
 struct Engine::Impl {
@@ -567,22 +589,10 @@ Result<std::unique_ptr<Engine>> Engine::Create(const OcrOptions& options) {
 }
 
 Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
-  if (page.empty() || page.format() != PixelFormat::kGray8) {
-    return Status::InvalidArgument("ocr: expects a non-empty 8-bit grey image");
-  }
   auto start = std::chrono::steady_clock::now();
-  // Tesseract's LSTM asks OpenMP for teams of threads. The pipeline already runs one engine per
-  // core, so those teams only spin and contend (measured: 4x slower on 2 cores). In libgomp the
-  // OpenMP settings are per thread, copied from the process defaults when a thread starts, so they
-  // are set here, on the thread that recognizes, not once at start-up.
-  omp_set_max_active_levels(0);
-  omp_set_num_threads(1);
   tesseract::TessBaseAPI& api = impl_->api;
-  api.SetImage(page.data(), page.width(), page.height(), 1, static_cast<int>(page.stride()));
-  if (dpi > 0) api.SetSourceResolution(static_cast<int>(dpi + 0.5));
-
   tesseract::ETEXT_DESC monitor;
-  if (impl_->options.deadline_ms > 0) monitor.set_deadline_msecs(impl_->options.deadline_ms);
+  CHARTSCAN_RETURN_IF_ERROR(StartReading(api, impl_->options, page, dpi, monitor));
   Recognition out;
   if (api.Recognize(&monitor) != 0) {
     out.deadline_exceeded = monitor.deadline_exceeded();
@@ -638,19 +648,12 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
 }
 
 Result<std::vector<Word>> Engine::ReadLine(const ImageView& page, double dpi, const Box& box) {
-  if (page.empty() || page.format() != PixelFormat::kGray8) {
-    return Status::InvalidArgument("ocr: expects a non-empty 8-bit grey image");
-  }
+  tesseract::TessBaseAPI& api = impl_->api;
+  tesseract::ETEXT_DESC monitor;
+  CHARTSCAN_RETURN_IF_ERROR(StartReading(api, impl_->options, page, dpi, monitor));
   const Box inside = box.Intersected({0, 0, page.width(), page.height()});
   if (inside.empty()) return Status::InvalidArgument("ocr: box outside the image");
-  omp_set_max_active_levels(0);
-  omp_set_num_threads(1);
-  tesseract::TessBaseAPI& api = impl_->api;
-  api.SetImage(page.data(), page.width(), page.height(), 1, static_cast<int>(page.stride()));
-  if (dpi > 0) api.SetSourceResolution(static_cast<int>(dpi + 0.5));
   api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
-  tesseract::ETEXT_DESC monitor;
-  if (impl_->options.deadline_ms > 0) monitor.set_deadline_msecs(impl_->options.deadline_ms);
   std::vector<RawWord> raw;
   std::vector<LayoutLine> lines;
   const BoxRead read =

@@ -158,14 +158,18 @@ bool IsConfidentWord(const RawWord& w) {
   return w.confidence >= kConfidentWord && CodePoints(w.text) >= 2 && !w.box.empty();
 }
 
-bool PageReadWell(const std::vector<RawWord>& raw, const std::vector<LayoutLine>& lines) {
+double MeanConfidence(const std::vector<RawWord>& raw, const std::vector<LayoutLine>& lines) {
   double sum = 0;
   size_t count = 0;
   for (const LayoutLine& line : lines) {
     for (int i : line.words) sum += raw[static_cast<size_t>(i)].confidence;
     count += line.words.size();
   }
-  return count > 0 && sum >= kPageReadWell * static_cast<double>(count);
+  return count > 0 ? sum / static_cast<double>(count) : 0;
+}
+
+bool PageReadWell(const std::vector<RawWord>& raw, const std::vector<LayoutLine>& lines) {
+  return MeanConfidence(raw, lines) >= kPageReadWell;
 }
 
 double ReadWellWordHeight(const std::vector<RawWord>& raw, const std::vector<LayoutLine>& lines) {
@@ -314,13 +318,7 @@ void DropLoneDoubtfulWords(const std::vector<RawWord>& raw, std::vector<LayoutLi
 }
 
 void DropGarbledLines(const std::vector<RawWord>& raw, std::vector<LayoutLine>& lines) {
-  double sum = 0;
-  size_t count = 0;
-  for (const LayoutLine& line : lines) {
-    for (int i : line.words) sum += raw[static_cast<size_t>(i)].confidence;
-    count += line.words.size();
-  }
-  if (count == 0 || sum < kGarbledLinePage * static_cast<double>(count)) return;
+  if (MeanConfidence(raw, lines) < kGarbledLinePage) return;
   for (LayoutLine& line : lines) {
     if (line.words.size() < 2) continue;
     double line_sum = 0;

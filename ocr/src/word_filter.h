@@ -149,6 +149,8 @@ std::string MergeNumberReread(std::string_view first, std::string_view second);
 // A word read with confidence (kConfidentWord) of at least two characters and a box: the words
 // whose size stands for the page's text size.
 bool IsConfidentWord(const RawWord& w);
+// Mean confidence (0-100) of the words of `lines`; 0 for none.
+double MeanConfidence(const std::vector<RawWord>& raw, const std::vector<LayoutLine>& lines);
 // Mean confidence of the words of `lines` is kPageReadWell or more.
 bool PageReadWell(const std::vector<RawWord>& raw, const std::vector<LayoutLine>& lines);
 // The median height of the confidently read words of a page read well: the scale of the second

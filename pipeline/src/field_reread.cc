@@ -25,8 +25,6 @@ constexpr int kMaxReadsPerPage = 15;
 int CentreX(const Box& b) { return b.x + b.width / 2; }
 int CentreY(const Box& b) { return b.y + b.height / 2; }
 
-bool Intersects(const Box& a, const Box& b) { return !a.Intersected(b).empty(); }
-
 // The name of a field that goes with `name` (the family name read with a patient's name).
 bool SameField(const std::string& field, const std::string& name) {
   return name == field || (field == "patient_name" && name == "patient_family_name");
@@ -38,7 +36,7 @@ std::vector<std::pair<std::string, std::string>> Others(const std::vector<Field>
                                                         const std::string& field, const Box& box) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const Field& f : fields) {
-    if (SameField(field, f.name) && Intersects(f.box, box)) continue;
+    if (SameField(field, f.name) && f.box.Intersects(box)) continue;
     out.emplace_back(f.name, f.normalized);
   }
   std::sort(out.begin(), out.end());
@@ -47,7 +45,7 @@ std::vector<std::pair<std::string, std::string>> Others(const std::vector<Field>
 
 const Field* At(const std::vector<Field>& fields, const std::string& name, const Box& box) {
   for (const Field& f : fields) {
-    if (f.name == name && Intersects(f.box, box)) return &f;
+    if (f.name == name && f.box.Intersects(box)) return &f;
   }
   return nullptr;
 }

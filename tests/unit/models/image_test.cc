@@ -32,6 +32,9 @@ TEST(Box, UnionAndIntersection) {
   EXPECT_EQ(a.United(b), (Box{0, 0, 15, 15}));
   EXPECT_EQ(a.Intersected(b), (Box{5, 5, 5, 5}));
   EXPECT_TRUE(a.Intersected(Box{20, 20, 1, 1}).empty());
+  EXPECT_TRUE(a.Intersects(b));
+  EXPECT_FALSE(a.Intersects(Box{20, 20, 1, 1}));
+  EXPECT_FALSE(a.Intersects(Box{a.right(), a.y, 5, 5}));  // touching edges
   EXPECT_EQ(Box{}.United(b), b);
 }
 

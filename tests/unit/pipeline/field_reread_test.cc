@@ -31,18 +31,29 @@ const Field* Find(const std::vector<Field>& fields, const std::string& name) {
   return nullptr;
 }
 
-// A reader that returns `words` laid out from the box's left edge, one character kW wide.
-ReadLineFn Reads(std::vector<std::string> words, float confidence = 93, int* calls = nullptr) {
+// A reader returning one reading a call, in turn: its words, each at its confidence, laid out from
+// the box's left edge.
+using Reading = std::vector<std::pair<std::string, float>>;
+ReadLineFn ReadsInTurn(std::vector<Reading> readings, std::shared_ptr<int> calls) {
   return [=](const Box& box) -> Result<std::vector<Word>> {
-    if (calls) ++*calls;
+    const Reading& reading = readings[static_cast<std::size_t>(*calls) % readings.size()];
+    ++*calls;
     std::vector<Word> out;
     int x = box.x;
-    for (const std::string& w : words) {
-      out.push_back({w, {x, box.y, static_cast<int>(w.size()) * kW, box.height}, confidence, 0});
-      x += static_cast<int>(w.size() + 1) * kW;
+    for (const auto& [text, confidence] : reading) {
+      out.push_back(
+          {text, {x, box.y, static_cast<int>(text.size()) * kW, box.height}, confidence, 0});
+      x += static_cast<int>(text.size() + 1) * kW;
     }
     return out;
   };
+}
+
+// A reader that returns `words`, each at `confidence`, at every call.
+ReadLineFn Reads(const std::vector<std::string>& words, float confidence = 93) {
+  Reading reading;
+  for (const std::string& w : words) reading.emplace_back(w, confidence);
+  return ReadsInTurn({reading}, std::make_shared<int>(0));
 }
 
 struct Page {
@@ -139,24 +150,6 @@ TEST(FieldReread, SecondReadingThatDisagreesWithTheFirstIsNotKept) {
   ASSERT_NE(mrn, nullptr);
   EXPECT_EQ(mrn->normalized, "00925523");
   EXPECT_TRUE(mrn->needs_review);
-}
-
-// A reader returning one reading a call, in turn: its words, each at its confidence, laid out from
-// the box's left edge.
-using Reading = std::vector<std::pair<std::string, float>>;
-ReadLineFn ReadsInTurn(std::vector<Reading> readings, std::shared_ptr<int> calls) {
-  return [=](const Box& box) -> Result<std::vector<Word>> {
-    const Reading& reading = readings[static_cast<std::size_t>(*calls) % readings.size()];
-    ++*calls;
-    std::vector<Word> out;
-    int x = box.x;
-    for (const auto& [text, confidence] : reading) {
-      out.push_back(
-          {text, {x, box.y, static_cast<int>(text.size()) * kW, box.height}, confidence, 0});
-      x += static_cast<int>(text.size() + 1) * kW;
-    }
-    return out;
-  };
 }
 
 // Five readings of one value, all past the review threshold (0.6) but none clear: on held-out

@@ -29,6 +29,8 @@ struct Box {
     if (x1 <= x0 || y1 <= y0) return {};
     return {x0, y0, x1 - x0, y1 - y0};
   }
+  // The boxes share some area (touching edges do not).
+  bool Intersects(const Box& o) const { return !Intersected(o).empty(); }
   friend bool operator==(const Box&, const Box&) = default;
 };
 
