@@ -305,4 +305,41 @@ RosterMatch MatchRoster(std::span<const RosterPatient> roster, const PatientIden
   return {best, RosterMatchKind::kNameDob};
 }
 
+namespace {
+
+// Upper-case letters only.
+std::string Letters(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalpha(u)) out += static_cast<char>(std::toupper(u));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool DiffersFromRoster(const RosterPatient& patient, const Field& field) {
+  if (field.normalized.empty()) return false;
+  if (field.name == "mrn") return NormalizeRosterMrn(field.normalized) != patient.mrn;
+  if (field.name == "dob") return field.normalized != patient.dob;
+  if (field.name == "patient_family_name")
+    return Letters(field.normalized) != Letters(patient.family);
+  if (field.name != "patient_name") return false;
+  const std::vector<std::string_view> words = Words(field.normalized);
+  const std::vector<std::string_view> given = Words(patient.given);
+  if (words.size() < 2 || given.empty()) return true;
+  if (Letters(words.front()) != Letters(given.front())) return true;
+  // The family name is the name's last word, or its last words ("DE LA CRUZ"); a middle name or
+  // initial may stand between.
+  const std::string family = Letters(patient.family);
+  std::string tail;
+  for (std::size_t w = words.size(); w-- > 1;) {
+    tail = Letters(words[w]) + tail;
+    if (tail == family) return false;
+    if (tail.size() >= family.size()) break;
+  }
+  return true;
+}
+
 }  // namespace chartscan::extract

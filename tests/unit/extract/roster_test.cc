@@ -132,5 +132,51 @@ TEST(RosterMatch, TwoEquallyCloseNamesAreAmbiguousAndMatchNobody) {
   EXPECT_EQ(MatchRoster(*r, {"", "JANE DUNNE", "1952-03-14"}).index, 1) << "fewest edits wins";
 }
 
+Field Read(const char* name, const char* normalized) {
+  Field f;
+  f.name = name;
+  f.value = normalized;
+  f.normalized = normalized;
+  return f;
+}
+
+TEST(RosterDisagreement, ValuesMatchingFoundTheirPatientButWrongLetterForLetterDisagree) {
+  const auto roster = TwoPatients();
+  const RosterPatient& harriet = roster[1];
+  // Matched by name and date of birth despite a misread digit: the MRN read is wrong.
+  EXPECT_TRUE(DiffersFromRoster(harriet, Read("mrn", "00738120")));
+  EXPECT_FALSE(DiffersFromRoster(harriet, Read("mrn", "00733120")));
+  EXPECT_TRUE(DiffersFromRoster(harriet, Read("mrn", "733120"))) << "leading zeros count";
+  // Matched by MRN despite a misread name or birth date.
+  EXPECT_TRUE(DiffersFromRoster(harriet, Read("patient_name", "HARR1ET WHITCOMBE")));
+  EXPECT_TRUE(DiffersFromRoster(harriet, Read("patient_name", "HARRIET WHITCORNBE")));
+  EXPECT_TRUE(DiffersFromRoster(harriet, Read("patient_name", "HARRIET WHITCOMBE TF")));
+  EXPECT_TRUE(DiffersFromRoster(harriet, Read("patient_family_name", "WHITCORNBE")));
+  EXPECT_FALSE(DiffersFromRoster(harriet, Read("patient_family_name", "Whitcombe")));
+  EXPECT_TRUE(DiffersFromRoster(harriet, Read("dob", "1948-11-03")));
+  EXPECT_FALSE(DiffersFromRoster(harriet, Read("dob", "1948-11-02")));
+}
+
+TEST(RosterDisagreement, SameNameWrittenOtherwiseAgrees) {
+  auto r = ParseRoster(
+      "mrn,last,first,dob\n1,De La Cruz,Mary Ann,1952-03-14\n2,O'Brien-Hale,Sean,1960-01-02\n",
+      "roster.csv", Options());
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(DiffersFromRoster((*r)[0], Read("patient_name", "MARY DE LA CRUZ")));
+  EXPECT_FALSE(DiffersFromRoster((*r)[0], Read("patient_name", "MARY ANN DELACRUZ")));
+  EXPECT_FALSE(DiffersFromRoster((*r)[1], Read("patient_name", "SEAN OBRIEN-HALE")));
+  EXPECT_FALSE(DiffersFromRoster((*r)[1], Read("patient_name", "Sean P. O'Brien Hale")));
+  EXPECT_TRUE(DiffersFromRoster((*r)[1], Read("patient_name", "SEAN HALE")));
+  EXPECT_TRUE(DiffersFromRoster((*r)[1], Read("patient_name", "OBRIEN-HALE")));
+}
+
+TEST(RosterDisagreement, OtherFieldsAndEmptyValuesNeverDisagree) {
+  const auto roster = TwoPatients();
+  EXPECT_FALSE(DiffersFromRoster(roster[0], Read("date_of_service", "2024-01-02")));
+  EXPECT_FALSE(DiffersFromRoster(roster[0], Read("provider_npi", "1234567893")));
+  EXPECT_FALSE(DiffersFromRoster(roster[0], Read("mrn", "")));
+  EXPECT_FALSE(DiffersFromRoster(roster[0], Read("dob", "")));
+}
+
 }  // namespace
 }  // namespace chartscan::extract

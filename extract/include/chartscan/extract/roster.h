@@ -36,6 +36,7 @@
 
 #include <chartscan/extract/boundaries.h>
 #include <chartscan/extract/dates.h>
+#include <chartscan/models/page.h>
 #include <chartscan/models/status.h>
 
 namespace chartscan::extract {
@@ -76,5 +77,16 @@ struct RosterMatch {
 };
 
 RosterMatch MatchRoster(std::span<const RosterPatient> roster, const PatientIdentity& identity);
+
+// Whether a field extracted from a document disagrees with the roster patient the document's chart
+// matched: an MRN other than the patient's (both normalized), a date of birth other than theirs,
+// or a patient name ("GIVEN ... FAMILY") whose first word is not the first word of the patient's
+// given name, or whose last words are not their family name, letter for letter (case, spaces,
+// hyphens and apostrophes aside; no OCR folding: "WILIAM" and "J0HN" disagree), and a family
+// name field likewise. Matching
+// tolerates OCR errors so that a misread page still finds its patient; the value read is then
+// wrong, and a clerk should see it rather than trust it. Other fields and empty values never
+// disagree.
+bool DiffersFromRoster(const RosterPatient& patient, const Field& field);
 
 }  // namespace chartscan::extract
