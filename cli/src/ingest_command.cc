@@ -77,6 +77,7 @@ int RunIngest(const IngestArgs& args) {
                         {"orphan_documents", s.orphan_documents},
                         {"unmatched_charts", s.unmatched_charts},
                         {"misfiled_pages", s.misfiled_pages},
+                        {"roster_conflicts", s.roster_conflicts},
                         {"separator_pages", s.separator_pages},
                         {"mean_confidence", s.mean_confidence},
                         {"values_reread", s.values_reread},
@@ -119,6 +120,10 @@ int RunIngest(const IngestArgs& args) {
     if (s.misfiled_pages) {
       std::printf(", %d page%s flagged as possibly misfiled", s.misfiled_pages,
                   s.misfiled_pages == 1 ? "" : "s");
+    }
+    if (s.roster_conflicts) {
+      std::printf(", %d value%s differing from the roster to verify", s.roster_conflicts,
+                  s.roster_conflicts == 1 ? "" : "s");
     }
     std::printf("\n");
     std::printf("  confidence  %.1f (mean OCR word confidence, 0-100)", s.mean_confidence);

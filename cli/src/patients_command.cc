@@ -73,6 +73,9 @@ int RunPatientsImport(const PatientsArgs& args) {
   if (rematched->merged > 0) {
     std::printf("Charts merged into another chart of the same patient: %d\n", rematched->merged);
   }
+  if (rematched->roster_conflicts > 0) {
+    std::printf("Values differing from the roster, to verify: %d\n", rematched->roster_conflicts);
+  }
   return kExitOk;
 }
 

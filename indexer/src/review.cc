@@ -20,6 +20,7 @@
 #include "review.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include <chartscan/models/document.h>
@@ -149,6 +150,33 @@ Result<std::string> DocumentValue(sqlite3* db, std::int64_t document_id, const s
   return row ? st.Text(0) : std::string();
 }
 
+// The roster's value of an identity field (mrn, patient_name as "GIVEN FAMILY", dob) for the
+// patient the document's chart matched; empty for other fields or when it matched nobody.
+Result<std::string> RosterValue(sqlite3* db, std::int64_t document_id, const std::string& field) {
+  if (field != "mrn" && field != "patient_name" && field != "dob") return std::string();
+  Stmt st;
+  CHARTSCAN_RETURN_IF_ERROR(
+      st.Prepare(db,
+                 "SELECT p.mrn, p.given_name || ' ' || p.family_name, p.dob FROM documents d JOIN "
+                 "charts c ON c.id = d.chart_id JOIN patients p ON p.id = c.patient_id WHERE d.id "
+                 "= ?1",
+                 "read review item"));
+  st.Bind(1, document_id);
+  CHARTSCAN_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::string();
+  return st.Text(field == "mrn" ? 0 : field == "patient_name" ? 1 : 2);
+}
+
+// Upper-case letters and digits: a value and the roster's compared whatever their spacing.
+std::string Alnum(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u)) out += static_cast<char>(std::toupper(u));
+  }
+  return out;
+}
+
 // The item as stored now, or nullopt when it does not exist or is resolved (unless
 // `even_resolved`, which reads a resolved field or type item as it now stands).
 Result<std::optional<ReviewItem>> LoadItem(sqlite3* db, const ItemRef& ref, bool even_resolved) {
@@ -190,7 +218,11 @@ Result<std::optional<ReviewItem>> LoadItem(sqlite3* db, const ItemRef& ref, bool
         other.Bind(3, item.normalized);
         CHARTSCAN_ASSIGN_OR_RETURN(conflict, other.Step());
       }
+      CHARTSCAN_ASSIGN_OR_RETURN(item.roster_value, RosterValue(db, ref.id, item.field));
+      const bool off_roster =
+          !item.roster_value.empty() && Alnum(item.normalized) != Alnum(item.roster_value);
       item.reason = conflict                             ? "conflicting values"
+                    : off_roster                         ? "differs from the patient index"
                     : item.confidence < kReviewThreshold ? "low confidence"
                                                          : "uncertain value";
       return std::optional<ReviewItem>(std::move(item));

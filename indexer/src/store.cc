@@ -1134,6 +1134,25 @@ class SqliteStore final : public Store {
         CHARTSCAN_RETURN_IF_ERROR(drop.Run());
         if (sqlite3_changes(db) == 0) return NoSuch("chart", m.chart_id);
       }
+      Stmt flag, flag_document;
+      CHARTSCAN_RETURN_IF_ERROR(flag.Prepare(db,
+                                             "UPDATE document_fields SET needs_review = 1 WHERE "
+                                             "document_id = ?1 AND seq = ?2 AND verified = 0",
+                                             "mark field for review"));
+      CHARTSCAN_RETURN_IF_ERROR(flag_document.Prepare(
+          db, "UPDATE documents SET needs_review = 1 WHERE id = ?1", "mark field for review"));
+      for (const ChartMatch& m : matches) {
+        for (const auto& [document_id, index] : m.review_fields) {
+          flag.Reset();
+          flag.Bind(1, document_id);
+          flag.Bind(2, index);
+          CHARTSCAN_RETURN_IF_ERROR(flag.Run());
+          if (sqlite3_changes(db) == 0) continue;  // verified by a clerk, or gone
+          flag_document.Reset();
+          flag_document.Bind(1, document_id);
+          CHARTSCAN_RETURN_IF_ERROR(flag_document.Run());
+        }
+      }
       for (const ChartMatch& m : matches) {
         if (m.merge_into != 0) continue;
         up.Reset();

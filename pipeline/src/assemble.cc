@@ -13,7 +13,10 @@
 // Roster: when the store holds a roster (patients import), each chart written is matched against
 // it (extract::MatchRoster: exact MRN, else name and date of birth) and keeps the patient and how
 // it matched; a chart matching nobody is an orphan. Charts of this run matching one roster patient
-// are merged into the one matched by MRN. Without a roster charts are left unmatched.
+// are merged into the one matched by MRN. Without a roster charts are left unmatched. A document
+// field (MRN, patient name, date of birth) that disagrees with its chart's roster patient
+// (extract::DiffersFromRoster) is marked for review: matching tolerates misreads, so a chart
+// found by name and birth date may carry a misread MRN, and one found by MRN a misread name.
 #include "assemble.h"
 
 #include <set>
@@ -194,6 +197,19 @@ Result<AssemblyCounts> AssembleBatch(indexer::Store& store, std::int64_t batch_i
       write.charts.push_back(std::move(cw));
     }
     write.documents[i].chart = write_index[static_cast<std::size_t>(c)];
+    // A chart found its patient although the page misread the MRN, the name or the birth date:
+    // the value read disagrees with the roster, and a clerk should see it (never trust it).
+    const int patient = roster.empty() ? -1 : match[static_cast<std::size_t>(c)].index;
+    if (patient < 0) continue;
+    indexer::DocumentWrite& d = write.documents[i];
+    for (Field& f : d.fields) {
+      if (f.needs_review ||
+          !extract::DiffersFromRoster(roster[static_cast<std::size_t>(patient)], f))
+        continue;
+      f.needs_review = true;
+      d.needs_review = true;
+      ++counts.roster_conflicts;
+    }
   }
   counts.documents = static_cast<int>(write.documents.size());
   counts.charts = static_cast<int>(write.charts.size());

@@ -18,6 +18,7 @@ struct AssemblyCounts {
   int orphan_documents = 0;
   int unmatched_charts = 0;  // charts matching nobody on the store's roster (0 without a roster)
   int misfiled_pages = 0;
+  int roster_conflicts = 0;  // document fields marked for review as disagreeing with the roster
   int separator_pages = 0;
 };
 

@@ -631,6 +631,7 @@ Result<IngestSummary> BatchRun::Finish(const std::vector<std::int64_t>& assembly
     summary_.orphan_documents = counts.orphan_documents;
     summary_.unmatched_charts = counts.unmatched_charts;
     summary_.misfiled_pages = counts.misfiled_pages;
+    summary_.roster_conflicts = counts.roster_conflicts;
     summary_.separator_pages = counts.separator_pages;
   }
   if (stopped) {

@@ -53,7 +53,20 @@ Result<RematchCounts> RematchCharts(indexer::Store& store) {
     indexer::ChartMatch cm;
     cm.chart_id = charts[i].chart_id;
     cm.roster_match = std::string(extract::RosterMatchKindName(m.kind));
-    if (m.index >= 0) cm.patient_id = patients[static_cast<std::size_t>(m.index)].patient_id;
+    if (m.index >= 0) {
+      cm.patient_id = patients[static_cast<std::size_t>(m.index)].patient_id;
+      CHARTSCAN_ASSIGN_OR_RETURN(std::vector<DocumentInfo> documents,
+                                 store.ChartDocuments(charts[i].chart_id));
+      for (const DocumentInfo& d : documents) {
+        for (std::size_t f = 0; f < d.fields.size(); ++f) {
+          if (d.fields[f].needs_review ||
+              !extract::DiffersFromRoster(roster[static_cast<std::size_t>(m.index)], d.fields[f]))
+            continue;
+          cm.review_fields.emplace_back(d.document_id, static_cast<int>(f));
+          ++counts.roster_conflicts;
+        }
+      }
+    }
     if (keepers[i] != i) {
       cm.merge_into = charts[keepers[i]].chart_id;
       ++counts.merged;

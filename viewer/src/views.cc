@@ -69,6 +69,7 @@ json ReviewItemJson(const ReviewItem& item) {
             {"confidence", Rounded(item.confidence, 3)},
             {"reason", item.reason},
             {"resolved", item.resolved}};
+  if (!item.roster_value.empty()) j["roster_value"] = item.roster_value;
   PutBox(j, item.box);
   if (item.resolved) {
     j["resolution"] = item.resolution;

@@ -1278,6 +1278,11 @@ async function renderReview(main, r, seq) {
     const correct = h('button', { type: 'button', class: 'secondary', text: 'Correct (c)', 'aria-keyshortcuts': 'c e', disabled: busy });
     accept.addEventListener('click', () => resolve({ action: 'accept' }));
     correct.addEventListener('click', () => startEdit());
+    // The roster's value, one click away when the value read disagrees with it.
+    const fromIndex = it.roster_value && it.reason === 'differs from the patient index'
+      ? h('button', { type: 'button', class: 'secondary', text: 'Use the patient index value', disabled: busy })
+      : null;
+    if (fromIndex) fromIndex.addEventListener('click', () => resolve({ action: 'correct', value: it.roster_value }));
     detail.append(
       h('h2', { text: itemLabel(it) }),
       h('div', { class: 'evidence-wrap' }, evidence),
@@ -1286,11 +1291,12 @@ async function renderReview(main, r, seq) {
         ['Normalized', it.normalized ? h('span', { class: 'mono', text: it.normalized }) : '–'],
         ['Confidence', fmtConfidence(it.confidence)],
         ['Reason', it.reason || '–'],
+        ...(it.roster_value ? [['Patient index', h('span', { class: 'mono', text: it.roster_value })]] : []),
         ['Page', it.page_id ? h('a', { href: `#/page/${it.page_id}`, text: `Page ${it.page_id}` }) : '–'],
         ['Document', it.document_id ? h('a', { href: `#/document/${it.document_id}`, text: `Document ${it.document_id}` }) : '–'],
         ['Chart', it.chart_id ? h('a', { href: `#/chart/${it.chart_id}`, text: `Chart ${it.chart_id}` }) : '–'],
       ]),
-      h('div', { class: 'actions' }, accept, correct));
+      h('div', { class: 'actions' }, accept, correct, fromIndex));
   }
 
   function startEdit() {

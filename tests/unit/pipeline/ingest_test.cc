@@ -285,6 +285,57 @@ TEST_F(IngestTest, RosterImportedLaterMergesChartsOfOnePatient) {
   EXPECT_EQ((*charts)[0].documents, 2);
 }
 
+// The MRN field of each document, with whether it is marked for review.
+std::map<std::string, bool> MrnFlags(indexer::Store& store) {
+  std::map<std::string, bool> out;
+  EXPECT_TRUE(store
+                  .ForEachDocument([&](const indexer::DocumentInfo& d) {
+                    for (const Field& f : d.fields) {
+                      if (f.name == "mrn") out[f.normalized] = f.needs_review;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  return out;
+}
+
+TEST_F(IngestTest, MisreadMrnOfAChartFoundByNameAndBirthDateGoesToReview) {
+  // The lab report's MRN is misread in two digits; its chart finds Mary Holt by name and date of
+  // birth, so the value read is known wrong and must not pass silently.
+  ASSERT_TRUE(store_->ImportPatients({{0, "00482913", "HOLT", "MARY", "1952-03-14", "F"}}).ok());
+  WriteTwoNotesOfOnePatientOneMrnMisread();
+  auto summary = Ingest(*store_, {(root_ / "in").string()}, options_);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->roster_conflicts, 1);
+  const std::map<std::string, bool> flags = MrnFlags(*store_);
+  ASSERT_EQ(flags.size(), 2u);
+  EXPECT_TRUE(flags.at("00432973"));
+  EXPECT_FALSE(flags.at("00482913")) << "the right value is not sent to a clerk";
+  auto queue = store_->Review(0, 50);
+  ASSERT_TRUE(queue.ok()) << queue.status().ToString();
+  const ReviewItem* mrn = nullptr;
+  for (const ReviewItem& item : queue->items) {
+    if (item.field == "mrn") mrn = &item;
+  }
+  ASSERT_NE(mrn, nullptr);
+  EXPECT_EQ(mrn->normalized, "00432973");
+  EXPECT_EQ(mrn->reason, "differs from the patient index");
+  EXPECT_EQ(mrn->roster_value, "00482913");
+}
+
+TEST_F(IngestTest, RosterImportedLaterSendsMisreadValuesToReview) {
+  WriteTwoNotesOfOnePatientOneMrnMisread();
+  ASSERT_TRUE(Ingest(*store_, {(root_ / "in").string()}, options_).ok());
+  EXPECT_FALSE(MrnFlags(*store_).at("00432973")) << "nothing to compare with yet";
+  ASSERT_TRUE(store_->ImportPatients({{0, "00482913", "HOLT", "MARY", "1952-03-14", "F"}}).ok());
+  auto counts = RematchCharts(*store_);
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  EXPECT_EQ(counts->roster_conflicts, 1);
+  const std::map<std::string, bool> flags = MrnFlags(*store_);
+  EXPECT_TRUE(flags.at("00432973"));
+  EXPECT_FALSE(flags.at("00482913"));
+}
+
 TEST_F(IngestTest, WithoutARosterNothingIsMatchedOrOrphaned) {
   Write("a.png", TextPng({"PROGRESS NOTE", "MRN: 00482913", "DOB: 03/14/1952", "Page 1 of 1"}));
   auto summary = Ingest(*store_, {(root_ / "in").string()}, options_);

@@ -203,6 +203,10 @@ struct ChartMatch {
   // Non-zero: the chart is another chart of the same patient; its documents move to this chart
   // and it is deleted (its match fields are then ignored).
   std::int64_t merge_into = 0;
+  // Fields of its documents to mark for review, as (document id, index into
+  // DocumentInfo::fields): they disagree with the roster patient. A field a clerk has verified
+  // keeps the clerk's decision.
+  std::vector<std::pair<std::int64_t, int>> review_fields{};
 };
 
 // A document as assembly writes it.
@@ -369,9 +373,10 @@ class Store {
   virtual Result<AssemblyResult> Assemble(const AssemblyWrite& assembly) = 0;
   // Every chart, by id.
   virtual Result<std::vector<ChartInfo>> Charts() const = 0;
-  // Sets the roster match of existing charts, and merges the charts marked merge_into, in one
-  // transaction; kNotFound for an unknown chart or merge target, kInvalidArgument for a chart
-  // merged into itself (nothing is written then).
+  // Sets the roster match of existing charts, merges the charts marked merge_into and marks their
+  // review_fields (with their documents) for review, in one transaction; kNotFound for an unknown
+  // chart or merge target, kInvalidArgument for a chart merged into itself (nothing is written
+  // then).
   virtual Status SetChartMatches(const std::vector<ChartMatch>& matches) = 0;
 
   // The roster: adds patients, or updates the row of an MRN already there, in one transaction.

@@ -219,7 +219,10 @@ struct ReviewItem {
   std::string normalized;
   double confidence = 0;  // 0-1
   std::string reason;     // for the clerk: "low confidence", "conflicting values"...
-  Box box;                // evidence in the page's cleaned image; empty when there is none
+  // For an identity field (mrn, patient_name, dob) of a document whose chart matched a roster
+  // patient: that patient's value ("GIVEN FAMILY" for a name); empty otherwise.
+  std::string roster_value;
+  Box box;  // evidence in the page's cleaned image; empty when there is none
   // Set once resolved (resolved items leave the queue but are returned by ResolveReview (a
   // ReviewDecision)).
   bool resolved = false;

@@ -22,15 +22,18 @@ std::vector<extract::RosterPatient> RosterOf(const std::vector<indexer::PatientR
 std::vector<std::size_t> ChartKeepers(const std::vector<extract::RosterMatch>& matches);
 
 struct RematchCounts {
-  int mrn = 0;       // charts matched by exact MRN
-  int name_dob = 0;  // by name and date of birth
-  int none = 0;      // matching nobody (orphans)
-  int merged = 0;    // charts merged into another chart of the same roster patient
+  int mrn = 0;               // charts matched by exact MRN
+  int name_dob = 0;          // by name and date of birth
+  int none = 0;              // matching nobody (orphans)
+  int merged = 0;            // charts merged into another chart of the same roster patient
+  int roster_conflicts = 0;  // document fields disagreeing with their chart's roster patient
 };
 
 // Matches every stored chart against the whole roster again and stores the matches. Charts that
 // match one roster patient become one: their documents move to the chart matched by MRN (else the
-// oldest) and the others are deleted. The counts are of the charts left.
+// oldest) and the others are deleted. The counts are of the charts left. Identity fields of a
+// matched chart's documents that disagree with its patient (extract::DiffersFromRoster) are marked
+// for review, unless a clerk verified them.
 Result<RematchCounts> RematchCharts(indexer::Store& store);
 
 }  // namespace chartscan::pipeline
