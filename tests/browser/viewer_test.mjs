@@ -615,6 +615,36 @@ async function main() {
     ok('a accepts the next item and it leaves the queue');
   }
 
+  // ---- the patient index ---------------------------------------------------------------------------
+  begin('patient index');
+  // The facility's roster (invented, like every patient here) spells the word page's patient
+  // otherwise: her chart still finds her by MRN, and the name read goes to review with the
+  // roster's value one click away.
+  const indexed = loadTruth(WORD_FILE).pages[0].patient;
+  const rosterGiven = `${indexed.first}e`;
+  const rosterFile = path.join(SCRATCH, 'roster.csv');
+  fs.writeFileSync(rosterFile, `mrn,last,first,dob\n${indexed.mrn},${indexed.last},${rosterGiven},${indexed.dob}\n`);
+  const imported = run(['patients', 'import', '--store', STORE, rosterFile]);
+  check(imported.status === 0, `patients import failed: ${imported.stderr}`);
+  check(/Values differing from the roster, to verify: 1\b/.test(imported.stdout), `patients import did not report the name to verify: ${imported.stdout}`);
+  const rosterName = `${rosterGiven} ${indexed.last}`.toUpperCase();
+  const indexQueue = await apiJson(clerk, '/api/review?offset=0&limit=100');
+  const offIndex = indexQueue.body.items.find((x) => x.reason === 'differs from the patient index');
+  check(offIndex && offIndex.field === 'patient_name', `no patient_name item differs from the patient index: ${JSON.stringify(indexQueue.body.items.map((x) => [x.field, x.reason]))}`);
+  check(offIndex.roster_value === rosterName, `the item's roster_value is ${offIndex.roster_value}, not ${rosterName}`);
+  await open(clerk, base, `#/review`);
+  const offIndexOption = clerk.locator(`.queue [data-item="${offIndex.item_id}"]`);
+  await offIndexOption.click();
+  const useIndex = clerk.getByRole('button', { name: 'Use the patient index value' });
+  await useIndex.waitFor();
+  check((await clerk.locator('.detail, main').first().textContent()).includes(rosterName), 'the detail does not show the roster value');
+  await useIndex.click();
+  await offIndexOption.waitFor({ state: 'detached' });
+  const indexDoc = await apiJson(clerk, `/api/documents/${offIndex.document_id}`);
+  const indexField = (indexDoc.body.fields || []).find((x) => x.name === 'patient_name' && x.verified_by);
+  check(indexField && indexField.normalized === rosterName, `after using the index value, patient_name reads ${indexField && indexField.normalized}`);
+  ok(`a name read otherwise than the roster ("${offIndex.normalized}") went to review as differing from the patient index; one click took the roster's "${rosterName}"`);
+
   // ---- batches -----------------------------------------------------------------------------------
   begin('batches');
   await clerk.locator('#nav-list a', { hasText: 'Batches' }).click();
