@@ -50,6 +50,7 @@ namespace {
 namespace fs = std::filesystem;
 using samples::TruthFile;
 using samples::TruthPage;
+using samples::TruthPatient;
 
 constexpr std::uint64_t kStackSeed = 20261203;
 constexpr std::uint64_t kSeparatorSeed = 20261202;
@@ -300,6 +301,36 @@ class AssemblyGate : public testing::Test {
     ASSERT_EQ(Shell(cli + " export --format documents-jsonl --store " + store.string() + " -o " +
                     (work_ / "documents-again.jsonl").string()),
               0);
+    // The facility's roster: every patient of the batch, as the generator made them, except two
+    // of the clean stacks' patients whom the facility's records spell otherwise: one's given name
+    // has a letter more, the other's MRN ends in another digit. Imported after the ingest, it
+    // re-matches the charts (the first by MRN, the second by name and birth date), and every
+    // value that differs from it goes to review: those two patients' names and MRNs as read,
+    // and any misreading.
+    {
+      std::ofstream roster(work_ / "roster.csv");
+      roster << "mrn,last,first,dob,sex\n";
+      std::set<std::string> listed;
+      for (const BatchPage& p : pages_) {
+        if (!p.truth.patient || !listed.insert(p.truth.patient->mrn).second) continue;
+        TruthPatient t = *p.truth.patient;
+        if (!p.degraded && renamed_.empty()) {
+          renamed_ = t.mrn;
+          t.first += "e";
+        } else if (!p.degraded && renumbered_.empty()) {
+          renumbered_ = t.mrn;
+          t.mrn.back() = t.mrn.back() == '9' ? '0' : static_cast<char>(t.mrn.back() + 1);
+        }
+        roster << t.mrn << ",\"" << t.last << "\",\"" << t.first << "\"," << t.dob << "," << t.sex
+               << "\n";
+      }
+    }
+    roster_rc_ =
+        Shell(cli + " patients import --store " + store.string() + " " +
+              (work_ / "roster.csv").string() + " > " + (work_ / "roster.log").string() + " 2>&1");
+    ASSERT_EQ(Shell(cli + " export --format documents-jsonl --store " + store.string() + " -o " +
+                    (work_ / "documents-roster.jsonl").string()),
+              0);
 
     std::map<std::pair<std::string, int>, nlohmann::json> exported;
     std::ifstream in(work_ / "pages.jsonl");
@@ -312,10 +343,13 @@ class AssemblyGate : public testing::Test {
       auto it = exported.find({p.file, p.source_page});
       if (it != exported.end()) p.record = it->second;
     }
-    std::ifstream docs_in(work_ / "documents.jsonl");
-    for (std::string line; std::getline(docs_in, line);) {
-      nlohmann::json j = nlohmann::json::parse(line);
-      documents_[Id(j, "document_id")] = j;
+    for (auto [file, into] : {std::pair{"documents.jsonl", &documents_},
+                              std::pair{"documents-roster.jsonl", &documents_roster_}}) {
+      std::ifstream docs_in(work_ / file);
+      for (std::string line; std::getline(docs_in, line);) {
+        nlohmann::json j = nlohmann::json::parse(line);
+        (*into)[Id(j, "document_id")] = j;
+      }
     }
     scores_ = Score();
     PrintTable();
@@ -469,27 +503,34 @@ class AssemblyGate : public testing::Test {
     return out;
   }
 
-  // Each truth document against the predicted document holding its first page.
-  static void ScoreDocumentFields(Scores& s) {
-    struct TruthDoc {
-      bool degraded = false;
-      std::int64_t predicted = 0;
-      std::map<std::string, std::set<std::string>> values;
-    };
-    std::map<std::string, TruthDoc> truth;  // by filed_in (run tag and document id)
-    std::vector<std::string> order;
+  // The truth documents (by filed_in: run tag and document id), in batch order, each with the
+  // predicted document holding its first page.
+  struct TruthDoc {
+    std::string name;
+    bool degraded = false;
+    std::int64_t predicted = 0;
+    std::string patient;  // truth patient key (MRN)
+    std::map<std::string, std::set<std::string>> values;
+  };
+  static std::vector<TruthDoc> TruthDocs() {
+    std::vector<TruthDoc> out;
+    std::map<std::string, std::size_t> index;
     for (const BatchPage& p : pages_) {
       if (!Content(p) || p.moved || p.record.is_null()) continue;
-      auto [it, added] = truth.try_emplace(p.filed_in);
+      auto [it, added] = index.try_emplace(p.filed_in, out.size());
       if (added) {
-        order.push_back(p.filed_in);
-        it->second.degraded = p.degraded;
-        it->second.predicted = Id(p.record, "document_id");
+        out.push_back({p.filed_in, p.degraded, Id(p.record, "document_id"), p.patient, {}});
       }
-      for (const auto& f : p.truth.fields) it->second.values[f.name].insert(Key(f.normalized));
+      TruthDoc& t = out[it->second];
+      for (const auto& f : p.truth.fields) t.values[f.name].insert(Key(f.normalized));
     }
-    for (const std::string& name : order) {
-      const TruthDoc& t = truth.at(name);
+    return out;
+  }
+
+  // Each truth document against the predicted document holding its first page.
+  static void ScoreDocumentFields(Scores& s) {
+    for (const TruthDoc& t : TruthDocs()) {
+      const std::string& name = t.name;
       FieldScores& g = s.fields[t.degraded ? 1 : 0];
       ++g.documents;
       auto d = documents_.find(t.predicted);
@@ -526,6 +567,62 @@ class AssemblyGate : public testing::Test {
     }
   }
 
+  // Identity values a clerk is not told to verify, before and after the roster import: wrong
+  // ones (the value read differs from the truth) and right ones flagged anyway. Names, MRNs and
+  // birth dates only: the roster knows nothing of dates of service or NPIs.
+  struct RosterScores {
+    int values = 0;
+    int differing = 0, differing_flagged = 0;  // values of the two patients spelled otherwise
+    int wrong_silent_before = 0, wrong_silent_after = 0;
+    int wrong_flagged_before = 0, wrong_flagged_after = 0;
+    int right_flagged_before = 0, right_flagged_after = 0;
+    std::vector<std::string> silent;  // "truth doc: field value" left silent after the import
+  };
+  static RosterScores ScoreRoster() {
+    RosterScores r;
+    for (const TruthDoc& t : TruthDocs()) {
+      for (const char* field : {"patient_name", "mrn", "dob"}) {
+        auto tv = t.values.find(field);
+        if (tv == t.values.end()) continue;
+        const std::string_view name(field);
+        const std::string& differs = name == "patient_name" ? renamed_
+                                     : name == "mrn"        ? renumbered_
+                                                            : none_;
+        if (!differs.empty() && t.patient == differs) {
+          auto d = documents_roster_.find(t.predicted);
+          if (d == documents_roster_.end()) continue;
+          for (const auto& f : d->second.value("fields", nlohmann::json::array())) {
+            if (f.value("name", "") != field) continue;
+            ++r.differing;
+            r.differing_flagged += f.value("needs_review", false);
+          }
+          continue;
+        }
+        for (bool after : {false, true}) {
+          const auto& docs = after ? documents_roster_ : documents_;
+          auto d = docs.find(t.predicted);
+          if (d == docs.end()) continue;
+          for (const auto& f : d->second.value("fields", nlohmann::json::array())) {
+            if (f.value("name", "") != field) continue;
+            if (!after) ++r.values;
+            const std::string value = f.value("normalized", "");
+            const bool right = tv->second.count(Key(value)) > 0;
+            const bool flagged = f.value("needs_review", false);
+            if (right) {
+              (after ? r.right_flagged_after : r.right_flagged_before) += flagged;
+            } else if (flagged) {
+              ++(after ? r.wrong_flagged_after : r.wrong_flagged_before);
+            } else {
+              ++(after ? r.wrong_silent_after : r.wrong_silent_before);
+              if (after) r.silent.push_back(t.name + ": " + field + " " + value);
+            }
+          }
+        }
+      }
+    }
+    return r;
+  }
+
   static void PrintTable() {
     const Scores& s = scores_;
     std::printf("\nassembly over %zu batch pages\n", pages_.size());
@@ -560,6 +657,18 @@ class AssemblyGate : public testing::Test {
                   f.code_sets.total);
       for (const std::string& m : f.misses) std::printf("    miss %s\n", m.c_str());
     }
+    const RosterScores r = ScoreRoster();
+    std::printf("\nname, MRN and birth date against the roster (%d document values)\n", r.values);
+    std::printf("  %-30s %8s %8s\n", "", "before", "after");
+    std::printf("  %-30s %8d %8d\n", "wrong, not flagged", r.wrong_silent_before,
+                r.wrong_silent_after);
+    std::printf("  %-30s %8d %8d\n", "wrong, flagged for review", r.wrong_flagged_before,
+                r.wrong_flagged_after);
+    std::printf("  %-30s %8d %8d\n", "right, flagged for review", r.right_flagged_before,
+                r.right_flagged_after);
+    std::printf("  %-30s %8d of %d\n", "spelled otherwise, flagged", r.differing_flagged,
+                r.differing);
+    for (const std::string& m : r.silent) std::printf("    silent %s\n", m.c_str());
     std::printf("\n%-22s %3s %-22s %6s %6s %-18s %-18s %s\n", "file", "pg", "truth doc", "doc",
                 "chart", "truth type", "predicted type", "flags");
     for (const BatchPage& p : pages_) {
@@ -580,7 +689,11 @@ class AssemblyGate : public testing::Test {
   static inline int ingest_rc_ = -1;
   static inline int rerun_rc_ = -1;
   static inline std::vector<BatchPage> pages_;
-  static inline std::map<std::int64_t, nlohmann::json> documents_;  // documents-jsonl by id
+  static inline std::map<std::int64_t, nlohmann::json> documents_;         // documents-jsonl by id
+  static inline std::map<std::int64_t, nlohmann::json> documents_roster_;  // after the roster
+  static inline int roster_rc_ = -1;
+  static inline std::string renamed_, renumbered_;  // truth MRNs the roster spells otherwise
+  static inline const std::string none_;
   static inline Scores scores_;
 };
 
@@ -630,6 +743,20 @@ TEST_F(AssemblyGate, DocumentFieldsWithinGates) {
     EXPECT_GE(f.identity.Rate(), kMinIdentity[g]) << (g ? "hard pages" : "clean and light");
     EXPECT_GE(f.code_sets.Rate(), kMinCodeSets[g]) << (g ? "hard pages" : "clean and light");
   }
+}
+
+// A roster that lists every patient turns every name, MRN and birth date read otherwise on a chart
+// it matched into a value to verify, and flags no value that agrees with it. This batch's pages
+// misread none of those (2026-12-05: 0 wrong of 109 values), so two patients are spelled
+// otherwise on the roster.
+TEST_F(AssemblyGate, ValuesDifferingFromTheRosterAreNeverSilent) {
+  ASSERT_EQ(roster_rc_, 0) << "see " << (work_ / "roster.log");
+  const RosterScores r = ScoreRoster();
+  ASSERT_GT(r.values, 0);
+  ASSERT_GE(r.differing, 2) << "the two patients the roster spells otherwise lost their values";
+  EXPECT_EQ(r.differing_flagged, r.differing);
+  EXPECT_EQ(r.wrong_silent_after, 0);
+  EXPECT_EQ(r.right_flagged_after, r.right_flagged_before) << "the roster flagged a right value";
 }
 
 TEST_F(AssemblyGate, DocumentsExportListsPagesAndMisfiles) {
