@@ -199,6 +199,29 @@ TEST(Labels, DateRoleComesFromTheLabelNotThePosition) {
   EXPECT_EQ(Find(fields, "dob"), nullptr);
 }
 
+TEST(Labels, DateOfServiceWithATwinOneYearDigitAwayGoesToReview) {
+  // A radiology report's exam date read "01/26/2024" under signatures of 01/26/2021: one of the
+  // years is misread, and nothing tells which.
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "Exam Date: 01/26/2024   Accession: 4471920")
+                            .Text(140, "Electronically signed 01/26/2021 at 14:02")
+                            .Build());
+  const Field* dos = Find(fields, "date_of_service");
+  ASSERT_NE(dos, nullptr);
+  EXPECT_EQ(dos->normalized, "2024-01-26");
+  EXPECT_TRUE(dos->needs_review);
+  // Another day, or a year two digits away, is no twin: an admission the day before, a prior
+  // study years back.
+  for (const char* other : {"01/25/2024", "01/26/2013", "2024-01-27"}) {
+    auto calm = Extract(PageBuilder()
+                            .Text(100, "Exam Date: 01/26/2024   Accession: 4471920")
+                            .Text(140, std::string("Electronically signed ") + other)
+                            .Build());
+    ASSERT_NE(Find(calm, "date_of_service"), nullptr) << other;
+    EXPECT_FALSE(Find(calm, "date_of_service")->needs_review) << other;
+  }
+}
+
 TEST(Labels, ValueWrappedToTheNextLine) {
   auto fields =
       Extract(PageBuilder()
