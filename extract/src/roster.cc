@@ -76,6 +76,16 @@ std::optional<std::string> Sex(std::string_view s) {
   return std::nullopt;
 }
 
+// Upper-case letters only.
+std::string Letters(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalpha(u)) out += static_cast<char>(std::toupper(u));
+  }
+  return out;
+}
+
 // Letters only, digits OCR reads for letters folded back, "RN" (read for M) folded to M.
 std::string FoldName(std::string_view s) {
   std::string letters;
@@ -216,8 +226,15 @@ Result<std::vector<RosterPatient>> ParseRoster(std::string_view csv, std::string
       return error(line_no, "the name needs a family and a given name, in letters");
     }
     p.family = *family;
-    // Middle names and initials are dropped, as extracted names drop them.
-    p.given = Words(*given).empty() ? *given : std::string(Words(*given).front());
+    // Middle initials are dropped, as extracted names drop them; a middle name is kept (a page
+    // may print it, and then it is no misreading).
+    std::string kept;
+    const std::vector<std::string_view> given_words = Words(*given);
+    for (std::size_t w = 0; w < given_words.size(); ++w) {
+      if (w > 0 && Letters(given_words[w]).size() <= 1) continue;
+      kept += (kept.empty() ? "" : " ") + std::string(given_words[w]);
+    }
+    p.given = kept.empty() ? *given : kept;
     DateParseOptions dates;
     dates.reference = options.reference;
     dates.birth_date = true;
@@ -263,7 +280,9 @@ int NameEdits(const RosterPatient& p, const std::vector<std::string_view>& words
     const int whole = NamePartEdits(p.family, rest);
     if (whole >= 0 && (family < 0 || whole < family)) family = whole;
   }
-  const int given = NamePartEdits(p.given, words.front());
+  const std::vector<std::string_view> given_words = Words(p.given);
+  const int given = NamePartEdits(
+      given_words.empty() ? std::string_view(p.given) : given_words.front(), words.front());
   if (family < 0 || given < 0) return -1;
   return family + given;
 }
@@ -305,20 +324,6 @@ RosterMatch MatchRoster(std::span<const RosterPatient> roster, const PatientIden
   return {best, RosterMatchKind::kNameDob};
 }
 
-namespace {
-
-// Upper-case letters only.
-std::string Letters(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalpha(u)) out += static_cast<char>(std::toupper(u));
-  }
-  return out;
-}
-
-}  // namespace
-
 bool DiffersFromRoster(const RosterPatient& patient, const Field& field) {
   if (field.normalized.empty()) return false;
   if (field.name == "mrn") return NormalizeRosterMrn(field.normalized) != patient.mrn;
@@ -326,20 +331,20 @@ bool DiffersFromRoster(const RosterPatient& patient, const Field& field) {
   if (field.name == "patient_family_name")
     return Letters(field.normalized) != Letters(patient.family);
   if (field.name != "patient_name") return false;
+  // The name's letters, a middle initial aside, must spell the given name (its first word, or
+  // all of it) and the family name: a word more ("CARL PR ABERNATHY", a speck read into the name)
+  // is a misreading like a letter more.
   const std::vector<std::string_view> words = Words(field.normalized);
-  const std::vector<std::string_view> given = Words(patient.given);
-  if (words.size() < 2 || given.empty()) return true;
-  if (Letters(words.front()) != Letters(given.front())) return true;
-  // The family name is the name's last word, or its last words ("DE LA CRUZ"); a middle name or
-  // initial may stand between.
-  const std::string family = Letters(patient.family);
-  std::string tail;
-  for (std::size_t w = words.size(); w-- > 1;) {
-    tail = Letters(words[w]) + tail;
-    if (tail == family) return false;
-    if (tail.size() >= family.size()) break;
+  std::string read;
+  for (std::size_t w = 0; w < words.size(); ++w) {
+    const std::string letters = Letters(words[w]);
+    if (letters.size() == 1 && w > 0 && w + 1 < words.size()) continue;
+    read += letters;
   }
-  return true;
+  const std::vector<std::string_view> given = Words(patient.given);
+  const std::string family = Letters(patient.family);
+  if (given.empty()) return true;
+  return read != Letters(given.front()) + family && read != Letters(patient.given) + family;
 }
 
 }  // namespace chartscan::extract

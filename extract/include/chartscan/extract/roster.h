@@ -44,10 +44,10 @@ namespace chartscan::extract {
 struct RosterPatient {
   std::string mrn;     // normalized
   std::string family;  // upper-case, as written (letters, spaces, hyphens, apostrophes)
-  std::string given;
-  std::string dob;  // ISO 8601
-  std::string sex;  // "M", "F", "X", "U" or empty
-  int line = 0;     // 1-based line in the file it came from
+  std::string given;   // upper-case, middle names kept, middle initials dropped ("MARY ANN")
+  std::string dob;     // ISO 8601
+  std::string sex;     // "M", "F", "X", "U" or empty
+  int line = 0;        // 1-based line in the file it came from
 
   // "GIVEN FAMILY", the convention of extracted patient_name fields.
   std::string DisplayName() const { return given + " " + family; }
@@ -80,9 +80,9 @@ RosterMatch MatchRoster(std::span<const RosterPatient> roster, const PatientIden
 
 // Whether a field extracted from a document disagrees with the roster patient the document's chart
 // matched: an MRN other than the patient's (both normalized), a date of birth other than theirs,
-// or a patient name ("GIVEN ... FAMILY") whose first word is not the first word of the patient's
-// given name, or whose last words are not their family name, letter for letter (case, spaces,
-// hyphens and apostrophes aside; no OCR folding: "WILIAM" and "J0HN" disagree), and a family
+// or a patient name ("GIVEN ... FAMILY") that does not spell the patient's given name (its first
+// word, or all of it) and family name, letter for letter (case, spaces, hyphens, apostrophes and
+// a middle initial aside; no OCR folding: "WILIAM", "J0HN" and a word more disagree), and a family
 // name field likewise. Matching
 // tolerates OCR errors so that a misread page still finds its patient; the value read is then
 // wrong, and a clerk should see it rather than trust it. Other fields and empty values never
