@@ -5,7 +5,10 @@
 // kConflictShare of the winner's support, or any second value of an identity field read with
 // confidence at or above the review threshold, is a conflict: the field needs review. Multi-valued
 // fields keep each distinct value once, in order of first appearance, at its best confidence. An
-// NPI that fails its check digit needs review whatever its support.
+// NPI that fails its check digit needs review whatever its support. A value that every page
+// reading it flagged for a reason other than its confidence (a value that did not validate, a
+// date of service with a twin a year digit away) still needs review: the merge re-judges
+// confidence, not those reasons; one page reading it without doubt clears them.
 #include <algorithm>
 #include <map>
 
@@ -17,6 +20,11 @@ namespace {
 
 constexpr double kAgreementBonus = 0.05;
 constexpr double kConflictShare = 0.5;
+
+// Flagged by the page for a reason its confidence does not give.
+bool DoubtedBeyondConfidence(const Field& f, double threshold) {
+  return f.needs_review && f.confidence >= threshold;
+}
 
 bool IsIdentity(const std::string& name) {
   return name == "patient_name" || name == "mrn" || name == "dob" || name == "patient_family_name";
@@ -52,18 +60,22 @@ DocumentFields Extractor::MergeDocument(std::span<const std::vector<Field>> page
     if (all.empty()) continue;
     if (multi) {
       std::vector<Field> distinct;
+      std::vector<bool> doubted;
       for (const Field* f : all) {
         auto it = std::find_if(distinct.begin(), distinct.end(),
                                [&](const Field& d) { return d.normalized == f->normalized; });
         if (it == distinct.end()) {
           distinct.push_back(*f);
-        } else if (f->confidence > it->confidence) {
-          it->confidence = f->confidence;
+          doubted.push_back(DoubtedBeyondConfidence(*f, threshold));
+          continue;
         }
+        const auto k = static_cast<std::size_t>(it - distinct.begin());
+        doubted[k] = doubted[k] && DoubtedBeyondConfidence(*f, threshold);
+        if (f->confidence > it->confidence) it->confidence = f->confidence;
       }
-      for (Field& d : distinct) {
-        d.needs_review = d.confidence < threshold;
-        doc.fields.push_back(std::move(d));
+      for (std::size_t k = 0; k < distinct.size(); ++k) {
+        distinct[k].needs_review = distinct[k].confidence < threshold || doubted[k];
+        doc.fields.push_back(std::move(distinct[k]));
       }
       continue;
     }
@@ -72,12 +84,14 @@ DocumentFields Extractor::MergeDocument(std::span<const std::vector<Field>> page
       const Field* best = nullptr;
       int count = 0;
       std::size_t order = 0;
+      bool doubted = true;  // every page reading it flagged it beyond its confidence
     };
     std::map<std::string, Group> groups;
     for (std::size_t i = 0; i < all.size(); ++i) {
       Group& g = groups[all[i]->normalized];
       if (g.count == 0) g.order = i;
       g.support += all[i]->confidence;
+      g.doubted = g.doubted && DoubtedBeyondConfidence(*all[i], threshold);
       ++g.count;
       if (!g.best || all[i]->confidence > g.best->confidence) g.best = all[i];
     }
@@ -98,7 +112,7 @@ DocumentFields Extractor::MergeDocument(std::span<const std::vector<Field>> page
     }
     Field chosen = *win->best;
     chosen.confidence = std::min(1.0, chosen.confidence * (1 + kAgreementBonus * (win->count - 1)));
-    chosen.needs_review = conflict || chosen.confidence < threshold;
+    chosen.needs_review = conflict || chosen.confidence < threshold || win->doubted;
     // Agreement lifts confidence, not validity: an NPI failing its check digit needs review
     // however many pages read it alike.
     if (rule && rule->type == ValueType::kNpi && !IsValidNpi(chosen.normalized)) {

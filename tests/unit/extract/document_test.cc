@@ -1,4 +1,6 @@
 // Per-document merge and page identities.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include <chartscan/extract/extractor.h>
@@ -55,6 +57,34 @@ TEST(Document, ConflictingMrnsNeedReviewInsteadOfAGuess) {
   EXPECT_TRUE(doc.Find("mrn")->needs_review);
   EXPECT_TRUE(doc.needs_review);
   EXPECT_FALSE(doc.Find("dob")->needs_review);
+}
+
+TEST(Document, PageDoubtNotExplainedByConfidenceSurvivesTheMerge) {
+  // A date of service read "01/26/2024" under a signature of 01/26/2021 went to review on its
+  // page at a confidence above the threshold; the document's merge, which judged confidence
+  // only, let it through silently.
+  PageBuilder b;
+  b.Text(100, "Patient: Hall, Debra   MRN: 4676803   DOB: 10/25/1955");
+  b.Text(140, "Exam Date: 01/26/2024");
+  b.Text(180, "Electronically signed 01/26/2021 at 14:02");
+  const PageText twin = b.Build();
+  Extractor e = Make();
+  const std::vector<Field> page = e.ExtractPage(twin);
+  const auto dos = std::find_if(page.begin(), page.end(),
+                                [](const Field& f) { return f.name == "date_of_service"; });
+  ASSERT_NE(dos, page.end());
+  ASSERT_TRUE(dos->needs_review);
+  ASSERT_GE(dos->confidence, e.options().review_threshold);
+  DocumentFields doc = e.ExtractDocument(std::vector<PageText>{twin});
+  ASSERT_NE(doc.Find("date_of_service"), nullptr);
+  EXPECT_TRUE(doc.Find("date_of_service")->needs_review);
+  EXPECT_TRUE(doc.needs_review);
+  // Another page reading the same date without doubt clears it.
+  PageBuilder c;
+  c.Text(100, "Patient: Hall, Debra   MRN: 4676803   DOB: 10/25/1955");
+  c.Text(140, "Exam Date: 01/26/2024");
+  DocumentFields two = e.ExtractDocument(std::vector<PageText>{twin, c.Build()});
+  EXPECT_FALSE(two.Find("date_of_service")->needs_review);
 }
 
 TEST(Document, NpiFailingItsCheckDigitNeedsReviewHoweverManyPagesAgree) {
