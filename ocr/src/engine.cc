@@ -650,21 +650,34 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
 Result<std::vector<Word>> Engine::ReadLine(const ImageView& page, double dpi, const Box& box) {
   tesseract::TessBaseAPI& api = impl_->api;
   tesseract::ETEXT_DESC monitor;
-  CHARTSCAN_RETURN_IF_ERROR(StartReading(api, impl_->options, page, dpi, monitor));
+  if (page.empty() || page.format() != PixelFormat::kGray8) {
+    return Status::InvalidArgument("ocr: expects a non-empty 8-bit grey image");
+  }
   const Box inside = box.Intersected({0, 0, page.width(), page.height()});
   if (inside.empty()) return Status::InvalidArgument("ocr: box outside the image");
+  // Only the padded box is given to the recognizer, as a view into the page: giving it the whole
+  // page copied every pixel of it for each line read. Tesseract thresholds and reads a rectangle
+  // of a page exactly as the same pixels given alone.
+  const int pad = static_cast<int>(kRereadPad * inside.height);
+  const Box crop =
+      Box{inside.x - pad, inside.y - pad, inside.width + 2 * pad, inside.height + 2 * pad}
+          .Intersected({0, 0, page.width(), page.height()});
+  const ImageView view(page.row(crop.y) + crop.x, crop.width, crop.height, PixelFormat::kGray8,
+                       page.stride());
+  CHARTSCAN_RETURN_IF_ERROR(StartReading(api, impl_->options, view, dpi, monitor));
   api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
   std::vector<RawWord> raw;
   std::vector<LayoutLine> lines;
-  const BoxRead read =
-      ReadBox(api, page, inside, static_cast<int>(kRereadPad * inside.height), monitor, raw, lines);
+  const BoxRead read = ReadBox(api, view, {0, 0, crop.width, crop.height}, 0, monitor, raw, lines);
   api.SetPageSegMode(tesseract::PSM_AUTO);
   api.Clear();
   if (read == BoxRead::kStop) return Status::DeadlineExceeded("ocr: reading a line timed out");
   std::vector<Word> out;
   for (RawWord& w : raw) {
     TrimWordSpaces(w);
-    if (!w.text.empty()) out.push_back({std::move(w.text), w.box, w.confidence, 0});
+    if (w.text.empty()) continue;
+    const Box at{w.box.x + crop.x, w.box.y + crop.y, w.box.width, w.box.height};
+    out.push_back({std::move(w.text), at, w.confidence, 0});
   }
   return out;
 }
