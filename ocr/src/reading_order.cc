@@ -407,14 +407,28 @@ Cut ColumnsBelowCut(const std::vector<const LayoutLine*>& region, const Cut& acr
     // together: a history and physical's assessment and plan beside its examination, seed 8102)
     // is a column too: of its lines above `across`, kMinColumnLines at least and most have more
     // than kGridMaxWords words (a form's last column of cells over the short column does not;
-    // the gap under the form is the one to cut, as before).
+    // the gap under the form is the one to cut, as before). The end of a sentence wrapped onto a
+    // short line under a long one ("and S2, no murmurs." under "HEART: Regular rate and rhythm,
+    // normal S1") is prose too: a narrow column of examination findings and a numbered plan, beside
+    // the long column of a history and physical, has as many such ends as long lines (a heavy H&P
+    // of seed 9401, its long column's tail read after the short column: 997 errors).
+    const auto wrapped_end = [&](const LayoutLine* a) {
+      const LayoutLine* above = nullptr;
+      for (const LayoutLine* b : below) {
+        if (b == a || (b->box.x < gutter.at) != short_left || b->box.y >= a->box.y) continue;
+        if (!above || b->box.y > above->box.y) above = b;
+      }
+      return above != nullptr && above->words.size() > kGridMaxWords &&
+             a->box.y - above->box.bottom() < line_height &&
+             std::abs(a->box.x - above->box.x) < 2 * line_height;
+    };
     size_t short_lines = 0, aligned = 0, upper = 0, prose = 0;
     for (const LayoutLine* a : below) {
       if ((a->box.x < gutter.at) != short_left) continue;
       ++short_lines;
       if (RowSpan(a->box).first < across.at) {
         ++upper;
-        prose += a->words.size() > kGridMaxWords;
+        prose += a->words.size() > kGridMaxWords || wrapped_end(a);
       }
       aligned += std::any_of(below.begin(), below.end(), [&](const LayoutLine* b) {
         return (b->box.x < gutter.at) != short_left && SameRow(a->box, b->box);

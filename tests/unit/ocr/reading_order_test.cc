@@ -828,6 +828,39 @@ TEST(ReadingOrder, ShortColumnOnTheSameBaselinesIsReadAfterTheLongOne) {
       << "the right column inside the left one";
 }
 
+// Regression: a heavy history and physical (seed 9401) under a title and two identity rows that
+// cross its gutter: a long left column and a short right one of findings and a numbered plan,
+// whose sentences wrap onto short lines. The widest gap between rows was a section break of the
+// left column below the right one's end, and the left column's tail was read after the right
+// column (997 errors on the page).
+TEST(ReadingOrder, LongColumnsTailIsNotReadAfterAShortColumnOfWrappedProse) {
+  Layout l;
+  l.Line(0, Words(862, 488, 6, 77));   // title
+  l.Line(1, Words(396, 570, 14, 56));  // identity rows across the gutter
+  l.Line(1, Words(396, 627, 14, 49));
+  std::vector<int> left_first_word;
+  int y = 700;
+  for (int i = 0; i < 48; ++i) {
+    // A section break every 8 lines; the widest one below the right column's end.
+    y += i == 0 ? 0 : (i % 8 == 0 ? (i == 40 ? 46 : 28) : 7) + 40;
+    left_first_word.push_back(static_cast<int>(l.words.size()));
+    l.Line(2, Words(396, y, 7, 40));
+  }
+  const int right_first = static_cast<int>(l.words.size());
+  for (int j = 0; j < 24; ++j) {
+    // Long lines, each with its sentence's end on a short line under it.
+    l.Line(3, Words(1425, 700 + 47 * j, j % 2 == 0 ? 7 : 1, 40));
+  }
+  auto ordered = OrderLines(l.lines, l.words, 2810);
+  for (int i = 1; i < 48; ++i) {
+    EXPECT_EQ(LineOf(ordered, left_first_word[static_cast<size_t>(i)]),
+              LineOf(ordered, left_first_word[static_cast<size_t>(i) - 1]) + 1)
+        << "left line " << i << " is not read right after the one above it";
+  }
+  EXPECT_GT(LineOf(ordered, right_first), LineOf(ordered, left_first_word.back()))
+      << "the right column inside the left one";
+}
+
 // Regression: a heavy lab report (seed 8101) whose table header row overlaps, through specks, the
 // line above it and a speck line read over its "Units": no gap either way, and the header was read
 // top to bottom ("Ref Range", "Flag", "Units", "Component", "Value"). Word boxes as read.
