@@ -128,6 +128,21 @@ std::string LetterReadings(char c) {
       return "";
   }
 }
+// Rarer readings of an ICD-10-CM code's first letter, tried only when no usual one gives a valid
+// code: a serif J read as a one or a three ("(118.9)", "345.909" for J18.9 and J45.909 on heavy
+// pages, where the usual 1 -> I gives no code), an E whose lower arm noise took read as an F
+// ("Obesity (F66.9)").
+std::string RareLetterReadings(char c) {
+  switch (c) {
+    case '1':
+    case '3':
+      return "J";
+    case 'F':
+      return "E";
+    default:
+      return "";
+  }
+}
 std::string DigitReadings(char c) {
   switch (c) {
     case 'O':
@@ -494,6 +509,17 @@ std::optional<CodeCheck> CheckCode(std::string_view text, CodeSystem system, con
     for (std::size_t ka = 1; ka < readings[a].size(); ++ka) {
       std::string c1 = raw;
       c1[a] = readings[a][ka];
+      consider(c1);
+    }
+  }
+  // The first letter's rarer readings, when the usual ones gave nothing: taken only when known
+  // (a well-formed code as read, unknown, stays as read otherwise), and only for a code with its
+  // period: an area code in parentheses, "(390) 556-0106", is no "J90".
+  if (!found && !ambiguous && system == CodeSystem::kIcd10Cm && set.Count(system) > 0 &&
+      raw.find('.') != std::string::npos) {
+    for (char alt : RareLetterReadings(raw[0])) {
+      std::string c1 = raw;
+      c1[0] = alt;
       consider(c1);
     }
   }

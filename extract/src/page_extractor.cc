@@ -1338,7 +1338,16 @@ class PageExtractor {
     std::string key = LabelKey(word);
     if (it->second.count(key)) return true;
     if (!key.empty() && (key[0] == '1' || key[0] == 'l')) key[0] = 'i';
-    return it->second.count(key) > 0;
+    if (it->second.count(key)) return true;
+    // A keyword with its version number ("ICD-10") misread by one letter ("ICB-10"): the number
+    // keeps a word of prose from passing for it.
+    if (key.size() < 5) return false;
+    return std::any_of(it->second.begin(), it->second.end(), [&](const std::string& k) {
+      return k.size() >= 5 &&
+             std::any_of(k.begin(), k.end(),
+                         [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }) &&
+             internal::BoundedEditDistance(k, key, 1) <= 1;
+    });
   }
 
   // OCR damage around a code word that the code checker cannot see: a pound or euro sign read for
@@ -1614,6 +1623,13 @@ class PageExtractor {
           }
         };
         trim_end(raw);
+        // The keyword glued to its code ("(CPT-27447)", "CPT:99213"): the code, with its context.
+        bool glued_cpt = false;
+        if (raw.size() == 9 && LabelKey(raw.substr(0, 3)) == "cpt" &&
+            (raw[3] == '-' || raw[3] == ':' || raw[3] == '#')) {
+          raw.remove_prefix(4);
+          glued_cpt = true;
+        }
         std::string code(raw);
         std::size_t last = i;  // last word of the code
         // "(J18 9)": a dot read as a space splits a code in two inside parentheses.
@@ -1679,9 +1695,10 @@ class PageExtractor {
             continue;
           }
         }
-        // A code's period read as an underscore or a comma ("G47_33 - Obstructive sleep apnea",
-        // "Diverticulosis (K57,30)" on faxes): only for a listed code.
-        if (const std::size_t u = code.find_first_of("_,"); u == 3 && code.size() > 4) {
+        // A code's period read as an underscore, a comma or a hyphen ("G47_33 - Obstructive sleep
+        // apnea", "Diverticulosis (K57,30)" on faxes, "K80-20)" on a heavy page): only for a
+        // listed code.
+        if (const std::size_t u = code.find_first_of("_,-"); u == 3 && code.size() > 4) {
           std::string dotted = code;
           dotted[u] = '.';
           if (codes_.Contains(CanonicalCode(dotted, CodeSystem::kIcd10Cm), CodeSystem::kIcd10Cm)) {
@@ -1719,7 +1736,7 @@ class PageExtractor {
         }
         if (code.size() != 5 || letter_split) continue;
         // CPT and HCPCS.
-        const bool cpt_ctx = ContextBefore(t, i, ValueType::kCpt) ||
+        const bool cpt_ctx = glued_cpt || ContextBefore(t, i, ValueType::kCpt) ||
                              (parens && i > 0 && LabelKey(t[i - 1].text) == "cpt");
         const bool vetoed = CptVetoed(t, i, t[i].text);
         if (cpt && !(vetoed && !cpt_ctx)) {

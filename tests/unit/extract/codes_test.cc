@@ -1,3 +1,5 @@
+#include <utility>
+
 #include <gtest/gtest.h>
 
 #include <chartscan/extract/codes.h>
@@ -47,6 +49,23 @@ TEST(Icd10, SixOrDollarSignReadForTheLetter) {
   ASSERT_TRUE(s);
   EXPECT_EQ(s->code, "S72.001A");
   EXPECT_FALSE(CheckCode("$72.001A", CodeSystem::kIcd10Cm, CodeSet::BuiltIn(), false));
+}
+
+TEST(Icd10, SerifJReadAsAOneOrThreeAndEAsAnFOnlyWhenNothingElseFits) {
+  // Heavy and faxed pages: "(118.9)" for J18.9, "345.909" for J45.909, "(F66.9)" for E66.9.
+  for (auto [read, code] : {std::pair{"118.9", "J18.9"}, std::pair{"345.909", "J45.909"},
+                            std::pair{"F66.9", "E66.9"}}) {
+    auto c = CheckCode(read, CodeSystem::kIcd10Cm, CodeSet::BuiltIn());
+    ASSERT_TRUE(c) << read;
+    EXPECT_EQ(c->code, code);
+    EXPECT_TRUE(c->repaired);
+  }
+  // The usual reading of a one still wins ("148.91" is I48.91, never J48.91)...
+  EXPECT_EQ(CheckCode("148.91", CodeSystem::kIcd10Cm, CodeSet::BuiltIn())->code, "I48.91");
+  // ...and no rare reading is tried without a code's context, nor for a number without a period:
+  // a faxed letterhead's area code "(390)" is no J90.
+  EXPECT_FALSE(CheckCode("118.9", CodeSystem::kIcd10Cm, CodeSet::BuiltIn(), false));
+  EXPECT_FALSE(CheckCode("390", CodeSystem::kIcd10Cm, CodeSet::BuiltIn()));
 }
 
 TEST(Icd10, RepairBetweenTwoListedCodesIsNotAGuess) {

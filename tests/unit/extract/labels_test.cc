@@ -1084,6 +1084,22 @@ TEST(Labels, CodePeriodReadAsACommaOnAFax) {
   EXPECT_TRUE(All(Extract(PageBuilder().Text(100, "Weight 123,45 kg").Build()), "icd10").empty());
 }
 
+TEST(Labels, CodesWithAHyphenForAPeriodOrGluedToTheirKeywordOrAMisreadKeyword) {
+  // A heavy page: "K80-20)", "(CPT-27447)", a keyword read "ICB-10" before "148.91".
+  auto fields =
+      Extract(PageBuilder()
+                  .Text(100, "Preoperative Diagnosis: Symptomatic cholelithiasis (K80-20).")
+                  .Text(140, "Right total knee arthroplasty (CPT-27447).")
+                  .Text(180, "3. Unspecified atrial fibrillation, ICB-10 148.91")
+                  .Build());
+  EXPECT_EQ(All(fields, "icd10"), (std::vector<std::string>{"K80.20", "I48.91"}));
+  EXPECT_EQ(All(fields, "cpt"), (std::vector<std::string>{"27447"}));
+  // A range with a hyphen is no code, and a word one letter from a keyword without its number
+  // gives no context ("DX" is a keyword; "DY 148.91" is not a code).
+  EXPECT_TRUE(
+      All(Extract(PageBuilder().Text(100, "Pages 123-45 and DY 148.91").Build()), "icd10").empty());
+}
+
 TEST(Labels, PoundSignForTheEOfACodeRunIntoItsListNumber) {
   auto fields = Extract(PageBuilder()
                             .Text(100,
