@@ -78,6 +78,36 @@ constexpr double kLetterMinHeight = 0.06;  // inches
 constexpr double kLetterMaxSize = 0.3;     // inches
 constexpr float kSauvolaK = 0.2f;
 constexpr int kSauvolaReduce = 3;
+
+// A punch hole is a disc: ink fills the ellipse inscribed in its box (kDiscInside of it at least)
+// and leaves the box's corners bare (kDiscOutside of them at most). Bold letters a photocopy
+// darkened until their counters closed fill their ellipse as well ("M", "e" and "a" of a
+// letterhead's "Old Mill Memorial Hospital", 0.8 inch from the top edge), but their stems and
+// feet reach into the corners.
+constexpr double kDiscInside = 0.85;
+constexpr double kDiscOutside = 0.15;
+bool SolidDisc(const cv::Mat& labels, int id, const cv::Rect& b) {
+  const double cx = b.x + b.width / 2.0, cy = b.y + b.height / 2.0;
+  const double rx = b.width / 2.0, ry = b.height / 2.0;
+  long inside = 0, inside_ink = 0, outside = 0, outside_ink = 0;
+  for (int y = b.y; y < b.y + b.height; ++y) {
+    const int* l = labels.ptr<int>(y);
+    const double dy = (y + 0.5 - cy) / ry;
+    for (int x = b.x; x < b.x + b.width; ++x) {
+      const double dx = (x + 0.5 - cx) / rx;
+      const bool ink = l[x] == id;
+      if (dx * dx + dy * dy <= 1.0) {
+        ++inside;
+        inside_ink += ink;
+      } else {
+        ++outside;
+        outside_ink += ink;
+      }
+    }
+  }
+  return inside_ink >= kDiscInside * static_cast<double>(inside) &&
+         outside_ink <= kDiscOutside * static_cast<double>(outside);
+}
 constexpr float kWeakK = 0.1f;
 constexpr double kWeakSigma = 1.0;  // px at 300 dpi
 constexpr double kWeakSupport = 0.3;
@@ -357,7 +387,8 @@ InkMask ExtractInk(const cv::Mat& normalized, double threshold, double dpi, InkT
                        std::abs(b.width - b.height) < 0.25 * std::max(b.width, b.height);
     const double fill = area / (CV_PI / 4.0 * b.width * b.height);
     const bool near_edge = cx < margin || cy < margin || cx > w - margin || cy > h - margin;
-    if ((touches && (strip || slab || frame)) || (round && fill > 0.9 && fill < 1.1 && near_edge)) {
+    if ((touches && (strip || slab || frame)) ||
+        (round && fill > 0.9 && fill < 1.1 && near_edge && SolidDisc(labels, i, b))) {
       keep[static_cast<size_t>(i)] = kDrop;
       ++out.borders_removed;
       continue;

@@ -308,6 +308,32 @@ TEST(CleanPage, BoldCapitalsNearTheTopEdgeAreNotPunchHoles) {
   EXPECT_GT(dark, 5 * 1800) << "the letterhead capitals were erased";
 }
 
+// Regression: a photocopy darkened a letterhead's bold "M", "e" and "a" until their counters
+// closed; round enough and filling their ellipse, 0.8 inch from the top edge, they were erased as
+// punch holes ("Old ill mori l Hospit l"). A letter's foot and stem reach into the corners of its
+// box, which a hole leaves bare. Here: blobs filling their ellipse and one corner of their box.
+TEST(CleanPage, BoldLettersFillingTheirEllipseButNotItsCornersAreNotPunchHoles) {
+  cv::Mat page = TextPage(1, 6);
+  for (int i = 0; i < 5; ++i) {
+    const int x = 300 + i * 160;
+    cv::ellipse(page, {x + 30, 228}, {30, 28}, 0, 0, 360, cv::Scalar(0), cv::FILLED);
+    cv::rectangle(page, cv::Rect(x + 30, 228, 30, 28), cv::Scalar(0), cv::FILLED);  // the foot
+  }
+  // A real punch hole stays a hole.
+  cv::circle(page, {90, 900}, 50, cv::Scalar(10), cv::FILLED);
+  auto r = Clean(page);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  long letters = 0, hole = 0;
+  for (int y = 150; y < 300; ++y) {
+    for (int x = 300; x < 1100; ++x) letters += r->image.view().row(y)[x] < 128;
+  }
+  for (int y = 850; y < 950; ++y) {
+    for (int x = 40; x < 140; ++x) hole += r->image.view().row(y)[x] < 128;
+  }
+  EXPECT_GT(letters, 5 * 2000) << "the bold letters were erased";
+  EXPECT_LT(hole, 100) << "the punch hole was kept";
+}
+
 TEST(CleanPage, UpsamplesLowResolutionFax) {
   cv::Mat page = TextPage();
   cv::Mat fax;
