@@ -150,21 +150,33 @@ Result<std::string> DocumentValue(sqlite3* db, std::int64_t document_id, const s
   return row ? st.Text(0) : std::string();
 }
 
-// The roster's value of an identity field (mrn, patient_name as "GIVEN FAMILY", dob) for the
-// patient the document's chart matched; empty for other fields or when it matched nobody.
-Result<std::string> RosterValue(sqlite3* db, std::int64_t document_id, const std::string& field) {
-  if (field != "mrn" && field != "patient_name" && field != "dob") return std::string();
+// The roster's spellings of an identity field (mrn, patient_name as "GIVEN FAMILY", dob) for the
+// patient the document's chart matched, the full one first (a name also without its middle names,
+// which extraction drops when a page does not print them); empty for other fields or when it
+// matched nobody.
+Result<std::vector<std::string>> RosterSpellings(sqlite3* db, std::int64_t document_id,
+                                                 const std::string& field) {
+  std::vector<std::string> out;
+  if (field != "mrn" && field != "patient_name" && field != "dob") return out;
   Stmt st;
   CHARTSCAN_RETURN_IF_ERROR(
       st.Prepare(db,
-                 "SELECT p.mrn, p.given_name || ' ' || p.family_name, p.dob FROM documents d JOIN "
-                 "charts c ON c.id = d.chart_id JOIN patients p ON p.id = c.patient_id WHERE d.id "
-                 "= ?1",
+                 "SELECT p.mrn, p.given_name, p.family_name, p.dob FROM documents d JOIN charts c "
+                 "ON c.id = d.chart_id JOIN patients p ON p.id = c.patient_id WHERE d.id = ?1",
                  "read review item"));
   st.Bind(1, document_id);
   CHARTSCAN_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::string();
-  return st.Text(field == "mrn" ? 0 : field == "patient_name" ? 1 : 2);
+  if (!row) return out;
+  if (field != "patient_name") {
+    out.push_back(st.Text(field == "mrn" ? 0 : 3));
+    return out;
+  }
+  const std::string given = st.Text(1), family = st.Text(2);
+  out.push_back(given + " " + family);
+  if (const std::size_t space = given.find(' '); space != std::string::npos) {
+    out.push_back(given.substr(0, space) + " " + family);
+  }
+  return out;
 }
 
 // Upper-case letters and digits: a value and the roster's compared whatever their spacing.
@@ -218,9 +230,13 @@ Result<std::optional<ReviewItem>> LoadItem(sqlite3* db, const ItemRef& ref, bool
         other.Bind(3, item.normalized);
         CHARTSCAN_ASSIGN_OR_RETURN(conflict, other.Step());
       }
-      CHARTSCAN_ASSIGN_OR_RETURN(item.roster_value, RosterValue(db, ref.id, item.field));
+      CHARTSCAN_ASSIGN_OR_RETURN(std::vector<std::string> spellings,
+                                 RosterSpellings(db, ref.id, item.field));
+      if (!spellings.empty()) item.roster_value = spellings.front();
       const bool off_roster =
-          !item.roster_value.empty() && Alnum(item.normalized) != Alnum(item.roster_value);
+          !spellings.empty() &&
+          std::none_of(spellings.begin(), spellings.end(),
+                       [&](const std::string& v) { return Alnum(item.normalized) == Alnum(v); });
       item.reason = conflict                             ? "conflicting values"
                     : off_roster                         ? "differs from the patient index"
                     : item.confidence < kReviewThreshold ? "low confidence"

@@ -323,6 +323,18 @@ TEST_F(IngestTest, MisreadMrnOfAChartFoundByNameAndBirthDateGoesToReview) {
   EXPECT_EQ(mrn->roster_value, "00482913");
 }
 
+TEST_F(IngestTest, RosterMiddleNameThePageDoesNotPrintIsNoDisagreement) {
+  // The roster knows Mary Ann Holt; her notes print "Mary Holt": no value to verify.
+  ASSERT_TRUE(
+      store_->ImportPatients({{0, "00482913", "HOLT", "MARY ANN", "1952-03-14", "F"}}).ok());
+  Write("a.png", TextPng({"PROGRESS NOTE", "Patient: Mary Holt", "MRN: 00482913", "DOB: 03/14/1952",
+                          "Page 1 of 1"}));
+  auto summary = Ingest(*store_, {(root_ / "in").string()}, options_);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->unmatched_charts, 0);
+  EXPECT_EQ(summary->roster_conflicts, 0);
+}
+
 TEST_F(IngestTest, RosterImportedLaterSendsMisreadValuesToReview) {
   WriteTwoNotesOfOnePatientOneMrnMisread();
   ASSERT_TRUE(Ingest(*store_, {(root_ / "in").string()}, options_).ok());
