@@ -896,26 +896,32 @@ class PageExtractor {
   // exports of five batches (384 pages, 2026-12-05): 2 of the 6 wrong dates of service not yet
   // flagged had a twin, and none of the 202 right ones.
   void DoubtServiceDatesWithATwin() {
-    DateParseOptions o;
-    o.reference = reference_;
     for (Field& f : out_) {
       if (f.name != "date_of_service" || f.needs_review) continue;
-      const std::optional<CivilDate> own = ParseIsoDate(f.normalized);
-      if (!own) continue;
-      const std::string year = std::to_string(own->year);
-      for (const Line& line : lines_) {
-        for (const Token& t : line.tokens) {
-          if (t.text.size() < 6 || !HasDigit(t.text) || t.box.Intersects(f.box)) continue;
-          const std::optional<ParsedDate> d = ParseDate(t.text, o);
-          if (!d || d->repaired || d->date.month != own->month || d->date.day != own->day) continue;
-          const std::string other = std::to_string(d->date.year);
-          if (other.size() != year.size()) continue;
-          int differ = 0;
-          for (std::size_t i = 0; i < year.size(); ++i) differ += other[i] != year[i];
-          f.needs_review = f.needs_review || differ == 1;
-        }
+      if (const std::optional<CivilDate> own = ParseIsoDate(f.normalized)) {
+        f.needs_review = HasYearTwin(*own, f.box);
       }
     }
+  }
+
+  // A word outside `evidence` reads, without repair, as `date` in a year one digit away.
+  bool HasYearTwin(const CivilDate& date, const Box& evidence) const {
+    DateParseOptions o;
+    o.reference = reference_;
+    const std::string year = std::to_string(date.year);
+    for (const Line& line : lines_) {
+      for (const Token& t : line.tokens) {
+        if (t.text.size() < 6 || !HasDigit(t.text) || t.box.Intersects(evidence)) continue;
+        const std::optional<ParsedDate> d = ParseDate(t.text, o);
+        if (!d || d->repaired || d->date.month != date.month || d->date.day != date.day) continue;
+        const std::string other = std::to_string(d->date.year);
+        if (other.size() != year.size()) continue;
+        int differ = 0;
+        for (std::size_t i = 0; i < year.size(); ++i) differ += other[i] != year[i];
+        if (differ == 1) return true;
+      }
+    }
+    return false;
   }
 
   // Words after the hit up to the next label; through a wrapped continuation line when the

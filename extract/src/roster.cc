@@ -76,15 +76,18 @@ std::optional<std::string> Sex(std::string_view s) {
   return std::nullopt;
 }
 
-// Upper-case letters only.
-std::string Letters(std::string_view s) {
+// The letters of `s`, and its digits when `digits`, upper-cased.
+std::string UpperKept(std::string_view s, bool digits) {
   std::string out;
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
-    if (std::isalpha(u)) out += static_cast<char>(std::toupper(u));
+    if (std::isalpha(u) || (digits && std::isdigit(u))) out += static_cast<char>(std::toupper(u));
   }
   return out;
 }
+
+// Upper-case letters only.
+std::string Letters(std::string_view s) { return UpperKept(s, /*digits=*/false); }
 
 // Letters only, digits OCR reads for letters folded back, "RN" (read for M) folded to M.
 std::string FoldName(std::string_view s) {
@@ -147,14 +150,7 @@ Status RosterParseOptions::Validate() const {
   return Status::Ok();
 }
 
-std::string NormalizeRosterMrn(std::string_view mrn) {
-  std::string out;
-  for (char c : mrn) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u)) out += static_cast<char>(std::toupper(u));
-  }
-  return out;
-}
+std::string NormalizeRosterMrn(std::string_view mrn) { return UpperKept(mrn, /*digits=*/true); }
 
 Result<std::vector<RosterPatient>> ParseRoster(std::string_view csv, std::string_view file_name,
                                                const RosterParseOptions& options) {
@@ -345,6 +341,15 @@ bool DiffersFromRoster(const RosterPatient& patient, const Field& field) {
   const std::string family = Letters(patient.family);
   if (given.empty()) return true;
   return read != Letters(given.front()) + family && read != Letters(patient.given) + family;
+}
+
+std::vector<std::size_t> FieldsDifferingFromRoster(const RosterPatient& patient,
+                                                   std::span<const Field> fields) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (!fields[i].needs_review && DiffersFromRoster(patient, fields[i])) out.push_back(i);
+  }
+  return out;
 }
 
 }  // namespace chartscan::extract

@@ -537,12 +537,17 @@ int RereadDoubtfulSegments(tesseract::TessBaseAPI& api, const ImageView& page, d
   return replaced;
 }
 
-// Checks the input and gives it to `api` on this thread, with `monitor` set to the deadline.
-Status StartReading(tesseract::TessBaseAPI& api, const OcrOptions& options, const ImageView& page,
-                    double dpi, tesseract::ETEXT_DESC& monitor) {
+Status CheckInput(const ImageView& page) {
   if (page.empty() || page.format() != PixelFormat::kGray8) {
     return Status::InvalidArgument("ocr: expects a non-empty 8-bit grey image");
   }
+  return Status::Ok();
+}
+
+// Checks the input and gives it to `api` on this thread, with `monitor` set to the deadline.
+Status StartReading(tesseract::TessBaseAPI& api, const OcrOptions& options, const ImageView& page,
+                    double dpi, tesseract::ETEXT_DESC& monitor) {
+  CHARTSCAN_RETURN_IF_ERROR(CheckInput(page));
   // Tesseract's LSTM asks OpenMP for teams of threads. The pipeline already runs one engine per
   // core, so those teams only spin and contend (measured: 4x slower on 2 cores). In libgomp the
   // OpenMP settings are per thread, copied from the process defaults when a thread starts, so they
@@ -650,9 +655,7 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
 Result<std::vector<Word>> Engine::ReadLine(const ImageView& page, double dpi, const Box& box) {
   tesseract::TessBaseAPI& api = impl_->api;
   tesseract::ETEXT_DESC monitor;
-  if (page.empty() || page.format() != PixelFormat::kGray8) {
-    return Status::InvalidArgument("ocr: expects a non-empty 8-bit grey image");
-  }
+  CHARTSCAN_RETURN_IF_ERROR(CheckInput(page));
   const Box inside = box.Intersected({0, 0, page.width(), page.height()});
   if (inside.empty()) return Status::InvalidArgument("ocr: box outside the image");
   // Only the padded box is given to the recognizer, as a view into the page: giving it the whole

@@ -202,11 +202,9 @@ Result<AssemblyCounts> AssembleBatch(indexer::Store& store, std::int64_t batch_i
     const int patient = roster.empty() ? -1 : match[static_cast<std::size_t>(c)].index;
     if (patient < 0) continue;
     indexer::DocumentWrite& d = write.documents[i];
-    for (Field& f : d.fields) {
-      if (f.needs_review ||
-          !extract::DiffersFromRoster(roster[static_cast<std::size_t>(patient)], f))
-        continue;
-      f.needs_review = true;
+    for (std::size_t f :
+         extract::FieldsDifferingFromRoster(roster[static_cast<std::size_t>(patient)], d.fields)) {
+      d.fields[f].needs_review = true;
       d.needs_review = true;
       ++counts.roster_conflicts;
     }

@@ -53,20 +53,7 @@ Result<RematchCounts> RematchCharts(indexer::Store& store) {
     indexer::ChartMatch cm;
     cm.chart_id = charts[i].chart_id;
     cm.roster_match = std::string(extract::RosterMatchKindName(m.kind));
-    if (m.index >= 0) {
-      cm.patient_id = patients[static_cast<std::size_t>(m.index)].patient_id;
-      CHARTSCAN_ASSIGN_OR_RETURN(std::vector<DocumentInfo> documents,
-                                 store.ChartDocuments(charts[i].chart_id));
-      for (const DocumentInfo& d : documents) {
-        for (std::size_t f = 0; f < d.fields.size(); ++f) {
-          if (d.fields[f].needs_review ||
-              !extract::DiffersFromRoster(roster[static_cast<std::size_t>(m.index)], d.fields[f]))
-            continue;
-          cm.review_fields.emplace_back(d.document_id, static_cast<int>(f));
-          ++counts.roster_conflicts;
-        }
-      }
-    }
+    if (m.index >= 0) cm.patient_id = patients[static_cast<std::size_t>(m.index)].patient_id;
     if (keepers[i] != i) {
       cm.merge_into = charts[keepers[i]].chart_id;
       ++counts.merged;
@@ -77,6 +64,23 @@ Result<RematchCounts> RematchCharts(indexer::Store& store) {
     }
     matches.push_back(std::move(cm));
   }
+  // Values that differ from the patient a chart matched, read in one pass over the documents
+  // (not one query per chart: a whole archive is re-matched at once).
+  std::map<std::int64_t, std::size_t> chart_at;
+  for (std::size_t i = 0; i < charts.size(); ++i) {
+    if (found[i].index >= 0) chart_at[charts[i].chart_id] = i;
+  }
+  CHARTSCAN_RETURN_IF_ERROR(store.ForEachDocument([&](const DocumentInfo& d) -> Status {
+    const auto it = chart_at.find(d.chart_id);
+    if (it == chart_at.end()) return Status::Ok();
+    const extract::RosterPatient& patient =
+        roster[static_cast<std::size_t>(found[it->second].index)];
+    for (std::size_t f : extract::FieldsDifferingFromRoster(patient, d.fields)) {
+      matches[it->second].review_fields.emplace_back(d.document_id, static_cast<int>(f));
+      ++counts.roster_conflicts;
+    }
+    return Status::Ok();
+  }));
   CHARTSCAN_RETURN_IF_ERROR(store.SetChartMatches(matches));
   return counts;
 }

@@ -89,4 +89,9 @@ RosterMatch MatchRoster(std::span<const RosterPatient> roster, const PatientIden
 // disagree.
 bool DiffersFromRoster(const RosterPatient& patient, const Field& field);
 
+// Indices into `fields` of those not yet marked for review that differ from `patient`: the ones
+// a clerk should now verify.
+std::vector<std::size_t> FieldsDifferingFromRoster(const RosterPatient& patient,
+                                                   std::span<const Field> fields);
+
 }  // namespace chartscan::extract
