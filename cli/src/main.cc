@@ -119,7 +119,8 @@ int main(int argc, char** argv) {
   codes_cmd->require_subcommand(1);
   CLI::App* codes_import = codes_cmd->add_subcommand(
       "import",
-      "Load a CMS ICD-10-CM order file or a CSV (code,description[,system]) into the store");
+      "Load a CMS ICD-10-CM order file or a CSV (code,description[,system[,billable[,terms]]]) "
+      "into the store");
   codes_import->add_option("--store", codes.store, "Store folder");
   codes_import->add_flag("--complete", codes.complete,
                          "The CSV is the full list of its code systems: codes missing from it are "

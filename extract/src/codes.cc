@@ -3,6 +3,14 @@
 // confusable character (one substitution, then two) and keeps the candidate that is well formed
 // and, when the set holds codes of that system, known, unless another one with as few
 // substitutions is too. The CMS order file is parsed by fixed columns; CSV by RFC 4180 rules.
+//
+// A code read beyond those repairs is matched against the names printed beside it
+// (CodeNamedOnLine): ReadingDistance is an edit distance whose costs follow OCR (a confusable
+// character or a mark 0.5, anything else 1), computed row by row and abandoned once a row's
+// minimum passes the limit, over the codes of about the reading's length only (by_length_). Of
+// the listed codes within 2 edits (and 0.4 per character, so a three-character code allows one),
+// those whose description or a term is on the line (three quarters of its words, each within an
+// OCR edit or two) are kept, and the nearest wins when no other is within half an edit of it.
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -257,7 +265,7 @@ const CodeSet& CodeSet::BuiltIn() {
 }
 
 Status CodeSet::Add(std::string_view code, std::string_view description, CodeSystem system,
-                    bool billable) {
+                    bool billable, std::vector<std::string> terms) {
   // Listed codes may be exceptions to the structure rules (F32.A) or non-billable headers that
   // end in a placeholder, so the list only needs the loose shape.
   const bool ok =
@@ -271,7 +279,10 @@ Status CodeSet::Add(std::string_view code, std::string_view description, CodeSys
   e.description = std::string(description);
   e.system = system;
   e.billable = billable;
-  entries_[{system, e.code}] = std::move(e);
+  e.terms = std::move(terms);
+  const std::pair<CodeSystem, std::string> key{system, e.code};
+  if (!entries_.count(key)) Index(system, e.code);
+  entries_[key] = std::move(e);
   return Status::Ok();
 }
 
@@ -282,7 +293,7 @@ const CodeEntry* CodeSet::Find(std::string_view code, CodeSystem system) const {
 
 std::size_t CodeSet::Count(CodeSystem system) const {
   std::size_t n = 0;
-  for (const auto& [key, e] : entries_) n += key.first == system;
+  for (const auto& codes : by_length_[SystemIndex(system)]) n += codes.size();
   return n;
 }
 
@@ -299,7 +310,17 @@ void CodeSet::SetComplete(CodeSystem system, bool complete) {
 }
 
 void CodeSet::Merge(const CodeSet& other) {
-  for (const auto& [key, e] : other.entries_) entries_[key] = e;
+  for (const auto& [key, e] : other.entries_) {
+    if (!entries_.count(key)) Index(key.first, key.second);
+    CodeEntry& mine = entries_[key];
+    std::vector<std::string> terms = std::move(mine.terms);
+    mine = e;
+    for (std::string& t : terms) {
+      if (std::find(mine.terms.begin(), mine.terms.end(), t) == mine.terms.end()) {
+        mine.terms.push_back(std::move(t));
+      }
+    }
+  }
   for (int i = 0; i < 3; ++i) complete_[i] = complete_[i] || other.complete_[i];
 }
 
@@ -366,9 +387,9 @@ Status CodeSet::ImportCsv(std::string_view contents, std::string_view source, bo
       continue;
     }
     if (record_line == 1 && Upper(first) == "CODE") continue;  // header
-    if (f.size() < 2 || f.size() > 4) {
+    if (f.size() < 2 || f.size() > 5) {
       return Status::Corrupt(StatusPrefix(source, record_line) +
-                             "expected code,description[,system[,billable]]");
+                             "expected code,description[,system[,billable[,terms]]]");
     }
     std::optional<CodeSystem> system;
     if (f.size() >= 3 && !TrimSpaces(f[2]).empty()) {
@@ -387,14 +408,25 @@ Status CodeSet::ImportCsv(std::string_view contents, std::string_view source, bo
       }
     }
     bool billable = true;
-    if (f.size() == 4) {
+    if (f.size() >= 4) {
       std::string b = TrimSpaces(f[3]);
       if (b != "0" && b != "1" && !b.empty()) {
         return Status::Corrupt(StatusPrefix(source, record_line) + "billable must be 0 or 1");
       }
       billable = b != "0";
     }
-    if (!Add(first, TrimSpaces(f[1]), *system, billable).ok()) {
+    std::vector<std::string> terms;
+    if (f.size() == 5) {
+      std::string_view rest = f[4];
+      while (!rest.empty()) {
+        const std::size_t bar = rest.find('|');
+        std::string term = TrimSpaces(rest.substr(0, bar));
+        if (!term.empty()) terms.push_back(std::move(term));
+        if (bar == std::string_view::npos) break;
+        rest.remove_prefix(bar + 1);
+      }
+    }
+    if (!Add(first, TrimSpaces(f[1]), *system, billable, std::move(terms)).ok()) {
       return Status::Corrupt(StatusPrefix(source, record_line) + "malformed " +
                              std::string(CodeSystemName(*system)) + " code");
     }
@@ -417,7 +449,7 @@ Status CodeSet::ImportFile(const std::string& path, Env& env) {
 }
 
 std::string CodeSet::ToCsv() const {
-  std::string out = "code,description,system,billable\n";
+  std::string out = "code,description,system,billable,terms\n";
   for (int i = 0; i < 3; ++i) {
     if (complete_[i]) {
       out += "#complete," + std::string(CodeSystemName(static_cast<CodeSystem>(i))) + "\n";
@@ -425,7 +457,10 @@ std::string CodeSet::ToCsv() const {
   }
   for (const auto& [key, e] : entries_) {
     out += CsvQuote(e.code) + "," + CsvQuote(e.description) + "," +
-           std::string(CodeSystemName(e.system)) + "," + (e.billable ? "1" : "0") + "\n";
+           std::string(CodeSystemName(e.system)) + "," + (e.billable ? "1" : "0");
+    std::string terms;
+    for (const std::string& t : e.terms) terms += (terms.empty() ? "" : "|") + t;
+    out += "," + CsvQuote(terms) + "\n";
   }
   return out;
 }
@@ -541,6 +576,186 @@ std::optional<CodeCheck> CheckCode(std::string_view text, CodeSystem system, con
   }
   if (ambiguous) return std::nullopt;
   return found;
+}
+
+namespace {
+
+bool IsMark(char c) { return !IsAlnum(c); }
+
+// Pairs of characters OCR reads one for the other on code-sized print (upper-cased), as a table.
+struct ConfusionTable {
+  bool pair[256][256] = {};
+  ConfusionTable() {
+    static constexpr std::string_view kPairs[] = {"0O", "0Q", "0D", "0@", "OQ", "OD", "1I", "1L",
+                                                  "1|", "1T", "17", "1J", "3J", "IL", "5S", "5$",
+                                                  "56", "S$", "8B", "8&", "80", "83", "86", "89",
+                                                  "60", "90", "2Z", "6G", "EF", "E8", "B3"};
+    for (std::string_view p : kPairs) {
+      const auto a = static_cast<unsigned char>(p[0]), b = static_cast<unsigned char>(p[1]);
+      pair[a][b] = pair[b][a] = true;
+    }
+  }
+};
+
+bool Confusable(char a, char b) {
+  static const ConfusionTable table;
+  return table.pair[static_cast<unsigned char>(a)][static_cast<unsigned char>(b)];
+}
+
+// The reading as ReadingDistance compares it: upper-case, without the marks around it.
+std::string ComparableReading(std::string_view as_read) {
+  std::string a = Upper(as_read);
+  while (!a.empty() && IsMark(a.front())) a.erase(a.begin());
+  while (!a.empty() && IsMark(a.back())) a.pop_back();
+  return a;
+}
+
+// ReadingDistance of a comparable reading and an upper-case code; `row` is scratch space.
+double Distance(std::string_view a, std::string_view b, double limit, std::vector<double>& row) {
+  auto indel = [](char c) { return IsMark(c) ? 0.5 : 1.0; };
+  row.resize(b.size() + 1);
+  row[0] = 0;
+  for (std::size_t j = 1; j <= b.size(); ++j) row[j] = row[j - 1] + indel(b[j - 1]);
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    const char x = a[i - 1];
+    double diagonal = row[0];
+    row[0] += indel(x);
+    double row_min = row[0];
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const char y = b[j - 1];
+      const double sub = x == y ? 0 : (Confusable(x, y) || (IsMark(x) && IsMark(y))) ? 0.5 : 1.0;
+      const double above = row[j];
+      row[j] = std::min({above + indel(x), row[j - 1] + indel(y), diagonal + sub});
+      diagonal = above;
+      row_min = std::min(row_min, row[j]);
+    }
+    // No later row can come in under this row's minimum: most of a 70,000-code list is
+    // dismissed after a character or two.
+    if (row_min > limit) return row_min;
+  }
+  return row[b.size()];
+}
+
+std::size_t AlnumCount(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), IsAlnum));
+}
+
+// Plain edit distance of two short words, or limit + 1 once it must exceed limit.
+std::size_t WordDistance(std::string_view a, std::string_view b, std::size_t limit) {
+  if (a.size() > b.size() + limit || b.size() > a.size() + limit) return limit + 1;
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    std::size_t row_min = cur[0];
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+      row_min = std::min(row_min, cur[j]);
+    }
+    if (row_min > limit) return limit + 1;
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+bool PrintedAlike(const std::string& phrase_word, const std::vector<std::string>& words) {
+  const std::size_t limit = phrase_word.size() >= 8 ? 2 : phrase_word.size() >= 5 ? 1 : 0;
+  for (const std::string& w : words) {
+    if (w == phrase_word) return true;
+    if (limit > 0 && WordDistance(w, phrase_word, limit) <= limit) return true;
+  }
+  return false;
+}
+
+bool PhraseOnLine(std::string_view phrase, const std::vector<std::string>& words) {
+  std::vector<std::string> own = LineWords({std::string(phrase)});
+  std::size_t needed = 0, found = 0, letters = 0;
+  for (const std::string& w : own) {
+    if (w.size() < 3) continue;
+    ++needed;
+    if (PrintedAlike(w, words)) {
+      ++found;
+      letters += w.size();
+    }
+  }
+  return needed > 0 && found * 4 >= needed * 3 && letters >= 3;
+}
+
+}  // namespace
+
+double ReadingDistance(std::string_view as_read, std::string_view code, double limit) {
+  std::vector<double> row;
+  return Distance(ComparableReading(as_read), Upper(code), limit, row);
+}
+
+std::vector<std::string> LineWords(const std::vector<std::string>& tokens) {
+  std::vector<std::string> out;
+  for (const std::string& tok : tokens) {
+    std::string w;
+    for (char c : tok) {
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      } else if (!w.empty()) {
+        out.push_back(std::move(w));
+        w.clear();
+      }
+    }
+    if (!w.empty()) out.push_back(std::move(w));
+  }
+  return out;
+}
+
+bool NamedOnLine(const CodeEntry& entry, const std::vector<std::string>& words) {
+  if (PhraseOnLine(entry.description, words)) return true;
+  return std::any_of(entry.terms.begin(), entry.terms.end(),
+                     [&](const std::string& t) { return PhraseOnLine(t, words); });
+}
+
+void CodeSet::Index(CodeSystem system, const std::string& code) {
+  by_length_[SystemIndex(system)][std::min(AlnumCount(code), kIndexedLengths - 1)].push_back(code);
+}
+
+std::vector<std::pair<const CodeEntry*, double>> CodeSet::Near(std::string_view as_read,
+                                                               CodeSystem system,
+                                                               double max_distance) const {
+  std::vector<std::pair<const CodeEntry*, double>> out;
+  const std::string reading = ComparableReading(as_read);
+  const std::size_t n = AlnumCount(reading);
+  std::vector<double> row;
+  for (std::size_t m = 0; m < kIndexedLengths; ++m) {
+    // Each letter or digit more or fewer costs at least 1.
+    if (static_cast<double>(n > m ? n - m : m - n) > max_distance) continue;
+    for (const std::string& code : by_length_[SystemIndex(system)][m]) {
+      const double d = Distance(reading, code, max_distance, row);
+      if (d <= max_distance) out.emplace_back(Find(code, system), d);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& x, const auto& y) { return x.second < y.second; });
+  return out;
+}
+
+std::optional<NamedCode> CodeNamedOnLine(std::string_view as_read, CodeSystem system,
+                                         const CodeSet& set,
+                                         const std::vector<std::string>& words) {
+  constexpr double kMaxDistance = 2.0;
+  constexpr double kPerCharacter = 0.4;
+  std::optional<NamedCode> best;
+  for (const auto& [entry, d] : set.Near(as_read, system, kMaxDistance)) {
+    if (d > kPerCharacter * static_cast<double>(AlnumCount(entry->code))) continue;
+    if (!NamedOnLine(*entry, words)) continue;
+    if (best) {
+      // Sorted nearest first: a second named code as near leaves the choice to a person.
+      if (d < best->distance + 0.5) return std::nullopt;
+      break;
+    }
+    NamedCode found;
+    found.check.code = entry->code;
+    found.check.well_formed = found.check.known = found.check.valid = found.check.repaired = true;
+    found.distance = d;
+    best = found;
+  }
+  return best;
 }
 
 }  // namespace chartscan::extract

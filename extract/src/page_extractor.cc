@@ -16,6 +16,8 @@
 //    context (keywords before it, parentheses, a following " - description", or presence in the
 //    code list) decides, and negative context (a state abbreviation before a ZIP code, "$" or a
 //    decimal amount, a unit after a lab value, an identifier label) vetoes a CPT/HCPCS reading.
+//    A reading in a code's place that is no listed code is then matched with the codes the words
+//    of its line name (CodesNamedBeside, CodeNamedOnLine in codes.h).
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -52,7 +54,8 @@ constexpr int kFacilityLines = 10;
 constexpr double kFacilityQuality = 0.9;
 constexpr double kCodeWithoutContext = 0.75;         // known code, no keyword or pattern around it
 constexpr double kNamedAlternativeConfidence = 0.8;  // a digit corrected by the description
-constexpr std::size_t kLooseDescriptionLetters = 5;  // words that tell descriptions apart
+constexpr double kNamedEditPenalty = 0.3;  // per OCR edit between a reading and the code named:
+                                           // one edit beyond a confusion goes to review
 constexpr int kContextWords = 3;
 constexpr int kMinCheckedMrnDigits = 5;          // a record number proving a misread label
 constexpr std::size_t kMaxIdentifierGroups = 3;  // digit groups joined into one record number
@@ -192,6 +195,7 @@ class PageExtractor {
     InferNpiUnderMisreadLabel();
     Facility();
     Codes();
+    CodesNamedBeside();
     DoubtServiceDatesWithATwin();
     if (reread_) ListRereads();
     std::stable_sort(out_.begin(), out_.end(), [](const Field& a, const Field& b) {
@@ -1478,107 +1482,6 @@ class PageExtractor {
     return false;
   }
 
-  // A code read as an unknown one may be a known code with one digit misread ("86061" for
-  // "80061"): when exactly one such known code has its description printed on the same line
-  // ("LIPID PANEL (CPT 80061)"), that code was meant. Digits OCR confuses: 0 6 8 9 3 5 and 1 7.
-  std::optional<CodeCheck> NamedAlternative(const std::string& code, CodeSystem system,
-                                            const std::vector<Token>& line) const {
-    static const std::map<char, std::string> kConfused = {{'0', "689"}, {'6', "058"}, {'8', "0369"},
-                                                          {'9', "08"},  {'3', "8"},   {'5', "6"},
-                                                          {'1', "7"},   {'7', "1"}};
-    std::vector<std::string> candidates;
-    for (std::size_t k = 0; k < code.size(); ++k) {
-      auto it = kConfused.find(code[k]);
-      if (it == kConfused.end()) continue;
-      for (char d : it->second) {
-        candidates.push_back(code);
-        candidates.back()[k] = d;
-      }
-    }
-    return NamedAmong(candidates, system, line);
-  }
-
-  // A five-digit code with one digit read as one or two marks ("COMPREHENSIVE METABOLIC PANEL (CPT
-  // 8('053)"): when exactly one digit in their place makes a known CPT code whose description is
-  // printed on the same line, that code was meant.
-  std::optional<CodeCheck> NamedDigitForMarks(const std::string& code,
-                                              const std::vector<Token>& line) const {
-    const std::size_t b = code.find_first_not_of("0123456789");
-    if (b == 0 || b == std::string::npos) return std::nullopt;
-    std::size_t e = b;
-    while (e < code.size() && !std::isalnum(static_cast<unsigned char>(code[e]))) ++e;
-    if (e - b > 2 || e == code.size() ||
-        code.find_first_not_of("0123456789", e) != std::string::npos ||
-        code.size() - (e - b) != 4) {
-      return std::nullopt;
-    }
-    std::vector<std::string> candidates;
-    for (char d = '0'; d <= '9'; ++d) candidates.push_back(code.substr(0, b) + d + code.substr(e));
-    return NamedAmong(candidates, CodeSystem::kCpt, line);
-  }
-
-  // The one candidate that is a known code whose description is printed on `line`; none when no
-  // candidate or two are (two are not for a guess).
-  std::optional<CodeCheck> NamedAmong(const std::vector<std::string>& candidates, CodeSystem system,
-                                      const std::vector<Token>& line, bool loose = false) const {
-    std::set<std::string> words;
-    for (const Token& tok : line) {
-      std::string w = internal::Lower(LabelKey(tok.text));
-      if (w.size() >= 3) words.insert(w);
-    }
-    std::optional<CodeCheck> found;
-    for (const std::string& alt : candidates) {
-      const CodeEntry* entry = codes_.Find(alt, system);
-      if (!entry || !DescriptionOnLine(entry->description, words, loose)) continue;
-      if (found) return std::nullopt;
-      CodeCheck c;
-      c.code = entry->code;
-      c.well_formed = c.known = c.valid = c.repaired = true;
-      c.confidence = kNamedAlternativeConfidence;
-      found = c;
-    }
-    return found;
-  }
-
-  // Every word of three letters or more of the description is among the line's words; `loose`:
-  // two of its words of kLooseDescriptionLetters letters or more are. The list's descriptions are
-  // the project's own words, and a document words a diagnosis its own way ("Atrial fibrillation
-  // not specified further" printed "Atrial fibrillation"); loose matching serves only where the
-  // candidates differ in what the description alone can tell (a code's lost letter).
-  static bool DescriptionOnLine(const std::string& description, const std::set<std::string>& words,
-                                bool loose = false) {
-    int needed = 0, found = 0;
-    for (std::string_view w : internal::SplitSpaces(description)) {
-      std::string key = internal::Lower(LabelKey(w));
-      if (key.size() < (loose ? kLooseDescriptionLetters : 3)) continue;
-      ++needed;
-      if (words.count(key)) {
-        ++found;
-      } else if (!loose) {
-        return false;
-      }
-    }
-    return loose ? found >= 2 : needed > 0;
-  }
-
-  // An ICD-10-CM code in parentheses whose letter was lost or read as a mark ("fibrillation
-  // (48.91)", "cellulitis (_03.115)"): the one listed code of any letter whose description is on
-  // the line (loosely, see DescriptionOnLine).
-  std::optional<CodeCheck> NamedLostLetter(std::string_view code,
-                                           const std::vector<Token>& line) const {
-    while (!code.empty() && !std::isalnum(static_cast<unsigned char>(code.front()))) {
-      code.remove_prefix(1);
-    }
-    if (code.size() < 4 || code.size() > 7 || !std::isdigit(static_cast<unsigned char>(code[0])) ||
-        !std::isdigit(static_cast<unsigned char>(code[1])) || code.find('.') != 2) {
-      return std::nullopt;
-    }
-    std::vector<std::string> candidates;
-    for (char letter = 'A'; letter <= 'Z'; ++letter)
-      candidates.push_back(letter + std::string(code));
-    return NamedAmong(candidates, CodeSystem::kIcd10Cm, line, /*loose=*/true);
-  }
-
   void EmitCode(std::string_view name, const Token& tok, const std::string& raw, const CodeCheck& c,
                 double quality) {
     for (const Field& f : out_) {
@@ -1694,13 +1597,6 @@ class PageExtractor {
             }
           }
         }
-        // A CPT digit read as one or two marks ("8('053)" for "80053").
-        if (cpt) {
-          if (auto named = NamedDigitForMarks(code, t)) {
-            EmitCode(cpt->name, t[i], code, *named, 1.0);
-            continue;
-          }
-        }
         // A code's period read as an underscore, a comma or a hyphen ("G47_33 - Obstructive sleep
         // apnea", "Diverticulosis (K57,30)" on faxes, "K80-20)" on a heavy page): only for a
         // listed code.
@@ -1709,12 +1605,6 @@ class PageExtractor {
           dotted[u] = '.';
           if (codes_.Contains(CanonicalCode(dotted, CodeSystem::kIcd10Cm), CodeSystem::kIcd10Cm)) {
             code = dotted;
-          }
-        }
-        if (icd && open_paren && close_paren) {
-          if (auto named = NamedLostLetter(code, t)) {
-            EmitCode(icd->name, t[i], code, *named, 1.0);
-            continue;
           }
         }
         if (code.size() < 3 || code.size() > 8) continue;
@@ -1747,9 +1637,6 @@ class PageExtractor {
         const bool vetoed = CptVetoed(t, i, t[i].text);
         if (cpt && !(vetoed && !cpt_ctx)) {
           auto c = CheckCode(code, CodeSystem::kCpt, codes_, cpt_ctx);
-          if (c && !c->known) {
-            if (auto named = NamedAlternative(c->code, CodeSystem::kCpt, t)) c = named;
-          }
           if (c && (cpt_ctx || (c->known && !vetoed))) {
             EmitCode(cpt->name, t[i], code, *c, cpt_ctx ? 1.0 : kCodeWithoutContext);
             continue;
@@ -1762,6 +1649,125 @@ class PageExtractor {
             EmitCode(hcpcs->name, t[i], code, *c, ctx ? 1.0 : kCodeWithoutContext);
           }
         }
+      }
+    }
+  }
+
+  // ---- Codes named beside them --------------------------------------------------------------
+  // A code Codes() could not read, or read as a code the list does not hold, beside words that
+  // name a listed code ("Hypothyroidism (E0Q3.9)", "CBC WITH DIFFERENTIAL (CPT 85045)",
+  // "Abdominal pain (R3.0.9)"): the named code nearest the reading (CodeNamedOnLine). Only in a
+  // code's place (brackets, after a code keyword, before " - ", first in a list item, or where a
+  // code was read), and only a reading with two digits or more: a word of the description is no
+  // code. A reading split by a space ("RO7 9") is tried joined too. Confidence falls with the
+  // edits the description had to explain, so one the page did not print legibly goes to review.
+  void CodesNamedBeside() {
+    std::vector<std::pair<const FieldRule*, CodeSystem>> systems;
+    for (const FieldRule& f : rules_.fields()) {
+      if (!f.output) continue;
+      if (f.type == ValueType::kIcd10) systems.emplace_back(&f, CodeSystem::kIcd10Cm);
+      if (f.type == ValueType::kCpt) systems.emplace_back(&f, CodeSystem::kCpt);
+      if (f.type == ValueType::kHcpcs) systems.emplace_back(&f, CodeSystem::kHcpcs);
+    }
+    if (systems.empty()) return;
+    auto digits = [](std::string_view s) {
+      return std::count_if(s.begin(), s.end(),
+                           [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    };
+    auto alnums = [](std::string_view s) {
+      return std::count_if(s.begin(), s.end(),
+                           [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+    };
+    for (std::size_t li = 0; li < lines_.size(); ++li) {
+      const std::vector<Token>& t = lines_[li].tokens;
+      std::vector<bool> in_label(t.size(), false);
+      for (const LabelHit& h : hits_[li]) {
+        for (std::size_t i = h.begin; i < h.end; ++i) in_label[i] = true;
+      }
+      std::optional<std::vector<std::string>> words;
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        if (in_label[i] || digits(t[i].text) == 0) continue;
+        // A code already read here: kept when listed, else it may be the named one.
+        Field* read = nullptr;
+        bool listed = false;
+        for (Field& f : out_) {
+          for (const auto& [rule, system] : systems) {
+            if (f.name != rule->name || !f.box.Intersects(t[i].box)) continue;
+            read = &f;
+            listed = listed || codes_.Contains(f.normalized, system);
+          }
+        }
+        if (listed || (used_[li][i] && !read)) continue;
+        const std::string_view w = t[i].text;
+        const bool bracket = w.find_first_of("([{)]}") != std::string_view::npos;
+        const bool dash_after =
+            (i + 1 < t.size() && (t[i + 1].text == "-" || t[i + 1].text == "--")) ||
+            w.back() == '-';
+        const bool keyword =
+            ContextBefore(t, i, ValueType::kIcd10) || ContextBefore(t, i, ValueType::kCpt);
+        // First in a list item: the line's first word, or the one after its number ("2.", "3,").
+        const bool item_start =
+            i == 0 || (i == 1 && t[0].text.size() <= 3 &&
+                       std::isdigit(static_cast<unsigned char>(t[0].text[0])) &&
+                       !std::isdigit(static_cast<unsigned char>(t[0].text.back())));
+        if (!(read || bracket || dash_after || keyword || item_start)) continue;
+        std::vector<std::pair<std::string, std::size_t>> readings = {{std::string(w), i}};
+        if (i + 1 < t.size() && !used_[li][i + 1] && !in_label[i + 1] && alnums(w) <= 6 &&
+            alnums(t[i + 1].text) >= 1 && alnums(t[i + 1].text) <= 3) {
+          readings.emplace_back(std::string(w) + t[i + 1].text, i + 1);
+        }
+        if (!words) {
+          std::vector<std::string> texts;
+          for (const Token& tok : t) texts.push_back(tok.text);
+          words = LineWords(texts);
+        }
+        const FieldRule* rule = nullptr;
+        std::optional<NamedCode> best;
+        std::size_t last = i;
+        bool tie = false;
+        for (const auto& [text, end] : readings) {
+          if (digits(text) < 2) continue;
+          for (const auto& [r, system] : systems) {
+            auto named = CodeNamedOnLine(text, system, codes_, *words);
+            if (!named) continue;
+            if (best && named->distance == best->distance &&
+                named->check.code != best->check.code) {
+              tie = true;
+            } else if (!best || named->distance < best->distance) {
+              best = named;
+              rule = r;
+              last = end;
+              tie = false;
+            }
+          }
+        }
+        if (!best || tie) continue;
+        best->check.confidence = 1.0;  // the quality below says how sure
+        Token evidence = t[i];
+        for (std::size_t k = i + 1; k <= last; ++k) {
+          evidence.text += " " + t[k].text;
+          evidence.box = evidence.box.United(t[k].box);
+        }
+        const double quality =
+            kNamedAlternativeConfidence * (1.0 - kNamedEditPenalty * best->distance);
+        if (read) {
+          if (read->name != rule->name || read->normalized != best->check.code) {
+            bool elsewhere = false;  // the named code is already read elsewhere on the page
+            for (const Field& f : out_) {
+              elsewhere = elsewhere ||
+                          (&f != read && f.name == rule->name && f.normalized == best->check.code);
+            }
+            if (elsewhere) continue;
+            read->name = rule->name;
+            read->normalized = best->check.code;
+            read->confidence = std::clamp(evidence.confidence / 100.0 * quality, 0.0, 1.0);
+            read->needs_review = read->confidence < options_.review_threshold;
+          }
+        } else {
+          EmitCode(rule->name, evidence, evidence.text, best->check, quality);
+        }
+        for (std::size_t k = i; k <= last; ++k) used_[li][k] = true;
+        i = last;
       }
     }
   }

@@ -1,4 +1,6 @@
+#include <string>
 #include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -202,6 +204,96 @@ TEST(CodeSet, SaveAndLoadRoundTrip) {
   EXPECT_FALSE(loaded->IsComplete(CodeSystem::kCpt));
   EXPECT_EQ(loaded->Find("A00.0", CodeSystem::kIcd10Cm)->description, "Cholera, \"classic\"");
   EXPECT_EQ(loaded->ToCsv(), set.ToCsv());
+}
+
+TEST(CodeSet, TermsSurviveImportSaveLoadAndMerge) {
+  MemEnv env;
+  CodeSet set;
+  ASSERT_TRUE(set.ImportCsv("code,description,system,billable,terms\n"
+                            "85025,Blood count,CPT,,\"CBC with differential| CBC w/ diff\"\n"
+                            "E03.9,Underactive thyroid,ICD10CM\n",
+                            "terms.csv")
+                  .ok());
+  EXPECT_EQ(set.Find("85025", CodeSystem::kCpt)->terms,
+            (std::vector<std::string>{"CBC with differential", "CBC w/ diff"}));
+  EXPECT_TRUE(set.Find("E03.9", CodeSystem::kIcd10Cm)->terms.empty());
+  ASSERT_TRUE(set.Save("/codes", env).ok());
+  auto loaded = CodeSet::Load("/codes", env);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->ToCsv(), set.ToCsv());
+  // A facility's list with the official title keeps the terms the starter list had.
+  CodeSet facility;
+  ASSERT_TRUE(facility.Add("85025", "Complete blood count", CodeSystem::kCpt, true, {"CBC"}).ok());
+  set.Merge(facility);
+  const CodeEntry* merged = set.Find("85025", CodeSystem::kCpt);
+  EXPECT_EQ(merged->description, "Complete blood count");
+  EXPECT_EQ(merged->terms,
+            (std::vector<std::string>{"CBC", "CBC with differential", "CBC w/ diff"}));
+}
+
+TEST(ReadingDistance, OcrConfusionsAndMarksCostHalfAnEdit) {
+  EXPECT_EQ(ReadingDistance("E03.9", "E03.9"), 0);
+  EXPECT_EQ(ReadingDistance("(E03.9):", "E03.9"), 0);  // marks around it do not count
+  EXPECT_EQ(ReadingDistance("EO3.9", "E03.9"), 0.5);   // O for 0
+  EXPECT_EQ(ReadingDistance("E03,9", "E03.9"), 0.5);   // comma for period
+  EXPECT_EQ(ReadingDistance("E0Q3.9", "E03.9"), 1.0);  // a letter more
+  EXPECT_EQ(ReadingDistance("R3.0.9", "R10.9"), 1.5);  // 3 for 1, a period more
+  EXPECT_EQ(ReadingDistance("85045", "85025"), 1.0);
+  EXPECT_EQ(ReadingDistance("24442", "84443"), 2.0);
+}
+
+CodeSet NamedSet() {
+  CodeSet set;
+  EXPECT_TRUE(set.Add("E03.9", "Underactive thyroid", CodeSystem::kIcd10Cm, true,
+                      {"Hypothyroidism, unspecified", "hypothyroidism"})
+                  .ok());
+  EXPECT_TRUE(
+      set.Add("E05.90", "Overactive thyroid", CodeSystem::kIcd10Cm, true, {"hyperthyroidism"})
+          .ok());
+  EXPECT_TRUE(set.Add("J18.9", "Pneumonia", CodeSystem::kIcd10Cm, true, {"pneumonia"}).ok());
+  EXPECT_TRUE(
+      set.Add("J12.9", "Viral pneumonia", CodeSystem::kIcd10Cm, true, {"viral pneumonia"}).ok());
+  return set;
+}
+
+std::vector<std::string> Words(const std::string& line) {
+  std::vector<std::string> tokens;
+  std::size_t pos = 0;
+  while (pos < line.size()) {
+    std::size_t end = line.find(' ', pos);
+    if (end == std::string::npos) end = line.size();
+    if (end > pos) tokens.push_back(line.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return LineWords(tokens);
+}
+
+TEST(CodeNamedOnLine, TheListedCodeNamedBesideAGarbledReadingIsTheOneMeant) {
+  const CodeSet set = NamedSet();
+  auto named = CodeNamedOnLine("(E0Q3.9)", CodeSystem::kIcd10Cm, set,
+                               Words("1. Hypothyroidism (E0Q3.9) - continue home"));
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->check.code, "E03.9");
+  EXPECT_EQ(named->distance, 1.0);
+  // Misspelled by the recognizer, the name still counts ("Hypothyroidisn").
+  EXPECT_TRUE(CodeNamedOnLine("E0Q3.9", CodeSystem::kIcd10Cm, set,
+                              Words("Hypothyroidisn, unspecitied E0Q3.9")));
+  // The same reading beside other words is no code: the name chooses, the reading only limits.
+  EXPECT_FALSE(CodeNamedOnLine("(E0Q3.9)", CodeSystem::kIcd10Cm, set,
+                               Words("1. Follow up (E0Q3.9) - continue home")));
+  // A named code too far from the reading is not it.
+  EXPECT_FALSE(
+      CodeNamedOnLine("(E7.4)", CodeSystem::kIcd10Cm, set, Words("Hypothyroidism (E7.4)")));
+}
+
+TEST(CodeNamedOnLine, TwoNamedCodesAsNearAreNotAGuess) {
+  const CodeSet set = NamedSet();
+  // "viral pneumonia" names J12.9 and, by its word "pneumonia", J18.9; "J1X.9" is as near both.
+  EXPECT_FALSE(CodeNamedOnLine("J1X.9", CodeSystem::kIcd10Cm, set, Words("viral pneumonia J1X.9")));
+  // Nearer one of them, the reading decides.
+  auto named = CodeNamedOnLine("J1B.9", CodeSystem::kIcd10Cm, set, Words("viral pneumonia J1B.9"));
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->check.code, "J18.9");
 }
 
 TEST(CodeSet, ImportFileDetectsTheFormatAndReportsMissingFiles) {

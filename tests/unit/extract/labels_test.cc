@@ -906,6 +906,33 @@ TEST(Labels, CodeWhoseLetterWasLostIsNamedByItsDescription) {
   EXPECT_TRUE(All(fields, "icd10").empty());
 }
 
+// Measured on fresh heavy and fax pages (seeds 9401, 9402, 8101): codes read beyond the
+// confusions CheckCode repairs, or read as another code the list does not hold, beside the words
+// that name the listed code. They are that code, for a person to confirm.
+TEST(Labels, CodeReadBeyondRepairIsNamedByTheWordsBesideIt) {
+  auto fields = Extract(PageBuilder()
+                            .Text(100, "1. Hypothyroidism (E0Q3.9) - continue home medications.")
+                            .Text(140, "CBC WITH DIFFERENTIAL (CPT 85045)")
+                            .Text(180, "1. Abdominal pain (R3.0.9) follow up as outpatient.")
+                            .Text(220, "2. Chest pain, unspecified, ICD-10 RO7 9")
+                            .Build());
+  EXPECT_EQ(All(fields, "icd10"), (std::vector<std::string>{"E03.9", "R10.9", "R07.9"}));
+  EXPECT_EQ(All(fields, "cpt"), std::vector<std::string>{"85025"});
+  for (const Field& f : fields) {
+    if (f.normalized == "E03.9" || f.normalized == "R10.9") {
+      EXPECT_TRUE(f.needs_review) << f.normalized;
+    }
+  }
+  // Outside a code's place a number beside a diagnosis is no code, nor is a reading beside words
+  // naming no code near it, nor a listed code read as printed.
+  auto other = Extract(PageBuilder()
+                           .Text(100, "Hypertension noted, BP 110 today")
+                           .Text(140, "1. Follow up (E0Q3.9) - continue home medications.")
+                           .Text(180, "2. Hypothyroidism (E05.90) - on methimazole")
+                           .Build());
+  EXPECT_EQ(All(other, "icd10"), std::vector<std::string>{"E05.90"});
+}
+
 TEST(Labels, RowWithMoreCellGapsThanWordGapsIsCutIntoCells) {
   // A fax's header row: a two-word name, a record number under a label lost to the fax and a
   // birth date. Regression: the median of the row's gaps was a gap between cells, nothing was
