@@ -1349,6 +1349,12 @@ class PageExtractor {
     if (it->second.count(key)) return true;
     if (!key.empty() && (key[0] == '1' || key[0] == 'l')) key[0] = 'i';
     if (it->second.count(key)) return true;
+    // The I read as a bar or a bracket ("|CD-10 121.4", "[CD-10 150.9" on heavy and fax pages),
+    // which the key leaves out.
+    if (!word.empty() && std::string_view("|[{!").find(word.front()) != std::string_view::npos &&
+        it->second.count("i" + key)) {
+      return true;
+    }
     // A keyword with its version number ("ICD-10") misread by one letter ("ICB-10"): the number
     // keeps a word of prose from passing for it.
     if (key.size() < 5) return false;
@@ -1654,13 +1660,33 @@ class PageExtractor {
   }
 
   // ---- Codes named beside them --------------------------------------------------------------
+  std::vector<std::string> WordsOf(std::size_t li) const {
+    std::vector<std::string> texts;
+    for (const Token& tok : lines_[li].tokens) texts.push_back(tok.text);
+    return LineWords(texts);
+  }
+
+  bool HoldsCode(std::size_t li,
+                 const std::vector<std::pair<const FieldRule*, CodeSystem>>& systems) const {
+    for (const Field& f : out_) {
+      for (const auto& [rule, system] : systems) {
+        if (f.name != rule->name) continue;
+        for (const Token& tok : lines_[li].tokens) {
+          if (f.box.Intersects(tok.box)) return true;
+        }
+      }
+    }
+    return false;
+  }
+
   // A code Codes() could not read, or read as a code the list does not hold, beside words that
   // name a listed code ("Hypothyroidism (E0Q3.9)", "CBC WITH DIFFERENTIAL (CPT 85045)",
   // "Abdominal pain (R3.0.9)"): the named code nearest the reading (CodeNamedOnLine). Only in a
   // code's place (brackets, after a code keyword, before " - ", first in a list item, or where a
   // code was read), and only a reading with two digits or more: a word of the description is no
-  // code. A reading split by a space ("RO7 9") is tried joined too. Confidence falls with the
-  // edits the description had to explain, so one the page did not print legibly goes to review.
+  // code. A reading split by a space ("RO7 9") is tried joined too, and a name wrapped from the
+  // line above counts when that line holds no code. Confidence falls with the edits the
+  // description had to explain, so one the page did not print legibly goes to review.
   void CodesNamedBeside() {
     std::vector<std::pair<const FieldRule*, CodeSystem>> systems;
     for (const FieldRule& f : rules_.fields()) {
@@ -1716,30 +1742,36 @@ class PageExtractor {
             alnums(t[i + 1].text) >= 1 && alnums(t[i + 1].text) <= 3) {
           readings.emplace_back(std::string(w) + t[i + 1].text, i + 1);
         }
-        if (!words) {
-          std::vector<std::string> texts;
-          for (const Token& tok : t) texts.push_back(tok.text);
-          words = LineWords(texts);
-        }
+        if (!words) words = WordsOf(li);
         const FieldRule* rule = nullptr;
         std::optional<NamedCode> best;
         std::size_t last = i;
         bool tie = false;
-        for (const auto& [text, end] : readings) {
-          if (digits(text) < 2) continue;
-          for (const auto& [r, system] : systems) {
-            auto named = CodeNamedOnLine(text, system, codes_, *words);
-            if (!named) continue;
-            if (best && named->distance == best->distance &&
-                named->check.code != best->check.code) {
-              tie = true;
-            } else if (!best || named->distance < best->distance) {
-              best = named;
-              rule = r;
-              last = end;
-              tie = false;
+        auto choose = [&](const std::vector<std::string>& named_by) {
+          for (const auto& [text, end] : readings) {
+            if (digits(text) < 2) continue;
+            for (const auto& [r, system] : systems) {
+              auto named = CodeNamedOnLine(text, system, codes_, named_by);
+              if (!named) continue;
+              if (best && named->distance == best->distance &&
+                  named->check.code != best->check.code) {
+                tie = true;
+              } else if (!best || named->distance < best->distance) {
+                best = named;
+                rule = r;
+                last = end;
+                tie = false;
+              }
             }
           }
+        };
+        choose(*words);
+        // A name wrapped from the line above ("EXAM: MRI LUMBAR SPINE WITHOUT" over "CONTRAST
+        // (CPT 721483)"), when that line holds no code of its own.
+        if (!best && !tie && li > 0 && !HoldsCode(li - 1, systems)) {
+          std::vector<std::string> both = WordsOf(li - 1);
+          both.insert(both.end(), words->begin(), words->end());
+          choose(both);
         }
         if (!best || tie) continue;
         best->check.confidence = 1.0;  // the quality below says how sure

@@ -917,6 +917,18 @@ TEST(Labels, CodeReadBeyondRepairIsNamedByTheWordsBesideIt) {
                             .Text(220, "2. Chest pain, unspecified, ICD-10 RO7 9")
                             .Build());
   EXPECT_EQ(All(fields, "icd10"), (std::vector<std::string>{"E03.9", "R10.9", "R07.9"}));
+  // The I of the keyword read as a bar or a bracket still gives the code its context.
+  auto keyword = Extract(PageBuilder()
+                             .Text(100, "3. Heart failure, unspecified, [CD-10 150.9")
+                             .Text(140, "infarction, |CD-10 121.4")
+                             .Build());
+  EXPECT_EQ(All(keyword, "icd10"), (std::vector<std::string>{"I50.9", "I21.4"}));
+  // A radiology exam's name wrapped above its code.
+  auto wrapped = Extract(PageBuilder()
+                             .Text(100, "EXAM: MRI LUMBAR SPINE WITHOUT")
+                             .Text(140, "CONTRAST (CPT 721483)")
+                             .Build());
+  EXPECT_EQ(All(wrapped, "cpt"), std::vector<std::string>{"72148"});
   EXPECT_EQ(All(fields, "cpt"), std::vector<std::string>{"85025"});
   for (const Field& f : fields) {
     if (f.normalized == "E03.9" || f.normalized == "R10.9") {
