@@ -1541,7 +1541,7 @@ class PageExtractor {
         // The keyword glued to its code ("(CPT-27447)", "CPT:99213"): the code, with its context.
         bool glued_cpt = false;
         if (raw.size() == 9 && LabelKey(raw.substr(0, 3)) == "cpt" &&
-            (raw[3] == '-' || raw[3] == ':' || raw[3] == '#')) {
+            (raw[3] == '-' || raw[3] == ':' || raw[3] == '#' || raw[3] == '.')) {
           raw.remove_prefix(4);
           glued_cpt = true;
         }
@@ -1737,10 +1737,12 @@ class PageExtractor {
                        std::isdigit(static_cast<unsigned char>(t[0].text[0])) &&
                        !std::isdigit(static_cast<unsigned char>(t[0].text.back())));
         if (!(read || bracket || dash_after || keyword || item_start)) continue;
-        std::vector<std::pair<std::string, std::size_t>> readings = {{std::string(w), i}};
+        // As Codes() read it: a pound sign for an E, a list number run into the code...
+        const std::string repaired = CodeWordRepairs(w, i == 0);
+        std::vector<std::pair<std::string, std::size_t>> readings = {{repaired, i}};
         if (i + 1 < t.size() && !used_[li][i + 1] && !in_label[i + 1] && alnums(w) <= 6 &&
             alnums(t[i + 1].text) >= 1 && alnums(t[i + 1].text) <= 3) {
-          readings.emplace_back(std::string(w) + t[i + 1].text, i + 1);
+          readings.emplace_back(repaired + t[i + 1].text, i + 1);
         }
         if (!words) words = WordsOf(li);
         const FieldRule* rule = nullptr;

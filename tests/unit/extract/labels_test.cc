@@ -929,6 +929,13 @@ TEST(Labels, CodeReadBeyondRepairIsNamedByTheWordsBesideIt) {
                              .Text(140, "CONTRAST (CPT 721483)")
                              .Build());
   EXPECT_EQ(All(wrapped, "cpt"), std::vector<std::string>{"72148"});
+  // The pound sign read for the E counts as the E: "E86.60" is one digit from E86.0.
+  auto pound = Extract(PageBuilder()
+                           .Text(100,
+                                 "1. Dehydration, ICD-16 \xC2\xA3"
+                                 "86.60")
+                           .Build());
+  EXPECT_EQ(All(pound, "icd10"), std::vector<std::string>{"E86.0"});
   EXPECT_EQ(All(fields, "cpt"), std::vector<std::string>{"85025"});
   for (const Field& f : fields) {
     if (f.normalized == "E03.9" || f.normalized == "R10.9") {
@@ -1124,15 +1131,17 @@ TEST(Labels, CodePeriodReadAsACommaOnAFax) {
 }
 
 TEST(Labels, CodesWithAHyphenForAPeriodOrGluedToTheirKeywordOrAMisreadKeyword) {
-  // A heavy page: "K80-20)", "(CPT-27447)", a keyword read "ICB-10" before "148.91".
+  // A heavy page: "K80-20)", "(CPT-27447)", a keyword read "ICB-10" before "148.91"; a period
+  // between keyword and code ("CPT.99232").
   auto fields =
       Extract(PageBuilder()
                   .Text(100, "Preoperative Diagnosis: Symptomatic cholelithiasis (K80-20).")
                   .Text(140, "Right total knee arthroplasty (CPT-27447).")
                   .Text(180, "3. Unspecified atrial fibrillation, ICB-10 148.91")
+                  .Text(220, "Billing: CPT.99232 - Subsequent hospital care")
                   .Build());
   EXPECT_EQ(All(fields, "icd10"), (std::vector<std::string>{"K80.20", "I48.91"}));
-  EXPECT_EQ(All(fields, "cpt"), (std::vector<std::string>{"27447"}));
+  EXPECT_EQ(All(fields, "cpt"), (std::vector<std::string>{"27447", "99232"}));
   // A range with a hyphen is no code, and a word one letter from a keyword without its number
   // gives no context ("DX" is a keyword; "DY 148.91" is not a code).
   EXPECT_TRUE(
