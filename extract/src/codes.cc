@@ -658,11 +658,19 @@ std::size_t WordDistance(std::string_view a, std::string_view b, std::size_t lim
   return prev[b.size()];
 }
 
+// Two words a letter or two apart that mean opposites ("hyponatremia", "hypernatremia").
+bool Opposites(std::string_view a, std::string_view b) {
+  auto starts = [](std::string_view w, std::string_view p) { return w.substr(0, p.size()) == p; };
+  return (starts(a, "hypo") && starts(b, "hyper")) || (starts(a, "hyper") && starts(b, "hypo"));
+}
+
 bool PrintedAlike(const std::string& phrase_word, const std::vector<std::string>& words) {
   const std::size_t limit = phrase_word.size() >= 8 ? 2 : phrase_word.size() >= 5 ? 1 : 0;
   for (const std::string& w : words) {
     if (w == phrase_word) return true;
-    if (limit > 0 && WordDistance(w, phrase_word, limit) <= limit) return true;
+    if (limit > 0 && !Opposites(w, phrase_word) && WordDistance(w, phrase_word, limit) <= limit) {
+      return true;
+    }
   }
   return false;
 }

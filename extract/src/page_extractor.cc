@@ -1349,9 +1349,9 @@ class PageExtractor {
     if (it->second.count(key)) return true;
     if (!key.empty() && (key[0] == '1' || key[0] == 'l')) key[0] = 'i';
     if (it->second.count(key)) return true;
-    // The I read as a bar or a bracket ("|CD-10 121.4", "[CD-10 150.9" on heavy and fax pages),
-    // which the key leaves out.
-    if (!word.empty() && std::string_view("|[{!").find(word.front()) != std::string_view::npos &&
+    // The I read as a bar or a bracket ("|CD-10 121.4", "[CD-10 150.9", "(CD-10 125.10" on heavy
+    // and fax pages), which the key leaves out.
+    if (!word.empty() && std::string_view("|[{(!").find(word.front()) != std::string_view::npos &&
         it->second.count("i" + key)) {
       return true;
     }
@@ -1685,8 +1685,8 @@ class PageExtractor {
   // code's place (brackets, after a code keyword, before " - ", first in a list item, or where a
   // code was read), and only a reading with two digits or more: a word of the description is no
   // code. A reading split by a space ("RO7 9") is tried joined too, and a name wrapped from the
-  // line above counts when that line holds no code. Confidence falls with the edits the
-  // description had to explain, so one the page did not print legibly goes to review.
+  // line above, or onto the line below, counts when that line holds no code. Confidence falls with
+  // the edits the description had to explain, so one the page did not print legibly goes to review.
   void CodesNamedBeside() {
     std::vector<std::pair<const FieldRule*, CodeSystem>> systems;
     for (const FieldRule& f : rules_.fields()) {
@@ -1773,6 +1773,14 @@ class PageExtractor {
         if (!best && !tie && li > 0 && !HoldsCode(li - 1, systems)) {
           std::vector<std::string> both = WordsOf(li - 1);
           both.insert(both.end(), words->begin(), words->end());
+          choose(both);
+        }
+        // ...or one that runs on to the line below ("2. J25.10 - Atherosclerotic heart disease
+        // of native" over "coronary artery without angina pectoris").
+        if (!best && !tie && li + 1 < lines_.size() && !HoldsCode(li + 1, systems)) {
+          std::vector<std::string> both = *words;
+          const std::vector<std::string> below = WordsOf(li + 1);
+          both.insert(both.end(), below.begin(), below.end());
           choose(both);
         }
         if (!best || tie) continue;

@@ -281,6 +281,15 @@ TEST(CodeNamedOnLine, TheListedCodeNamedBesideAGarbledReadingIsTheOneMeant) {
   // The same reading beside other words is no code: the name chooses, the reading only limits.
   EXPECT_FALSE(CodeNamedOnLine("(E0Q3.9)", CodeSystem::kIcd10Cm, set,
                                Words("1. Follow up (E0Q3.9) - continue home")));
+  // Words a letter or two apart that mean opposites are not alike: "hyponatremia" names E87.1,
+  // not E87.0 (hypernatremia), both 1.5 edits from "E87." (a fresh heavy page).
+  CodeSet sodium;
+  ASSERT_TRUE(
+      sodium.Add("E87.0", "High sodium", CodeSystem::kIcd10Cm, true, {"hypernatremia"}).ok());
+  ASSERT_TRUE(sodium.Add("E87.1", "Low sodium", CodeSystem::kIcd10Cm, true, {"hyponatremia"}).ok());
+  auto low = CodeNamedOnLine("E87.", CodeSystem::kIcd10Cm, sodium, Words("2, E87. - Hyponatremia"));
+  ASSERT_TRUE(low);
+  EXPECT_EQ(low->check.code, "E87.1");
   // A named code too far from the reading is not it.
   EXPECT_FALSE(
       CodeNamedOnLine("(E7.4)", CodeSystem::kIcd10Cm, set, Words("Hypothyroidism (E7.4)")));

@@ -929,6 +929,13 @@ TEST(Labels, CodeReadBeyondRepairIsNamedByTheWordsBesideIt) {
                              .Text(140, "CONTRAST (CPT 721483)")
                              .Build());
   EXPECT_EQ(All(wrapped, "cpt"), std::vector<std::string>{"72148"});
+  auto runs_on = Extract(PageBuilder()
+                             .Text(100, "2. J25.10 - Atherosclerotic heart disease of native")
+                             .Text(140, "coronary artery without angina pectoris: stable")
+                             .Build());
+  EXPECT_EQ(All(runs_on, "icd10"), std::vector<std::string>{"I25.10"});
+  auto paren = Extract(PageBuilder().Text(100, "3. Heart disease, (CD-10 125.10").Build());
+  EXPECT_EQ(All(paren, "icd10"), std::vector<std::string>{"I25.10"});
   // The pound sign read for the E counts as the E: "E86.60" is one digit from E86.0.
   auto pound = Extract(PageBuilder()
                            .Text(100,
