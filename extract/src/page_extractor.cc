@@ -1545,6 +1545,18 @@ class PageExtractor {
           raw.remove_prefix(4);
           glued_cpt = true;
         }
+        // Likewise an ICD-10-CM code glued to its keyword ("ICD-10.N18.30", "ICD10:E11.9").
+        bool glued_icd = false;
+        for (std::size_t k : {std::size_t{3}, std::size_t{5}, std::size_t{6}}) {
+          if (raw.size() >= k + 4 &&
+              std::string_view(".:#-").find(raw[k]) != std::string_view::npos &&
+              std::isupper(static_cast<unsigned char>(raw[k + 1])) &&
+              CodeKeyword(raw.substr(0, k), ValueType::kIcd10)) {
+            raw.remove_prefix(k + 1);
+            glued_icd = true;
+            break;
+          }
+        }
         std::string code(raw);
         std::size_t last = i;  // last word of the code
         // "(J18 9)": a dot read as a space splits a code in two inside parentheses.
@@ -1619,7 +1631,8 @@ class PageExtractor {
         const bool parens = open_paren && close_paren;
         // ICD-10-CM.
         if (icd) {
-          const bool ctx = ContextBefore(t, i, ValueType::kIcd10) || parens || dash_after ||
+          const bool ctx = glued_icd || ContextBefore(t, i, ValueType::kIcd10) || parens ||
+                           dash_after ||
                            (i == 0 && li > 0 && EndsWithContext(li - 1, ValueType::kIcd10));
           auto c = CheckCode(code, CodeSystem::kIcd10Cm, codes_, ctx);
           const bool dotted = code.find('.') != std::string::npos;

@@ -1146,8 +1146,9 @@ TEST(Labels, CodesWithAHyphenForAPeriodOrGluedToTheirKeywordOrAMisreadKeyword) {
                   .Text(140, "Right total knee arthroplasty (CPT-27447).")
                   .Text(180, "3. Unspecified atrial fibrillation, ICB-10 148.91")
                   .Text(220, "Billing: CPT.99232 - Subsequent hospital care")
+                  .Text(260, "4. Chronic kidney disease, stage 3 unspecified, ICD-10.N18.30.")
                   .Build());
-  EXPECT_EQ(All(fields, "icd10"), (std::vector<std::string>{"K80.20", "I48.91"}));
+  EXPECT_EQ(All(fields, "icd10"), (std::vector<std::string>{"K80.20", "I48.91", "N18.30"}));
   EXPECT_EQ(All(fields, "cpt"), (std::vector<std::string>{"27447", "99232"}));
   // A range with a hyphen is no code, and a word one letter from a keyword without its number
   // gives no context ("DX" is a keyword; "DY 148.91" is not a code).
