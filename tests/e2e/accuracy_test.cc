@@ -274,7 +274,7 @@ TEST_F(AccuracyGate, OrientationAndSkewAlwaysCorrected) {
 // Measured 2026-12-05: of 459 values put out, one is wrong (a faxed NPI read a digit off, failing
 // its check digit) and it is flagged for review; none is wrong unflagged. With the second look at
 // field values (pipeline/src/field_reread.h) that night: recall 0.985 (faxes 0.897), 461 values,
-// the same one wrong and flagged. Measured 2026-12-05 (evening), with codes read as the listed
+// the same one wrong and flagged. Measured 2026-12-05 (stop 35), with codes read as the listed
 // code their line names (extract::CodeNamedOnLine): code sets 53 of 53 pages (limit raised from
 // 94% to 96%, one page fewer than measured allowed to miss).
 TEST_F(AccuracyGate, FieldsAndDocumentTypesFromRecognizedText) {
