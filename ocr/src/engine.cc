@@ -240,12 +240,16 @@ BoxRead ReadBox(tesseract::TessBaseAPI& api, const ImageView& page, const Box& b
 // or better (mean word confidence; a units column's "mg/dL" reads at 67-96) with a word of
 // kRecoveredAlnum letters or digits ("K/uL"), keeping only words centred in the region, join the
 // page as a block of their own, which the reading order places like any other (a column's rows
-// join the table's rows). Other lines stay out, as Tesseract left them: a logo's parts read as
-// "oN" and "ON," at 64-76, and signatures and noise read as garbage. Only pages read well overall
+// join the table's rows). Lines of shorter words (kRecoveredShortAlnum: a route column's "PO",
+// "IV") join only when the region holds kRecoveredColumnRows clear lines or more: a column of a
+// table. Other lines stay out, as Tesseract left them: a logo's parts read as "oN" and "ON," at
+// 64-76, and signatures and noise read as garbage. Only pages read well overall
 // are looked at, as for re-reads. A page without such ink costs one component labelling of its
 // binary image.
 constexpr float kRecoveredLine = 60;
 constexpr size_t kRecoveredAlnum = 3;
+constexpr size_t kRecoveredShortAlnum = 2;
+constexpr size_t kRecoveredColumnRows = 4;
 
 int ReadUncoveredInk(tesseract::TessBaseAPI& api, const ImageView& page, double dpi,
                      std::vector<RawWord>& raw, std::vector<LayoutLine>& lines,
@@ -291,7 +295,9 @@ int ReadUncoveredInk(tesseract::TessBaseAPI& api, const ImageView& page, double 
     const BoxRead read = ReadBox(api, page, region, pad, monitor, words, found);
     if (read == BoxRead::kStop) break;
     if (read == BoxRead::kEmpty) continue;
-    bool kept = false;
+    // The region's lines read clearly, each with its words centred in the region.
+    std::vector<LayoutLine> clear;
+    bool long_word = false;
     for (const LayoutLine& f : found) {
       LayoutLine line;
       line.block = block + 1;
@@ -306,9 +312,24 @@ int ReadUncoveredInk(tesseract::TessBaseAPI& api, const ImageView& page, double 
       }
       if (line.words.empty() || sum < kRecoveredLine * static_cast<double>(line.words.size()) ||
           std::none_of(line.words.begin(), line.words.end(), [&](int wi) {
-            return AlnumCount(words[static_cast<size_t>(wi)].text) >= kRecoveredAlnum;
+            return AlnumCount(words[static_cast<size_t>(wi)].text) >= kRecoveredShortAlnum;
           }))
         continue;
+      long_word = std::any_of(line.words.begin(), line.words.end(), [&](int wi) {
+        return AlnumCount(words[static_cast<size_t>(wi)].text) >= kRecoveredAlnum;
+      });
+      // A line of short words only is kept in a column of kRecoveredColumnRows such lines (a
+      // medication record's route column, "IV", "SC", "PO"), not on its own (a logo's "oN").
+      if (!long_word) line.block = -1;
+      clear.push_back(std::move(line));
+    }
+    const bool column = clear.size() >= kRecoveredColumnRows;
+    bool kept = false;
+    for (LayoutLine& line : clear) {
+      if (line.block < 0) {
+        if (!column) continue;
+        line.block = block + 1;
+      }
       for (int& wi : line.words) {
         RawWord w = std::move(words[static_cast<size_t>(wi)]);
         w.line = static_cast<int>(lines.size());

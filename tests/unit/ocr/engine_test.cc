@@ -112,6 +112,24 @@ TEST(Engine, TableColumnOutsideEveryBlockIsReadOnItsOwn) {
   EXPECT_GE(r->regions_recovered, 1);
 }
 
+// Regression: on a heavy medication administration record (held-out seed 9701, page 16, a PDF),
+// Tesseract's layout analysis left the route column ("IV", "SC", "PO") in no block, and its cells,
+// two letters each, were read back but dropped: a recovered line needed a word of three letters or
+// digits (a logo's "oN" is not text). A column of four or more such lines is kept. The band is a
+// crop of that page's cleaned OCR image, made bilevel.
+TEST(Engine, ColumnOfTwoLetterCellsOutsideEveryBlockIsKept) {
+  auto r = RecognizeFixture("mar_route_column_outside_every_block.png");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const std::string& text = r->text.text;
+  size_t routes = 0;
+  for (size_t at = text.find(" PO daily"); at != std::string::npos;
+       at = text.find(" PO daily", at + 1)) {
+    ++routes;
+  }
+  EXPECT_GE(routes, 4u) << text;
+  EXPECT_NE(text.find("Amlodipine"), std::string::npos) << text;
+}
+
 // Regression: on a faint page the NPI "1989583087" was read "1989983087" at confidence 59 in its
 // line; its check digit failed and the document went to review without a provider NPI. Read on
 // its own, the number reads whole at 91. The band is a crop of the cleaned OCR image of a
