@@ -32,6 +32,16 @@
 //      paper on both sides along kMinClearShare of their length, are rules when at least
 //      kMinPieces of them stand level in a row, each within kMaxPieceGap of the next, over
 //      kMinStreakLength in all (a dash in running text stands alone);
+//   3c. light rules: on a page not binarized, a table's grid printed lighter than its words stays
+//      grey (170-200) and is no ink at kInkLevel; steps 2-3b are run again among the pixels
+//      darker than kRuleInkLevel, keeping only rules with paper on both sides (no streak let-off:
+//      at that level a line of bold letters' grey edges joins into streak-long runs) that are
+//      kMinLightRuleLength long, their dashes joined across kMaxPieceGap, and that cross
+//      kMinGridCrossings rules of the other direction: a grid's. A grey signature line or a
+//      stamp's frame (two crossings at its corners) stays, as at kInkLevel. The search runs at
+//      half resolution, each pixel the darkest of its 2x2 block (a quarter of the cost); back at
+//      full resolution only the grid's grey pixels go, so a title row's letters standing on a rule
+//      stay;
 //   4. repair: where a rule crosses a character, ink lies both above and below the rule (or both
 //      sides of a vertical one); a closing of the remaining ink across the rule's thickness
 //      restores those pixels, so only the rule between characters is erased; along a level
@@ -79,6 +89,10 @@
 //     are 0.3 in and up; kMaxScribbleInk 0.2: a scribble's strokes cover 5-15% of its box, a
 //     word's letters 30% and more; kMaxPieceInk 0.3: a piece of a broken scribble, a stroke or
 //     two, is sparse beside a letter of print;
+//   kRuleInkLevel 200, kMinLightRuleLength 1.0, kMinGridCrossings 3: a grey grid's rules are
+//     170-200 after cleanup; a table's rules cross it, inches long, each meeting the three or more
+//     rules of a table of two columns or rows, while the runs text forms at that level stop at a
+//     word and a stamp's frame meets two;
 //   kRepairSpan 0.02: the gap a crossing stroke bridges, a typical rule's thickness plus its edges
 //     (wider, and the descenders of one table row would join the letters of the next).
 #include <algorithm>
@@ -94,6 +108,9 @@ namespace chartscan::cleanup {
 namespace {
 
 constexpr int kInkLevel = 160;
+constexpr int kRuleInkLevel = 200;
+constexpr double kMinLightRuleLength = 1.0;
+constexpr std::size_t kMinGridCrossings = 3;
 constexpr int kFaintInkLevel = 230;
 constexpr double kMinRuleLength = 0.4;
 constexpr double kMinVerticalRuleLength = 0.3;
@@ -396,7 +413,7 @@ Axis LayAlong(const cv::Mat& ink, double dpi, bool horizontal) {
 // rules to another. With `pieces`, dashed horizontal rules (step 3b).
 cv::Mat FindRules(const cv::Mat& ink, const Axis& axis, double dpi, bool horizontal,
                   const cv::Mat* ends = nullptr, bool pieces = false,
-                  std::vector<cv::Rect>* bands = nullptr) {
+                  std::vector<cv::Rect>* bands = nullptr, bool paper_both_sides = false) {
   const double inches =
       pieces
           ? kMinPieceLength
@@ -502,8 +519,10 @@ cv::Mat FindRules(const cv::Mat& ink, const Axis& axis, double dpi, bool horizon
     if (pieces) {
       keep[c] = e.y1 - e.y0 + 1 <= max_thickness + 2 && clear >= kMinClearShare * width;
     } else {
-      keep[c] = clear >= kMinClearShare * width || (horizontal && longest_stretch >= length) ||
-                (horizontal && width >= streak_length && longest_stretch >= streak_clear);
+      keep[c] = clear >= kMinClearShare * width ||
+                (!paper_both_sides && horizontal && longest_stretch >= length) ||
+                (!paper_both_sides && horizontal && width >= streak_length &&
+                 longest_stretch >= streak_clear);
     }
     if (keep[c] && ends) keep[c] = BoundsCell(*ends, e.y0, e.y1, x0, x0 + width - 1, max_gap);
     if (keep[c] && bands && !pieces && e.y1 - e.y0 + 1 <= max_thickness + 2) {
@@ -525,6 +544,105 @@ cv::Mat FindRules(const cv::Mat& ink, const Axis& axis, double dpi, bool horizon
   return rules;
 }
 
+// Long pieces of `found` (rules along rows or columns): their components, dashes joined across
+// kMaxPieceGap, kMinLightRuleLength long or longer. Returns the components' labels (0: none) and
+// their count.
+int LongRules(const cv::Mat& found, bool along_rows, double dpi, cv::Mat& labels) {
+  const int join = std::max(1, static_cast<int>(std::lround(kMaxPieceGap * dpi)));
+  cv::Mat joined, stats, centroids;
+  cv::morphologyEx(found, joined, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT,
+                                             along_rows ? cv::Size(join, 1) : cv::Size(1, join)));
+  const int n = cv::connectedComponentsWithStats(joined, labels, stats, centroids, 8, CV_32S);
+  std::vector<int> renumber(static_cast<std::size_t>(n), 0);
+  int kept = 0;
+  for (int i = 1; i < n; ++i) {
+    const int length = stats.at<int>(i, along_rows ? cv::CC_STAT_WIDTH : cv::CC_STAT_HEIGHT);
+    if (length >= kMinLightRuleLength * dpi) renumber[static_cast<std::size_t>(i)] = ++kept;
+  }
+  for (int y = 0; y < labels.rows; ++y) {
+    const uchar* f = found.ptr<uchar>(y);
+    int* l = labels.ptr<int>(y);
+    for (int x = 0; x < labels.cols; ++x)
+      l[x] = f[x] ? renumber[static_cast<std::size_t>(l[x])] : 0;
+  }
+  return kept;
+}
+
+// Adds to `into` the rules of `labels` (LongRules) that cross kMinGridCrossings or more of the
+// rules in `across` (the other direction's, dark and light), each counted once.
+void AddGridRules(const cv::Mat& labels, int count, const cv::Mat& across, cv::Mat& into) {
+  if (count == 0) return;
+  cv::Mat across_labels;
+  cv::Mat near;
+  cv::dilate(across, near, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7)));
+  cv::connectedComponents(near, across_labels, 8, CV_32S);
+  std::vector<std::vector<int>> met(static_cast<std::size_t>(count) + 1);
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    const int* a = across_labels.ptr<int>(y);
+    for (int x = 0; x < labels.cols; ++x) {
+      if (l[x] == 0 || a[x] == 0) continue;
+      std::vector<int>& m = met[static_cast<std::size_t>(l[x])];
+      if (std::find(m.begin(), m.end(), a[x]) == m.end()) m.push_back(a[x]);
+    }
+  }
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    uchar* out = into.ptr<uchar>(y);
+    for (int x = 0; x < labels.cols; ++x) {
+      if (l[x] != 0 && met[static_cast<std::size_t>(l[x])].size() >= kMinGridCrossings)
+        out[x] = 255;
+    }
+  }
+}
+
+// Rules printed lighter than the words, added to `horizontal` and `vertical` (step 3c above).
+void AddLightRules(const cv::Mat& page, double dpi, cv::Mat& horizontal, cv::Mat& vertical) {
+  // Looked for at half the resolution, each pixel the darkest of its 2x2 block (a thin rule keeps
+  // its grey): a quarter of the pixels, and a grid's rules are inches long.
+  cv::Mat darkest, small;
+  cv::erode(page, darkest, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2, 2)),
+            cv::Point(0, 0));
+  cv::resize(darkest, small, cv::Size((page.cols + 1) / 2, (page.rows + 1) / 2), 0, 0,
+             cv::INTER_NEAREST);
+  darkest.release();
+  const double half_dpi = dpi / 2;
+  cv::Mat light;
+  cv::threshold(small, light, kRuleInkLevel, 255, cv::THRESH_BINARY_INV);
+  const Axis rows = LayAlong(light, half_dpi, true);
+  // Only rules with paper on both sides: a grey streak through a row of text (a photocopy's)
+  // would take the letters' strokes with it at this level.
+  cv::Mat h =
+      FindRules(light, rows, half_dpi, true, nullptr, false, nullptr, /*paper_both_sides=*/true);
+  cv::bitwise_or(h, FindRules(light, rows, half_dpi, true, nullptr, /*pieces=*/true), h);
+  const cv::Mat v = FindRules(light, LayAlong(light, half_dpi, false), half_dpi, false);
+  cv::Mat h_labels, v_labels;
+  const int h_count = LongRules(h, true, half_dpi, h_labels);
+  const int v_count = LongRules(v, false, half_dpi, v_labels);
+  if (h_count == 0 || v_count == 0) return;  // no grid
+  cv::Mat small_h, small_v, grid_h = cv::Mat::zeros(small.size(), CV_8UC1),
+                            grid_v = cv::Mat::zeros(small.size(), CV_8UC1);
+  cv::resize(horizontal, small_h, small.size(), 0, 0, cv::INTER_NEAREST);
+  cv::resize(vertical, small_v, small.size(), 0, 0, cv::INTER_NEAREST);
+  cv::bitwise_or(small_h, h_labels > 0, small_h);
+  cv::bitwise_or(small_v, v_labels > 0, small_v);
+  AddGridRules(h_labels, h_count, small_v, grid_h);
+  AddGridRules(v_labels, v_count, small_h, grid_v);
+  // Back at full resolution: the light ink under the grid found (each half-resolution pixel
+  // covers its 2x2 block, the rule's width).
+  // Only its grey: a letter standing on the rule (a table's title row) is darker and stays.
+  cv::Mat full_light;
+  cv::inRange(page, kInkLevel, kRuleInkLevel - 1, full_light);
+  for (auto [grid, into] : {std::pair{&grid_h, &horizontal}, std::pair{&grid_v, &vertical}}) {
+    if (cv::countNonZero(*grid) == 0) continue;
+    cv::Mat up;
+    cv::resize(*grid, up, page.size(), 0, 0, cv::INTER_NEAREST);
+    cv::bitwise_and(up, full_light, up);
+    cv::bitwise_or(*into, up, *into);
+  }
+}
+
 }  // namespace
 
 int RemoveRules(cv::Mat& page, double dpi) {
@@ -539,6 +657,11 @@ int RemoveRules(cv::Mat& page, double dpi) {
                    horizontal);
   }
   cv::Mat vertical = FindRules(ink, LayAlong(ink, dpi, false), dpi, false);
+  {
+    cv::Mat grey;  // a binary page has nothing between the two levels
+    cv::inRange(page, kInkLevel + 1, kRuleInkLevel - 1, grey);
+    if (cv::countNonZero(grey) > 0) AddLightRules(page, dpi, horizontal, vertical);
+  }
   // Cell borders, looked for with the horizontal rules taken out: a border running on through a
   // rule into a letter's stem in the next row would otherwise be one stroke with text beside it.
   cv::Mat unruled, borders;

@@ -2,6 +2,7 @@
 // (tests/e2e) covers real fonts and the full degradation profiles; these tests pin each behaviour.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -423,19 +424,20 @@ TEST(CleanPage, RotateCleanedPageUpdatesOrientation) {
 }
 
 // A ruled table: a grid of 3 columns and 8 rows with a word in every cell; dashed horizontal
-// rules stand for a worn toner cartridge or a fax.
-cv::Mat RuledTable(int rule_thickness, bool dashed = false) {
+// rules stand for a worn toner cartridge or a fax; `rule_grey` prints the rules lighter than the
+// words.
+cv::Mat RuledTable(int rule_thickness, bool dashed = false, int rule_grey = 0) {
   cv::Mat page(3300, 2550, CV_8UC1, cv::Scalar(255));
   const int left = 200, top = 400, row = 90, widths[] = {900, 500, 600};
   auto hline = [&](int y, int x0, int x1) {
     for (int x = x0; x < x1; x += dashed ? 30 : x1 - x0) {
       const int end = dashed ? std::min(x + 24, x1) : x1;
-      cv::rectangle(page, {x, y}, {end, y + rule_thickness - 1}, cv::Scalar(0), cv::FILLED);
+      cv::rectangle(page, {x, y}, {end, y + rule_thickness - 1}, cv::Scalar(rule_grey), cv::FILLED);
     }
   };
   int x = left;
   for (int c = 0; c <= 3; ++c) {
-    cv::rectangle(page, {x, top}, {x + rule_thickness - 1, top + 8 * row}, cv::Scalar(0),
+    cv::rectangle(page, {x, top}, {x + rule_thickness - 1, top + 8 * row}, cv::Scalar(rule_grey),
                   cv::FILLED);
     if (c < 3) x += widths[c];
   }
@@ -483,6 +485,49 @@ TEST(RuleRemoval, TableRulesAreErasedForOcrButKeptForDisplay) {
     const cv::Rect word(210, 420, 260, 60);
     EXPECT_NEAR(InkIn(ocr, word), InkIn(display, word), InkIn(display, word) * 0.02);
   }
+}
+
+// Regression: a heavy lab report (held-out seed 9601, page 29) kept its table's rules in the OCR
+// image: printed lighter than its words, they were grey (170-200) after cleanup, lighter than ink,
+// and no rule was found. The recognizer read the rows' cells out of order around them ("Sodium",
+// "[Potassium", "-mmol/L 136-145").
+TEST(RuleRemoval, RulesLighterThanTheWordsAreErased) {
+  auto r = Clean(RuledTable(4, false, 185));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->ocr_image.empty()) << "no rule found";
+  const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
+  const cv::Rect top_rule(700, 392, 300, 18), column_rule(1092, 420, 18, 40);
+  auto grey = [](const cv::Mat& m, cv::Rect rect) {
+    cv::Mat g;
+    cv::compare(m(rect), 230, g, cv::CMP_LT);
+    return cv::countNonZero(g);
+  };
+  EXPECT_GT(grey(display, top_rule), 300);
+  EXPECT_LT(grey(ocr, top_rule), 10);
+  EXPECT_GT(grey(display, column_rule), 60);
+  EXPECT_LT(grey(ocr, column_rule), 5);
+  const cv::Rect word(210, 420, 260, 60);
+  EXPECT_NEAR(InkIn(ocr, word), InkIn(display, word), InkIn(display, word) * 0.02);
+}
+
+// Regression: looked for among pixels as light as a grey rule's, the grey edges of a line of bold
+// serif letters joined into a run a streak's length long, let off as a streak through text, and
+// the letters went with it ("Well-appearing, alert, in mild distress." lost two words). Light
+// rules need paper on both sides, which a row through text never has. The fixture is a band of
+// the cleaned page (speed batch b/0007, a photocopy), saved as JPEG to keep it small.
+TEST(RuleRemoval, GreyEdgesOfALineOfTextAreNoLightRule) {
+  const char* source = std::getenv("CHARTSCAN_SOURCE_DIR");
+  ASSERT_NE(source, nullptr);
+  const cv::Mat band = cv::imread(
+      std::string(source) + "/tests/unit/cleanup/data/photocopy_line_with_grey_edges.jpg",
+      cv::IMREAD_GRAYSCALE);
+  ASSERT_FALSE(band.empty());
+  auto r = Clean(band);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const cv::Mat display = Mat(r->image);
+  const cv::Mat ocr = r->ocr_image.empty() ? display : Mat(r->ocr_image);
+  const cv::Rect line(0, 0, display.cols, display.rows);
+  EXPECT_GE(InkIn(ocr, line), 0.99 * InkIn(display, line));
 }
 
 TEST(RuleRemoval, ThickBarsAndRunningTextAreNotRules) {
