@@ -19,6 +19,7 @@
 #include <chartscan/extract/codes.h>
 
 #include "embedded_data.h"
+#include "text_util.h"
 
 namespace chartscan::extract {
 namespace {
@@ -640,24 +641,6 @@ std::size_t AlnumCount(std::string_view s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), IsAlnum));
 }
 
-// Plain edit distance of two short words, or limit + 1 once it must exceed limit.
-std::size_t WordDistance(std::string_view a, std::string_view b, std::size_t limit) {
-  if (a.size() > b.size() + limit || b.size() > a.size() + limit) return limit + 1;
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    std::size_t row_min = cur[0];
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-      row_min = std::min(row_min, cur[j]);
-    }
-    if (row_min > limit) return limit + 1;
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 // Two words a letter or two apart that mean opposites ("hyponatremia", "hypernatremia").
 bool Opposites(std::string_view a, std::string_view b) {
   auto starts = [](std::string_view w, std::string_view p) { return w.substr(0, p.size()) == p; };
@@ -665,10 +648,11 @@ bool Opposites(std::string_view a, std::string_view b) {
 }
 
 bool PrintedAlike(const std::string& phrase_word, const std::vector<std::string>& words) {
-  const std::size_t limit = phrase_word.size() >= 8 ? 2 : phrase_word.size() >= 5 ? 1 : 0;
+  const int limit = phrase_word.size() >= 8 ? 2 : phrase_word.size() >= 5 ? 1 : 0;
   for (const std::string& w : words) {
     if (w == phrase_word) return true;
-    if (limit > 0 && !Opposites(w, phrase_word) && WordDistance(w, phrase_word, limit) <= limit) {
+    if (limit > 0 && !Opposites(w, phrase_word) &&
+        internal::BoundedEditDistance(w, phrase_word, limit) <= limit) {
       return true;
     }
   }
@@ -743,14 +727,20 @@ std::vector<std::pair<const CodeEntry*, double>> CodeSet::Near(std::string_view 
   return out;
 }
 
-std::optional<NamedCode> CodeNamedOnLine(std::string_view as_read, CodeSystem system,
-                                         const CodeSet& set,
-                                         const std::vector<std::string>& words) {
+CodeCandidates CodesNear(std::string_view as_read, CodeSystem system, const CodeSet& set) {
   constexpr double kMaxDistance = 2.0;
   constexpr double kPerCharacter = 0.4;
+  CodeCandidates near = set.Near(as_read, system, kMaxDistance);
+  std::erase_if(near, [](const auto& c) {
+    return c.second > kPerCharacter * static_cast<double>(AlnumCount(c.first->code));
+  });
+  return near;
+}
+
+std::optional<NamedCode> NamedAmong(const CodeCandidates& candidates,
+                                    const std::vector<std::string>& words) {
   std::optional<NamedCode> best;
-  for (const auto& [entry, d] : set.Near(as_read, system, kMaxDistance)) {
-    if (d > kPerCharacter * static_cast<double>(AlnumCount(entry->code))) continue;
+  for (const auto& [entry, d] : candidates) {
     if (!NamedOnLine(*entry, words)) continue;
     if (best) {
       // Sorted nearest first: a second named code as near leaves the choice to a person.
@@ -764,6 +754,12 @@ std::optional<NamedCode> CodeNamedOnLine(std::string_view as_read, CodeSystem sy
     best = found;
   }
   return best;
+}
+
+std::optional<NamedCode> CodeNamedOnLine(std::string_view as_read, CodeSystem system,
+                                         const CodeSet& set,
+                                         const std::vector<std::string>& words) {
+  return NamedAmong(CodesNear(as_read, system, set), words);
 }
 
 }  // namespace chartscan::extract

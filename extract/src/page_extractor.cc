@@ -1488,6 +1488,10 @@ class PageExtractor {
     return false;
   }
 
+  static double CodeConfidence(const Token& tok, const CodeCheck& c, double quality) {
+    return std::clamp(tok.confidence / 100.0 * c.confidence * quality, 0.0, 1.0);
+  }
+
   void EmitCode(std::string_view name, const Token& tok, const std::string& raw, const CodeCheck& c,
                 double quality) {
     for (const Field& f : out_) {
@@ -1497,7 +1501,7 @@ class PageExtractor {
     f.name = std::string(name);
     f.value = raw;
     f.normalized = c.code;
-    f.confidence = std::clamp(tok.confidence / 100.0 * c.confidence * quality, 0.0, 1.0);
+    f.confidence = CodeConfidence(tok, c, quality);
     f.page_index = page_index_;
     f.box = tok.box;
     f.needs_review = f.confidence < options_.review_threshold;
@@ -1679,17 +1683,25 @@ class PageExtractor {
     return LineWords(texts);
   }
 
-  bool HoldsCode(std::size_t li,
-                 const std::vector<std::pair<const FieldRule*, CodeSystem>>& systems) const {
-    for (const Field& f : out_) {
+  using CodeRules = std::vector<std::pair<const FieldRule*, CodeSystem>>;
+
+  // The code field read over `box` (the last one, if several), or null; `listed` is set when one
+  // of them holds a listed code.
+  Field* CodeFieldOver(const Box& box, const CodeRules& systems, bool* listed = nullptr) {
+    Field* read = nullptr;
+    for (Field& f : out_) {
       for (const auto& [rule, system] : systems) {
-        if (f.name != rule->name) continue;
-        for (const Token& tok : lines_[li].tokens) {
-          if (f.box.Intersects(tok.box)) return true;
-        }
+        if (f.name != rule->name || !f.box.Intersects(box)) continue;
+        read = &f;
+        if (listed) *listed = *listed || codes_.Contains(f.normalized, system);
       }
     }
-    return false;
+    return read;
+  }
+
+  bool HoldsCode(std::size_t li, const CodeRules& systems) {
+    return std::any_of(lines_[li].tokens.begin(), lines_[li].tokens.end(),
+                       [&](const Token& tok) { return CodeFieldOver(tok.box, systems); });
   }
 
   // A code Codes() could not read, or read as a code the list does not hold, beside words that
@@ -1701,7 +1713,7 @@ class PageExtractor {
   // line above, or onto the line below, counts when that line holds no code. Confidence falls with
   // the edits the description had to explain, so one the page did not print legibly goes to review.
   void CodesNamedBeside() {
-    std::vector<std::pair<const FieldRule*, CodeSystem>> systems;
+    CodeRules systems;
     for (const FieldRule& f : rules_.fields()) {
       if (!f.output) continue;
       if (f.type == ValueType::kIcd10) systems.emplace_back(&f, CodeSystem::kIcd10Cm);
@@ -1727,15 +1739,8 @@ class PageExtractor {
       for (std::size_t i = 0; i < t.size(); ++i) {
         if (in_label[i] || digits(t[i].text) == 0) continue;
         // A code already read here: kept when listed, else it may be the named one.
-        Field* read = nullptr;
         bool listed = false;
-        for (Field& f : out_) {
-          for (const auto& [rule, system] : systems) {
-            if (f.name != rule->name || !f.box.Intersects(t[i].box)) continue;
-            read = &f;
-            listed = listed || codes_.Contains(f.normalized, system);
-          }
-        }
+        Field* read = CodeFieldOver(t[i].box, systems, &listed);
         if (listed || (used_[li][i] && !read)) continue;
         const std::string_view w = t[i].text;
         const bool bracket = w.find_first_of("([{)]}") != std::string_view::npos;
@@ -1757,43 +1762,52 @@ class PageExtractor {
             alnums(t[i + 1].text) >= 1 && alnums(t[i + 1].text) <= 3) {
           readings.emplace_back(repaired + t[i + 1].text, i + 1);
         }
+        // The codes each reading could be, found once for the line and its neighbours.
+        struct Reading {
+          std::size_t end;
+          const FieldRule* rule;
+          CodeCandidates candidates;
+        };
+        std::vector<Reading> could_be;
+        for (const auto& [text, end] : readings) {
+          if (digits(text) < 2) continue;
+          for (const auto& [r, system] : systems) {
+            CodeCandidates candidates = CodesNear(text, system, codes_);
+            if (!candidates.empty()) could_be.push_back({end, r, std::move(candidates)});
+          }
+        }
+        if (could_be.empty()) continue;
         if (!words) words = WordsOf(li);
         const FieldRule* rule = nullptr;
         std::optional<NamedCode> best;
         std::size_t last = i;
         bool tie = false;
         auto choose = [&](const std::vector<std::string>& named_by) {
-          for (const auto& [text, end] : readings) {
-            if (digits(text) < 2) continue;
-            for (const auto& [r, system] : systems) {
-              auto named = CodeNamedOnLine(text, system, codes_, named_by);
-              if (!named) continue;
-              if (best && named->distance == best->distance &&
-                  named->check.code != best->check.code) {
-                tie = true;
-              } else if (!best || named->distance < best->distance) {
-                best = named;
-                rule = r;
-                last = end;
-                tie = false;
-              }
+          for (const Reading& reading : could_be) {
+            auto named = NamedAmong(reading.candidates, named_by);
+            if (!named) continue;
+            if (best && named->distance == best->distance &&
+                named->check.code != best->check.code) {
+              tie = true;
+            } else if (!best || named->distance < best->distance) {
+              best = named;
+              rule = reading.rule;
+              last = reading.end;
+              tie = false;
             }
           }
         };
         choose(*words);
         // A name wrapped from the line above ("EXAM: MRI LUMBAR SPINE WITHOUT" over "CONTRAST
-        // (CPT 721483)"), when that line holds no code of its own.
-        if (!best && !tie && li > 0 && !HoldsCode(li - 1, systems)) {
-          std::vector<std::string> both = WordsOf(li - 1);
-          both.insert(both.end(), words->begin(), words->end());
-          choose(both);
-        }
-        // ...or one that runs on to the line below ("2. J25.10 - Atherosclerotic heart disease
-        // of native" over "coronary artery without angina pectoris").
-        if (!best && !tie && li + 1 < lines_.size() && !HoldsCode(li + 1, systems)) {
+        // (CPT 721483)"), or one that runs on to the line below ("2. J25.10 - Atherosclerotic
+        // heart disease of native" over "coronary artery without angina pectoris"), when that
+        // line holds no code of its own. Which line a word is on does not matter to the match;
+        // on the first line li - 1 wraps past the end and is skipped.
+        for (const std::size_t other : {li - 1, li + 1}) {
+          if (best || tie || other >= lines_.size() || HoldsCode(other, systems)) continue;
           std::vector<std::string> both = *words;
-          const std::vector<std::string> below = WordsOf(li + 1);
-          both.insert(both.end(), below.begin(), below.end());
+          const std::vector<std::string> beside = WordsOf(other);
+          both.insert(both.end(), beside.begin(), beside.end());
           choose(both);
         }
         if (!best || tie) continue;
@@ -1815,7 +1829,7 @@ class PageExtractor {
             if (elsewhere) continue;
             read->name = rule->name;
             read->normalized = best->check.code;
-            read->confidence = std::clamp(evidence.confidence / 100.0 * quality, 0.0, 1.0);
+            read->confidence = CodeConfidence(evidence, best->check, quality);
             read->needs_review = read->confidence < options_.review_threshold;
           }
         } else {

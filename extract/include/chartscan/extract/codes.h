@@ -167,10 +167,17 @@ bool NamedOnLine(const CodeEntry& entry, const std::vector<std::string>& words);
 // code of `system` named on the line (NamedOnLine) and nearest the reading (ReadingDistance at
 // most 2, and at most 0.4 per character of the code), when no other named code is as near.
 // nullopt otherwise. The check is marked repaired; the caller sets its confidence.
+// CodeNamedOnLine is CodesNear then NamedAmong; a caller trying one reading against several sets
+// of words (a line alone, then with the line above) finds the candidates once.
 struct NamedCode {
   CodeCheck check;
   double distance = 0;
 };
+using CodeCandidates = std::vector<std::pair<const CodeEntry*, double>>;
+// Listed codes the reading could be, with their ReadingDistance, nearest first.
+CodeCandidates CodesNear(std::string_view as_read, CodeSystem system, const CodeSet& set);
+std::optional<NamedCode> NamedAmong(const CodeCandidates& candidates,
+                                    const std::vector<std::string>& words);
 std::optional<NamedCode> CodeNamedOnLine(std::string_view as_read, CodeSystem system,
                                          const CodeSet& set, const std::vector<std::string>& words);
 
