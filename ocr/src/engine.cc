@@ -295,9 +295,14 @@ int ReadUncoveredInk(tesseract::TessBaseAPI& api, const ImageView& page, double 
     const BoxRead read = ReadBox(api, page, region, pad, monitor, words, found);
     if (read == BoxRead::kStop) break;
     if (read == BoxRead::kEmpty) continue;
-    // The region's lines read clearly, each with its words centred in the region.
-    std::vector<LayoutLine> clear;
-    bool long_word = false;
+    // The region's lines read clearly, each with its words centred in the region, and whether
+    // its words are all short.
+    std::vector<std::pair<LayoutLine, bool>> clear;
+    auto longest = [&](const LayoutLine& line) {
+      size_t n = 0;
+      for (int wi : line.words) n = std::max(n, AlnumCount(words[static_cast<size_t>(wi)].text));
+      return n;
+    };
     for (const LayoutLine& f : found) {
       LayoutLine line;
       line.block = block + 1;
@@ -310,26 +315,18 @@ int ReadUncoveredInk(tesseract::TessBaseAPI& api, const ImageView& page, double 
         sum += w.confidence;
         line.words.push_back(wi);
       }
-      if (line.words.empty() || sum < kRecoveredLine * static_cast<double>(line.words.size()) ||
-          std::none_of(line.words.begin(), line.words.end(), [&](int wi) {
-            return AlnumCount(words[static_cast<size_t>(wi)].text) >= kRecoveredShortAlnum;
-          }))
+      if (line.words.empty() || sum < kRecoveredLine * static_cast<double>(line.words.size()))
         continue;
-      long_word = std::any_of(line.words.begin(), line.words.end(), [&](int wi) {
-        return AlnumCount(words[static_cast<size_t>(wi)].text) >= kRecoveredAlnum;
-      });
-      // A line of short words only is kept in a column of kRecoveredColumnRows such lines (a
-      // medication record's route column, "IV", "SC", "PO"), not on its own (a logo's "oN").
-      if (!long_word) line.block = -1;
-      clear.push_back(std::move(line));
+      const size_t longest_word = longest(line);
+      if (longest_word < kRecoveredShortAlnum) continue;
+      clear.emplace_back(std::move(line), longest_word < kRecoveredAlnum);
     }
+    // A line of short words only is kept in a column of kRecoveredColumnRows such lines (a
+    // medication record's route column, "IV", "SC", "PO"), not on its own (a logo's "oN").
     const bool column = clear.size() >= kRecoveredColumnRows;
     bool kept = false;
-    for (LayoutLine& line : clear) {
-      if (line.block < 0) {
-        if (!column) continue;
-        line.block = block + 1;
-      }
+    for (auto& [line, short_only] : clear) {
+      if (short_only && !column) continue;
       for (int& wi : line.words) {
         RawWord w = std::move(words[static_cast<size_t>(wi)]);
         w.line = static_cast<int>(lines.size());
