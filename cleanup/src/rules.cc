@@ -598,7 +598,9 @@ void AddGridRules(const cv::Mat& labels, int count, const cv::Mat& across, cv::M
 }
 
 // Rules printed lighter than the words, added to `horizontal` and `vertical` (step 3c above).
-void AddLightRules(const cv::Mat& page, double dpi, cv::Mat& horizontal, cv::Mat& vertical) {
+// `grey`: the page's pixels from kInkLevel up to (not including) kRuleInkLevel.
+void AddLightRules(const cv::Mat& page, const cv::Mat& grey, double dpi, cv::Mat& horizontal,
+                   cv::Mat& vertical) {
   // Looked for at half the resolution, each pixel the darkest of its 2x2 block (a thin rule keeps
   // its grey): a quarter of the pixels, and a grid's rules are inches long.
   cv::Mat darkest, small;
@@ -629,16 +631,14 @@ void AddLightRules(const cv::Mat& page, double dpi, cv::Mat& horizontal, cv::Mat
   cv::bitwise_or(small_v, v_labels > 0, small_v);
   AddGridRules(h_labels, h_count, small_v, grid_h);
   AddGridRules(v_labels, v_count, small_h, grid_v);
-  // Back at full resolution: the light ink under the grid found (each half-resolution pixel
-  // covers its 2x2 block, the rule's width).
-  // Only its grey: a letter standing on the rule (a table's title row) is darker and stays.
-  cv::Mat full_light;
-  cv::inRange(page, kInkLevel, kRuleInkLevel - 1, full_light);
+  // Back at full resolution (each half-resolution pixel covers its 2x2 block, the rule's width),
+  // only the grey under the grid found: a letter standing on the rule (a table's title row) is
+  // darker and stays.
   for (auto [grid, into] : {std::pair{&grid_h, &horizontal}, std::pair{&grid_v, &vertical}}) {
     if (cv::countNonZero(*grid) == 0) continue;
     cv::Mat up;
     cv::resize(*grid, up, page.size(), 0, 0, cv::INTER_NEAREST);
-    cv::bitwise_and(up, full_light, up);
+    cv::bitwise_and(up, grey, up);
     cv::bitwise_or(*into, up, *into);
   }
 }
@@ -659,8 +659,8 @@ int RemoveRules(cv::Mat& page, double dpi) {
   cv::Mat vertical = FindRules(ink, LayAlong(ink, dpi, false), dpi, false);
   {
     cv::Mat grey;  // a binary page has nothing between the two levels
-    cv::inRange(page, kInkLevel + 1, kRuleInkLevel - 1, grey);
-    if (cv::countNonZero(grey) > 0) AddLightRules(page, dpi, horizontal, vertical);
+    cv::inRange(page, kInkLevel, kRuleInkLevel - 1, grey);
+    if (cv::countNonZero(grey) > 0) AddLightRules(page, grey, dpi, horizontal, vertical);
   }
   // Cell borders, looked for with the horizontal rules taken out: a border running on through a
   // rule into a letter's stem in the next row would otherwise be one stroke with text beside it.

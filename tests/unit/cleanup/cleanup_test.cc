@@ -459,11 +459,25 @@ cv::Mat Mat(const ImageView& v) {
 }
 cv::Mat Mat(const Image& image) { return Mat(image.view()); }
 
-// Ink pixels (darker than mid grey) inside a rectangle.
-int InkIn(const cv::Mat& m, cv::Rect r) {
+// Ink pixels (darker than mid grey, or than `below`) inside a rectangle.
+int InkIn(const cv::Mat& m, cv::Rect r, int below = 129) {
   cv::Mat ink;
-  cv::threshold(m(r), ink, 128, 255, cv::THRESH_BINARY_INV);
+  cv::compare(m(r), below, ink, cv::CMP_LT);
   return cv::countNonZero(ink);
+}
+
+// A cleaned RuledTable: its rules erased in the OCR image and kept for display, a rule pixel being
+// one darker than `rule_below`; the words in the cells untouched.
+void ExpectTableRulesErased(const CleanedPage& r, int rule_below) {
+  const cv::Mat display = Mat(r.image), ocr = Mat(r.ocr_image);
+  // A stretch of the top rule between cells and a stretch of a vertical rule between rows.
+  const cv::Rect top_rule(700, 392, 300, 18), column_rule(1092, 420, 18, 40);
+  EXPECT_GT(InkIn(display, top_rule, rule_below), 300);
+  EXPECT_LT(InkIn(ocr, top_rule, rule_below), 10);
+  EXPECT_GT(InkIn(display, column_rule, rule_below), 60);
+  EXPECT_LT(InkIn(ocr, column_rule, rule_below), 5);
+  const cv::Rect word(210, 420, 260, 60);
+  EXPECT_NEAR(InkIn(ocr, word), InkIn(display, word), InkIn(display, word) * 0.02);
 }
 
 TEST(RuleRemoval, TableRulesAreErasedForOcrButKeptForDisplay) {
@@ -474,16 +488,7 @@ TEST(RuleRemoval, TableRulesAreErasedForOcrButKeptForDisplay) {
     ASSERT_FALSE(r->ocr_image.empty()) << "rules were found";
     EXPECT_EQ(r->quality.orientation, 0);
     EXPECT_NEAR(r->quality.skew, 0, 0.05);
-    const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
-    // A stretch of the top rule between cells and a stretch of a vertical rule between rows.
-    const cv::Rect top_rule(700, 392, 300, 18), column_rule(1092, 420, 18, 40);
-    EXPECT_GT(InkIn(display, top_rule), 300);
-    EXPECT_LT(InkIn(ocr, top_rule), 10);
-    EXPECT_GT(InkIn(display, column_rule), 60);
-    EXPECT_LT(InkIn(ocr, column_rule), 5);
-    // The words in the cells are untouched.
-    const cv::Rect word(210, 420, 260, 60);
-    EXPECT_NEAR(InkIn(ocr, word), InkIn(display, word), InkIn(display, word) * 0.02);
+    ExpectTableRulesErased(*r, 129);
   }
 }
 
@@ -495,19 +500,7 @@ TEST(RuleRemoval, RulesLighterThanTheWordsAreErased) {
   auto r = Clean(RuledTable(4, false, 185));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_FALSE(r->ocr_image.empty()) << "no rule found";
-  const cv::Mat display = Mat(r->image), ocr = Mat(r->ocr_image);
-  const cv::Rect top_rule(700, 392, 300, 18), column_rule(1092, 420, 18, 40);
-  auto grey = [](const cv::Mat& m, cv::Rect rect) {
-    cv::Mat g;
-    cv::compare(m(rect), 230, g, cv::CMP_LT);
-    return cv::countNonZero(g);
-  };
-  EXPECT_GT(grey(display, top_rule), 300);
-  EXPECT_LT(grey(ocr, top_rule), 10);
-  EXPECT_GT(grey(display, column_rule), 60);
-  EXPECT_LT(grey(ocr, column_rule), 5);
-  const cv::Rect word(210, 420, 260, 60);
-  EXPECT_NEAR(InkIn(ocr, word), InkIn(display, word), InkIn(display, word) * 0.02);
+  ExpectTableRulesErased(*r, 230);
 }
 
 // Regression: looked for among pixels as light as a grey rule's, the grey edges of a line of bold
