@@ -14,6 +14,8 @@ endfunction()
 
 chartscan_pkg(tesseract tesseract)
 chartscan_pkg(leptonica lept)
+# Hunspell 1.7: the dictionaries word repair checks OCR readings against (ocr/src/word_repair.cc).
+chartscan_pkg(hunspell hunspell)
 chartscan_pkg(poppler_glib poppler-glib)
 chartscan_pkg(sqlite3 sqlite3)
 chartscan_pkg(sodium libsodium)

@@ -15,6 +15,9 @@ packages=(
   libpng-dev
   # OCR
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
+  # word repair after OCR: Hunspell with its American English and medical dictionaries, and a
+  # list of common words
+  libhunspell-dev hunspell-en-us hunspell-en-med wamerican-small
   # capture
   libpoppler-glib-dev poppler-utils libtiff-dev qpdf
   # scanners through SANE; the tests drive SANE's virtual `test` and `pnm` backends, which ship

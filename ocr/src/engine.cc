@@ -30,6 +30,7 @@
 #include <chartscan/ocr/reading_order.h>
 
 #include "word_filter.h"
+#include "word_repair.h"
 
 namespace chartscan::ocr {
 namespace {
@@ -55,6 +56,7 @@ Status OcrOptions::Validate() const {
     }
   }
   if (deadline_ms < 0) return Status::InvalidArgument("ocr: deadline must not be negative");
+  CHARTSCAN_RETURN_IF_ERROR(word_repair.Validate());
   if (!tessdata_dir.empty() && !std::filesystem::is_directory(tessdata_dir)) {
     return Status::NotFound("ocr: tessdata folder " + tessdata_dir);
   }
@@ -583,6 +585,7 @@ struct Engine::Impl {
   OcrOptions options;
   tesseract::TessBaseAPI api;
   std::string loaded;
+  std::unique_ptr<WordRepairer> repairer;  // null when word repair is off
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -608,6 +611,9 @@ Result<std::unique_ptr<Engine>> Engine::Create(const OcrOptions& options) {
   impl->api.SetPageSegMode(tesseract::PSM_AUTO);
   impl->api.SetVariable("tessedit_do_invert", options.detect_inverted_text ? "1" : "0");
   impl->loaded = impl->api.GetInitLanguagesAsString();
+  if (options.word_repair.enabled) {
+    CHARTSCAN_ASSIGN_OR_RETURN(impl->repairer, WordRepairer::Load(options.word_repair));
+  }
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
@@ -665,6 +671,7 @@ Result<Recognition> Engine::Recognize(const ImageView& page, double dpi) {
     }
   }
   DropStrayPunctuation(text.words);
+  if (impl_->repairer) out.words_repaired = impl_->repairer->RepairWords(text.words);
   FinalizePageText(text);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

@@ -11,9 +11,11 @@
 // grouped into lines and blocks, in reading order (see reading_order.h).
 //
 // Errors: Create fails with kUnavailable when the language data is missing (the message names the
-// languages and the folder searched). Recognize fails with kInvalidArgument for an empty or
-// non-grey image. A page that exceeds the deadline is not an error: what was recognized so far is
-// returned with `deadline_exceeded` set, so one pathological page cannot hold up a batch.
+// languages and the folder searched), and with kNotFound or kUnavailable when word repair is on and
+// its dictionaries are missing or do not load (the message names the file). Recognize fails with
+// kInvalidArgument for an empty or non-grey image. A page that exceeds the deadline is not an
+// error: what was recognized so far is returned with `deadline_exceeded` set, so one pathological
+// page cannot hold up a batch.
 //
 // Thread safety: an Engine is not thread-safe; use one per thread. Distinct Engines may run
 // concurrently.
@@ -29,6 +31,25 @@
 
 namespace chartscan::ocr {
 
+// Repair of words read as no word, a letter or two from a common one ("meilitus" -> "mellitus",
+// "heaith" -> "health"; ocr/src/word_repair.cc). Only lower-case words are repaired: names,
+// acronyms and headings are left as read.
+struct WordRepairOptions {
+  bool enabled = true;
+  // Hunspell dictionary: the path of its .aff and .dic files without the extension. It decides
+  // whether a reading is a word (with its inflections) and whether a repair would be one.
+  std::string dictionary = "/usr/share/hunspell/en_US";
+  // More word lists in Hunspell's .dic format (a count line, then a word a line, optionally with
+  // /flags), read with the dictionary's affix rules: the medical dictionary, a facility's own
+  // terms. Their words are repairs as good as common words.
+  std::vector<std::string> extra_dictionaries = {"/usr/share/hunspell/en_med_glut.dic"};
+  // Plain list of common general words, one a line: general words outside it (rare ones such as
+  // "wale" or "rusks") are never repairs.
+  std::string common_words = "/usr/share/dict/american-english-small";
+  // kNotFound naming the first missing file (and the Debian package that ships it).
+  Status Validate() const;
+};
+
 struct OcrOptions {
   std::string languages = "eng";  // Tesseract language codes joined by '+'
   std::string tessdata_dir;       // empty: TESSDATA_PREFIX, else Tesseract's built-in default
@@ -40,6 +61,7 @@ struct OcrOptions {
   // cells row by row). Off: Tesseract's block order, which flips between row and column order on
   // forms with a one-pixel change of the image.
   bool layout_reading_order = true;
+  WordRepairOptions word_repair;
 
   Status Validate() const;
 };
@@ -61,6 +83,9 @@ struct Recognition {
   // Regions of ink that no line of the first reading covered whose own reading was kept
   // (engine.cc, "Reading ink no line took in").
   int regions_recovered = 0;
+  // Words read as no word and repaired to the common word a confusion or two away
+  // (WordRepairOptions).
+  int words_repaired = 0;
 };
 
 class Engine {

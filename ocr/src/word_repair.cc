@@ -1,0 +1,209 @@
+// Word repair: a word the recognizer misread by a letter or two is given back the common word it
+// was most likely printed as.
+//
+// On heavy photocopies and faxes the recognizer loses thin strokes and adds specks, and reads
+// "meilitus", "heaith", "chioride", "pneamonia", "hypothyroidisin". Those words are then missing
+// from search ("mellitus" does not find the page) and from the vocabularies extraction matches.
+// Tesseract's own dictionary only nudges its beam search; it does not undo a letter the network
+// read with confidence.
+//
+// Method (a noisy channel with the recognizer's confusions as the channel):
+// 1. Only words of lower-case letters, kMinRepairLetters or more, are looked at (punctuation around
+//    them is kept). Capitalized and upper-case words are names, acronyms and headings: measured
+//    on 578 pages, repairing them turned "CLIA" into "DIA" 44 times and names into words ("Llanes"
+//    -> "Lanes", "Vitale" -> "Vitae"). A word Hunspell accepts (with its inflections) is left.
+// 2. Candidates are the strings one or two confusions away. A confusion replaces a glyph shape by
+//    one the recognizer takes it for: cheap ones (half a confusion) lose or add a thin stroke or a
+//    dot (l/i/t/f, e/c, rn/m, cl/d, li/h, ri/n, ii/u, in/m, vv/w); others (one confusion) swap
+//    round shapes (a/o/u/e, n/u, h/b, n/m, y/v, g/q, c/o, s/a) or add or drop an i or an l.
+//    A word of kLongWordLetters letters or more may cost kRepairBudget (two cheap confusions or one
+//    other), a shorter one kShortWordBudget (one cheap confusion): short words have many
+//    neighbours ("lofi" is one swap from "loft", "fabs" from "tabs").
+// 3. A candidate must be a word to Hunspell and a likely one: in the common word list or in an
+//    extra dictionary (the medical one). Hunspell's American dictionary alone holds rare words
+//    that garbled readings fall on ("rasks" -> "rusks", "hormal" -> "harmal").
+// 4. The cheapest candidate is taken when it is the only one at its cost; a tie is left as read.
+//
+// Measured on 8 batches (578 heavy, fax, photocopy and clean pages) by simulating the repair on
+// their exports: 293 words repaired to the printed word, none that was read right changed, and 44
+// garbled words changed to another wrong word; 29259 -> 28935 character errors.
+#include "word_repair.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <unordered_set>
+
+#include <hunspell/hunspell.h>
+
+namespace chartscan::ocr {
+namespace {
+
+struct Confusion {
+  std::string_view read;     // what the recognizer put out
+  std::string_view printed;  // what may have been printed
+  double cost;
+};
+
+constexpr double kCheap = 0.5;
+constexpr double kSwap = 1.0;
+
+// Both directions are listed: a stroke is lost as often as a speck adds one.
+constexpr std::array kConfusions = {
+    Confusion{"l", "i", kCheap},  Confusion{"i", "l", kCheap},  Confusion{"t", "i", kCheap},
+    Confusion{"i", "t", kCheap},  Confusion{"l", "t", kCheap},  Confusion{"t", "l", kSwap},
+    Confusion{"t", "f", kCheap},  Confusion{"f", "t", kCheap},  Confusion{"e", "c", kCheap},
+    Confusion{"c", "e", kCheap},  Confusion{"rn", "m", kCheap}, Confusion{"m", "rn", kCheap},
+    Confusion{"cl", "d", kCheap}, Confusion{"d", "cl", kSwap},  Confusion{"li", "h", kCheap},
+    Confusion{"h", "li", kCheap}, Confusion{"ri", "n", kCheap}, Confusion{"ii", "u", kCheap},
+    Confusion{"in", "m", kCheap}, Confusion{"ni", "m", kCheap}, Confusion{"vv", "w", kCheap},
+    Confusion{"a", "o", kSwap},   Confusion{"o", "a", kSwap},   Confusion{"u", "a", kSwap},
+    Confusion{"a", "u", kSwap},   Confusion{"e", "o", kSwap},   Confusion{"o", "e", kSwap},
+    Confusion{"c", "o", kSwap},   Confusion{"o", "c", kSwap},   Confusion{"n", "u", kSwap},
+    Confusion{"u", "n", kSwap},   Confusion{"h", "b", kSwap},   Confusion{"b", "h", kSwap},
+    Confusion{"n", "m", kSwap},   Confusion{"m", "n", kSwap},   Confusion{"y", "v", kSwap},
+    Confusion{"v", "y", kSwap},   Confusion{"g", "q", kSwap},   Confusion{"q", "g", kSwap},
+    Confusion{"j", "i", kSwap},   Confusion{"i", "j", kSwap},   Confusion{"s", "a", kSwap},
+    Confusion{"i", "", kSwap},    Confusion{"l", "", kSwap},    Confusion{"", "i", kSwap},
+    Confusion{"", "l", kSwap},
+};
+
+bool IsLowerWord(std::string_view w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+// Every string one confusion from `from`, with the cost of reaching it.
+void Expand(const std::string& from, double cost, double budget,
+            std::map<std::string, double>& reached, std::vector<std::string>& next) {
+  for (const Confusion& c : kConfusions) {
+    const double total = cost + c.cost;
+    if (total > budget) continue;
+    for (size_t at = 0; at <= from.size(); ++at) {
+      if (!c.read.empty() && from.compare(at, c.read.size(), c.read) != 0) continue;
+      std::string to = from.substr(0, at);
+      to += c.printed;
+      to += from.substr(at + c.read.size());
+      if (to.empty()) continue;
+      auto [it, inserted] = reached.emplace(to, total);
+      if (inserted || total < it->second) {
+        it->second = total;
+        next.push_back(std::move(to));
+      }
+    }
+  }
+}
+
+Status CheckFile(const std::string& path, std::string_view package) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec)) return Status::Ok();
+  return Status::NotFound("ocr: word repair needs " + path + " (install " + std::string(package) +
+                          ", or turn word repair off)");
+}
+
+// Adds the words of a plain list or of a Hunspell .dic file (the count line and /flags dropped)
+// to `out`, lower-cased.
+void ReadWords(const std::string& path, std::unordered_set<std::string>& out) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    line = line.substr(0, line.find_first_of("/\t\r "));
+    if (line.empty() || std::isdigit(static_cast<unsigned char>(line[0]))) continue;
+    std::transform(line.begin(), line.end(), line.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out.insert(std::move(line));
+  }
+}
+
+}  // namespace
+
+Status WordRepairOptions::Validate() const {
+  if (!enabled) return Status::Ok();
+  CHARTSCAN_RETURN_IF_ERROR(CheckFile(dictionary + ".aff", "hunspell-en-us"));
+  CHARTSCAN_RETURN_IF_ERROR(CheckFile(dictionary + ".dic", "hunspell-en-us"));
+  for (const std::string& d : extra_dictionaries) {
+    CHARTSCAN_RETURN_IF_ERROR(CheckFile(d, "hunspell-en-med"));
+  }
+  return CheckFile(common_words, "wamerican-small");
+}
+
+struct WordRepairer::Impl {
+  Hunhandle* hunspell = nullptr;
+  std::unordered_set<std::string> likely;  // common words and extra dictionaries' words
+
+  ~Impl() {
+    if (hunspell) Hunspell_destroy(hunspell);
+  }
+  bool IsWord(const std::string& w) const { return Hunspell_spell(hunspell, w.c_str()) != 0; }
+};
+
+WordRepairer::WordRepairer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+WordRepairer::~WordRepairer() = default;
+
+Result<std::unique_ptr<WordRepairer>> WordRepairer::Load(const WordRepairOptions& options) {
+  CHARTSCAN_RETURN_IF_ERROR(options.Validate());
+  auto impl = std::make_unique<Impl>();
+  const std::string aff = options.dictionary + ".aff", dic = options.dictionary + ".dic";
+  impl->hunspell = Hunspell_create(aff.c_str(), dic.c_str());
+  if (impl->hunspell == nullptr || Hunspell_spell(impl->hunspell, "word") == 0) {
+    return Status::Unavailable("ocr: cannot load the Hunspell dictionary " + dic);
+  }
+  for (const std::string& d : options.extra_dictionaries) {
+    if (Hunspell_add_dic(impl->hunspell, d.c_str()) != 0) {
+      return Status::Unavailable("ocr: cannot load the Hunspell dictionary " + d);
+    }
+    ReadWords(d, impl->likely);
+  }
+  ReadWords(options.common_words, impl->likely);
+  return std::unique_ptr<WordRepairer>(new WordRepairer(std::move(impl)));
+}
+
+std::string WordRepairer::Repair(std::string_view word) const {
+  if (word.size() < kMinRepairLetters || !IsLowerWord(word)) return {};
+  const std::string read(word);
+  if (impl_->IsWord(read)) return {};
+  const double budget = word.size() >= kLongWordLetters ? kRepairBudget : kShortWordBudget;
+  std::map<std::string, double> reached{{read, 0.0}};
+  std::vector<std::string> frontier{read};
+  // Two rounds reach any two confusions (the budget allows no more: the cheapest costs half).
+  for (int round = 0; round < 2 && !frontier.empty(); ++round) {
+    std::vector<std::string> next;
+    for (const std::string& from : frontier) Expand(from, reached[from], budget, reached, next);
+    frontier = std::move(next);
+  }
+  std::string best;
+  double best_cost = budget + 1;
+  bool tie = false;
+  for (const auto& [candidate, cost] : reached) {
+    if (cost == 0 || cost > best_cost) continue;
+    if (!impl_->likely.contains(candidate) || !impl_->IsWord(candidate)) continue;
+    if (cost == best_cost) {
+      tie = true;
+    } else {
+      best = candidate;
+      best_cost = cost;
+      tie = false;
+    }
+  }
+  return tie ? std::string() : best;
+}
+
+int WordRepairer::RepairWords(std::vector<Word>& words) const {
+  int repaired = 0;
+  for (Word& w : words) {
+    const size_t first = w.text.find_first_not_of("([\"'");
+    if (first == std::string::npos) continue;
+    const size_t last = w.text.find_last_not_of(")]\"'.,;:!?");
+    if (last == std::string::npos || last < first) continue;
+    const std::string repaired_core =
+        Repair(std::string_view(w.text).substr(first, last + 1 - first));
+    if (repaired_core.empty()) continue;
+    w.text = w.text.substr(0, first) + repaired_core + w.text.substr(last + 1);
+    ++repaired;
+  }
+  return repaired;
+}
+
+}  // namespace chartscan::ocr
