@@ -49,6 +49,7 @@ struct IngestArgs {
   std::int64_t resume = 0;  // --resume ID
   int sheets = 0;           // --sheets N
   bool duplex = false;
+  bool no_word_repair = false;
   bool json = false;
   bool quiet = false;
 };

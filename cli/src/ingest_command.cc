@@ -39,6 +39,7 @@ int RunIngest(const IngestArgs& args) {
   options.resume_batch = args.resume;
   options.declared_sheets = args.sheets;
   options.duplex = args.duplex;
+  options.ocr.word_repair.enabled = !args.no_word_repair;
   if (Status s = options.Validate(); !s.ok()) {
     std::cerr << "chartscan: " << s.ToString() << "\n";
     return kExitError;

@@ -90,6 +90,9 @@ TEST(WordRepairOptions, AMissingDictionaryIsNamed) {
   Status s = o.Validate();
   EXPECT_EQ(s.code(), StatusCode::kNotFound);
   EXPECT_NE(s.message().find("/nonexistent/facility_terms.dic"), std::string::npos);
+  OcrOptions ocr;
+  ocr.word_repair = o;
+  EXPECT_EQ(ocr.Validate().code(), StatusCode::kNotFound);  // checked before an engine loads
   o.enabled = false;
   EXPECT_TRUE(o.Validate().ok());
   EXPECT_EQ(
