@@ -79,6 +79,7 @@ int RunIngest(const IngestArgs& args) {
                         {"unmatched_charts", s.unmatched_charts},
                         {"misfiled_pages", s.misfiled_pages},
                         {"roster_conflicts", s.roster_conflicts},
+                        {"mrns_doubted", s.mrns_doubted},
                         {"separator_pages", s.separator_pages},
                         {"mean_confidence", s.mean_confidence},
                         {"values_reread", s.values_reread},
@@ -125,6 +126,10 @@ int RunIngest(const IngestArgs& args) {
     if (s.roster_conflicts) {
       std::printf(", %d value%s differing from the roster to verify", s.roster_conflicts,
                   s.roster_conflicts == 1 ? "" : "s");
+    }
+    if (s.mrns_doubted) {
+      std::printf(", %d MRN%s unlike the others' zero padding to verify", s.mrns_doubted,
+                  s.mrns_doubted == 1 ? "" : "s");
     }
     std::printf("\n");
     std::printf("  confidence  %.1f (mean OCR word confidence, 0-100)", s.mean_confidence);

@@ -197,13 +197,6 @@ std::optional<ParsedDate> UnclosedBracketReadForOne(std::string_view raw,
   return p;
 }
 
-// All digits: "03", "2024".
-bool AllDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c));
-  });
-}
-
 std::optional<ParsedDate> ParseAt(std::span<const std::string_view> tokens,
                                   const DateParseOptions& o, bool allow_repair) {
   if (tokens.empty()) return std::nullopt;
@@ -229,7 +222,7 @@ std::optional<ParsedDate> ParseAt(std::span<const std::string_view> tokens,
   // 10241953: the slashes of a heavy page's date lost, or a form's date printed without them.
   // Month, day and year (a month is at most 12) or year, month and day (a year starts 19 or 20)
   // cannot both read, so the order is never a guess.
-  if (allow_repair && t0.size() == 8 && AllDigits(t0)) {
+  if (allow_repair && t0.size() == 8 && internal::AllDigits(t0)) {
     auto num = [&](std::size_t at, std::size_t n) {
       return std::stoi(std::string(t0.substr(at, n)));
     };
@@ -257,8 +250,8 @@ std::optional<ParsedDate> ParseAt(std::span<const std::string_view> tokens,
     const std::string_view dy = Trim(tokens[1]);
     const std::size_t comma = dy.find(',');
     if (comma != std::string_view::npos && comma >= 1 && comma <= 2 &&
-        AllDigits(dy.substr(0, comma)) && dy.size() == comma + 5 &&
-        AllDigits(dy.substr(comma + 1))) {
+        internal::AllDigits(dy.substr(0, comma)) && dy.size() == comma + 5 &&
+        internal::AllDigits(dy.substr(comma + 1))) {
       auto p = Finish(std::stoi(std::string(dy.substr(comma + 1))), m,
                       std::stoi(std::string(dy.substr(0, comma))), false, o);
       if (p) p->tokens_used = 2;
@@ -271,8 +264,8 @@ std::optional<ParsedDate> ParseAt(std::span<const std::string_view> tokens,
   bool repaired = false;
   // 03 25 2024: the slashes of a faint or broken print lost. Month and day of one or two digits
   // and a four-digit year, so that three unrelated small numbers are not taken for a date.
-  if (allow_repair && AllDigits(t0) && AllDigits(t1) && AllDigits(t2) && t0.size() <= 2 &&
-      t1.size() <= 2 && t2.size() == 4) {
+  if (allow_repair && internal::AllDigits(t0) && internal::AllDigits(t1) &&
+      internal::AllDigits(t2) && t0.size() <= 2 && t1.size() <= 2 && t2.size() == 4) {
     auto p = Finish(std::stoi(std::string(t2)), std::stoi(std::string(t0)),
                     std::stoi(std::string(t1)), true, o);
     if (p) p->tokens_used = 3;

@@ -6,10 +6,13 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <chartscan/extract/identifiers.h>
+
+#include "text_util.h"
 
 namespace chartscan::extract {
 namespace {
@@ -511,6 +514,45 @@ std::optional<ParsedName> ParseName(std::string_view text) {
   auto n = ParseNameAt(tokens);
   if (!n || n->tokens_used != static_cast<int>(tokens.size())) return std::nullopt;
   return n;
+}
+
+MrnPadding::MrnPadding(std::span<const std::string> known) {
+  std::map<size_t, std::set<std::string_view>> by_length;
+  for (const std::string& m : known) {
+    if (internal::AllDigits(m)) by_length[m.size()].insert(m);
+  }
+  for (const auto& [length, numbers] : by_length) {
+    samples_[length] = numbers.size();
+    if (numbers.size() < kMinPaddingSamples) continue;
+    // The most zeros that kPaddedShare of the numbers begin with; a number is never all padding.
+    for (size_t z = 2; z + 2 < length; ++z) {
+      const auto padded = std::count_if(numbers.begin(), numbers.end(), [&](std::string_view m) {
+        return m.find_first_not_of('0') >= z;
+      });
+      if (static_cast<double>(padded) < kPaddedShare * static_cast<double>(numbers.size())) break;
+      zeros_[length] = z;
+    }
+  }
+}
+
+bool MrnPadding::Doubts(std::string_view mrn) const {
+  if (!internal::AllDigits(mrn)) return false;
+  if (auto z = zeros_.find(mrn.size()); z != zeros_.end()) {
+    const auto broken = std::count_if(mrn.begin(), mrn.begin() + static_cast<long>(z->second),
+                                      [](char c) { return c != '0'; });
+    if (broken == 1) return true;
+  }
+  auto shorter = zeros_.find(mrn.size() - 1);
+  auto same = samples_.find(mrn.size());
+  if (shorter == zeros_.end() || (same != samples_.end() && same->second >= kMinPaddingSamples)) {
+    return false;
+  }
+  for (size_t i = 0; i <= shorter->second; ++i) {
+    std::string rest(mrn);
+    rest.erase(i, 1);
+    if (rest.find_first_not_of('0') >= shorter->second) return true;
+  }
+  return false;
 }
 
 }  // namespace chartscan::extract

@@ -46,6 +46,12 @@ int LetterCount(std::string_view s) {
   return n;
 }
 
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
 std::vector<Line> TokenizePage(const PageText& page) {
   std::vector<Line> lines;
   std::map<int, std::size_t> slot;  // PageText line index -> position in `lines`

@@ -16,6 +16,8 @@ std::string LabelKey(std::string_view s);
 // Levenshtein distance, giving up (returning limit + 1) once it exceeds limit.
 int BoundedEditDistance(std::string_view a, std::string_view b, int limit);
 int LetterCount(std::string_view s);
+// Not empty, and nothing but digits: "03", "2024".
+bool AllDigits(std::string_view s);
 
 struct Token {
   std::string text;

@@ -17,11 +17,16 @@
 // field (MRN, patient name, date of birth) that disagrees with its chart's roster patient
 // (extract::DiffersFromRoster) is marked for review: matching tolerates misreads, so a chart
 // found by name and birth date may carry a misread MRN, and one found by MRN a misread name.
+//
+// Padding: a document's MRN that breaks the zero padding the store's and the batch's other
+// record numbers of its length share (extract::MrnPadding: "6008404556" among numbers like
+// "0008404556") is marked for review, roster or not: a zero misread that way reads confidently.
 #include "assemble.h"
 
 #include <set>
 
 #include <chartscan/extract/charts.h>
+#include <chartscan/extract/identifiers.h>
 #include <chartscan/extract/roster.h>
 #include <chartscan/pipeline/roster.h>
 
@@ -143,6 +148,20 @@ Result<AssemblyCounts> AssembleBatch(indexer::Store& store, std::int64_t batch_i
   CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::ChartInfo> existing, store.Charts());
   std::vector<extract::ChartIdentity> known;
   for (const indexer::ChartInfo& c : existing) known.push_back({c.mrn, c.patient_name, c.dob});
+  {
+    std::vector<std::string> mrns;
+    for (const extract::ChartIdentity& c : known) mrns.push_back(c.mrn);
+    for (const extract::ChartIdentity& c : identities) mrns.push_back(c.mrn);
+    const extract::MrnPadding padding(mrns);
+    for (indexer::DocumentWrite& d : write.documents) {
+      for (Field& f : d.fields) {
+        if (f.name != "mrn" || f.needs_review || !padding.Doubts(f.normalized)) continue;
+        f.needs_review = true;
+        d.needs_review = true;
+        ++counts.mrns_doubted;
+      }
+    }
+  }
   extract::ChartGrouping grouping = extract::GroupCharts(known, identities);
   // Only the charts these documents use are written.
   CHARTSCAN_ASSIGN_OR_RETURN(std::vector<indexer::PatientRecord> patients, store.Patients());

@@ -19,6 +19,7 @@ struct AssemblyCounts {
   int unmatched_charts = 0;  // charts matching nobody on the store's roster (0 without a roster)
   int misfiled_pages = 0;
   int roster_conflicts = 0;  // document fields marked for review as disagreeing with the roster
+  int mrns_doubted = 0;      // document MRNs marked for review: their zero padding is broken
   int separator_pages = 0;
 };
 

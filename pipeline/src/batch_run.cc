@@ -632,6 +632,7 @@ Result<IngestSummary> BatchRun::Finish(const std::vector<std::int64_t>& assembly
     summary_.unmatched_charts = counts.unmatched_charts;
     summary_.misfiled_pages = counts.misfiled_pages;
     summary_.roster_conflicts = counts.roster_conflicts;
+    summary_.mrns_doubted = counts.mrns_doubted;
     summary_.separator_pages = counts.separator_pages;
   }
   if (stopped) {

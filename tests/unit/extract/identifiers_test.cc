@@ -1,3 +1,6 @@
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include <chartscan/extract/identifiers.h>
@@ -73,6 +76,46 @@ TEST(Mrn, RejectsWordsAndShortNumbers) {
   EXPECT_FALSE(ParseMrn("123"));
   EXPECT_FALSE(ParseMrn("Smith"));
   EXPECT_FALSE(ParseMrn("10/25/1955"));
+}
+
+// Record numbers of a facility padded to ten digits, misread as the accuracy batches read them.
+const std::vector<std::string> kPaddedTen = {"0008404556", "0001359622", "0006881181", "0009760956",
+                                             "0004712964"};
+
+TEST(MrnPadding, AZeroOfThePaddingMisreadIsDoubted) {
+  const MrnPadding padding(kPaddedTen);
+  EXPECT_TRUE(padding.Doubts("6008404556"));  // a speck inside the first zero
+  EXPECT_TRUE(padding.Doubts("0608731102"));
+  EXPECT_TRUE(padding.Doubts("0064712964"));
+  EXPECT_FALSE(padding.Doubts("0008404556"));
+  EXPECT_FALSE(padding.Doubts("0008049371"));  // an 8 right after the padding is a digit
+  EXPECT_FALSE(padding.Doubts("1234567890"));  // two digits in the padding: another shape
+  EXPECT_FALSE(padding.Doubts("E600840455"));  // letters: another facility's shape
+}
+
+TEST(MrnPadding, ADigitPutBeforeThePaddingIsDoubted) {
+  const MrnPadding padding(
+      std::vector<std::string>{"00181643", "00277628", "00709687", "00600403"});
+  EXPECT_TRUE(padding.Doubts("100181643"));  // a stroke read as a 1 before "00181643"
+  EXPECT_TRUE(padding.Doubts("900277628"));
+  EXPECT_FALSE(padding.Doubts("123456789"));
+  // Once nine-digit numbers are known, a nine-digit number is judged by their own padding.
+  const MrnPadding with_nines(std::vector<std::string>{"00181643", "00277628", "00709687",
+                                                       "00600403", "123456781", "223456782",
+                                                       "323456783", "423456784"});
+  EXPECT_FALSE(with_nines.Doubts("100181643"));
+}
+
+TEST(MrnPadding, NumbersWithoutPaddingTeachNone) {
+  // A facility numbering from 1000000 up: most numbers begin with "100", none with zeros.
+  const MrnPadding padding(
+      std::vector<std::string>{"1001234", "1004567", "1007654", "1002222", "1009876"});
+  EXPECT_FALSE(padding.Doubts("1003456"));
+  EXPECT_FALSE(padding.Doubts("6001234"));
+  // Too few numbers of a length teach nothing, and repeats count once.
+  const MrnPadding few(std::vector<std::string>{"0008404556", "0008404556", "0008404556",
+                                                "0008404556", "0001359622"});
+  EXPECT_FALSE(few.Doubts("6008404556"));
 }
 
 TEST(Npi, CheckDigitUsesTheCardIssuerPrefix) {

@@ -323,6 +323,27 @@ TEST_F(IngestTest, MisreadMrnOfAChartFoundByNameAndBirthDateGoesToReview) {
   EXPECT_EQ(mrn->roster_value, "00482913");
 }
 
+TEST_F(IngestTest, MrnBreakingTheZeroPaddingOfTheOthersGoesToReview) {
+  // No roster: five patients' record numbers padded to ten digits, and a sixth read with a speck
+  // in its first zero. Nothing proves the sixth wrong but its shape.
+  const std::vector<std::pair<std::string, std::string>> patients = {
+      {"Mary Holt", "0008404556"},  {"John Reyes", "0001359622"}, {"Ann Park", "0006881181"},
+      {"Luis Gomez", "0009760956"}, {"Rita Shah", "0004712964"},  {"Omar Nash", "6007304224"}};
+  for (size_t i = 0; i < patients.size(); ++i) {
+    Write(std::to_string(i) + ".png",
+          TextPng({"PROGRESS NOTE", "Patient: " + patients[i].first, "MRN: " + patients[i].second,
+                   "DOB: 03/14/195" + std::to_string(i), "Page 1 of 1"}));
+  }
+  auto summary = Ingest(*store_, {(root_ / "in").string()}, options_);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->mrns_doubted, 1);
+  const std::map<std::string, bool> flags = MrnFlags(*store_);
+  ASSERT_EQ(flags.size(), patients.size());
+  for (const auto& [name, mrn] : patients) {
+    EXPECT_EQ(flags.at(mrn), mrn == "6007304224") << mrn;
+  }
+}
+
 TEST_F(IngestTest, RosterMiddleNameThePageDoesNotPrintIsNoDisagreement) {
   // The roster knows Mary Ann Holt; her notes print "Mary Holt": no value to verify.
   ASSERT_TRUE(

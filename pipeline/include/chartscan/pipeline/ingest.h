@@ -108,6 +108,7 @@ struct IngestSummary {
   int unmatched_charts = 0;    // charts matching nobody on the store's roster (0 without one)
   int misfiled_pages = 0;      // pages flagged as possibly misfiled
   int roster_conflicts = 0;    // document fields marked for review: they disagree with the roster
+  int mrns_doubted = 0;        // document MRNs marked for review: unlike the other MRNs' padding
   int separator_pages = 0;     // separator sheets (in no document)
   double mean_confidence = 0;  // over non-blank pages recognized in this run
   int values_reread = 0;       // field values read a second time whose second reading was kept
