@@ -37,8 +37,15 @@ class WordRepairer {
   // string when `word` is a word, is not lower-case letters, or no single repair is clearly best.
   std::string Repair(std::string_view word) const;
 
+  // The same for a capitalized word ("Hospitat" -> "Hospital"), by substitutions only (no letter
+  // added or dropped); empty when Hunspell knows it as it stands (a word, a proper name).
+  std::string RepairCapitalized(std::string_view word) const;
+
   // Repairs the lower-case words of a page in place (punctuation around a word is kept: "heaith,"
-  // becomes "health,"). Returns how many words changed.
+  // becomes "health,"), and the capitalized words that start a sentence or a label: followed on
+  // their line by a lower-case word, and not preceded there by a capitalized one (so that names,
+  // "Justin Edwaids", "Dr. Becker", "Llanes, Maria", are left as read). `words` in reading order
+  // with their line numbers. Returns how many words changed.
   int RepairWords(std::vector<Word>& words) const;
 
  private:

@@ -84,6 +84,32 @@ TEST_F(WordRepair, PunctuationAroundAWordIsKept) {
   EXPECT_EQ(words[3].text, "...");
 }
 
+TEST_F(WordRepair, CapitalizedWordsStartingASentenceOrALabelAreRepaired) {
+  std::vector<Word> words = {{"Hospitat", {}, 50, 0},
+                             {"course", {}, 50, 0},  // line 0
+                             {"Datc", {}, 50, 1},
+                             {"of", {}, 50, 1},  // line 1
+                             {"Admission:", {}, 50, 1}};
+  EXPECT_EQ(repairer_->RepairWords(words), 2);
+  EXPECT_EQ(words[0].text, "Hospital");
+  EXPECT_EQ(words[2].text, "Date");
+}
+
+TEST_F(WordRepair, NamesAreLeftAsRead) {
+  // After a given name or a title, before a given name or at the end of its line, a capitalized
+  // word is left, however near a common word.
+  std::vector<Word> words = {{"Justin", {}, 50, 0}, {"Datc", {}, 50, 0},     {"was", {}, 50, 0},
+                             {"Dr.", {}, 50, 1},    {"Hospitat", {}, 50, 1}, {"said", {}, 50, 1},
+                             {"Datc,", {}, 50, 2},  {"Maria", {}, 50, 2},    {"seen", {}, 50, 3},
+                             {"Datc", {}, 50, 3}};
+  EXPECT_EQ(repairer_->RepairWords(words), 0);
+  // Substitutions only: "Llanes" is a letter from "Lanes".
+  EXPECT_EQ(repairer_->RepairCapitalized("Llanes"), "");
+  EXPECT_EQ(repairer_->RepairCapitalized("Hospitat"), "Hospital");
+  // A name Hunspell knows stays, though "angola" is a swap away.
+  EXPECT_EQ(repairer_->RepairCapitalized("Angela"), "");
+}
+
 TEST(WordRepairOptions, AMissingDictionaryIsNamed) {
   WordRepairOptions o;
   o.extra_dictionaries = {"/nonexistent/facility_terms.dic"};
