@@ -24,6 +24,9 @@ constexpr double kRepairedConfidence = 0.8;
 constexpr double kAmbiguousPrefixConfidence = 0.5;
 constexpr double kFailedCheckConfidence = 0.35;
 constexpr double kNoisyNameFactor = 0.9;  // a name read through OCR noise or a repair
+// A name read with a two-letter word taken for a middle initial (IsInitialWithPeriodReadAsO):
+// under the review threshold.
+constexpr double kInitialOrNameConfidence = 0.55;
 
 bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
@@ -151,6 +154,31 @@ bool IsInitialLookAlike(std::string_view t) {
     if (t == k) return true;
   }
   return false;
+}
+
+// A middle initial whose period was read as an "o" ("King, Arthur Vo", "Anthony Vo Williams" on
+// faxes: a period blotted into a ring). "Vo", "Jo" and "Bo" are also names, so a name read with
+// one goes to review (kInitialOrNameConfidence).
+bool IsInitialWithPeriodReadAsO(std::string_view t) {
+  while (!t.empty() && (t.back() == '.' || t.back() == ',')) t.remove_suffix(1);
+  return t.size() == 2 && std::isupper(static_cast<unsigned char>(t[0])) != 0 && t[1] == 'o';
+}
+
+// A given name with its middle initial glued on, the space between lost ("DebraT. Taylor",
+// "Wilson, OliviaG."): a capitalized word whose last letter alone is a capital, with the
+// initial's period after it. Returns the given name, or an empty view.
+std::string_view GivenNameBeforeGluedInitial(std::string_view t) {
+  if (t.empty() || t.back() != '.') return {};
+  while (!t.empty() && t.back() == '.') t.remove_suffix(1);
+  if (t.size() < 4 || std::isupper(static_cast<unsigned char>(t.front())) == 0 ||
+      std::isupper(static_cast<unsigned char>(t.back())) == 0) {
+    return {};
+  }
+  const std::string_view given = t.substr(0, t.size() - 1);
+  const bool lower_after_first = std::all_of(given.begin() + 1, given.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) != 0;
+  });
+  return lower_after_first ? given : std::string_view();
 }
 
 // A word of the sentence around a name ("signed by Dr. Moore on ...").
@@ -340,7 +368,8 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
   bool credentials = false;
   bool noisy = false;
   bool period_read_as_comma = false;
-  bool mixed_case = false;  // a name word so far has lower-case letters
+  bool initial_or_name = false;  // a two-letter word taken for an initial (see above)
+  bool mixed_case = false;       // a name word so far has lower-case letters
   for (; i < tokens.size(); ++i) {
     std::string_view t = tokens[i];
     const bool misread_credential =
@@ -374,6 +403,21 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
     if (!parts.empty() && initial_slot && IsInitialLookAlike(t)) {
       parts.push_back({"", true, false});
       noisy = true;
+      continue;
+    }
+    if (!parts.empty() && initial_slot && IsInitialWithPeriodReadAsO(t)) {
+      parts.push_back({"", true, false});
+      initial_or_name = true;
+      continue;
+    }
+    // Only as a given name: after "Last," or first of "First M. Last".
+    if (const std::string_view given = GivenNameBeforeGluedInitial(t);
+        !given.empty() && IsNameWord(given) &&
+        ((parts.size() == 1 && parts.front().comma) ||
+         (parts.empty() && i + 1 < tokens.size() && IsNameWord(TrimNamePunct(tokens[i + 1]))))) {
+      parts.push_back({UpperString(given), false, false});
+      parts.push_back({"", true, false});
+      mixed_case = true;
       continue;
     }
     std::string_view w = t;
@@ -498,6 +542,7 @@ std::optional<ParsedName> ParseNameAt(std::span<const std::string_view> tokens) 
   if (credentials) n.confidence = std::min(1.0, n.confidence + 0.03);
   if (noisy) n.confidence *= kNoisyNameFactor;
   if (period_read_as_comma) n.confidence *= kNoisyNameFactor;
+  if (initial_or_name) n.confidence = std::min(n.confidence, kInitialOrNameConfidence);
   return n;
 }
 

@@ -294,6 +294,31 @@ TEST(Names, MiddleInitialWithASymbolStuckBeforeIt) {
   EXPECT_FALSE(ParseName("Amanda $SR. Cruz"));
 }
 
+TEST(Names, MiddleInitialWhosePeriodWasReadAsAnO) {
+  // Faxes: "King, Arthur V." read "King, Arthur Vo"; the name was ARTHUR VO KING, unflagged.
+  for (const char* text : {"King, Arthur Vo", "Anthony Vo Williams", "CARTER, ROBERT Vo"}) {
+    auto n = ParseName(text);
+    ASSERT_TRUE(n) << text;
+    EXPECT_EQ(n->normalized.find("VO"), std::string::npos) << text;
+    // "Vo" is a name too: the value goes to review.
+    EXPECT_LT(n->confidence, 0.6) << text;
+  }
+  EXPECT_EQ(ParseName("King, Arthur Vo")->normalized, "ARTHUR KING");
+  // Outside an initial's slot it is a name word.
+  EXPECT_EQ(ParseName("Linh Vo")->normalized, "LINH VO");
+  EXPECT_GE(ParseName("Linh Vo")->confidence, 0.6);
+}
+
+TEST(Names, MiddleInitialGluedToTheGivenName) {
+  // The given names had read DEBRAT, OLIVIAG and DEBRAA, unflagged.
+  EXPECT_EQ(ParseName("DebraT. Taylor")->normalized, "DEBRA TAYLOR");
+  EXPECT_EQ(ParseName("Wilson, OliviaG.")->normalized, "OLIVIA WILSON");
+  EXPECT_EQ(ParseName("Myers, DebraA..")->normalized, "DEBRA MYERS");
+  // A family name ending so is left: "Taylor, DeAndre" has no glued initial, nor "McDonaldS" with
+  // no period.
+  EXPECT_EQ(ParseName("Taylor, DeAndre")->normalized, "DEANDRE TAYLOR");
+}
+
 TEST(Names, RejectsSingleWordsAndProse) {
   EXPECT_FALSE(ParseName("Signature"));
   EXPECT_FALSE(ParseName("is a 49-year-old man"));
