@@ -684,8 +684,15 @@ std::vector<std::string> LineWords(const std::vector<std::string>& tokens) {
   std::vector<std::string> out;
   for (const std::string& tok : tokens) {
     std::string w;
-    for (char c : tok) {
-      if (std::isalnum(static_cast<unsigned char>(c))) {
+    for (std::size_t i = 0; i < tok.size(); ++i) {
+      const char c = tok[i];
+      // A mark between two letters is a letter misread: "C&C" for "CBC", "Di$charge".
+      const bool inside = !w.empty() && std::isalpha(static_cast<unsigned char>(w.back())) &&
+                          i + 1 < tok.size() &&
+                          std::isalpha(static_cast<unsigned char>(tok[i + 1]));
+      if (inside && (c == '&' || c == '$')) {
+        w.push_back(c == '&' ? 'b' : 's');
+      } else if (std::isalnum(static_cast<unsigned char>(c))) {
         w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
       } else if (!w.empty()) {
         out.push_back(std::move(w));

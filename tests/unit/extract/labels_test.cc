@@ -944,6 +944,9 @@ TEST(Labels, CodeReadBeyondRepairIsNamedByTheWordsBesideIt) {
                            .Build());
   EXPECT_EQ(All(pound, "icd10"), std::vector<std::string>{"E86.0"});
   EXPECT_EQ(All(fields, "cpt"), std::vector<std::string>{"85025"});
+  // The B of the name read as an ampersand (a heavy lab report of seed 9801).
+  auto ampersand = Extract(PageBuilder().Text(100, "C&C WITH DIFFERENTIAL (CPT 85625)").Build());
+  EXPECT_EQ(All(ampersand, "cpt"), std::vector<std::string>{"85025"});
   for (const Field& f : fields) {
     if (f.normalized == "E03.9" || f.normalized == "R10.9") {
       EXPECT_TRUE(f.needs_review) << f.normalized;

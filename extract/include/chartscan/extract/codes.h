@@ -154,7 +154,8 @@ double ReadingDistance(std::string_view as_read, std::string_view code,
                        double limit = std::numeric_limits<double>::infinity());
 
 // The words of a printed line as NamedOnLine compares them: lower-case runs of letters and
-// digits ("Community-acquired" gives "community" and "acquired").
+// digits ("Community-acquired" gives "community" and "acquired"). An ampersand or a dollar sign
+// between two letters is the B or the S it was misread for ("C&C" gives "cbc").
 std::vector<std::string> LineWords(const std::vector<std::string>& tokens);
 
 // Whether the entry's description or one of its terms is printed among `words` (LineWords): three
