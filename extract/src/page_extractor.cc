@@ -44,6 +44,9 @@ constexpr std::size_t kConfusableMaxKey = 4;  // abbreviations such as DOB/DOS
 constexpr int kBirthBeforeServiceYears = 2;   // a birth date this much before a service date
 constexpr int kMaxLabelWords = 5;
 constexpr double kFuzzyLabelQuality = 0.85;
+// Letters from which a record number's label read with two letters wrong is still taken
+// ("medicalreeard" for "medicalrecord"): words that long are still far from any other label.
+constexpr int kTwoEditLabelLetters = 12;
 constexpr double kNoColonLabelQuality = 0.95;
 constexpr double kBelowQuality = 0.95;
 constexpr double kWrapQuality = 0.9;      // value continued on the next line
@@ -243,6 +246,23 @@ class PageExtractor {
       if (internal::BoundedEditDistance(key, c.key, 1) <= 1) {
         quality = kFuzzyLabelQuality;
         return &c;
+      }
+    }
+    // A long label of a record number two letters off ("Medical Reeard" on a fax), only when no
+    // label is one off: its value must still read as an identifier, and the label ends the
+    // patient's name before it ("Brown, Jacob Medical Reeard" was the name JACOB MEDICAL REEARD
+    // BROWN). Labels of names and dates are left to one letter: a garbled "Elecwonically signed
+    // by" line, taken for its label, gave its garbled name ("Jason Loag") over the header's.
+    if (internal::LetterCount(key) >= kTwoEditLabelLetters) {
+      for (const CompiledLabel& c : labels_) {
+        if (c.letters < kTwoEditLabelLetters || c.key[0] != key[0] ||
+            c.field->type != ValueType::kIdentifier) {
+          continue;
+        }
+        if (internal::BoundedEditDistance(key, c.key, 2) <= 2) {
+          quality = kFuzzyLabelQuality;
+          return &c;
+        }
       }
     }
     return nullptr;

@@ -909,6 +909,18 @@ TEST(Labels, CodeWhoseLetterWasLostIsNamedByItsDescription) {
 // Measured on fresh heavy and fax pages (seeds 9401, 9402, 8101): codes read beyond the
 // confusions CheckCode repairs, or read as another code the list does not hold, beside the words
 // that name the listed code. They are that code, for a person to confirm.
+TEST(Labels, RecordNumberLabelTwoLettersOffEndsTheNameBeforeIt) {
+  // A fax's "Medical Record #" read "Medical Reeard": the name ran on into it.
+  auto fields =
+      Extract(PageBuilder().Text(100, "PATIENT: Brown, Jacob Medical Reeard 00856653").Build());
+  ASSERT_NE(Find(fields, "patient_name"), nullptr);
+  EXPECT_EQ(Find(fields, "patient_name")->normalized, "JACOB BROWN");
+  EXPECT_EQ(All(fields, "mrn"), std::vector<std::string>{"00856653"});
+  // Labels of names and dates stay within one letter: two letters off, a line is no label.
+  auto date = Extract(PageBuilder().Text(100, "Dote of Servica: 11/01/2023").Build());
+  EXPECT_EQ(Find(date, "date_of_service"), nullptr);
+}
+
 TEST(Labels, CodeReadBeyondRepairIsNamedByTheWordsBesideIt) {
   auto fields = Extract(PageBuilder()
                             .Text(100, "1. Hypothyroidism (E0Q3.9) - continue home medications.")
