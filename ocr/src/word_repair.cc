@@ -100,11 +100,13 @@ void Expand(const std::string& from, double cost, double budget,
   }
 }
 
+// `package`: the Debian package that ships the file when it is the default one, else empty.
 Status CheckFile(const std::string& path, std::string_view package) {
   std::error_code ec;
   if (std::filesystem::is_regular_file(path, ec)) return Status::Ok();
-  return Status::NotFound("ocr: word repair needs " + path + " (install " + std::string(package) +
-                          ", or turn word repair off)");
+  const std::string install = package.empty() ? "" : "install " + std::string(package) + ", ";
+  return Status::NotFound("ocr: word repair needs " + path + " (" + install +
+                          "or turn word repair off)");
 }
 
 // Adds the words of a plain list or of a Hunspell .dic file (the count line and /flags dropped)
@@ -125,12 +127,20 @@ void ReadWords(const std::string& path, std::vector<std::string>& out) {
 
 Status WordRepairOptions::Validate() const {
   if (!enabled) return Status::Ok();
-  CHARTSCAN_RETURN_IF_ERROR(CheckFile(dictionary + ".aff", "hunspell-en-us"));
-  CHARTSCAN_RETURN_IF_ERROR(CheckFile(dictionary + ".dic", "hunspell-en-us"));
+  const WordRepairOptions defaults;
+  const auto from = [](bool is_default, std::string_view package) {
+    return is_default ? package : std::string_view();
+  };
+  const std::string_view us = from(dictionary == defaults.dictionary, "hunspell-en-us");
+  CHARTSCAN_RETURN_IF_ERROR(CheckFile(dictionary + ".aff", us));
+  CHARTSCAN_RETURN_IF_ERROR(CheckFile(dictionary + ".dic", us));
   for (const std::string& d : extra_dictionaries) {
-    CHARTSCAN_RETURN_IF_ERROR(CheckFile(d, "hunspell-en-med"));
+    const bool is_default =
+        std::find(defaults.extra_dictionaries.begin(), defaults.extra_dictionaries.end(), d) !=
+        defaults.extra_dictionaries.end();
+    CHARTSCAN_RETURN_IF_ERROR(CheckFile(d, from(is_default, "hunspell-en-med")));
   }
-  return CheckFile(common_words, "wamerican-small");
+  return CheckFile(common_words, from(common_words == defaults.common_words, "wamerican-small"));
 }
 
 struct WordRepairer::Impl {

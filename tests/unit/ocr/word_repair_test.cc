@@ -141,6 +141,7 @@ TEST(WordRepairOptions, AMissingDictionaryIsNamed) {
   Status s = o.Validate();
   EXPECT_EQ(s.code(), StatusCode::kNotFound);
   EXPECT_NE(s.message().find("/nonexistent/facility_terms.dic"), std::string::npos);
+  EXPECT_EQ(s.message().find("install"), std::string::npos) << "no package ships a facility's file";
   OcrOptions ocr;
   ocr.word_repair = o;
   EXPECT_EQ(ocr.Validate().code(), StatusCode::kNotFound);  // checked before an engine loads
