@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
                        "The files hold both sides of every sheet (for --sheets)");
   ingest_cmd->add_flag("--no-word-repair", ingest.no_word_repair,
                        "Keep words exactly as the recognizer read them (no dictionary repair of "
-                       "misread lower-case words)");
+                       "misread words)");
   ingest_cmd->add_flag("--json", ingest.json, "Print the summary as JSON");
   ingest_cmd->add_flag("-q,--quiet", ingest.quiet, "No progress display");
   ingest_cmd->add_option("paths", ingest.paths,
